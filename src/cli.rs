@@ -1,0 +1,41 @@
+//! The command line: argument parsing, and one module per command.
+
+mod args;
+mod discover;
+mod error;
+mod lint;
+mod list;
+mod show;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+pub use error::{CliError, exit};
+
+/// Parses `args`, runs the command, and turns the outcome into an exit code:
+/// 0 success, 1 a check or requirement failed, 2 usage, 3 invalid lesson, 130 interrupted.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Lint(args) => lint::run(&args),
+        Command::Show(args) => show::run(&args),
+        Command::List(args) => list::run(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("{} {error}", crate::ui::style::error_prefix());
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

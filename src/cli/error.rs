@@ -1,0 +1,33 @@
+//! Errors that end a command, each with its exit code.
+
+use crate::lesson::LoadError;
+
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FAILED: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const INVALID_LESSON: u8 = 3;
+    pub const INTERRUPTED: u8 = 130;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("`{0}` does not exist")]
+    NotFound(std::path::PathBuf),
+    #[error("no lessons found in {}", .0.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", "))]
+    NoLessons(Vec<std::path::PathBuf>),
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Load(LoadError::NotUtf8(_)) => exit::INVALID_LESSON,
+            Self::Load(_) | Self::NotFound(_) | Self::NoLessons(_) => exit::USAGE,
+            Self::Output(_) => exit::FAILED,
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! `labrun lint`: every problem of every lesson, for people or for tools.
+
+use std::io::Write;
+
+use crate::lesson::{self, Severity};
+use crate::ui::diagnostics::{Renderer, to_json};
+use crate::ui::style::Term;
+
+use super::args::{LintArgs, LintFormat};
+use super::{CliError, discover, exit};
+
+pub fn run(args: &LintArgs) -> Result<u8, CliError> {
+    let paths = discover::lessons(&args.paths)?;
+    if paths.is_empty() {
+        return Err(CliError::NoLessons(args.paths.clone()));
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let term = Term::stdout();
+    let renderer = Renderer::new(term);
+    let mut json = Vec::new();
+    let (mut errors, mut warnings) = (0usize, 0usize);
+    for path in &paths {
+        let loaded = lesson::load(path)?;
+        for diag in &loaded.diagnostics {
+            let is_error = diag.severity == Severity::Error || args.deny_warnings;
+            if is_error { errors += 1 } else { warnings += 1 }
+            match args.format {
+                LintFormat::Human => renderer.render(&mut out, &loaded.lesson, diag)?,
+                LintFormat::Json => {
+                    let mut entry = to_json(&loaded.lesson, diag);
+                    if args.deny_warnings {
+                        entry.severity = Severity::Error;
+                    }
+                    json.push(entry);
+                }
+            }
+        }
+    }
+    match args.format {
+        LintFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &json).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        LintFormat::Human => {
+            let lessons = plural(paths.len(), "lesson");
+            let summary = format!("{lessons}: {}, {}", plural(errors, "error"), plural(warnings, "warning"));
+            let style = if errors > 0 { console::Style::new().red().bold() } else { console::Style::new().green().bold() };
+            writeln!(out, "{}", term.paint(&style, &summary))?;
+        }
+    }
+    Ok(if errors > 0 { exit::INVALID_LESSON } else { exit::OK })
+}
+
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}

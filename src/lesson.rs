@@ -1,0 +1,27 @@
+//! Lessons: the Markdown format, parsed into a model that keeps every source position, and
+//! the diagnostics an author can act on.
+
+mod diagnostic;
+mod duration;
+mod front_matter;
+pub mod http;
+mod info_string;
+mod lint;
+mod load;
+pub mod markdown;
+mod model;
+mod parser;
+mod quiz;
+mod span;
+pub mod template;
+mod validate;
+
+pub use diagnostic::{Code, Diagnostic, Severity, nearest};
+pub use duration::parse_duration;
+pub use front_matter::{ToolRequirement, VarSpec};
+pub use lint::BUILTIN_VARS;
+pub use load::{LoadError, Loaded, from_sources, is_markdown, load, markdown_files};
+pub use model::{Attrs, Block, CalloutKind, Content, Hint, Lesson, Part, Role, Shell, Source, Step, VarRef};
+pub use parser::slug;
+pub use quiz::Quiz;
+pub use span::{LineCol, LineIndex, Span};

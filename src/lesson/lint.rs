@@ -1,0 +1,145 @@
+//! Rules that need the whole lesson: ids, variables, images, verifiability.
+//!
+//! Rules about one element (an attribute, an HTTP entry, a quiz) run in its parser; this
+//! module holds the rest. Every rule's code and severity are in [`Code`].
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::diagnostic::{Code, Diagnostic};
+use super::front_matter::VarSpec;
+use super::model::{Lesson, Role};
+use super::parser::Image;
+use super::span::Span;
+use super::validate;
+
+/// Variables every lesson has without declaring them.
+pub const BUILTIN_VARS: &[&str] = &["learner", "lesson", "workspace"];
+
+pub(super) fn check(lesson: &Lesson, images: &[(usize, Image)], diags: &mut Vec<Diagnostic>) {
+    duplicate_step_ids(lesson, diags);
+    undefined_variables(lesson, diags);
+    missing_images(lesson, images, diags);
+    unverifiable_steps(lesson, diags);
+    if lesson.steps.is_empty() {
+        diags.push(
+            Diagnostic::new(Code::NoSteps, Span::default(), "the lesson has no steps")
+                .with_help("start each step with a `##` heading"),
+        );
+    }
+}
+
+/// Checks one declared variable on its own.
+pub(super) fn check_var(var: &VarSpec, pattern_span: Span, diags: &mut Vec<Diagnostic>) {
+    let invalid = |message: String| Diagnostic::new(Code::InvalidVariable, var.span, message).in_file(var.file);
+    if let Some(pattern) = &var.pattern {
+        if let Err(reason) = validate::regex(pattern) {
+            diags.push(Diagnostic::new(Code::BadRegex, pattern_span, format!("bad regex: {reason}")).in_file(var.file));
+        }
+    }
+    if var.value.is_some() && (var.prompt.is_some() || var.default.is_some() || !var.choices.is_empty()) {
+        diags.push(
+            invalid(format!("variable `{}` has a `value`, so it is never asked", var.name))
+                .with_help("drop `value` to ask the learner, or drop `prompt`, `default` and `choices`"),
+        );
+    }
+    if let Some(default) = &var.default {
+        if !var.choices.is_empty() && !var.choices.contains(default) {
+            diags.push(invalid(format!("the default `{default}` of `{}` is not among its choices", var.name)));
+        }
+    }
+    if !validate::is_identifier(&var.name) {
+        diags.push(invalid(format!(
+            "`{}` cannot be used as `{{{{{}}}}}`: a variable name is letters, digits and `_`",
+            var.name, var.name
+        )));
+    }
+}
+
+fn duplicate_step_ids(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(lesson.steps.len());
+    for (index, step) in lesson.steps.iter().enumerate() {
+        if let Some(&first) = seen.get(step.id.as_str()) {
+            let first = &lesson.steps[first];
+            let place = match lesson.sources.get(first.file) {
+                Some(source) if first.file != step.file => format!(" in `{}`", source.path.display()),
+                _ => String::new(),
+            };
+            let line = lesson.sources.get(first.file).map_or(0, |s| s.line_index().line_col(&s.text, first.span.start).line);
+            diags.push(
+                Diagnostic::new(Code::DuplicateStepId, step.span, format!("duplicate step id `{}`", step.id))
+                    .with_help(format!(
+                        "the step on line {line}{place} has the same id; give one an explicit id with `{{#other-id}}` after its title"
+                    ))
+                    .in_file(step.file),
+            );
+        } else {
+            seen.insert(&step.id, index);
+        }
+    }
+}
+
+fn undefined_variables(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
+    let mut known: Vec<&str> = BUILTIN_VARS.to_vec();
+    known.extend(lesson.vars.iter().map(|var| var.name.as_str()));
+    for step in &lesson.steps {
+        for block in &step.blocks {
+            known.extend(block.attrs.capture.as_deref());
+            known.extend(block.http.iter().flat_map(|entry| entry.captures.iter().map(|c| c.name.as_str())));
+        }
+    }
+    for block in lesson.lesson_blocks() {
+        known.extend(block.attrs.capture.as_deref());
+        known.extend(block.http.iter().flat_map(|entry| entry.captures.iter().map(|c| c.name.as_str())));
+    }
+    for reference in &lesson.var_refs {
+        if known.contains(&reference.name.as_str()) {
+            continue;
+        }
+        diags.push(
+            Diagnostic::new(Code::UndefinedVariable, reference.span, format!("undefined variable `{}`", reference.name))
+                .with_suggestion(&reference.name, known.iter().copied())
+                .with_help_unless_set(format!(
+                    "declare it under `vars:` in the front matter, or set it with `capture={}`; write `\\{{{{` for literal braces",
+                    reference.name
+                ))
+                .in_file(reference.file),
+        );
+    }
+}
+
+fn missing_images(lesson: &Lesson, images: &[(usize, Image)], diags: &mut Vec<Diagnostic>) {
+    for (file, image) in images {
+        let url = image.url.as_str();
+        if url.is_empty() || url.contains("://") || url.starts_with("data:") || url.starts_with('#') || url.contains("{{") {
+            continue;
+        }
+        let Some(source) = lesson.sources.get(*file) else { continue };
+        let base = source.path.parent().unwrap_or(Path::new("."));
+        let local = url.split(['?', '#']).next().unwrap_or(url);
+        if !base.join(local).exists() {
+            diags.push(
+                Diagnostic::new(Code::MissingImage, image.span, format!("image `{url}` does not exist"))
+                    .with_help(format!("the path is relative to `{}`", base.display()))
+                    .in_file(*file),
+            );
+        }
+    }
+}
+
+fn unverifiable_steps(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
+    for step in &lesson.steps {
+        let runs = step.blocks.iter().any(|b| matches!(b.role, Some(Role::Run | Role::Solve)));
+        if runs && !step.has_checks() {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnverifiableStep,
+                    step.span,
+                    format!("step `{}` runs commands but has no check, so it cannot be verified", step.id),
+                )
+                .with_help("add a ```` ```bash {check} ```` block or a quiz that proves the step worked")
+                .in_file(step.file),
+            );
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! Reading lessons from disk: a Markdown file, or a folder whose Markdown files are its parts.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::diagnostic::{Code, Diagnostic};
+use super::front_matter::{FrontMatter, RawVar, Scalar};
+use super::lint;
+use super::model::{Lesson, Part, Source, VarRef};
+use super::parser::{Image, parse_file};
+use super::front_matter::{ToolRequirement, VarSpec};
+use super::span::Span;
+
+/// A lesson could not be read at all (as opposed to read with problems: see [`Loaded`]).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read `{path}`: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("`{0}` holds no Markdown (`.md`) files")]
+    NoMarkdown(PathBuf),
+    #[error("`{0}` is not UTF-8 text")]
+    NotUtf8(PathBuf),
+}
+
+/// A lesson and every problem found in it, errors and warnings.
+#[derive(Debug)]
+pub struct Loaded {
+    pub lesson: Lesson,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == super::Severity::Error)
+    }
+}
+
+/// Reads and parses the lesson at `path` (a file or a folder lesson) and lints it.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let files = if path.is_dir() { markdown_files(path)? } else { vec![path.to_path_buf()] };
+    if files.is_empty() {
+        return Err(LoadError::NoMarkdown(path.to_path_buf()));
+    }
+    let sources = files
+        .into_iter()
+        .map(|file| {
+            let bytes = std::fs::read(&file).map_err(|source| LoadError::Io { path: file.clone(), source })?;
+            let text = String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8(file.clone()))?;
+            Ok(Source { path: file, text: Arc::from(text) })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(from_sources(path.to_path_buf(), sources))
+}
+
+/// The `.md` files directly in `dir`, in file-name order.
+pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let io = |source| LoadError::Io { path: dir.to_path_buf(), source };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_file() && is_markdown(&path) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
+}
+
+/// Builds a lesson from sources already in memory: the parts of `path`, in order.
+pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let mut parts = Vec::new();
+    let mut steps = Vec::new();
+    let mut vars = Vec::new();
+    let mut requires: Vec<ToolRequirement> = Vec::new();
+    let mut var_refs: Vec<VarRef> = Vec::new();
+    let mut images: Vec<(usize, Image)> = Vec::new();
+    let mut meta = Meta::default();
+
+    for (index, source) in sources.iter().enumerate() {
+        let parsed = parse_file(&source.text, index, index);
+        diagnostics.extend(parsed.diagnostics.into_iter().map(|d| d.in_file(index)));
+        meta.absorb(&parsed.front_matter);
+        for tool in parsed.front_matter.requires.tools {
+            let tool = ToolRequirement::from(tool);
+            if !requires.iter().any(|known| known.name == tool.name) {
+                requires.push(tool);
+            }
+        }
+        declare_vars(parsed.front_matter.vars.0, &source.text, index, parsed.front_matter_span, &mut vars, &mut diagnostics);
+        let first_step = steps.len();
+        steps.extend(parsed.steps);
+        parts.push(Part {
+            title: parsed.title,
+            file: index,
+            intro: parsed.intro,
+            blocks: parsed.intro_blocks,
+            steps: first_step..steps.len(),
+        });
+        var_refs.extend(parsed.var_refs);
+        images.extend(parsed.images.into_iter().map(|image| (index, image)));
+    }
+
+    let default_id = path
+        .file_stem()
+        .map_or_else(|| "lesson".to_owned(), |stem| stem.to_string_lossy().into_owned());
+    let title = meta
+        .title
+        .or_else(|| parts.iter().find_map(|part| part.title.clone()))
+        .unwrap_or_else(|| default_id.clone());
+    let lesson = Lesson {
+        id: meta.id.unwrap_or(default_id),
+        title,
+        summary: meta.summary,
+        duration: meta.duration,
+        version: meta.version,
+        path,
+        sources,
+        parts,
+        requires,
+        vars,
+        steps,
+        var_refs,
+    };
+    lint::check(&lesson, &images, &mut diagnostics);
+    diagnostics.sort_by_key(|d| (d.file, d.span.start, d.span.end));
+    Loaded { lesson, diagnostics }
+}
+
+/// Lesson-wide settings: the first part that gives one wins.
+#[derive(Default)]
+struct Meta {
+    id: Option<String>,
+    title: Option<String>,
+    summary: Option<String>,
+    duration: Option<String>,
+    version: Option<String>,
+}
+
+impl Meta {
+    fn absorb(&mut self, front: &FrontMatter) {
+        let pick = |slot: &mut Option<String>, value: &Option<Scalar>| {
+            if slot.is_none() {
+                *slot = value.as_ref().map(|Scalar(text)| text.clone());
+            }
+        };
+        pick(&mut self.id, &front.id);
+        pick(&mut self.title, &front.title);
+        pick(&mut self.summary, &front.summary);
+        pick(&mut self.duration, &front.duration);
+        pick(&mut self.version, &front.version);
+    }
+}
+
+fn declare_vars(
+    raw: Vec<(serde_saphyr::Spanned<String>, RawVar)>,
+    text: &str,
+    file: usize,
+    front_matter: Option<Span>,
+    vars: &mut Vec<VarSpec>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let yaml = front_matter.unwrap_or_default();
+    let locate = |location: &serde_saphyr::Location| {
+        super::quiz::located(location, text.get(yaml.range()).unwrap_or(""), yaml.start).unwrap_or(yaml)
+    };
+    for (name, var) in raw {
+        let span = locate(&name.referenced).sub(0, name.value.len());
+        if vars.iter().any(|known: &VarSpec| known.name == name.value) {
+            diagnostics.push(
+                Diagnostic::new(Code::DuplicateVariable, span, format!("variable `{}` is declared twice", name.value))
+                    .with_help("declare each variable once, in the first part that needs it")
+                    .in_file(file),
+            );
+            continue;
+        }
+        let pattern_span = var.pattern.as_ref().map(|p| locate(&p.referenced));
+        let spec = VarSpec {
+            name: name.value,
+            description: var.description,
+            prompt: var.prompt,
+            default: var.default.map(|Scalar(text)| text),
+            choices: var.choices.into_iter().map(|Scalar(text)| text).collect(),
+            pattern: var.pattern.map(|p| p.value),
+            secret: var.secret,
+            env: var.env,
+            value: var.value.map(|Scalar(text)| text),
+            span,
+            file,
+        };
+        lint::check_var(&spec, pattern_span.unwrap_or(span), diagnostics);
+        vars.push(spec);
+    }
+}

@@ -1,0 +1,271 @@
+//! The parsed lesson: what the engine runs, `show` renders and `lint` checks.
+//!
+//! Every element keeps the [`Span`] it came from and the index of its source file, so any
+//! problem found later (by lint, or at run time) can point back into the Markdown.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::front_matter::{ToolRequirement, VarSpec};
+use super::http::HttpEntry;
+use super::quiz::Quiz;
+use super::span::{LineIndex, Span};
+
+/// One Markdown file of a lesson: the whole lesson, or one part of a folder lesson.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+impl Source {
+    pub fn line_index(&self) -> LineIndex {
+        LineIndex::new(&self.text)
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+}
+
+/// A whole lesson, possibly made of several parts (files).
+#[derive(Debug, Clone, Serialize)]
+pub struct Lesson {
+    pub id: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub duration: Option<String>,
+    pub version: Option<String>,
+    /// The file, or the folder of a multi-part lesson.
+    pub path: PathBuf,
+    #[serde(skip)]
+    pub sources: Vec<Source>,
+    pub parts: Vec<Part>,
+    pub requires: Vec<ToolRequirement>,
+    pub vars: Vec<VarSpec>,
+    pub steps: Vec<Step>,
+    /// Every `{{NAME}}` reference in the lesson, for lint.
+    #[serde(skip)]
+    pub var_refs: Vec<VarRef>,
+}
+
+impl Lesson {
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|step| step.id == id)
+    }
+
+    pub fn var(&self, name: &str) -> Option<&VarSpec> {
+        self.vars.iter().find(|var| var.name == name)
+    }
+
+    /// Blocks before the first step of each part: `setup` runs once per lesson, `cleanup`
+    /// when it is reset or finished; others are shown with the intro.
+    pub fn lesson_blocks(&self) -> impl Iterator<Item = &Block> {
+        self.parts.iter().flat_map(|part| &part.blocks)
+    }
+}
+
+/// One file of a lesson: its own `#` title and intro.
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    pub title: Option<String>,
+    pub file: usize,
+    /// The intro: Markdown before the first `##`.
+    pub intro: Vec<Content>,
+    /// Blocks of the intro; `Content::Block` in `intro` indexes this.
+    pub blocks: Vec<Block>,
+    /// Indices into [`Lesson::steps`].
+    pub steps: std::ops::Range<usize>,
+}
+
+/// A `##` section of a lesson.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    /// The `##` heading line.
+    pub span: Span,
+    /// Everything after the heading, up to the next step or the end of the file.
+    pub body: Span,
+    pub file: usize,
+    pub part: usize,
+    /// What the learner reads, in order: prose, blocks, callouts, hints, quizzes, images.
+    pub content: Vec<Content>,
+    pub blocks: Vec<Block>,
+    pub hints: Vec<Hint>,
+    pub quizzes: Vec<Quiz>,
+}
+
+impl Step {
+    pub fn blocks_with(&self, role: Role) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(move |block| block.role == Some(role))
+    }
+
+    /// Whether anything can verify the step: a check block or a quiz.
+    pub fn has_checks(&self) -> bool {
+        !self.quizzes.is_empty() || self.blocks_with(Role::Check).next().is_some()
+    }
+
+    /// Whether the step runs something: `run`, `solve` or `setup` blocks.
+    pub fn runs_commands(&self) -> bool {
+        self.blocks
+            .iter()
+            .any(|block| matches!(block.role, Some(Role::Run | Role::Solve | Role::Setup)))
+    }
+}
+
+/// A piece of a step's (or intro's) content, in reading order.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Content {
+    /// Top-level Markdown (paragraphs, lists, tables, deeper headings), rendered from source.
+    Markdown { span: Span },
+    /// A GitHub alert: `> [!NOTE]` and friends; `span` covers the whole quote.
+    Callout { kind: CalloutKind, span: Span },
+    /// Index into the step's `blocks` (or the part's `blocks` for an intro).
+    Block { index: usize },
+    /// Index into the step's `hints`.
+    Hint { index: usize },
+    /// Index into the step's `quizzes`.
+    Quiz { index: usize },
+    /// A collapsed `<details>` section that is not a hint, shown as its summary and body.
+    Details { summary: String, span: Span },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CalloutKind {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+}
+
+/// A revealable hint: `<details><summary>Hint</summary> ... </details>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hint {
+    pub summary: String,
+    /// The Markdown inside the `<details>`, after the summary.
+    pub body: Span,
+    pub span: Span,
+}
+
+/// What a fenced code block is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Run,
+    Check,
+    Solve,
+    Setup,
+    Cleanup,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Run, Role::Check, Role::Solve, Role::Setup, Role::Cleanup];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Run => "run",
+            Self::Check => "check",
+            Self::Solve => "solve",
+            Self::Setup => "setup",
+            Self::Cleanup => "cleanup",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == name)
+    }
+}
+
+/// Which shell runs a command block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Shell {
+    /// bash when present, else sh.
+    #[default]
+    Auto,
+    Bash,
+    Sh,
+}
+
+/// A fenced code block: a command, an HTTP exchange, a file, or just something to read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Block {
+    /// The language from the info string (`bash`, `http`, `yaml`, ...), possibly empty.
+    pub lang: String,
+    pub role: Option<Role>,
+    pub attrs: Attrs,
+    /// The text between the fences.
+    pub code: String,
+    /// The whole block, fences included.
+    pub span: Span,
+    /// The info string after the opening fence.
+    pub info_span: Span,
+    /// The text between the fences.
+    pub code_span: Span,
+    pub file: usize,
+    /// Parsed requests when `lang` is `http` and the block has a role.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub http: Vec<HttpEntry>,
+}
+
+impl Block {
+    pub fn is_http(&self) -> bool {
+        self.lang.eq_ignore_ascii_case("http")
+    }
+}
+
+/// The `{...}` attributes of a block's info string.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Attrs {
+    #[serde(rename = "timeout_ms", skip_serializing_if = "Option::is_none", with = "millis")]
+    pub timeout: Option<Duration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry: Option<u32>,
+    #[serde(rename = "interval_ms", skip_serializing_if = "Option::is_none", with = "millis")]
+    pub interval: Option<Duration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expect: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interactive: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
+    /// The block's text is used as written: no `{{NAME}}` substitution.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub raw: bool,
+    pub shell: Shell,
+}
+
+/// A `{{NAME}}` in the lesson text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarRef {
+    pub name: String,
+    pub span: Span,
+    pub file: usize,
+}
+
+mod millis {
+    use std::time::Duration;
+
+    pub fn serialize<S: serde::Serializer>(
+        value: &Option<Duration>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(duration) => serializer.serialize_u128(duration.as_millis()),
+            None => serializer.serialize_none(),
+        }
+    }
+}

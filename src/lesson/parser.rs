@@ -1,0 +1,519 @@
+//! One Markdown file → one [`ParsedFile`]: front matter, title, intro and steps.
+//!
+//! The grammar, on top of GitHub-flavoured Markdown:
+//!
+//! ```text
+//! file      := front-matter? title? intro step*
+//! front-matter := "---" YAML "---"                     (first line of the file only)
+//! title     := "# " TEXT                              (the first level-1 heading)
+//! intro     := anything before the first "## "        (setup/cleanup blocks here are lesson-wide)
+//! step      := "## " TEXT ("{#" ID "}")? content*     (up to the next "## ")
+//! content   := markdown | fenced-block | callout | hint | details
+//! fenced-block := "```" INFO NEWLINE TEXT "```"        (INFO: see `info_string`)
+//! callout   := "> [!NOTE]" | "> [!TIP]" | "> [!IMPORTANT]" | "> [!WARNING]" | "> [!CAUTION]"
+//! hint      := "<details><summary>Hint…</summary>" markdown "</details>"
+//! ```
+//!
+//! Blocks in a list or a quote are blocks of their step like any other. Blocks with a role
+//! inside `<details>` belong to the step (a solution hidden from GitHub readers); blocks with
+//! no role there are just part of the hint's text.
+//!
+//! The parse never stops at a problem: every diagnostic is collected, and what could be
+//! understood is kept.
+
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Tag};
+
+use super::diagnostic::{Code, Diagnostic};
+use super::front_matter::{FrontMatter, parse_front_matter};
+use super::http::parse_http_block;
+use super::info_string::parse_info_string;
+use super::markdown;
+use super::model::{Block, CalloutKind, Content, Hint, Role, Step, VarRef};
+use super::quiz::parse_quiz;
+use super::span::Span;
+use super::template;
+
+/// An image in the text, for the missing-image rule and for `show`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub url: String,
+    pub span: Span,
+}
+
+/// Everything found in one file, before the parts of a lesson are put together.
+#[derive(Debug, Default)]
+pub struct ParsedFile {
+    pub front_matter: FrontMatter,
+    /// The YAML text between the `---` lines.
+    pub front_matter_span: Option<Span>,
+    pub title: Option<String>,
+    pub intro: Vec<Content>,
+    pub intro_blocks: Vec<Block>,
+    pub steps: Vec<Step>,
+    pub images: Vec<Image>,
+    pub var_refs: Vec<VarRef>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one lesson file; `file` is its index among the lesson's sources and `part` the
+/// index of the part it makes.
+pub fn parse_file(text: &str, file: usize, part: usize) -> ParsedFile {
+    let mut builder = Builder { text, file, part, out: ParsedFile::default(), details: Vec::new(), raw_spans: Vec::new() };
+    let mut events = markdown::parser(text).into_offset_iter();
+    while let Some((event, range)) = events.next() {
+        builder.top_level(event, range, &mut events);
+    }
+    builder.finish()
+}
+
+/// An open `<details>` element.
+struct OpenDetails {
+    summary: String,
+    is_hint: bool,
+    /// The opening HTML.
+    start: Span,
+    /// Where its Markdown body starts.
+    body_start: usize,
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    file: usize,
+    part: usize,
+    out: ParsedFile,
+    /// The `<details>` elements open at this point, outermost first.
+    details: Vec<OpenDetails>,
+    /// Code of `raw` blocks: no `{{NAME}}` references there.
+    raw_spans: Vec<Span>,
+}
+
+type Events<'t> = pulldown_cmark::OffsetIter<'t, pulldown_cmark::DefaultBrokenLinkCallback>;
+
+impl<'t> Builder<'t> {
+    fn top_level(&mut self, event: Event<'t>, range: Range<usize>, events: &mut Events<'t>) {
+        let span = Span::from(range.clone());
+        match event {
+            Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => {
+                let (yaml, yaml_start) = self.collect_text(events, range.start);
+                self.front_matter(&yaml, yaml_start);
+            }
+            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if self.out.title.is_none() && self.out.steps.is_empty() => {
+                let (title, _) = self.collect_inline_text(events);
+                self.out.title = Some(title);
+            }
+            Event::Start(Tag::Heading { level: HeadingLevel::H2, id, .. }) => {
+                let (title, _) = self.collect_inline_text(events);
+                self.start_step(title, id.map(|id| id.to_string()), span);
+            }
+            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => {
+                self.out.diagnostics.push(
+                    Diagnostic::new(Code::ExtraTitle, self.first_line(span), "a lesson file has one `#` title")
+                        .with_help("use `##` for a step, or `###` for a section within a step"),
+                );
+                self.walk_nested(events);
+                self.push_markdown(span);
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => Some(info.into_string()),
+                    CodeBlockKind::Indented => None,
+                };
+                let (code, code_start) = self.collect_text(events, range.start);
+                let index = self.code_block(info.as_deref(), code, code_start, span);
+                if let Some(content) = index {
+                    self.push_content(content);
+                }
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                self.walk_nested(events);
+                self.push_content(Content::Callout { kind: callout_kind(kind), span });
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                let (html, _) = self.collect_text(events, range.start);
+                self.html_block(&html, span);
+            }
+            Event::Start(_) => {
+                self.walk_nested(events);
+                self.push_markdown(span);
+            }
+            Event::Rule | Event::Html(_) | Event::Text(_) => self.push_markdown(span),
+            _ => {}
+        }
+    }
+
+    fn front_matter(&mut self, yaml: &str, yaml_start: usize) {
+        self.out.front_matter_span = Some(Span::new(yaml_start, yaml_start + yaml.len()));
+        self.out.front_matter = parse_front_matter(yaml, yaml_start, &mut self.out.diagnostics);
+    }
+
+    fn start_step(&mut self, title: String, explicit_id: Option<String>, span: Span) {
+        self.close_details_at(span.start);
+        let id = explicit_id.unwrap_or_else(|| {
+            let slug = slug(&title);
+            if slug.is_empty() { format!("step-{}", self.out.steps.len() + 1) } else { slug }
+        });
+        let heading = self.first_line(span);
+        if let Some(previous) = self.out.steps.last_mut() {
+            previous.body.end = span.start;
+        }
+        self.out.steps.push(Step {
+            id,
+            title,
+            span: heading,
+            body: Span::new(span.end, self.text.len()),
+            file: self.file,
+            part: self.part,
+            content: Vec::new(),
+            blocks: Vec::new(),
+            hints: Vec::new(),
+            quizzes: Vec::new(),
+        });
+    }
+
+    /// Turns a fenced or indented code block into a block, quiz or nothing, and returns the
+    /// content entry that shows it (none inside `<details>`).
+    fn code_block(&mut self, info: Option<&str>, code: String, code_start: usize, span: Span) -> Option<Content> {
+        let info_text = info.unwrap_or("");
+        let info_start = info_offset(self.text, span.start, info_text);
+        let info_span = Span::new(info_start, info_start + info_text.len());
+        let parsed = parse_info_string(info_text, info_start, &mut self.out.diagnostics);
+        let code_span = Span::new(code_start, code_start + code.len());
+        let in_details = !self.details.is_empty();
+
+        if parsed.lang.eq_ignore_ascii_case("quiz") {
+            let quiz = parse_quiz(&code, code_start, span, &mut self.out.diagnostics)?;
+            let Some(step) = self.out.steps.last_mut() else {
+                self.out.diagnostics.push(outside_step(span, "a quiz"));
+                return None;
+            };
+            step.quizzes.push(quiz);
+            return (!in_details).then(|| Content::Quiz { index: step.quizzes.len() - 1 });
+        }
+
+        if parsed.attrs.raw {
+            self.raw_spans.push(code_span);
+        }
+        if let (Some(role), Some(_)) = (parsed.role, &parsed.attrs.file) {
+            self.out.diagnostics.push(
+                Diagnostic::new(Code::InvalidAttribute, info_span, format!("`file=` is for a block with no role, not a `{}` block", role.as_str()))
+                    .with_help("write the file in its own block, then run or check it in another"),
+            );
+        }
+        if parsed.role.is_some() && code.trim().is_empty() {
+            self.out.diagnostics.push(Diagnostic::new(Code::EmptyBlock, self.first_line(span), "this block has a role but no code"));
+        }
+        let http = if parsed.role.is_some() && parsed.lang.eq_ignore_ascii_case("http") {
+            let (entries, diags) = parse_http_block(&code, code_start);
+            self.out.diagnostics.extend(diags);
+            entries
+        } else {
+            Vec::new()
+        };
+        // A block with no role inside a hint is part of the hint's text.
+        if in_details && parsed.role.is_none() {
+            return None;
+        }
+        let block = Block {
+            lang: parsed.lang,
+            role: parsed.role,
+            attrs: parsed.attrs,
+            code,
+            span,
+            info_span,
+            code_span,
+            file: self.file,
+            http,
+        };
+        let blocks = match self.out.steps.last_mut() {
+            Some(step) => &mut step.blocks,
+            None => {
+                if matches!(block.role, Some(Role::Run | Role::Check | Role::Solve)) {
+                    let what = format!("a `{}` block", block.role.map_or("", Role::as_str));
+                    self.out.diagnostics.push(outside_step(self.first_line(span), &what));
+                }
+                &mut self.out.intro_blocks
+            }
+        };
+        blocks.push(block);
+        (!in_details).then(|| Content::Block { index: blocks.len() - 1 })
+    }
+
+    fn html_block(&mut self, html: &str, span: Span) {
+        let lower = html.to_ascii_lowercase();
+        let mut found_any = false;
+        let mut pos = 0;
+        // Walk the `<details>` and `</details>` tags of this HTML in order.
+        while let Some((at, opening)) = next_details_tag(&lower, pos) {
+            found_any = true;
+            if opening {
+                let summary = summary_of(html, at).unwrap_or_default();
+                let after_summary = lower[at..].find("</summary>").map_or_else(
+                    || lower[at..].find('>').map_or(lower.len(), |i| at + i + 1),
+                    |i| at + i + "</summary>".len(),
+                );
+                let is_hint = summary.trim().to_ascii_lowercase().starts_with("hint");
+                self.details.push(OpenDetails {
+                    summary,
+                    is_hint,
+                    start: Span::new(span.start + at, span.start + after_summary),
+                    body_start: span.start + after_summary,
+                });
+                pos = after_summary;
+            } else {
+                self.close_details(Span::new(span.start + at, span.start + at + "</details>".len()));
+                pos = at + "</details>".len();
+            }
+        }
+        if !found_any && self.details.is_empty() {
+            self.push_markdown(span);
+        }
+    }
+
+    fn close_details(&mut self, closing: Span) {
+        let Some(open) = self.details.pop() else {
+            self.push_markdown(closing);
+            return;
+        };
+        if !self.details.is_empty() {
+            return;
+        }
+        let body = Span::new(open.body_start, closing.start.max(open.body_start));
+        let whole = Span::new(open.start.start, closing.end);
+        if open.is_hint {
+            if let Some(step) = self.out.steps.last_mut() {
+                step.hints.push(Hint { summary: open.summary, body, span: whole });
+                let index = step.hints.len() - 1;
+                step.content.push(Content::Hint { index });
+                return;
+            }
+        }
+        self.push_content(Content::Details { summary: open.summary, span: body });
+    }
+
+    /// Closes any `<details>` left open when a step ends, with an error.
+    fn close_details_at(&mut self, end: usize) {
+        if self.details.is_empty() {
+            return;
+        }
+        let outermost_start = self.details[0].start;
+        self.out.diagnostics.push(
+            Diagnostic::new(Code::UnclosedHint, outermost_start, "`<details>` is not closed before the step ends")
+                .with_help("add `</details>` on its own line, after a blank line"),
+        );
+        while !self.details.is_empty() {
+            self.close_details(Span::new(end, end));
+        }
+    }
+
+    fn push_content(&mut self, content: Content) {
+        if !self.details.is_empty() {
+            return;
+        }
+        match self.out.steps.last_mut() {
+            Some(step) => step.content.push(content),
+            None => self.out.intro.push(content),
+        }
+    }
+
+    /// Adds Markdown, merged with the Markdown right before it.
+    fn push_markdown(&mut self, span: Span) {
+        if !self.details.is_empty() {
+            return;
+        }
+        let start = line_start(self.text, span.start);
+        let contents = match self.out.steps.last_mut() {
+            Some(step) => &mut step.content,
+            None => &mut self.out.intro,
+        };
+        if let Some(Content::Markdown { span: last }) = contents.last_mut() {
+            last.end = span.end;
+        } else {
+            contents.push(Content::Markdown { span: Span::new(start, span.end) });
+        }
+    }
+
+    /// Consumes events up to the end of the element just started, noting images and code
+    /// blocks nested in it.
+    fn walk_nested(&mut self, events: &mut Events<'t>) {
+        let mut depth = 1usize;
+        while let Some((event, range)) = events.next() {
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let info = match kind {
+                        CodeBlockKind::Fenced(info) => Some(info.into_string()),
+                        CodeBlockKind::Indented => None,
+                    };
+                    let (code, code_start) = self.collect_text(events, range.start);
+                    // Nested blocks are shown where their list or quote is rendered.
+                    let _ = self.code_block(info.as_deref(), code, code_start, range.into());
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    self.out.images.push(Image { url: dest_url.into_string(), span: range.into() });
+                    depth += 1;
+                }
+                Event::Start(_) => depth += 1,
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Concatenates the text events of a leaf element (code block, HTML, front matter);
+    /// returns the text and where it starts.
+    fn collect_text(&mut self, events: &mut Events<'t>, fallback: usize) -> (String, usize) {
+        let mut text = String::new();
+        let mut start = None;
+        for (event, range) in events.by_ref() {
+            match event {
+                Event::Text(chunk) | Event::Html(chunk) => {
+                    start.get_or_insert(range.start);
+                    text.push_str(&chunk);
+                }
+                Event::End(_) => break,
+                _ => {}
+            }
+        }
+        let start = start.unwrap_or_else(|| line_end(self.text, fallback));
+        (text, start)
+    }
+
+    /// The plain text of a heading, without its markup.
+    fn collect_inline_text(&mut self, events: &mut Events<'t>) -> (String, usize) {
+        let mut text = String::new();
+        let mut depth = 1usize;
+        for (event, range) in events.by_ref() {
+            match event {
+                Event::Text(chunk) | Event::Code(chunk) => text.push_str(&chunk),
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    self.out.images.push(Image { url: dest_url.into_string(), span: range.into() });
+                    depth += 1;
+                }
+                Event::Start(_) => depth += 1,
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                _ => {}
+            }
+        }
+        (text.trim().to_owned(), 0)
+    }
+
+    fn first_line(&self, span: Span) -> Span {
+        let end = self.text[span.range()].find('\n').map_or(span.end, |i| span.start + i);
+        Span::new(span.start, end)
+    }
+
+    fn finish(mut self) -> ParsedFile {
+        self.close_details_at(self.text.len());
+        self.out.var_refs = self.var_refs();
+        self.out
+    }
+
+    /// Every `{{NAME}}` outside `raw` blocks and not escaped as `\{{`.
+    fn var_refs(&self) -> Vec<VarRef> {
+        template::references(self.text)
+            .filter(|(_, range)| !self.raw_spans.iter().any(|raw| raw.start <= range.start && range.end <= raw.end))
+            .filter(|(_, range)| range.start == 0 || self.text.as_bytes()[range.start - 1] != b'\\')
+            .map(|(name, range)| VarRef { name: name.to_owned(), span: range.into(), file: self.file })
+            .collect()
+    }
+}
+
+fn outside_step(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(Code::BlockOutsideStep, span, format!("{what} must be inside a step"))
+        .with_help("move it under a `##` heading; before the first step only `setup` and `cleanup` blocks run")
+}
+
+fn callout_kind(kind: BlockQuoteKind) -> CalloutKind {
+    match kind {
+        BlockQuoteKind::Note => CalloutKind::Note,
+        BlockQuoteKind::Tip => CalloutKind::Tip,
+        BlockQuoteKind::Important => CalloutKind::Important,
+        BlockQuoteKind::Warning => CalloutKind::Warning,
+        BlockQuoteKind::Caution => CalloutKind::Caution,
+    }
+}
+
+/// The offset of the info string on a fence line starting at `block_start`.
+fn info_offset(text: &str, block_start: usize, info: &str) -> usize {
+    let line_end = line_end(text, block_start);
+    let line = &text[block_start..line_end];
+    let fence = line.trim_start();
+    let indent = line.len() - fence.len();
+    let marker = fence.chars().next().unwrap_or('`');
+    let fence_len = fence.len() - fence.trim_start_matches(marker).len();
+    let after = &fence[fence_len..];
+    let spaces = after.len() - after.trim_start().len();
+    let start = block_start + indent + fence_len + spaces;
+    if text[start..line_end].starts_with(info) { start } else { line_end }
+}
+
+fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+fn line_end(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text[offset..].find('\n').map_or(text.len(), |i| offset + i)
+}
+
+/// The next `<details` or `</details>` tag at or after `pos` in lowercased HTML.
+fn next_details_tag(lower: &str, pos: usize) -> Option<(usize, bool)> {
+    let open = lower[pos..].find("<details").map(|i| pos + i);
+    let close = lower[pos..].find("</details>").map(|i| pos + i);
+    match (open, close) {
+        (Some(o), Some(c)) if o < c => Some((o, true)),
+        (_, Some(c)) => Some((c, false)),
+        (Some(o), None) => Some((o, true)),
+        (None, None) => None,
+    }
+}
+
+/// The text of the `<summary>` after the `<details` at `at`, tags stripped.
+fn summary_of(html: &str, at: usize) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let open = at + lower[at..].find("<summary")?;
+    let content_start = open + lower[open..].find('>')? + 1;
+    let content_end = content_start + lower[content_start..].find("</summary>")?;
+    let mut summary = String::new();
+    let mut in_tag = false;
+    for c in html[content_start..content_end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => summary.push(c),
+            _ => {}
+        }
+    }
+    Some(summary.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// A GitHub-style heading anchor: lowercase, spaces to `-`, punctuation dropped.
+pub fn slug(title: &str) -> String {
+    let mut slug = String::with_capacity(title.len());
+    for c in title.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            slug.extend(c.to_lowercase());
+        } else if (c == ' ' || c == '-') && !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,92 @@
+//! Small value checks shared by the parsers.
+
+use std::path::{Component, Path};
+
+/// Checks a regular expression's syntax without compiling it: lint must stay cheap.
+/// Patterns holding a `{{NAME}}` are checked at run time, after substitution.
+pub fn regex(pattern: &str) -> Result<(), String> {
+    if pattern.contains("{{") {
+        return Ok(());
+    }
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .map(drop)
+        .map_err(|error| first_line_of_regex_error(&error.to_string()))
+}
+
+/// regex-syntax renders errors over several lines with the pattern and a caret; lint has its
+/// own caret, so keep only the reason.
+fn first_line_of_regex_error(text: &str) -> String {
+    text.lines()
+        .rev()
+        .find_map(|line| line.strip_prefix("error: "))
+        .unwrap_or_else(|| text.lines().last().unwrap_or(text))
+        .trim()
+        .to_owned()
+}
+
+/// `[A-Za-z_][A-Za-z0-9_]*`: the names a `{{NAME}}` reference may use.
+pub fn is_identifier(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    matches!(bytes.next(), Some(b'A'..=b'Z' | b'a'..=b'z' | b'_'))
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// A `file=` path must stay inside the lesson workspace: relative, and never climbing above
+/// its start. (Symlinks are resolved when the file is written.)
+pub fn workspace_path(path: &str) -> Result<(), String> {
+    if path.contains("{{") {
+        return Ok(());
+    }
+    if path.is_empty() {
+        return Err("`file=` needs a path".into());
+    }
+    if path.starts_with('~') || path.starts_with('/') || path.starts_with('\\') || path.get(1..2) == Some(":") {
+        return Err(format!("`file={path}` is absolute and would leave the lesson workspace"));
+    }
+    let mut depth = 0usize;
+    for component in Path::new(path).components() {
+        match component {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir if depth > 0 => depth -= 1,
+            _ => return Err(format!("`file={path}` leaves the lesson workspace")),
+        }
+    }
+    if depth == 0 {
+        return Err(format!("`file={path}` names the workspace itself, not a file in it"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regex_reports_the_reason_only() {
+        assert_eq!(regex("a(b").unwrap_err(), "unclosed group");
+        assert!(regex("^ok$").is_ok());
+        assert!(regex("{{pattern}}(").is_ok());
+    }
+
+    #[test]
+    fn identifiers_start_with_a_letter_or_underscore() {
+        assert!(is_identifier("region"));
+        assert!(is_identifier("_X1"));
+        assert!(!is_identifier("1x"));
+        assert!(!is_identifier(".Repository"));
+        assert!(!is_identifier("a-b"));
+        assert!(!is_identifier(""));
+    }
+
+    #[test]
+    fn workspace_paths_cannot_escape() {
+        assert!(workspace_path("app/config.yaml").is_ok());
+        assert!(workspace_path("a/../b.txt").is_ok());
+        assert!(workspace_path("./b.txt").is_ok());
+        for bad in ["/etc/passwd", "../x", "a/../../x", "~/.bashrc", "C:\\x", ".", "a/.."] {
+            assert!(workspace_path(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! labrun: an interactive guided lab runner.
+//!
+//! A lesson is a Markdown file (or a folder of them) that still reads well on GitHub.
+//! [`lesson`] parses it into a model that keeps every source position; [`ui`] renders it and
+//! its diagnostics; [`cli`] is the command line.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod lesson;
+pub mod ui;
+
+pub use cli::run;

@@ -1,0 +1,61 @@
+//! Colour and terminal capabilities, decided once per output stream.
+
+use std::io::IsTerminal;
+
+use console::Style;
+
+/// Whether to use colour and terminal features on an output stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Term {
+    pub color: bool,
+    /// OSC 8 hyperlinks.
+    pub links: bool,
+    pub width: usize,
+}
+
+impl Term {
+    /// Plain text: no colour, no links, a fixed width. What tests and pipes get.
+    pub const fn plain(width: usize) -> Self {
+        Self { color: false, links: false, width }
+    }
+
+    /// What stdout can do: colour only on a terminal and without `NO_COLOR`.
+    pub fn stdout() -> Self {
+        let tty = std::io::stdout().is_terminal();
+        let color = tty && color_allowed();
+        let width = if tty { console::Term::stdout().size().1 as usize } else { 80 };
+        Self { color, links: color && links_supported(), width: width.clamp(40, 100) }
+    }
+
+    pub fn paint(&self, style: &Style, text: &str) -> String {
+        if self.color { style.apply_to(text).force_styling(true).to_string() } else { text.to_owned() }
+    }
+
+    /// A hyperlink where supported, else `text` alone (the caller shows the URL if needed).
+    pub fn link(&self, text: &str, url: &str) -> String {
+        if self.links { format!("\x1b]8;;{url}\x1b\\{text}\x1b]8;;\x1b\\") } else { text.to_owned() }
+    }
+}
+
+/// `NO_COLOR` (any non-empty value) turns colour off everywhere, as https://no-color.org asks.
+pub fn color_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+        && std::env::var("TERM").map_or(true, |term| term != "dumb")
+}
+
+/// Terminals known to render OSC 8 links; others would show the escape codes or nothing.
+fn links_supported() -> bool {
+    let var = |name| std::env::var(name).unwrap_or_default();
+    !var("WT_SESSION").is_empty()
+        || !var("VTE_VERSION").is_empty()
+        || !var("KONSOLE_VERSION").is_empty()
+        || !var("KITTY_WINDOW_ID").is_empty()
+        || !var("WEZTERM_EXECUTABLE").is_empty()
+        || matches!(var("TERM_PROGRAM").as_str(), "iTerm.app" | "WezTerm" | "vscode" | "ghostty" | "Hyper")
+}
+
+/// `error:` in red on a terminal that allows colour, for messages on stderr.
+pub fn error_prefix() -> String {
+    let color = std::io::stderr().is_terminal() && color_allowed();
+    if color { Style::new().red().bold().apply_to("error:").force_styling(true).to_string() } else { "error:".into() }
+}
