@@ -33,6 +33,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // `labrun show ... | head` closing the pipe early is not a failure.
+        Err(CliError::Output(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(exit::OK),
         Err(error) => {
             eprintln!("{} {error}", crate::ui::style::error_prefix());
             ExitCode::from(error.exit_code())

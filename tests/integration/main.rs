@@ -1,0 +1,6 @@
+//! Integration tests of the `labrun` binary. See `tests/README.md` for how to add one.
+
+mod harness;
+mod lint;
+mod list;
+mod show;
