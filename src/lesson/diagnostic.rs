@@ -156,6 +156,15 @@ mod tests {
     }
 
     #[test]
+    fn every_code_is_documented_in_the_lint_rules() {
+        let docs = include_str!("../../docs/lint-rules.md");
+        for code in Code::ALL {
+            let row = format!("| `{}` | {} |", code, code.severity().as_str());
+            assert!(docs.contains(&row), "docs/lint-rules.md lacks the row for `{code}`");
+        }
+    }
+
+    #[test]
     fn codes_have_unique_names() {
         let mut names: Vec<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
         names.sort_unstable();
