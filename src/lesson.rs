@@ -21,7 +21,9 @@ pub use duration::parse_duration;
 pub use front_matter::{ToolRequirement, VarSpec};
 pub use lint::BUILTIN_VARS;
 pub use load::{LoadError, Loaded, from_sources, is_markdown, load, markdown_files};
-pub use model::{Attrs, Block, CalloutKind, Content, Hint, Lesson, Part, Role, Shell, Source, Step, VarRef};
+pub use model::{
+    Attrs, Block, CalloutKind, Content, Hint, Lesson, Part, Role, Shell, Source, Step, VarRef,
+};
 pub use parser::slug;
 pub use quiz::Quiz;
 pub use span::{LineCol, LineIndex, Span};

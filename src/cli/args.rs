@@ -25,11 +25,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check lessons for mistakes, with file:line:column and a hint for each.
-    #[command(after_help = "Examples:\n  labrun lint lessons/\n  labrun lint my-lesson.md --deny-warnings\n  \
+    #[command(
+        after_help = "Examples:\n  labrun lint lessons/\n  labrun lint my-lesson.md --deny-warnings\n  \
                             labrun lint lessons/ --format json | jq '.[] | select(.severity == \"error\")'\n\n\
                             A folder with Markdown files and no sub-folders of lessons is one lesson \
                             (its files are the parts); any other folder is searched for lessons.\n\
-                            Exit codes: 0 no errors (warnings allowed), 3 errors found, 2 bad path.")]
+                            Exit codes: 0 no errors (warnings allowed), 3 errors found, 2 bad path."
+    )]
     Lint(LintArgs),
     /// Render a lesson in the terminal without running anything.
     #[command(after_help = "Examples:\n  labrun show lessons/welcome.md\n  \

@@ -46,11 +46,18 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), CliError> {
 
 /// Sub-folders that hold Markdown somewhere below them, sorted; hidden ones are skipped.
 fn lesson_subdirs(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
-    let io = |source| CliError::Load(crate::lesson::LoadError::Io { path: dir.to_path_buf(), source });
+    let io = |source| {
+        CliError::Load(crate::lesson::LoadError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })
+    };
     let mut subdirs = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
-        let hidden = path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.'));
+        let hidden = path
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with('.'));
         if path.is_dir() && !hidden && holds_markdown(&path) {
             subdirs.push(path);
         }
@@ -60,7 +67,9 @@ fn lesson_subdirs(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
 }
 
 fn holds_markdown(dir: &Path) -> bool {
-    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
     entries.flatten().any(|entry| {
         let path = entry.path();
         (path.is_file() && is_markdown(&path)) || (path.is_dir() && holds_markdown(&path))

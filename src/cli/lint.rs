@@ -24,7 +24,11 @@ pub fn run(args: &LintArgs) -> Result<u8, CliError> {
         let loaded = lesson::load(path)?;
         for diag in &loaded.diagnostics {
             let is_error = diag.severity == Severity::Error || args.deny_warnings;
-            if is_error { errors += 1 } else { warnings += 1 }
+            if is_error {
+                errors += 1
+            } else {
+                warnings += 1
+            }
             match args.format {
                 LintFormat::Human => renderer.render(&mut out, &loaded.lesson, diag)?,
                 LintFormat::Json => {
@@ -44,14 +48,30 @@ pub fn run(args: &LintArgs) -> Result<u8, CliError> {
         }
         LintFormat::Human => {
             let lessons = plural(paths.len(), "lesson");
-            let summary = format!("{lessons}: {}, {}", plural(errors, "error"), plural(warnings, "warning"));
-            let style = if errors > 0 { console::Style::new().red().bold() } else { console::Style::new().green().bold() };
+            let summary = format!(
+                "{lessons}: {}, {}",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            );
+            let style = if errors > 0 {
+                console::Style::new().red().bold()
+            } else {
+                console::Style::new().green().bold()
+            };
             writeln!(out, "{}", term.paint(&style, &summary))?;
         }
     }
-    Ok(if errors > 0 { exit::INVALID_LESSON } else { exit::OK })
+    Ok(if errors > 0 {
+        exit::INVALID_LESSON
+    } else {
+        exit::OK
+    })
 }
 
 pub fn plural(count: usize, noun: &str) -> String {
-    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }

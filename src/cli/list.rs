@@ -14,7 +14,13 @@ pub fn run(args: &ListArgs) -> Result<u8, CliError> {
     let _ = args.format == ListFormat::Json;
     for path in paths {
         let loaded = lesson::load(&path)?;
-        writeln!(out, "{}\t{}\t{}", loaded.lesson.id, loaded.lesson.title, loaded.lesson.steps.len())?;
+        writeln!(
+            out,
+            "{}\t{}\t{}",
+            loaded.lesson.id,
+            loaded.lesson.title,
+            loaded.lesson.steps.len()
+        )?;
     }
     Ok(exit::OK)
 }

@@ -25,5 +25,9 @@ pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
     } else {
         crate::ui::render::lesson(&mut out, &loaded.lesson, term)?;
     }
-    Ok(if loaded.has_errors() { exit::INVALID_LESSON } else { exit::OK })
+    Ok(if loaded.has_errors() {
+        exit::INVALID_LESSON
+    } else {
+        exit::OK
+    })
 }

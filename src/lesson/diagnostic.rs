@@ -120,7 +120,11 @@ impl Diagnostic {
 
     /// Adds `help` unless a suggestion already said something better.
     pub fn with_help_unless_set(self, help: impl Into<String>) -> Self {
-        if self.help.is_some() { self } else { self.with_help(help) }
+        if self.help.is_some() {
+            self
+        } else {
+            self.with_help(help)
+        }
     }
 
     pub fn in_file(mut self, file: usize) -> Self {
@@ -160,7 +164,10 @@ mod tests {
         let docs = include_str!("../../docs/lint-rules.md");
         for code in Code::ALL {
             let row = format!("| `{}` | {} |", code, code.severity().as_str());
-            assert!(docs.contains(&row), "docs/lint-rules.md lacks the row for `{code}`");
+            assert!(
+                docs.contains(&row),
+                "docs/lint-rules.md lacks the row for `{code}`"
+            );
         }
     }
 

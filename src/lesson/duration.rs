@@ -30,7 +30,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             "m" => Duration::from_secs(value.saturating_mul(60)),
             "h" => Duration::from_secs(value.saturating_mul(3600)),
             "" => return Err(format!("missing unit in `{text}` (use ms, s, m or h)")),
-            other => return Err(format!("unknown unit `{other}` in `{text}` (use ms, s, m or h)")),
+            other => {
+                return Err(format!(
+                    "unknown unit `{other}` in `{text}` (use ms, s, m or h)"
+                ));
+            }
         };
         total = total.saturating_add(part);
         rest = after;
@@ -65,13 +69,14 @@ mod tests {
         );
         assert_eq!(
             parse_duration("3 days").unwrap_err(),
-            "expected a number in `3 days`"
+            "missing unit in `3 days` (use ms, s, m or h)"
         );
         assert_eq!(
             parse_duration("3d").unwrap_err(),
             "unknown unit `d` in `3d` (use ms, s, m or h)"
         );
         assert_eq!(parse_duration("").unwrap_err(), "empty duration");
+        assert_eq!(parse_duration("s").unwrap_err(), "expected a number in `s`");
         assert!(parse_duration("99999999999999999999s").is_err());
     }
 }

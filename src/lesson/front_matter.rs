@@ -50,7 +50,9 @@ pub struct FrontMatter {
 }
 
 /// The keys `labrun` knows, for suggestions.
-pub const KEYS: &[&str] = &["id", "title", "summary", "duration", "version", "requires", "vars"];
+pub const KEYS: &[&str] = &[
+    "id", "title", "summary", "duration", "version", "requires", "vars",
+];
 pub const VAR_KEYS: &[&str] = &[
     "description",
     "prompt",
@@ -211,13 +213,18 @@ pub fn parse_front_matter(yaml: &str, base: usize, diags: &mut Vec<Diagnostic>) 
     let keys = match serde_saphyr::from_str::<KeyTree>(yaml) {
         Ok(keys) => keys,
         Err(error) => {
-            diags.push(yaml_diagnostic(&error, yaml, base));
+            diags.push(yaml_diagnostic(&error, yaml, base, Code::YamlSyntax));
             return FrontMatter::default();
         }
     };
     unknown_keys(&keys, yaml, base, diags);
     serde_saphyr::from_str::<FrontMatter>(yaml).unwrap_or_else(|error| {
-        diags.push(yaml_diagnostic(&error, yaml, base));
+        diags.push(yaml_diagnostic(
+            &error,
+            yaml,
+            base,
+            Code::InvalidFrontMatter,
+        ));
         FrontMatter::default()
     })
 }
@@ -244,7 +251,10 @@ impl<'de> Deserialize<'de> for KeyTree {
                 }
                 Ok(tree)
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<KeyTree, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<KeyTree, A::Error> {
                 let mut tree = KeyTree::default();
                 while let Some(item) = seq.next_element()? {
                     tree.items.push(item);
@@ -282,9 +292,13 @@ fn unknown_keys(tree: &KeyTree, yaml: &str, base: usize, diags: &mut Vec<Diagnos
         let span = super::quiz::located(&key.referenced, yaml, base)
             .map_or(Span::new(base, base), |span| span.sub(0, key.value.len()));
         diags.push(
-            Diagnostic::new(Code::UnknownKey, span, format!("unknown key `{}`{place}", key.value))
-                .with_suggestion(&key.value, known.iter().copied())
-                .with_help_unless_set(format!("expected one of {}", known.join(", "))),
+            Diagnostic::new(
+                Code::UnknownKey,
+                span,
+                format!("unknown key `{}`{place}", key.value),
+            )
+            .with_suggestion(&key.value, known.iter().copied())
+            .with_help_unless_set(format!("expected one of {}", known.join(", "))),
         );
     };
     for (key, value) in &tree.keys {
@@ -313,22 +327,32 @@ fn unknown_keys(tree: &KeyTree, yaml: &str, base: usize, diags: &mut Vec<Diagnos
     }
 }
 
-/// Turns a YAML error into a diagnostic at its position, with a suggestion for unknown keys.
-pub(crate) fn yaml_diagnostic(error: &serde_saphyr::Error, yaml: &str, base: usize) -> Diagnostic {
+/// Turns a YAML error into a diagnostic at its position. `code` says what kind of problem the
+/// caller's pass can find: syntax (any YAML is accepted) or shape (typed deserialization).
+pub(crate) fn yaml_diagnostic(
+    error: &serde_saphyr::Error,
+    yaml: &str,
+    base: usize,
+    code: Code,
+) -> Diagnostic {
     let offset = error
         .location()
         .and_then(|location| location.span().byte_offset())
-        .map_or(0, |offset| usize::try_from(offset).unwrap_or(0).min(yaml.len()));
+        .map_or(0, |offset| {
+            usize::try_from(offset).unwrap_or(0).min(yaml.len())
+        });
     let message = plain_message(error);
     let token_len = yaml[offset..]
         .find(|c: char| c == ':' || c == '\n')
         .unwrap_or(yaml.len() - offset)
         .max(1);
-    let span = Span::new(base + offset, base + offset + token_len.min(yaml.len() - offset));
+    let span = Span::new(
+        base + offset,
+        base + offset + token_len.min(yaml.len() - offset),
+    );
     if let Some(field) = unknown_field(&message) {
         return Diagnostic::new(Code::UnknownKey, span, format!("unknown key `{field}`"));
     }
-    let code = if is_syntax_error(&message) { Code::YamlSyntax } else { Code::InvalidFrontMatter };
     Diagnostic::new(code, span, message)
 }
 
@@ -351,11 +375,4 @@ fn plain_message(error: &serde_saphyr::Error) -> String {
 fn unknown_field(message: &str) -> Option<&str> {
     let rest = message.split("unknown field `").nth(1)?;
     rest.split('`').next()
-}
-
-fn is_syntax_error(message: &str) -> bool {
-    !(message.contains("invalid type")
-        || message.contains("invalid value")
-        || message.contains("missing field")
-        || message.contains("did not match any variant"))
 }

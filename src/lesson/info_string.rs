@@ -44,7 +44,11 @@ pub fn parse_info_string(info: &str, base: usize, diags: &mut Vec<Diagnostic>) -
     let Some(open) = info[lang_end..].find('{').map(|i| i + lang_end) else {
         return result;
     };
-    let mut parser = Items { info, pos: open + 1, base };
+    let mut parser = Items {
+        info,
+        pos: open + 1,
+        base,
+    };
     let mut seen: Vec<&str> = Vec::new();
     let mut role_span: Option<Span> = None;
     loop {
@@ -75,7 +79,9 @@ pub fn parse_info_string(info: &str, base: usize, diags: &mut Vec<Diagnostic>) -
             }
             Some(_) => {}
         }
-        let Some(item) = parser.item(diags) else { continue };
+        let Some(item) = parser.item(diags) else {
+            continue;
+        };
         let name_span = parser.span(item.name_start, item.name_start + item.name.len());
         if let Some(role) = Role::from_name(item.name) {
             if let Some(first) = role_span {
@@ -105,7 +111,11 @@ pub fn parse_info_string(info: &str, base: usize, diags: &mut Vec<Diagnostic>) -
         if !known {
             let looks_like_role = item.value.is_none();
             let candidates: Vec<&str> = if looks_like_role {
-                Role::ALL.iter().map(|r| r.as_str()).chain(FLAGS.iter().copied()).collect()
+                Role::ALL
+                    .iter()
+                    .map(|r| r.as_str())
+                    .chain(FLAGS.iter().copied())
+                    .collect()
             } else {
                 KEYS.to_vec()
             };
@@ -189,7 +199,11 @@ impl<'a> Items<'a> {
         let name = &rest[..name_len];
         self.pos += name_len;
         if self.peek() != Some('=') {
-            return Some(Item { name, name_start: start, value: None });
+            return Some(Item {
+                name,
+                name_start: start,
+                value: None,
+            });
         }
         self.pos += 1;
         let value_start = self.pos;
@@ -241,7 +255,13 @@ impl<'a> Items<'a> {
     }
 }
 
-fn apply(attrs: &mut Attrs, item: &Item, name_span: Span, base: usize, diags: &mut Vec<Diagnostic>) {
+fn apply(
+    attrs: &mut Attrs,
+    item: &Item,
+    name_span: Span,
+    base: usize,
+    diags: &mut Vec<Diagnostic>,
+) {
     let is_flag = FLAGS.contains(&item.name);
     let Some((value, value_start, value_end)) = &item.value else {
         if is_flag {
@@ -254,18 +274,25 @@ fn apply(attrs: &mut Attrs, item: &Item, name_span: Span, base: usize, diags: &m
             diags.push(Diagnostic::new(
                 Code::InvalidAttribute,
                 name_span,
-                format!("`{}` needs a value, as in `{}`", item.name, example(item.name)),
+                format!(
+                    "`{}` needs a value, as in `{}`",
+                    item.name,
+                    example(item.name)
+                ),
             ));
         }
         return;
     };
     let span = Span::new(base + value_start, base + value_end);
     if is_flag {
-        diags.push(Diagnostic::new(
-            Code::InvalidAttribute,
-            name_span,
-            format!("`{}` is a flag and takes no value", item.name),
-        ).with_help(format!("write just `{}`", item.name)));
+        diags.push(
+            Diagnostic::new(
+                Code::InvalidAttribute,
+                name_span,
+                format!("`{}` is a flag and takes no value", item.name),
+            )
+            .with_help(format!("write just `{}`", item.name)),
+        );
         return;
     }
     let invalid = |message: String| Diagnostic::new(Code::InvalidAttribute, span, message);
@@ -297,7 +324,11 @@ fn apply(attrs: &mut Attrs, item: &Item, name_span: Span, base: usize, diags: &m
         },
         "expect" => {
             if let Err(reason) = validate::regex(value) {
-                diags.push(Diagnostic::new(Code::BadRegex, span, format!("bad regex: {reason}")));
+                diags.push(Diagnostic::new(
+                    Code::BadRegex,
+                    span,
+                    format!("bad regex: {reason}"),
+                ));
             }
             attrs.expect = Some(value.clone());
         }

@@ -31,21 +31,36 @@ pub(super) fn check(lesson: &Lesson, images: &[(usize, Image)], diags: &mut Vec<
 
 /// Checks one declared variable on its own.
 pub(super) fn check_var(var: &VarSpec, pattern_span: Span, diags: &mut Vec<Diagnostic>) {
-    let invalid = |message: String| Diagnostic::new(Code::InvalidVariable, var.span, message).in_file(var.file);
+    let invalid = |message: String| {
+        Diagnostic::new(Code::InvalidVariable, var.span, message).in_file(var.file)
+    };
     if let Some(pattern) = &var.pattern {
         if let Err(reason) = validate::regex(pattern) {
-            diags.push(Diagnostic::new(Code::BadRegex, pattern_span, format!("bad regex: {reason}")).in_file(var.file));
+            diags.push(
+                Diagnostic::new(Code::BadRegex, pattern_span, format!("bad regex: {reason}"))
+                    .in_file(var.file),
+            );
         }
     }
-    if var.value.is_some() && (var.prompt.is_some() || var.default.is_some() || !var.choices.is_empty()) {
+    if var.value.is_some()
+        && (var.prompt.is_some() || var.default.is_some() || !var.choices.is_empty())
+    {
         diags.push(
-            invalid(format!("variable `{}` has a `value`, so it is never asked", var.name))
-                .with_help("drop `value` to ask the learner, or drop `prompt`, `default` and `choices`"),
+            invalid(format!(
+                "variable `{}` has a `value`, so it is never asked",
+                var.name
+            ))
+            .with_help(
+                "drop `value` to ask the learner, or drop `prompt`, `default` and `choices`",
+            ),
         );
     }
     if let Some(default) = &var.default {
         if !var.choices.is_empty() && !var.choices.contains(default) {
-            diags.push(invalid(format!("the default `{default}` of `{}` is not among its choices", var.name)));
+            diags.push(invalid(format!(
+                "the default `{default}` of `{}` is not among its choices",
+                var.name
+            )));
         }
     }
     if !validate::is_identifier(&var.name) {
@@ -62,10 +77,14 @@ fn duplicate_step_ids(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
         if let Some(&first) = seen.get(step.id.as_str()) {
             let first = &lesson.steps[first];
             let place = match lesson.sources.get(first.file) {
-                Some(source) if first.file != step.file => format!(" in `{}`", source.path.display()),
+                Some(source) if first.file != step.file => {
+                    format!(" in `{}`", source.path.display())
+                }
                 _ => String::new(),
             };
-            let line = lesson.sources.get(first.file).map_or(0, |s| s.line_index().line_col(&s.text, first.span.start).line);
+            let line = lesson.sources.get(first.file).map_or(0, |s| {
+                s.line_index().line_col(&s.text, first.span.start).line
+            });
             diags.push(
                 Diagnostic::new(Code::DuplicateStepId, step.span, format!("duplicate step id `{}`", step.id))
                     .with_help(format!(
@@ -85,12 +104,22 @@ fn undefined_variables(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
     for step in &lesson.steps {
         for block in &step.blocks {
             known.extend(block.attrs.capture.as_deref());
-            known.extend(block.http.iter().flat_map(|entry| entry.captures.iter().map(|c| c.name.as_str())));
+            known.extend(
+                block
+                    .http
+                    .iter()
+                    .flat_map(|entry| entry.captures.iter().map(|c| c.name.as_str())),
+            );
         }
     }
     for block in lesson.lesson_blocks() {
         known.extend(block.attrs.capture.as_deref());
-        known.extend(block.http.iter().flat_map(|entry| entry.captures.iter().map(|c| c.name.as_str())));
+        known.extend(
+            block
+                .http
+                .iter()
+                .flat_map(|entry| entry.captures.iter().map(|c| c.name.as_str())),
+        );
     }
     for reference in &lesson.var_refs {
         if known.contains(&reference.name.as_str()) {
@@ -111,17 +140,28 @@ fn undefined_variables(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
 fn missing_images(lesson: &Lesson, images: &[(usize, Image)], diags: &mut Vec<Diagnostic>) {
     for (file, image) in images {
         let url = image.url.as_str();
-        if url.is_empty() || url.contains("://") || url.starts_with("data:") || url.starts_with('#') || url.contains("{{") {
+        if url.is_empty()
+            || url.contains("://")
+            || url.starts_with("data:")
+            || url.starts_with('#')
+            || url.contains("{{")
+        {
             continue;
         }
-        let Some(source) = lesson.sources.get(*file) else { continue };
+        let Some(source) = lesson.sources.get(*file) else {
+            continue;
+        };
         let base = source.path.parent().unwrap_or(Path::new("."));
         let local = url.split(['?', '#']).next().unwrap_or(url);
         if !base.join(local).exists() {
             diags.push(
-                Diagnostic::new(Code::MissingImage, image.span, format!("image `{url}` does not exist"))
-                    .with_help(format!("the path is relative to `{}`", base.display()))
-                    .in_file(*file),
+                Diagnostic::new(
+                    Code::MissingImage,
+                    image.span,
+                    format!("image `{url}` does not exist"),
+                )
+                .with_help(format!("the path is relative to `{}`", base.display()))
+                .in_file(*file),
             );
         }
     }
@@ -129,15 +169,23 @@ fn missing_images(lesson: &Lesson, images: &[(usize, Image)], diags: &mut Vec<Di
 
 fn unverifiable_steps(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
     for step in &lesson.steps {
-        let runs = step.blocks.iter().any(|b| matches!(b.role, Some(Role::Run | Role::Solve)));
+        let runs = step
+            .blocks
+            .iter()
+            .any(|b| matches!(b.role, Some(Role::Run | Role::Solve)));
         if runs && !step.has_checks() {
             diags.push(
                 Diagnostic::new(
                     Code::UnverifiableStep,
                     step.span,
-                    format!("step `{}` runs commands but has no check, so it cannot be verified", step.id),
+                    format!(
+                        "step `{}` runs commands but has no check, so it cannot be verified",
+                        step.id
+                    ),
                 )
-                .with_help("add a ```` ```bash {check} ```` block or a quiz that proves the step worked")
+                .with_help(
+                    "add a ```` ```bash {check} ```` block or a quiz that proves the step worked",
+                )
                 .in_file(step.file),
             );
         }

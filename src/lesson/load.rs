@@ -5,17 +5,20 @@ use std::sync::Arc;
 
 use super::diagnostic::{Code, Diagnostic};
 use super::front_matter::{FrontMatter, RawVar, Scalar};
+use super::front_matter::{ToolRequirement, VarSpec};
 use super::lint;
 use super::model::{Lesson, Part, Source, VarRef};
 use super::parser::{Image, parse_file};
-use super::front_matter::{ToolRequirement, VarSpec};
 use super::span::Span;
 
 /// A lesson could not be read at all (as opposed to read with problems: see [`Loaded`]).
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read `{path}`: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("`{0}` holds no Markdown (`.md`) files")]
     NoMarkdown(PathBuf),
     #[error("`{0}` is not UTF-8 text")]
@@ -31,22 +34,34 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == super::Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == super::Severity::Error)
     }
 }
 
 /// Reads and parses the lesson at `path` (a file or a folder lesson) and lints it.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let files = if path.is_dir() { markdown_files(path)? } else { vec![path.to_path_buf()] };
+    let files = if path.is_dir() {
+        markdown_files(path)?
+    } else {
+        vec![path.to_path_buf()]
+    };
     if files.is_empty() {
         return Err(LoadError::NoMarkdown(path.to_path_buf()));
     }
     let sources = files
         .into_iter()
         .map(|file| {
-            let bytes = std::fs::read(&file).map_err(|source| LoadError::Io { path: file.clone(), source })?;
+            let bytes = std::fs::read(&file).map_err(|source| LoadError::Io {
+                path: file.clone(),
+                source,
+            })?;
             let text = String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8(file.clone()))?;
-            Ok(Source { path: file, text: Arc::from(text) })
+            Ok(Source {
+                path: file,
+                text: Arc::from(text),
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(from_sources(path.to_path_buf(), sources))
@@ -54,7 +69,10 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 
 /// The `.md` files directly in `dir`, in file-name order.
 pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let io = |source| LoadError::Io { path: dir.to_path_buf(), source };
+    let io = |source| LoadError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
@@ -67,7 +85,8 @@ pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 }
 
 pub fn is_markdown(path: &Path) -> bool {
-    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
 }
 
 /// Builds a lesson from sources already in memory: the parts of `path`, in order.
@@ -91,7 +110,14 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
                 requires.push(tool);
             }
         }
-        declare_vars(parsed.front_matter.vars.0, &source.text, index, parsed.front_matter_span, &mut vars, &mut diagnostics);
+        declare_vars(
+            parsed.front_matter.vars.0,
+            &source.text,
+            index,
+            parsed.front_matter_span,
+            &mut vars,
+            &mut diagnostics,
+        );
         let first_step = steps.len();
         steps.extend(parsed.steps);
         parts.push(Part {
@@ -105,9 +131,10 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
         images.extend(parsed.images.into_iter().map(|image| (index, image)));
     }
 
-    let default_id = path
-        .file_stem()
-        .map_or_else(|| "lesson".to_owned(), |stem| stem.to_string_lossy().into_owned());
+    let default_id = path.file_stem().map_or_else(
+        || "lesson".to_owned(),
+        |stem| stem.to_string_lossy().into_owned(),
+    );
     let title = meta
         .title
         .or_else(|| parts.iter().find_map(|part| part.title.clone()))
@@ -128,7 +155,10 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
     };
     lint::check(&lesson, &images, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.file, d.span.start, d.span.end));
-    Loaded { lesson, diagnostics }
+    Loaded {
+        lesson,
+        diagnostics,
+    }
 }
 
 /// Lesson-wide settings: the first part that gives one wins.
@@ -166,15 +196,20 @@ fn declare_vars(
 ) {
     let yaml = front_matter.unwrap_or_default();
     let locate = |location: &serde_saphyr::Location| {
-        super::quiz::located(location, text.get(yaml.range()).unwrap_or(""), yaml.start).unwrap_or(yaml)
+        super::quiz::located(location, text.get(yaml.range()).unwrap_or(""), yaml.start)
+            .unwrap_or(yaml)
     };
     for (name, var) in raw {
         let span = locate(&name.referenced).sub(0, name.value.len());
         if vars.iter().any(|known: &VarSpec| known.name == name.value) {
             diagnostics.push(
-                Diagnostic::new(Code::DuplicateVariable, span, format!("variable `{}` is declared twice", name.value))
-                    .with_help("declare each variable once, in the first part that needs it")
-                    .in_file(file),
+                Diagnostic::new(
+                    Code::DuplicateVariable,
+                    span,
+                    format!("variable `{}` is declared twice", name.value),
+                )
+                .with_help("declare each variable once, in the first part that needs it")
+                .in_file(file),
             );
             continue;
         }

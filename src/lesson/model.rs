@@ -101,7 +101,9 @@ pub struct Step {
 
 impl Step {
     pub fn blocks_with(&self, role: Role) -> impl Iterator<Item = &Block> {
-        self.blocks.iter().filter(move |block| block.role == Some(role))
+        self.blocks
+            .iter()
+            .filter(move |block| block.role == Some(role))
     }
 
     /// Whether anything can verify the step: a check block or a quiz.
@@ -166,7 +168,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Run, Role::Check, Role::Solve, Role::Setup, Role::Cleanup];
+    pub const ALL: [Role; 5] = [
+        Role::Run,
+        Role::Check,
+        Role::Solve,
+        Role::Setup,
+        Role::Cleanup,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -224,11 +232,19 @@ impl Block {
 /// The `{...}` attributes of a block's info string.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Attrs {
-    #[serde(rename = "timeout_ms", skip_serializing_if = "Option::is_none", with = "millis")]
+    #[serde(
+        rename = "timeout_ms",
+        skip_serializing_if = "Option::is_none",
+        with = "millis"
+    )]
     pub timeout: Option<Duration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry: Option<u32>,
-    #[serde(rename = "interval_ms", skip_serializing_if = "Option::is_none", with = "millis")]
+    #[serde(
+        rename = "interval_ms",
+        skip_serializing_if = "Option::is_none",
+        with = "millis"
+    )]
     pub interval: Option<Duration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expect: Option<String>,

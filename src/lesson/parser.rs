@@ -60,7 +60,14 @@ pub struct ParsedFile {
 /// Parses one lesson file; `file` is its index among the lesson's sources and `part` the
 /// index of the part it makes.
 pub fn parse_file(text: &str, file: usize, part: usize) -> ParsedFile {
-    let mut builder = Builder { text, file, part, out: ParsedFile::default(), details: Vec::new(), raw_spans: Vec::new() };
+    let mut builder = Builder {
+        text,
+        file,
+        part,
+        out: ParsedFile::default(),
+        details: Vec::new(),
+        raw_spans: Vec::new(),
+    };
     let mut events = markdown::parser(text).into_offset_iter();
     while let Some((event, range)) = events.next() {
         builder.top_level(event, range, &mut events);
@@ -99,18 +106,32 @@ impl<'t> Builder<'t> {
                 let (yaml, yaml_start) = self.collect_text(events, range.start);
                 self.front_matter(&yaml, yaml_start);
             }
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if self.out.title.is_none() && self.out.steps.is_empty() => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) if self.out.title.is_none() && self.out.steps.is_empty() => {
                 let (title, _) = self.collect_inline_text(events);
                 self.out.title = Some(title);
             }
-            Event::Start(Tag::Heading { level: HeadingLevel::H2, id, .. }) => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                id,
+                ..
+            }) => {
                 let (title, _) = self.collect_inline_text(events);
                 self.start_step(title, id.map(|id| id.to_string()), span);
             }
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => {
                 self.out.diagnostics.push(
-                    Diagnostic::new(Code::ExtraTitle, self.first_line(span), "a lesson file has one `#` title")
-                        .with_help("use `##` for a step, or `###` for a section within a step"),
+                    Diagnostic::new(
+                        Code::ExtraTitle,
+                        self.first_line(span),
+                        "a lesson file has one `#` title",
+                    )
+                    .with_help("use `##` for a step, or `###` for a section within a step"),
                 );
                 self.walk_nested(events);
                 self.push_markdown(span);
@@ -128,7 +149,10 @@ impl<'t> Builder<'t> {
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 self.walk_nested(events);
-                self.push_content(Content::Callout { kind: callout_kind(kind), span });
+                self.push_content(Content::Callout {
+                    kind: callout_kind(kind),
+                    span,
+                });
             }
             Event::Start(Tag::HtmlBlock) => {
                 let (html, _) = self.collect_text(events, range.start);
@@ -152,7 +176,11 @@ impl<'t> Builder<'t> {
         self.close_details_at(span.start);
         let id = explicit_id.unwrap_or_else(|| {
             let slug = slug(&title);
-            if slug.is_empty() { format!("step-{}", self.out.steps.len() + 1) } else { slug }
+            if slug.is_empty() {
+                format!("step-{}", self.out.steps.len() + 1)
+            } else {
+                slug
+            }
         });
         let heading = self.first_line(span);
         if let Some(previous) = self.out.steps.last_mut() {
@@ -174,7 +202,13 @@ impl<'t> Builder<'t> {
 
     /// Turns a fenced or indented code block into a block, quiz or nothing, and returns the
     /// content entry that shows it (none inside `<details>`).
-    fn code_block(&mut self, info: Option<&str>, code: String, code_start: usize, span: Span) -> Option<Content> {
+    fn code_block(
+        &mut self,
+        info: Option<&str>,
+        code: String,
+        code_start: usize,
+        span: Span,
+    ) -> Option<Content> {
         let info_text = info.unwrap_or("");
         let info_start = info_offset(self.text, span.start, info_text);
         let info_span = Span::new(info_start, info_start + info_text.len());
@@ -189,7 +223,9 @@ impl<'t> Builder<'t> {
                 return None;
             };
             step.quizzes.push(quiz);
-            return (!in_details).then(|| Content::Quiz { index: step.quizzes.len() - 1 });
+            return (!in_details).then(|| Content::Quiz {
+                index: step.quizzes.len() - 1,
+            });
         }
 
         if parsed.attrs.raw {
@@ -197,12 +233,23 @@ impl<'t> Builder<'t> {
         }
         if let (Some(role), Some(_)) = (parsed.role, &parsed.attrs.file) {
             self.out.diagnostics.push(
-                Diagnostic::new(Code::InvalidAttribute, info_span, format!("`file=` is for a block with no role, not a `{}` block", role.as_str()))
-                    .with_help("write the file in its own block, then run or check it in another"),
+                Diagnostic::new(
+                    Code::InvalidAttribute,
+                    info_span,
+                    format!(
+                        "`file=` is for a block with no role, not a `{}` block",
+                        role.as_str()
+                    ),
+                )
+                .with_help("write the file in its own block, then run or check it in another"),
             );
         }
         if parsed.role.is_some() && code.trim().is_empty() {
-            self.out.diagnostics.push(Diagnostic::new(Code::EmptyBlock, self.first_line(span), "this block has a role but no code"));
+            self.out.diagnostics.push(Diagnostic::new(
+                Code::EmptyBlock,
+                self.first_line(span),
+                "this block has a role but no code",
+            ));
         }
         let http = if parsed.role.is_some() && parsed.lang.eq_ignore_ascii_case("http") {
             let (entries, diags) = parse_http_block(&code, code_start);
@@ -231,13 +278,17 @@ impl<'t> Builder<'t> {
             None => {
                 if matches!(block.role, Some(Role::Run | Role::Check | Role::Solve)) {
                     let what = format!("a `{}` block", block.role.map_or("", Role::as_str));
-                    self.out.diagnostics.push(outside_step(self.first_line(span), &what));
+                    self.out
+                        .diagnostics
+                        .push(outside_step(self.first_line(span), &what));
                 }
                 &mut self.out.intro_blocks
             }
         };
         blocks.push(block);
-        (!in_details).then(|| Content::Block { index: blocks.len() - 1 })
+        (!in_details).then(|| Content::Block {
+            index: blocks.len() - 1,
+        })
     }
 
     fn html_block(&mut self, html: &str, span: Span) {
@@ -262,7 +313,10 @@ impl<'t> Builder<'t> {
                 });
                 pos = after_summary;
             } else {
-                self.close_details(Span::new(span.start + at, span.start + at + "</details>".len()));
+                self.close_details(Span::new(
+                    span.start + at,
+                    span.start + at + "</details>".len(),
+                ));
                 pos = at + "</details>".len();
             }
         }
@@ -283,13 +337,20 @@ impl<'t> Builder<'t> {
         let whole = Span::new(open.start.start, closing.end);
         if open.is_hint {
             if let Some(step) = self.out.steps.last_mut() {
-                step.hints.push(Hint { summary: open.summary, body, span: whole });
+                step.hints.push(Hint {
+                    summary: open.summary,
+                    body,
+                    span: whole,
+                });
                 let index = step.hints.len() - 1;
                 step.content.push(Content::Hint { index });
                 return;
             }
         }
-        self.push_content(Content::Details { summary: open.summary, span: body });
+        self.push_content(Content::Details {
+            summary: open.summary,
+            span: body,
+        });
     }
 
     /// Closes any `<details>` left open when a step ends, with an error.
@@ -299,8 +360,12 @@ impl<'t> Builder<'t> {
         }
         let outermost_start = self.details[0].start;
         self.out.diagnostics.push(
-            Diagnostic::new(Code::UnclosedHint, outermost_start, "`<details>` is not closed before the step ends")
-                .with_help("add `</details>` on its own line, after a blank line"),
+            Diagnostic::new(
+                Code::UnclosedHint,
+                outermost_start,
+                "`<details>` is not closed before the step ends",
+            )
+            .with_help("add `</details>` on its own line, after a blank line"),
         );
         while !self.details.is_empty() {
             self.close_details(Span::new(end, end));
@@ -330,7 +395,9 @@ impl<'t> Builder<'t> {
         if let Some(Content::Markdown { span: last }) = contents.last_mut() {
             last.end = span.end;
         } else {
-            contents.push(Content::Markdown { span: Span::new(start, span.end) });
+            contents.push(Content::Markdown {
+                span: Span::new(start, span.end),
+            });
         }
     }
 
@@ -350,7 +417,10 @@ impl<'t> Builder<'t> {
                     let _ = self.code_block(info.as_deref(), code, code_start, range.into());
                 }
                 Event::Start(Tag::Image { dest_url, .. }) => {
-                    self.out.images.push(Image { url: dest_url.into_string(), span: range.into() });
+                    self.out.images.push(Image {
+                        url: dest_url.into_string(),
+                        span: range.into(),
+                    });
                     depth += 1;
                 }
                 Event::Start(_) => depth += 1,
@@ -392,7 +462,10 @@ impl<'t> Builder<'t> {
             match event {
                 Event::Text(chunk) | Event::Code(chunk) => text.push_str(&chunk),
                 Event::Start(Tag::Image { dest_url, .. }) => {
-                    self.out.images.push(Image { url: dest_url.into_string(), span: range.into() });
+                    self.out.images.push(Image {
+                        url: dest_url.into_string(),
+                        span: range.into(),
+                    });
                     depth += 1;
                 }
                 Event::Start(_) => depth += 1,
@@ -410,7 +483,9 @@ impl<'t> Builder<'t> {
     }
 
     fn first_line(&self, span: Span) -> Span {
-        let end = self.text[span.range()].find('\n').map_or(span.end, |i| span.start + i);
+        let end = self.text[span.range()]
+            .find('\n')
+            .map_or(span.end, |i| span.start + i);
         Span::new(span.start, end)
     }
 
@@ -423,16 +498,31 @@ impl<'t> Builder<'t> {
     /// Every `{{NAME}}` outside `raw` blocks and not escaped as `\{{`.
     fn var_refs(&self) -> Vec<VarRef> {
         template::references(self.text)
-            .filter(|(_, range)| !self.raw_spans.iter().any(|raw| raw.start <= range.start && range.end <= raw.end))
+            .filter(|(_, range)| {
+                !self
+                    .raw_spans
+                    .iter()
+                    .any(|raw| raw.start <= range.start && range.end <= raw.end)
+            })
             .filter(|(_, range)| range.start == 0 || self.text.as_bytes()[range.start - 1] != b'\\')
-            .map(|(name, range)| VarRef { name: name.to_owned(), span: range.into(), file: self.file })
+            .map(|(name, range)| VarRef {
+                name: name.to_owned(),
+                span: range.into(),
+                file: self.file,
+            })
             .collect()
     }
 }
 
 fn outside_step(span: Span, what: &str) -> Diagnostic {
-    Diagnostic::new(Code::BlockOutsideStep, span, format!("{what} must be inside a step"))
-        .with_help("move it under a `##` heading; before the first step only `setup` and `cleanup` blocks run")
+    Diagnostic::new(
+        Code::BlockOutsideStep,
+        span,
+        format!("{what} must be inside a step"),
+    )
+    .with_help(
+        "move it under a `##` heading; before the first step only `setup` and `cleanup` blocks run",
+    )
 }
 
 fn callout_kind(kind: BlockQuoteKind) -> CalloutKind {
@@ -456,7 +546,11 @@ fn info_offset(text: &str, block_start: usize, info: &str) -> usize {
     let after = &fence[fence_len..];
     let spaces = after.len() - after.trim_start().len();
     let start = block_start + indent + fence_len + spaces;
-    if text[start..line_end].starts_with(info) { start } else { line_end }
+    if text[start..line_end].starts_with(info) {
+        start
+    } else {
+        line_end
+    }
 }
 
 fn line_start(text: &str, offset: usize) -> usize {

@@ -94,21 +94,27 @@ impl<'de> Deserialize<'de> for Answers {
 
 /// Parses a quiz body starting at byte `base` of the file. `span` is the whole block, used
 /// for problems about the quiz as a whole.
-pub fn parse_quiz(yaml: &str, base: usize, span: Span, diags: &mut Vec<Diagnostic>) -> Option<Quiz> {
+pub fn parse_quiz(
+    yaml: &str,
+    base: usize,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Quiz> {
     let raw: RawQuiz = match serde_saphyr::from_str(yaml) {
         Ok(raw) => raw,
         Err(error) => {
-            let mut diag = yaml_diagnostic(&error, yaml, base);
+            let mut diag = yaml_diagnostic(&error, yaml, base, Code::MalformedQuiz);
             if diag.code == Code::UnknownKey {
-                let name = diag.message.trim_start_matches("unknown key `").trim_end_matches('`').to_owned();
+                let name = diag
+                    .message
+                    .trim_start_matches("unknown key `")
+                    .trim_end_matches('`')
+                    .to_owned();
                 diag.help = None;
-                diag = diag
-                    .with_suggestion(&name, KEYS.iter().copied());
+                diag = diag.with_suggestion(&name, KEYS.iter().copied());
                 if diag.help.is_none() {
                     diag = diag.with_help(format!("a quiz has {}", KEYS.join(", ")));
                 }
-            } else if diag.code == Code::InvalidFrontMatter {
-                diag.code = Code::MalformedQuiz;
             }
             diags.push(diag);
             return None;
@@ -118,21 +124,35 @@ pub fn parse_quiz(yaml: &str, base: usize, span: Span, diags: &mut Vec<Diagnosti
         Diagnostic::new(Code::MalformedQuiz, span, message).with_help(help)
     };
     let Some(question) = raw.question else {
-        diags.push(malformed("quiz has no `question`", "add `question: ...` to the quiz"));
+        diags.push(malformed(
+            "quiz has no `question`",
+            "add `question: ...` to the quiz",
+        ));
         return None;
     };
-    let choices: Vec<String> = raw.choices.into_iter().map(|Scalar(choice)| choice).collect();
+    let choices: Vec<String> = raw
+        .choices
+        .into_iter()
+        .map(|Scalar(choice)| choice)
+        .collect();
     let mut answers = Vec::new();
     if let Some(answer) = &raw.answer {
         let answer_span = located(&answer.referenced, yaml, base).unwrap_or(span);
         answers.clone_from(&answer.value.0);
         if choices.is_empty() {
             diags.push(
-                Diagnostic::new(Code::MalformedQuiz, answer_span, "quiz has an `answer` but no `choices`")
-                    .with_help("list the `choices`, or use `answer_pattern` for a free-text answer"),
+                Diagnostic::new(
+                    Code::MalformedQuiz,
+                    answer_span,
+                    "quiz has an `answer` but no `choices`",
+                )
+                .with_help("list the `choices`, or use `answer_pattern` for a free-text answer"),
             );
         }
-        for wrong in answers.iter().filter(|a| !choices.is_empty() && !choices.contains(a)) {
+        for wrong in answers
+            .iter()
+            .filter(|a| !choices.is_empty() && !choices.contains(a))
+        {
             diags.push(
                 Diagnostic::new(
                     Code::QuizAnswerNotAChoice,
@@ -147,7 +167,11 @@ pub fn parse_quiz(yaml: &str, base: usize, span: Span, diags: &mut Vec<Diagnosti
     let answer_pattern = raw.answer_pattern.map(|pattern| {
         if let Err(reason) = validate::regex(&pattern.value) {
             let at = located(&pattern.referenced, yaml, base).unwrap_or(span);
-            diags.push(Diagnostic::new(Code::BadRegex, at, format!("bad regex: {reason}")));
+            diags.push(Diagnostic::new(
+                Code::BadRegex,
+                at,
+                format!("bad regex: {reason}"),
+            ));
         }
         pattern.value
     });
@@ -162,14 +186,24 @@ pub fn parse_quiz(yaml: &str, base: usize, span: Span, diags: &mut Vec<Diagnosti
         )),
         _ => {}
     }
-    Some(Quiz { question, choices, answers, answer_pattern, explain: raw.explain, span })
+    Some(Quiz {
+        question,
+        choices,
+        answers,
+        answer_pattern,
+        explain: raw.explain,
+        span,
+    })
 }
 
 /// The span of a YAML value in the file, from the location serde-saphyr recorded.
 pub(crate) fn located(location: &serde_saphyr::Location, yaml: &str, base: usize) -> Option<Span> {
-    let offset = usize::try_from(location.span().byte_offset()?).ok()?.min(yaml.len());
-    let len = yaml[offset..].find(['\n', '#']).unwrap_or(yaml.len() - offset);
+    let offset = usize::try_from(location.span().byte_offset()?)
+        .ok()?
+        .min(yaml.len());
+    let len = yaml[offset..]
+        .find(['\n', '#'])
+        .unwrap_or(yaml.len() - offset);
     let len = yaml[offset..offset + len].trim_end().len().max(1);
     Some(Span::new(base + offset, base + offset + len))
 }
-

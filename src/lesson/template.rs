@@ -32,7 +32,10 @@ pub fn references(text: &str) -> impl Iterator<Item = (&str, std::ops::Range<usi
 }
 
 /// Replaces each `{{NAME}}` for which `lookup` has a value; others are left as written.
-pub fn substitute<'t>(text: &'t str, mut lookup: impl FnMut(&str) -> Option<String>) -> Cow<'t, str> {
+pub fn substitute<'t>(
+    text: &'t str,
+    mut lookup: impl FnMut(&str) -> Option<String>,
+) -> Cow<'t, str> {
     let mut out = String::new();
     let mut copied = 0;
     for (name, range) in references(text) {
@@ -59,7 +62,10 @@ mod tests {
 
     #[test]
     fn finds_identifiers_and_skips_go_templates() {
-        assert_eq!(names("a {{region}} b {{ .Repository }} {{x_1}}"), ["region", "x_1"]);
+        assert_eq!(
+            names("a {{region}} b {{ .Repository }} {{x_1}}"),
+            ["region", "x_1"]
+        );
         assert_eq!(names("{{{inner}}}"), ["inner"]);
         assert_eq!(names("{{ spaced }} {{a-b}} {{1x}} {{"), Vec::<&str>::new());
         assert_eq!(names("{{a}}{{b}}"), ["a", "b"]);
@@ -74,8 +80,13 @@ mod tests {
 
     #[test]
     fn substitute_replaces_known_names_only() {
-        let out = substitute("{{a}}-{{b}}-{{ .C }}", |name| (name == "a").then(|| "1".into()));
+        let out = substitute("{{a}}-{{b}}-{{ .C }}", |name| {
+            (name == "a").then(|| "1".into())
+        });
         assert_eq!(out, "1-{{b}}-{{ .C }}");
-        assert!(matches!(substitute("plain", |_| None), Cow::Borrowed("plain")));
+        assert!(matches!(
+            substitute("plain", |_| None),
+            Cow::Borrowed("plain")
+        ));
     }
 }

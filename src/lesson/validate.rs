@@ -41,8 +41,14 @@ pub fn workspace_path(path: &str) -> Result<(), String> {
     if path.is_empty() {
         return Err("`file=` needs a path".into());
     }
-    if path.starts_with('~') || path.starts_with('/') || path.starts_with('\\') || path.get(1..2) == Some(":") {
-        return Err(format!("`file={path}` is absolute and would leave the lesson workspace"));
+    if path.starts_with('~')
+        || path.starts_with('/')
+        || path.starts_with('\\')
+        || path.get(1..2) == Some(":")
+    {
+        return Err(format!(
+            "`file={path}` is absolute and would leave the lesson workspace"
+        ));
     }
     let mut depth = 0usize;
     for component in Path::new(path).components() {
@@ -54,7 +60,9 @@ pub fn workspace_path(path: &str) -> Result<(), String> {
         }
     }
     if depth == 0 {
-        return Err(format!("`file={path}` names the workspace itself, not a file in it"));
+        return Err(format!(
+            "`file={path}` names the workspace itself, not a file in it"
+        ));
     }
     Ok(())
 }
@@ -85,7 +93,15 @@ mod tests {
         assert!(workspace_path("app/config.yaml").is_ok());
         assert!(workspace_path("a/../b.txt").is_ok());
         assert!(workspace_path("./b.txt").is_ok());
-        for bad in ["/etc/passwd", "../x", "a/../../x", "~/.bashrc", "C:\\x", ".", "a/.."] {
+        for bad in [
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "~/.bashrc",
+            "C:\\x",
+            ".",
+            "a/..",
+        ] {
             assert!(workspace_path(bad).is_err(), "{bad}");
         }
     }

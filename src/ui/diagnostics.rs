@@ -41,7 +41,10 @@ fn locate(lesson: &Lesson, diag: &Diagnostic) -> (String, crate::lesson::LineCol
             source.path.display().to_string(),
             source.line_index().line_col(&source.text, diag.span.start),
         ),
-        None => (lesson.path.display().to_string(), crate::lesson::LineCol { line: 1, column: 1 }),
+        None => (
+            lesson.path.display().to_string(),
+            crate::lesson::LineCol { line: 1, column: 1 },
+        ),
     }
 }
 
@@ -52,7 +55,11 @@ pub struct Renderer {
 
 impl Renderer {
     pub fn new(term: Term) -> Self {
-        let theme = if term.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let theme = if term.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(term.width.max(60))
             .with_links(false)
@@ -60,7 +67,12 @@ impl Renderer {
         Self { handler }
     }
 
-    pub fn render(&self, out: &mut dyn Write, lesson: &Lesson, diag: &Diagnostic) -> io::Result<()> {
+    pub fn render(
+        &self,
+        out: &mut dyn Write,
+        lesson: &Lesson,
+        diag: &Diagnostic,
+    ) -> io::Result<()> {
         let source = lesson.sources.get(diag.file);
         let report = Report {
             diag,
@@ -97,7 +109,11 @@ impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{}[{}]", self.diag.severity.as_str(), self.diag.code)))
+        Some(Box::new(format!(
+            "{}[{}]",
+            self.diag.severity.as_str(),
+            self.diag.code
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -108,16 +124,23 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diag.help.as_ref().map(|help| Box::new(help) as Box<dyn fmt::Display>)
+        self.diag
+            .help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|source| source as &dyn miette::SourceCode)
+        self.source
+            .as_ref()
+            .map(|source| source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
         let span = SourceSpan::new(self.diag.span.start.into(), self.diag.span.len());
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(None, span))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, span),
+        )))
     }
 }

@@ -16,24 +16,44 @@ pub struct Term {
 impl Term {
     /// Plain text: no colour, no links, a fixed width. What tests and pipes get.
     pub const fn plain(width: usize) -> Self {
-        Self { color: false, links: false, width }
+        Self {
+            color: false,
+            links: false,
+            width,
+        }
     }
 
     /// What stdout can do: colour only on a terminal and without `NO_COLOR`.
     pub fn stdout() -> Self {
         let tty = std::io::stdout().is_terminal();
         let color = tty && color_allowed();
-        let width = if tty { console::Term::stdout().size().1 as usize } else { 80 };
-        Self { color, links: color && links_supported(), width: width.clamp(40, 100) }
+        let width = if tty {
+            console::Term::stdout().size().1 as usize
+        } else {
+            80
+        };
+        Self {
+            color,
+            links: color && links_supported(),
+            width: width.clamp(40, 100),
+        }
     }
 
     pub fn paint(&self, style: &Style, text: &str) -> String {
-        if self.color { style.apply_to(text).force_styling(true).to_string() } else { text.to_owned() }
+        if self.color {
+            style.apply_to(text).force_styling(true).to_string()
+        } else {
+            text.to_owned()
+        }
     }
 
     /// A hyperlink where supported, else `text` alone (the caller shows the URL if needed).
     pub fn link(&self, text: &str, url: &str) -> String {
-        if self.links { format!("\x1b]8;;{url}\x1b\\{text}\x1b]8;;\x1b\\") } else { text.to_owned() }
+        if self.links {
+            format!("\x1b]8;;{url}\x1b\\{text}\x1b]8;;\x1b\\")
+        } else {
+            text.to_owned()
+        }
     }
 }
 
@@ -51,11 +71,23 @@ fn links_supported() -> bool {
         || !var("KONSOLE_VERSION").is_empty()
         || !var("KITTY_WINDOW_ID").is_empty()
         || !var("WEZTERM_EXECUTABLE").is_empty()
-        || matches!(var("TERM_PROGRAM").as_str(), "iTerm.app" | "WezTerm" | "vscode" | "ghostty" | "Hyper")
+        || matches!(
+            var("TERM_PROGRAM").as_str(),
+            "iTerm.app" | "WezTerm" | "vscode" | "ghostty" | "Hyper"
+        )
 }
 
 /// `error:` in red on a terminal that allows colour, for messages on stderr.
 pub fn error_prefix() -> String {
     let color = std::io::stderr().is_terminal() && color_allowed();
-    if color { Style::new().red().bold().apply_to("error:").force_styling(true).to_string() } else { "error:".into() }
+    if color {
+        Style::new()
+            .red()
+            .bold()
+            .apply_to("error:")
+            .force_styling(true)
+            .to_string()
+    } else {
+        "error:".into()
+    }
 }

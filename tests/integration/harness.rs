@@ -111,25 +111,38 @@ impl Output {
 
     #[track_caller]
     pub fn stdout_contains(self, needle: &str) -> Self {
-        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}:\n{}", self.stdout);
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}:\n{}",
+            self.stdout
+        );
         self
     }
 
     #[track_caller]
     pub fn stdout_lacks(self, needle: &str) -> Self {
-        assert!(!self.stdout.contains(needle), "stdout has {needle:?}:\n{}", self.stdout);
+        assert!(
+            !self.stdout.contains(needle),
+            "stdout has {needle:?}:\n{}",
+            self.stdout
+        );
         self
     }
 
     #[track_caller]
     pub fn stderr_contains(self, needle: &str) -> Self {
-        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
         self
     }
 
     /// Output with the test's temporary folder replaced by `[DIR]`, for snapshots.
     pub fn redacted_stdout(&self) -> String {
-        self.stdout.replace(&self.dir.display().to_string(), "[DIR]")
+        self.stdout
+            .replace(&self.dir.display().to_string(), "[DIR]")
     }
 }
 

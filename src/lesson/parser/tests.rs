@@ -1,1 +1,329 @@
 use super::*;
+use crate::lesson::model::Role;
+use crate::lesson::span::LineIndex;
+
+/// (line, column, code) of every diagnostic, for compact assertions.
+fn positions(text: &str) -> Vec<(usize, usize, &'static str)> {
+    let parsed = parse_file(text, 0, 0);
+    let index = LineIndex::new(text);
+    parsed
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = index.line_col(text, d.span.start);
+            (at.line, at.column, d.code.as_str())
+        })
+        .collect()
+}
+
+#[test]
+fn plain_markdown_becomes_confirm_only_steps() {
+    let text = "# Tutorial\n\nIntro.\n\n## Install\n\n```sh\nmake install\n```\n\n## Use it\n\nRun `tool`.\n";
+    let parsed = parse_file(text, 0, 0);
+    assert_eq!(parsed.title.as_deref(), Some("Tutorial"));
+    let ids: Vec<&str> = parsed.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["install", "use-it"]);
+    assert_eq!(parsed.steps[0].blocks.len(), 1);
+    assert_eq!(parsed.steps[0].blocks[0].role, None);
+    assert_eq!(parsed.steps[0].blocks[0].code, "make install\n");
+    assert!(!parsed.steps[1].has_checks());
+    assert!(parsed.diagnostics.is_empty());
+}
+
+#[test]
+fn explicit_ids_override_the_slug() {
+    let parsed = parse_file("## Log in! {#login}\n\n## Log in!\n", 0, 0);
+    assert_eq!(parsed.steps[0].id, "login");
+    assert_eq!(parsed.steps[0].title, "Log in!");
+    assert_eq!(parsed.steps[1].id, "log-in");
+}
+
+#[test]
+fn slugs_follow_github() {
+    assert_eq!(slug("Set up the `CLI` (v2)"), "set-up-the-cli-v2");
+    assert_eq!(slug("  Étape  numéro 1 "), "étape-numéro-1");
+    assert_eq!(slug("snake_case stays"), "snake_case-stays");
+    assert_eq!(slug("!!!"), "");
+}
+
+#[test]
+fn steps_without_slug_get_a_numbered_id() {
+    let parsed = parse_file("## !!!\n", 0, 0);
+    assert_eq!(parsed.steps[0].id, "step-1");
+}
+
+#[test]
+fn headings_with_variables_keep_their_braces() {
+    let parsed = parse_file("## Push to {{registry}}\n", 0, 0);
+    assert_eq!(parsed.steps[0].title, "Push to {{registry}}");
+    assert_eq!(parsed.var_refs.len(), 1);
+}
+
+#[test]
+fn blocks_keep_role_code_and_spans() {
+    let text = "## S\n\n```bash {check timeout=5s}\ntest -f x\n```\n";
+    let parsed = parse_file(text, 0, 0);
+    let block = &parsed.steps[0].blocks[0];
+    assert_eq!(block.role, Some(Role::Check));
+    assert_eq!(block.lang, "bash");
+    assert_eq!(&text[block.info_span.range()], "bash {check timeout=5s}");
+    assert_eq!(&text[block.code_span.range()], "test -f x\n");
+    assert_eq!(block.code, "test -f x\n");
+    assert!(text[block.span.range()].starts_with("```bash"));
+    assert!(text[block.span.range()].trim_end().ends_with("```"));
+}
+
+#[test]
+fn blocks_nested_in_lists_belong_to_the_step() {
+    let text = "## S\n\n1. First:\n\n   ```bash {run}\n   echo hi\n   ```\n\n2. Then check:\n\n   ```bash {check}\n   true\n   ```\n";
+    let parsed = parse_file(text, 0, 0);
+    let roles: Vec<_> = parsed.steps[0].blocks.iter().map(|b| b.role).collect();
+    assert_eq!(roles, [Some(Role::Run), Some(Role::Check)]);
+    assert_eq!(parsed.steps[0].blocks[0].code, "echo hi\n");
+    // The list is one piece of Markdown; its blocks are found by offset when rendered.
+    assert!(matches!(
+        parsed.steps[0].content[..],
+        [Content::Markdown { .. }]
+    ));
+}
+
+#[test]
+fn intro_setup_and_cleanup_are_lesson_blocks() {
+    let text =
+        "# T\n\n```bash {setup}\nmkdir -p x\n```\n\n```bash {cleanup}\nrm -rf x\n```\n\n## S\n";
+    let parsed = parse_file(text, 0, 0);
+    let roles: Vec<_> = parsed.intro_blocks.iter().map(|b| b.role).collect();
+    assert_eq!(roles, [Some(Role::Setup), Some(Role::Cleanup)]);
+    assert!(parsed.diagnostics.is_empty());
+}
+
+#[test]
+fn checks_before_the_first_step_are_errors() {
+    let text = "# T\n\n```bash {check}\ntrue\n```\n\n```quiz\nquestion: q\nchoices: [a]\nanswer: a\n```\n\n## S\n";
+    assert_eq!(
+        positions(text),
+        [(3, 1, "block-outside-step"), (7, 1, "block-outside-step")]
+    );
+}
+
+#[test]
+fn front_matter_is_parsed_and_its_errors_are_positioned() {
+    let text = "---\ntitle: T\nsumary: s\nvars:\n  region:\n    promt: Region?\n---\n# T\n\n## S\n";
+    let parsed = parse_file(text, 0, 0);
+    assert_eq!(
+        parsed.front_matter.title.as_ref().map(|s| s.0.as_str()),
+        Some("T")
+    );
+    assert_eq!(
+        parsed.front_matter.vars.0.len(),
+        1,
+        "known keys still count"
+    );
+    assert_eq!(
+        positions(text),
+        [(3, 1, "unknown-key"), (6, 5, "unknown-key")]
+    );
+    let messages: Vec<_> = parsed
+        .diagnostics
+        .iter()
+        .map(|d| (d.message.as_str(), d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            ("unknown key `sumary`", Some("did you mean `summary`?")),
+            (
+                "unknown key `promt` in variable `region`",
+                Some("did you mean `prompt`?")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn front_matter_syntax_errors_are_reported_once() {
+    let text = "---\ntitle: [unclosed\n---\n## S\n";
+    let parsed = parse_file(text, 0, 0);
+    assert_eq!(parsed.diagnostics.len(), 1);
+    assert_eq!(parsed.diagnostics[0].code, Code::YamlSyntax);
+    assert!(parsed.diagnostics[0].span.start >= 4, "inside the YAML");
+}
+
+#[test]
+fn front_matter_type_errors_are_reported() {
+    let text = "---\nvars:\n  x:\n    secret: maybe\n---\n## S\n";
+    let parsed = parse_file(text, 0, 0);
+    assert_eq!(parsed.diagnostics.len(), 1, "{:#?}", parsed.diagnostics);
+    assert_eq!(parsed.diagnostics[0].code, Code::InvalidFrontMatter);
+}
+
+#[test]
+fn callouts_are_recognised() {
+    let text = "## S\n\n> [!WARNING]\n> This deletes things.\n\n> plain quote\n";
+    let parsed = parse_file(text, 0, 0);
+    let content = &parsed.steps[0].content;
+    assert!(matches!(
+        content[0],
+        Content::Callout {
+            kind: CalloutKind::Warning,
+            ..
+        }
+    ));
+    assert!(matches!(content[1], Content::Markdown { .. }));
+}
+
+#[test]
+fn hints_are_collected_in_order_with_their_body() {
+    let text = "## S\n\n<details><summary>Hint</summary>\n\nTry `ls`.\n\n</details>\n\n<details>\n<summary><b>Hint 2</b></summary>\n\nRun it.\n\n</details>\n\n<details><summary>Why?</summary>\n\nBecause.\n\n</details>\n";
+    let parsed = parse_file(text, 0, 0);
+    let step = &parsed.steps[0];
+    assert_eq!(step.hints.len(), 2);
+    assert_eq!(step.hints[0].summary, "Hint");
+    assert_eq!(step.hints[1].summary, "Hint 2");
+    assert_eq!(text[step.hints[0].body.range()].trim(), "Try `ls`.");
+    assert_eq!(text[step.hints[1].body.range()].trim(), "Run it.");
+    assert!(matches!(&step.content[2], Content::Details { summary, .. } if summary == "Why?"));
+    assert!(parsed.diagnostics.is_empty());
+}
+
+#[test]
+fn a_hint_on_one_line_is_a_hint() {
+    let text = "## S\n\n<details><summary>Hint</summary>Look at the logs.</details>\n";
+    let parsed = parse_file(text, 0, 0);
+    assert_eq!(parsed.steps[0].hints.len(), 1);
+    assert_eq!(
+        &text[parsed.steps[0].hints[0].body.range()],
+        "Look at the logs."
+    );
+}
+
+#[test]
+fn solve_blocks_inside_details_belong_to_the_step() {
+    let text = "## S\n\n<details><summary>Solution</summary>\n\n```bash {solve}\ntouch x\n```\n\n```bash\nls\n```\n\n</details>\n\n```bash {check}\ntest -f x\n```\n";
+    let parsed = parse_file(text, 0, 0);
+    let roles: Vec<_> = parsed.steps[0].blocks.iter().map(|b| b.role).collect();
+    assert_eq!(
+        roles,
+        [Some(Role::Solve), Some(Role::Check)],
+        "the plain block stays in the details text"
+    );
+}
+
+#[test]
+fn unclosed_hint_is_reported_at_its_opening() {
+    let text = "## S\n\n<details><summary>Hint</summary>\n\nText.\n\n## Next\n";
+    assert_eq!(positions(text), [(3, 1, "unclosed-hint")]);
+    let parsed = parse_file(text, 0, 0);
+    assert_eq!(parsed.steps.len(), 2);
+    assert_eq!(parsed.steps[0].hints.len(), 1, "what was there is kept");
+}
+
+#[test]
+fn quizzes_are_parsed() {
+    let text = "## S\n\n```quiz\nquestion: Pick\nchoices: [a, b, c]\nanswer: [a, c]\nexplain: Both.\n```\n";
+    let parsed = parse_file(text, 0, 0);
+    let quiz = &parsed.steps[0].quizzes[0];
+    assert_eq!(quiz.question, "Pick");
+    assert_eq!(quiz.answers, ["a", "c"]);
+    assert!(quiz.is_multiple_answer());
+    assert!(parsed.steps[0].has_checks());
+    assert!(parsed.diagnostics.is_empty());
+}
+
+#[test]
+fn quiz_mistakes_point_into_the_yaml() {
+    let text = "## S\n\n```quiz\nquestion: Pick\nchoices: [a, b]\nanswer: z\n```\n\n```quiz\nquestion: Q\nchoice: [a]\n```\n\n```quiz\nchoices: [a]\nanswer: a\n```\n";
+    assert_eq!(
+        positions(text),
+        [
+            (6, 9, "quiz-answer-not-a-choice"),
+            (11, 1, "unknown-key"),
+            (14, 1, "malformed-quiz")
+        ]
+    );
+    let parsed = parse_file(text, 0, 0);
+    assert_eq!(
+        parsed.diagnostics[1].help.as_deref(),
+        Some("did you mean `choices`?")
+    );
+}
+
+#[test]
+fn free_text_quiz_needs_a_valid_pattern() {
+    let text = "## S\n\n```quiz\nquestion: Region?\nanswer_pattern: \"^us-(south\"\n```\n";
+    assert_eq!(positions(text), [(5, 17, "bad-regex")]);
+}
+
+#[test]
+fn images_are_collected_anywhere() {
+    let text = "## S ![icon](i.png)\n\n- item ![diagram](img/d.png)\n\n![photo](https://x/y.png)\n";
+    let parsed = parse_file(text, 0, 0);
+    let urls: Vec<_> = parsed.images.iter().map(|i| i.url.as_str()).collect();
+    assert_eq!(urls, ["i.png", "img/d.png", "https://x/y.png"]);
+}
+
+#[test]
+fn variable_references_skip_raw_blocks_and_escapes() {
+    let text = "## S\n\nUse {{a}} and \\{{b}}.\n\n```yaml {raw}\n{{c}}\n```\n\n```bash {run}\necho {{d}} {{ .E }}\n```\n";
+    let parsed = parse_file(text, 0, 0);
+    let names: Vec<_> = parsed.var_refs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["a", "d"]);
+}
+
+#[test]
+fn a_second_title_is_a_warning_and_is_kept_as_text() {
+    let text = "# One\n\n## S\n\n# Two\n";
+    assert_eq!(positions(text), [(5, 1, "extra-title")]);
+}
+
+#[test]
+fn file_blocks_with_a_role_are_errors() {
+    let text = "## S\n\n```yaml {run file=a.yaml}\nx: 1\n```\n";
+    assert_eq!(positions(text), [(3, 4, "invalid-attribute")]);
+}
+
+#[test]
+fn empty_role_blocks_are_warned_about() {
+    let text = "## S\n\n```bash {check}\n```\n";
+    assert_eq!(positions(text), [(3, 1, "empty-block")]);
+}
+
+#[test]
+fn step_bodies_end_at_the_next_step() {
+    let text = "## A\n\none\n\n## B\n\ntwo\n";
+    let parsed = parse_file(text, 0, 0);
+    assert_eq!(text[parsed.steps[0].body.range()].trim(), "one");
+    assert_eq!(text[parsed.steps[1].body.range()].trim(), "two");
+}
+
+#[test]
+fn crlf_files_parse_with_right_positions() {
+    let text = "# T\r\n\r\n## S\r\n\r\n```bash {chek}\r\ntrue\r\n```\r\n";
+    assert_eq!(positions(text), [(5, 10, "unknown-role")]);
+}
+
+#[test]
+fn odd_documents_never_panic() {
+    let cases = [
+        "",
+        "---",
+        "---\n---",
+        "---\n: :\n---\n",
+        "```",
+        "```{",
+        "## ",
+        "<details>",
+        "</details>",
+        "<details><summary>Hint",
+        "## S\n<details><summary>Hint</summary>\n</details></details>",
+        "```quiz\n```",
+        "## S\n```quiz\n- a\n```",
+        "## S\n```http {check}\nGET\n```",
+        "> [!NOTE]\n> ```bash {run}\n> x\n> ```",
+        "\u{feff}# BOM\n## S",
+        "## S\n\n- ```bash {check}\n  x\n  ```",
+    ];
+    for text in cases {
+        let _ = parse_file(text, 0, 0);
+    }
+}
