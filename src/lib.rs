@@ -7,7 +7,9 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod exec;
 pub mod lesson;
+pub mod progress;
 pub mod ui;
 
 pub use cli::run;

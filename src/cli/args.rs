@@ -36,7 +36,9 @@ pub enum Command {
     /// Render a lesson in the terminal without running anything.
     #[command(after_help = "Examples:\n  labrun show lessons/welcome.md\n  \
                             labrun show lessons/iks-security --commands   # audit what it would run\n  \
-                            labrun show lessons/welcome.md --json | jq '.steps[].id'")]
+                            labrun show lessons/welcome.md --hints --solutions   # reveal what is collapsed\n  \
+                            labrun show lessons/welcome.md --json | jq '.steps[].id'\n\n\
+                            Exit codes: 0 shown, 3 the lesson has lint errors (what can be shown still is).")]
     Show(ShowArgs),
     /// List the lessons in a folder: id, title, steps, duration and lint status.
     #[command(after_help = "Examples:\n  labrun list\n  labrun list ~/courses --format json")]
@@ -74,6 +76,12 @@ pub struct ShowArgs {
     /// Print the parsed lesson as JSON, for tools.
     #[arg(long)]
     pub json: bool,
+    /// Reveal hints and other collapsed `<details>` sections instead of only naming them.
+    #[arg(long)]
+    pub hints: bool,
+    /// Reveal the `{solve}` blocks (solutions) instead of only saying one is available.
+    #[arg(long)]
+    pub solutions: bool,
     /// Wrap text at this width (default: the terminal's, at most 100).
     #[arg(long)]
     pub width: Option<usize>,

@@ -1,0 +1,15 @@
+//! Progress: the append-only log of what a learner did, and the state derived from it.
+//!
+//! One JSON Lines file per learner and lesson. Lines are only ever appended, each written
+//! durably (flush + fsync) before labrun goes on, so a crash loses at most the line being
+//! written — and a torn last line is skipped with a warning when the log is read.
+
+mod event;
+mod log;
+mod state;
+
+pub use event::{EndReason, Event, FORMAT_VERSION, Record};
+pub use log::{
+    LogError, ProgressLog, ReadLog, Warning, default_dir, for_each_record, log_path, read_log,
+};
+pub use state::{LessonState, StepState, StepStatus};

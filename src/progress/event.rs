@@ -1,0 +1,148 @@
+//! The progress log's line format (version 1).
+//!
+//! ```json
+//! {"v":1,"ts":"2026-11-26T19:02:16Z","learner":"ada","lesson":"welcome","event":"check_failed","step":"workspace","attempt":1,"reason":"notes.txt is missing","evidence":{"exit_code":1,"duration_ms":12,"attempts":1}}
+//! ```
+//!
+//! Readers skip events they do not know (a newer labrun may add some) but refuse a newer
+//! format version `v`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::exec::Evidence;
+
+/// The version written in every line's `v`.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The line format version.
+    pub v: u32,
+    /// When it happened, RFC 3339 in UTC.
+    pub ts: jiff::Timestamp,
+    /// Who: `--learner`, `LABRUN_LEARNER`, or the OS user.
+    pub learner: String,
+    /// The lesson id.
+    pub lesson: String,
+    /// What happened: the `event` field names it, the others depend on it.
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// Why a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// Every step is done.
+    Completed,
+    /// The learner saved and quit (or input ended).
+    Quit,
+    /// Ctrl-C.
+    Interrupted,
+    /// labrun stopped on an error.
+    Error,
+}
+
+/// What happened. Every variant about a step carries its id as `step`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// The first event of a session: enough about the lesson that a report needs no file.
+    SessionStarted {
+        /// The lesson title.
+        title: String,
+        /// SHA-256 of the lesson's sources, hex: tells a report the lesson changed.
+        lesson_hash: String,
+        /// The ordered step ids.
+        steps: Vec<String>,
+    },
+    SessionEnded {
+        reason: EndReason,
+    },
+    StepEntered {
+        step: String,
+    },
+    /// A block ran (any role).
+    BlockRan {
+        step: String,
+        /// `run`, `check`, `solve`, `setup`, `cleanup`, or `shown` for a block with no role.
+        role: String,
+        /// The exit code, when the block is a command that exited.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
+        duration_ms: u64,
+    },
+    CheckPassed {
+        step: String,
+        /// 1 for the first check of the step in this session, counting up.
+        attempt: u32,
+        evidence: Evidence,
+    },
+    CheckFailed {
+        step: String,
+        attempt: u32,
+        /// What the learner was shown, secrets masked.
+        reason: String,
+        evidence: Evidence,
+    },
+    /// Every check of the step passed.
+    StepVerified {
+        step: String,
+    },
+    /// A step without checks, confirmed done by the learner.
+    StepConfirmed {
+        step: String,
+    },
+    StepSkipped {
+        step: String,
+    },
+    HintShown {
+        step: String,
+        /// 1-based number of the hint revealed.
+        hint: u32,
+    },
+    SolutionShown {
+        step: String,
+    },
+    QuizAnswered {
+        step: String,
+        correct: bool,
+        /// The answer given (never for a secret).
+        answer: String,
+    },
+    /// A variable got a value. Never written for a secret.
+    VarSet {
+        name: String,
+        value: String,
+    },
+    /// The step goes back to pending.
+    StepReset {
+        step: String,
+    },
+    /// Every step goes back to pending; saved answers are forgotten.
+    LessonReset,
+    /// An event written by a newer labrun: kept out of the way, never fatal.
+    #[serde(other)]
+    Unknown,
+}
+
+impl Event {
+    /// The step an event is about, if any.
+    pub fn step(&self) -> Option<&str> {
+        match self {
+            Self::StepEntered { step }
+            | Self::BlockRan { step, .. }
+            | Self::CheckPassed { step, .. }
+            | Self::CheckFailed { step, .. }
+            | Self::StepVerified { step }
+            | Self::StepConfirmed { step }
+            | Self::StepSkipped { step }
+            | Self::HintShown { step, .. }
+            | Self::SolutionShown { step }
+            | Self::QuizAnswered { step, .. }
+            | Self::StepReset { step } => Some(step),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The append-only JSON Lines file: durable writes, one session at a time, tolerant reads.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::event::{Event, FORMAT_VERSION, Record};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("cannot use the progress log `{}`: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error(
+        "the disk is full: cannot write progress to `{}`; the log still ends with the last event saved, free some space and start again",
+        path.display()
+    )]
+    DiskFull { path: PathBuf },
+    #[error(
+        "another labrun session is already using `{}`; finish or quit it first (one session per learner and lesson)",
+        path.display()
+    )]
+    Busy { path: PathBuf },
+    #[error(
+        "`{}` line {line} was written by a newer labrun (format v{found}, this labrun reads v{FORMAT_VERSION}); upgrade labrun",
+        path.display()
+    )]
+    NewerFormat {
+        path: PathBuf,
+        line: usize,
+        found: u32,
+    },
+}
+
+impl LogError {
+    fn io(path: &Path, source: io::Error) -> Self {
+        if source.kind() == io::ErrorKind::StorageFull {
+            Self::DiskFull {
+                path: path.to_path_buf(),
+            }
+        } else {
+            Self::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    }
+}
+
+/// A line that could not be read; it is skipped, never fatal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub path: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+    }
+}
+
+/// What was read from a log.
+#[derive(Debug, Default)]
+pub struct ReadLog {
+    pub records: Vec<Record>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The platform data folder for progress logs: `$XDG_DATA_HOME/labrun/progress`, else
+/// `~/.local/share/labrun/progress`.
+pub fn default_dir() -> PathBuf {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    data.join("labrun").join("progress")
+}
+
+/// `DIR/LESSON/LEARNER.jsonl`, with names made safe for any file system.
+pub fn log_path(dir: &Path, learner: &str, lesson: &str) -> PathBuf {
+    dir.join(file_name(lesson))
+        .join(format!("{}.jsonl", file_name(learner)))
+}
+
+fn file_name(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    match safe.trim_start_matches('.') {
+        "" => "_".to_owned(),
+        trimmed => trimmed.to_owned(),
+    }
+}
+
+/// Reads every record of a log without locking it. Unreadable lines become warnings.
+pub fn read_log(path: &Path) -> Result<ReadLog, LogError> {
+    let file = File::open(path).map_err(|e| LogError::io(path, e))?;
+    read_lines(BufReader::new(file), path)
+}
+
+/// Reads records from `reader`, calling `each` for every good one: reports stream a log
+/// without holding it in memory.
+pub fn for_each_record(
+    reader: impl BufRead,
+    path: &Path,
+    warnings: &mut Vec<Warning>,
+    mut each: impl FnMut(Record),
+) -> Result<(), LogError> {
+    let mut lines = reader.split(b'\n').enumerate().peekable();
+    while let Some((index, line)) = lines.next() {
+        let line = line.map_err(|e| LogError::io(path, e))?;
+        let number = index + 1;
+        let is_last = lines.peek().is_none();
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let warn = |message: String| Warning {
+            path: path.to_path_buf(),
+            line: number,
+            message,
+        };
+        match serde_json::from_slice::<Record>(&line) {
+            Ok(record) if record.v > FORMAT_VERSION => {
+                return Err(LogError::NewerFormat {
+                    path: path.to_path_buf(),
+                    line: number,
+                    found: record.v,
+                });
+            }
+            Ok(record) => each(record),
+            Err(error) if is_last && error.is_eof() => {
+                warnings.push(warn(
+                    "the last line is incomplete (labrun stopped while writing it); skipped".into(),
+                ));
+            }
+            Err(error) => warnings.push(warn(format!("not a progress event ({error}); skipped"))),
+        }
+    }
+    Ok(())
+}
+
+fn read_lines(reader: impl BufRead, path: &Path) -> Result<ReadLog, LogError> {
+    let mut log = ReadLog::default();
+    let mut records = Vec::new();
+    for_each_record(reader, path, &mut log.warnings, |record| {
+        records.push(record)
+    })?;
+    log.records = records;
+    Ok(log)
+}
+
+/// A log opened for a session: locked, so a second session on it is refused.
+#[derive(Debug)]
+pub struct ProgressLog {
+    file: File,
+    path: PathBuf,
+    learner: String,
+    lesson: String,
+    /// Length after the last complete line: a failed write is cut back to it.
+    len: u64,
+}
+
+impl ProgressLog {
+    /// Opens (creating it and its folders) and locks the log, and reads what it holds.
+    pub fn open(path: &Path, learner: &str, lesson: &str) -> Result<(Self, ReadLog), LogError> {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| LogError::io(parent, e))?;
+        }
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(|e| LogError::io(path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(LogError::Busy {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(LogError::io(path, e)),
+        }
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| LogError::io(path, e))?;
+        let read = read_lines(BufReader::new(&file), path)?;
+        let mut len = file.metadata().map_err(|e| LogError::io(path, e))?.len();
+        if len > 0 && !ends_with_newline(&mut file, len).map_err(|e| LogError::io(path, e))? {
+            // Close the torn line, so the next event starts on a line of its own.
+            file.write_all(b"\n").map_err(|e| LogError::io(path, e))?;
+            len += 1;
+        }
+        let log = Self {
+            file,
+            path: path.to_path_buf(),
+            learner: learner.to_owned(),
+            lesson: lesson.to_owned(),
+            len,
+        };
+        Ok((log, read))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes one event and makes it durable before returning it.
+    pub fn append(&mut self, event: Event) -> Result<Record, LogError> {
+        let record = Record {
+            v: FORMAT_VERSION,
+            ts: jiff::Timestamp::now(),
+            learner: self.learner.clone(),
+            lesson: self.lesson.clone(),
+            event,
+        };
+        let mut line =
+            serde_json::to_vec(&record).map_err(|e| LogError::io(&self.path, e.into()))?;
+        line.push(b'\n');
+        let written = self
+            .file
+            .write_all(&line)
+            .and_then(|()| self.file.flush())
+            .and_then(|()| self.file.sync_data());
+        if let Err(error) = written {
+            // Leave no partial line behind: the log must end with the last complete event.
+            let _ = self.file.set_len(self.len);
+            return Err(LogError::io(&self.path, error));
+        }
+        self.len += line.len() as u64;
+        Ok(record)
+    }
+}
+
+fn ends_with_newline(file: &mut File, len: u64) -> io::Result<bool> {
+    use std::io::Read;
+    let mut last = [0u8; 1];
+    let mut reader = &*file;
+    reader.seek(SeekFrom::Start(len - 1))?;
+    reader.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
+}
+
+#[cfg(test)]
+mod tests;

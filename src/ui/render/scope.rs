@@ -1,0 +1,85 @@
+//! What a piece of content is rendered against: its source file, and the blocks, quizzes
+//! and hints of its step (or of a part's intro).
+
+use std::collections::HashMap;
+
+use crate::lesson::{Block, Hint, Quiz, Source, markdown};
+
+/// Options of `labrun show` that change what is revealed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShowOptions {
+    /// Reveal hints and other `<details>` sections (else only their summary is shown).
+    pub hints: bool,
+    /// Reveal `solve` blocks (else only "solution available" is shown).
+    pub solutions: bool,
+}
+
+/// Where content sits, which changes what some blocks mean (a `setup` block in an intro
+/// runs once per lesson, in a step when the step starts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    Intro,
+    Step,
+}
+
+pub(crate) struct Scope<'l> {
+    pub source: &'l Source,
+    pub blocks: &'l [Block],
+    pub quizzes: &'l [Quiz],
+    pub hints: &'l [Hint],
+    pub place: Place,
+    pub options: ShowOptions,
+    /// Reference-style link definitions of the whole file, as re-parsing one slice of it
+    /// would not see those defined elsewhere.
+    pub references: HashMap<String, String>,
+    /// Which of `blocks` have been rendered, so none is left out.
+    pub shown: Vec<bool>,
+}
+
+impl<'l> Scope<'l> {
+    pub fn new(
+        source: &'l Source,
+        blocks: &'l [Block],
+        quizzes: &'l [Quiz],
+        hints: &'l [Hint],
+        place: Place,
+        options: ShowOptions,
+    ) -> Self {
+        Self {
+            source,
+            blocks,
+            quizzes,
+            hints,
+            place,
+            options,
+            references: references(&source.text),
+            shown: vec![false; blocks.len()],
+        }
+    }
+
+    /// The block that starts at byte `start` of the source.
+    pub fn block_at(&self, start: usize) -> Option<usize> {
+        self.blocks.iter().position(|block| block.span.start == start)
+    }
+
+    pub fn quiz_at(&self, start: usize) -> Option<usize> {
+        self.quizzes.iter().position(|quiz| quiz.span.start == start)
+    }
+
+    /// The 1-based line of byte `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        self.source.line_index().line_col(&self.source.text, offset).line
+    }
+}
+
+/// `[label]: url` definitions of `text`, keyed by lowercased label.
+fn references(text: &str) -> HashMap<String, String> {
+    if !text.contains("]:") {
+        return HashMap::new();
+    }
+    markdown::parser(text)
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| (label.to_lowercase(), def.dest.to_string()))
+        .collect()
+}
