@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod engine;
 pub mod exec;
 pub mod lesson;
 pub mod progress;

@@ -91,3 +91,12 @@ pub fn error_prefix() -> String {
         "error:".into()
     }
 }
+
+/// `1 step`, `2 steps`.
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}

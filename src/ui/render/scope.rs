@@ -2,6 +2,7 @@
 //! and hints of its step (or of a part's intro).
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::lesson::{Block, Hint, Quiz, Source, markdown};
 
@@ -31,7 +32,7 @@ pub(crate) struct Scope<'l> {
     pub options: ShowOptions,
     /// Reference-style link definitions of the whole file, as re-parsing one slice of it
     /// would not see those defined elsewhere.
-    pub references: HashMap<String, String>,
+    pub references: Rc<HashMap<String, String>>,
     /// Which of `blocks` have been rendered, so none is left out.
     pub shown: Vec<bool>,
 }
@@ -52,7 +53,7 @@ impl<'l> Scope<'l> {
             hints,
             place,
             options,
-            references: references(&source.text),
+            references: Rc::new(references(&source.text)),
             shown: vec![false; blocks.len()],
         }
     }

@@ -1,0 +1,356 @@
+//! The step state machine: pure, no I/O. The session loop feeds it what happened and
+//! performs the effects it asks for.
+//!
+//! ```text
+//!            start / jump / back / next
+//!   ┌───────────────► Entered ──(setup, files, render)──► Waiting ◄──────────────┐
+//!   │                                                        │  learner action    │
+//!   │     check ─────► Checking ──passed──► verified/solved ─┼──► next step ──────┘
+//!   │                      └──failed──► Waiting (status failed, attempt + 1)
+//!   │     continue (no checks) ─► confirmed ─► next step
+//!   │     skip ─► skipped ─► next step        hint / solution / run / shell ─► Waiting
+//!   └──── quit ─► Finished(quit)              after the last step ─► Finished(completed?)
+//! ```
+
+use crate::progress::{EndReason, Event as LogEvent, StepState, StepStatus};
+
+/// What the machine needs to know of a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepFacts {
+    pub id: String,
+    /// Check blocks or quizzes.
+    pub has_checks: bool,
+    pub hints: u32,
+    pub has_solution: bool,
+    /// Blocks labrun can run for the learner (`run`, or shown shell blocks).
+    pub has_commands: bool,
+}
+
+/// A learner's choice at a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Run the step's checks.
+    Check,
+    /// Go on: confirms a step without checks, checks one that has them.
+    Continue,
+    /// Run the step's commands for the learner.
+    Run,
+    /// Reveal the next hint.
+    Hint,
+    /// Show the solution.
+    Solution,
+    /// Run the solution.
+    RunSolution,
+    /// Open a shell in the workspace.
+    Shell,
+    Skip,
+    Back,
+    /// Go to the step with this index.
+    Jump(usize),
+    /// Save and quit.
+    Quit,
+}
+
+/// What happened, fed to [`Machine::transition`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// The session starts at this step.
+    Start(usize),
+    Chose(Action),
+    /// The checks asked for by [`Effect::RunChecks`] finished.
+    Checked {
+        passed: bool,
+    },
+}
+
+/// What the session loop must do, in order.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub enum Effect {
+    /// Enter the step: write its files, run its setup, show it.
+    Enter(usize),
+    /// Append this to the progress log.
+    Record(LogEvent),
+    /// Run the step's checks, then feed back [`Input::Checked`].
+    RunChecks(usize),
+    /// Run the step's commands for the learner.
+    RunCommands(usize),
+    /// Show hint number `number` (1-based).
+    ShowHint {
+        step: usize,
+        number: u32,
+    },
+    ShowSolution(usize),
+    RunSolution(usize),
+    OpenShell,
+    /// Tell the learner something (no more hints, already at the first step, ...).
+    Notice(String),
+    /// Ask the learner what to do next at this step.
+    AskAction(usize),
+    /// The session is over.
+    Finish(EndReason),
+}
+
+/// The state of a session: where the learner is and how each step stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Machine {
+    steps: Vec<StepFacts>,
+    states: Vec<StepState>,
+    current: usize,
+    /// Checks run at the current step in this session.
+    attempts: u32,
+    finished: bool,
+}
+
+impl Machine {
+    /// A machine over `steps`, with the states derived from the log (same order).
+    pub fn new(steps: Vec<StepFacts>, states: Vec<StepState>) -> Self {
+        let mut states = states;
+        states.resize(steps.len(), StepState::default());
+        Self {
+            steps,
+            states,
+            current: 0,
+            attempts: 0,
+            finished: false,
+        }
+    }
+
+    pub fn current(&self) -> usize {
+        self.current
+    }
+
+    pub fn state(&self, step: usize) -> Option<&StepState> {
+        self.states.get(step)
+    }
+
+    pub fn facts(&self, step: usize) -> Option<&StepFacts> {
+        self.steps.get(step)
+    }
+
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Every step complete (verified, solved or confirmed).
+    pub fn is_complete(&self) -> bool {
+        self.states.iter().all(|state| state.status.is_complete())
+    }
+
+    /// The action taken when the learner just presses Enter.
+    pub fn default_action(&self, step: usize) -> Action {
+        let done = self
+            .states
+            .get(step)
+            .is_some_and(|s| s.status.is_complete());
+        match self.steps.get(step) {
+            Some(facts) if facts.has_checks && !done => Action::Check,
+            _ => Action::Continue,
+        }
+    }
+
+    /// The actions that make sense at `step`, the default first.
+    pub fn actions(&self, step: usize) -> Vec<Action> {
+        let Some(facts) = self.steps.get(step) else {
+            return vec![Action::Quit];
+        };
+        let state = &self.states[step];
+        let default = self.default_action(step);
+        let mut actions = vec![default.clone()];
+        let mut push = |action: Action, when: bool| {
+            if when && action != default {
+                actions.push(action);
+            }
+        };
+        push(Action::Check, facts.has_checks);
+        push(Action::Continue, true);
+        push(Action::Run, facts.has_commands);
+        push(Action::Hint, state.hints_shown < facts.hints);
+        push(
+            Action::Solution,
+            facts.has_solution && !state.solution_shown,
+        );
+        push(
+            Action::RunSolution,
+            facts.has_solution && state.solution_shown,
+        );
+        push(Action::Shell, true);
+        push(Action::Skip, !state.status.is_complete());
+        push(Action::Back, step > 0);
+        push(Action::Quit, true);
+        actions
+    }
+
+    /// Applies `input` and returns the effects to perform, in order.
+    pub fn transition(&mut self, input: Input) -> Vec<Effect> {
+        if self.finished {
+            return Vec::new();
+        }
+        if self.steps.is_empty() {
+            self.finished = true;
+            return vec![Effect::Finish(EndReason::Completed)];
+        }
+        let step = self.current;
+        match input {
+            Input::Start(at) => self.enter(at.min(self.steps.len() - 1)),
+            Input::Chose(Action::Check) if self.steps[step].has_checks => {
+                self.attempts += 1;
+                vec![Effect::RunChecks(step)]
+            }
+            Input::Chose(Action::Check | Action::Continue) => self.go_on(step),
+            Input::Checked { passed: true } => {
+                let event = LogEvent::StepVerified {
+                    step: self.steps[step].id.clone(),
+                };
+                self.apply(step, &event);
+                let mut effects = vec![Effect::Record(event)];
+                effects.extend(self.next(step));
+                effects
+            }
+            Input::Checked { passed: false } => {
+                self.states[step].status = match self.states[step].status {
+                    done if done.is_complete() => done,
+                    _ => StepStatus::Failed,
+                };
+                vec![Effect::AskAction(step)]
+            }
+            Input::Chose(Action::Run) => vec![Effect::RunCommands(step), Effect::AskAction(step)],
+            Input::Chose(Action::Hint) => {
+                let shown = self.states[step].hints_shown;
+                if shown >= self.steps[step].hints {
+                    let notice = if shown == 0 {
+                        "this step has no hints"
+                    } else {
+                        "no more hints for this step"
+                    };
+                    return vec![Effect::Notice(notice.into()), Effect::AskAction(step)];
+                }
+                let number = shown + 1;
+                let event = LogEvent::HintShown {
+                    step: self.steps[step].id.clone(),
+                    hint: number,
+                };
+                self.apply(step, &event);
+                vec![
+                    Effect::Record(event),
+                    Effect::ShowHint { step, number },
+                    Effect::AskAction(step),
+                ]
+            }
+            Input::Chose(Action::Solution | Action::RunSolution)
+                if !self.steps[step].has_solution =>
+            {
+                vec![
+                    Effect::Notice("this step has no solution to show".into()),
+                    Effect::AskAction(step),
+                ]
+            }
+            Input::Chose(action @ (Action::Solution | Action::RunSolution)) => {
+                let mut effects = Vec::new();
+                if !self.states[step].solution_shown {
+                    let event = LogEvent::SolutionShown {
+                        step: self.steps[step].id.clone(),
+                    };
+                    self.apply(step, &event);
+                    effects.push(Effect::Record(event));
+                }
+                effects.push(if action == Action::Solution {
+                    Effect::ShowSolution(step)
+                } else {
+                    Effect::RunSolution(step)
+                });
+                effects.push(Effect::AskAction(step));
+                effects
+            }
+            Input::Chose(Action::Shell) => vec![Effect::OpenShell, Effect::AskAction(step)],
+            Input::Chose(Action::Skip) => {
+                let event = LogEvent::StepSkipped {
+                    step: self.steps[step].id.clone(),
+                };
+                self.apply(step, &event);
+                let mut effects = vec![Effect::Record(event)];
+                effects.extend(self.next(step));
+                effects
+            }
+            Input::Chose(Action::Back) if step == 0 => {
+                vec![
+                    Effect::Notice("this is the first step".into()),
+                    Effect::AskAction(step),
+                ]
+            }
+            Input::Chose(Action::Back) => self.enter(step - 1),
+            Input::Chose(Action::Jump(to)) if to < self.steps.len() => self.enter(to),
+            Input::Chose(Action::Jump(_)) => vec![
+                Effect::Notice("no such step".into()),
+                Effect::AskAction(step),
+            ],
+            Input::Chose(Action::Quit) => {
+                self.finished = true;
+                vec![Effect::Finish(EndReason::Quit)]
+            }
+        }
+    }
+
+    fn enter(&mut self, step: usize) -> Vec<Effect> {
+        self.current = step;
+        self.attempts = 0;
+        vec![
+            Effect::Record(LogEvent::StepEntered {
+                step: self.steps[step].id.clone(),
+            }),
+            Effect::Enter(step),
+            Effect::AskAction(step),
+        ]
+    }
+
+    /// Continue at a step: confirm it (no checks), move on (already done), or check it.
+    fn go_on(&mut self, step: usize) -> Vec<Effect> {
+        let status = self.states[step].status;
+        if status.is_complete() {
+            return self.next(step);
+        }
+        if self.steps[step].has_checks {
+            self.attempts += 1;
+            return vec![Effect::RunChecks(step)];
+        }
+        let event = LogEvent::StepConfirmed {
+            step: self.steps[step].id.clone(),
+        };
+        self.apply(step, &event);
+        let mut effects = vec![Effect::Record(event)];
+        effects.extend(self.next(step));
+        effects
+    }
+
+    /// Moves past `step`: to the next step, or to the end of the lesson.
+    fn next(&mut self, step: usize) -> Vec<Effect> {
+        if step + 1 < self.steps.len() {
+            return self.enter(step + 1);
+        }
+        self.finished = true;
+        let reason = if self.is_complete() {
+            EndReason::Completed
+        } else {
+            EndReason::Quit
+        };
+        vec![Effect::Finish(reason)]
+    }
+
+    fn apply(&mut self, step: usize, event: &LogEvent) {
+        let mut state = crate::progress::LessonState {
+            steps: vec![(self.steps[step].id.clone(), self.states[step].clone())],
+            ..Default::default()
+        };
+        state.apply(event);
+        if let Some((_, updated)) = state.steps.pop() {
+            self.states[step] = updated;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
