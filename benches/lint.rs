@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use labrun::lesson::{self, Severity, Source, markdown};
 
+#[path = "lint/corpus.rs"]
 mod corpus;
 
 const SEED: u64 = 0x1AB_2024_5EED;

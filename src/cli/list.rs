@@ -1,26 +1,71 @@
-//! `labrun list`: the lessons in a folder.
+//! `labrun list`: the lessons in a folder, with their lint status.
 
 use std::io::Write;
 
-use crate::lesson;
+use crate::lesson::{self, Severity};
+use crate::ui::render::{self, ListEntry};
+use crate::ui::style::Term;
 
 use super::args::{ListArgs, ListFormat};
 use super::{CliError, discover, exit};
 
+/// Lists every lesson under the folder. A lesson that cannot be read is listed as
+/// `unreadable` rather than ending the listing; lint problems do not change the exit code.
 pub fn run(args: &ListArgs) -> Result<u8, CliError> {
     let paths = discover::lessons(std::slice::from_ref(&args.dir))?;
+    if paths.is_empty() {
+        return Err(CliError::NoLessons(vec![args.dir.clone()]));
+    }
+    let entries: Vec<ListEntry> = paths.iter().map(|path| entry(path)).collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let _ = args.format == ListFormat::Json;
-    for path in paths {
-        let loaded = lesson::load(&path)?;
-        writeln!(
-            out,
-            "{}\t{}\t{}",
-            loaded.lesson.id,
-            loaded.lesson.title,
-            loaded.lesson.steps.len()
-        )?;
+    match args.format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &entries).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        ListFormat::Table => render::list(&mut out, &entries, Term::stdout())?,
     }
     Ok(exit::OK)
+}
+
+fn entry(path: &std::path::Path) -> ListEntry {
+    match lesson::load(path) {
+        Ok(loaded) => {
+            let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+            let warnings = loaded.diagnostics.len() - errors;
+            let lesson = loaded.lesson;
+            ListEntry {
+                id: lesson.id,
+                title: Some(lesson.title),
+                path: path.display().to_string(),
+                steps: Some(lesson.steps.len()),
+                duration: lesson.duration,
+                summary: lesson.summary,
+                errors,
+                warnings,
+                status: ListEntry::status_of(errors, warnings),
+            }
+        }
+        Err(error) => ListEntry {
+            id: path.file_stem().map_or_else(String::new, |stem| stem.to_string_lossy().into_owned()),
+            title: None,
+            path: path.display().to_string(),
+            steps: None,
+            duration: None,
+            summary: None,
+            errors: 0,
+            warnings: 0,
+            status: format!("unreadable: {}", reason(&error)),
+        },
+    }
+}
+
+/// The error without the path, which the row already shows.
+fn reason(error: &lesson::LoadError) -> String {
+    match error {
+        lesson::LoadError::Io { source, .. } => source.to_string(),
+        lesson::LoadError::NoMarkdown(_) => "no Markdown files".into(),
+        lesson::LoadError::NotUtf8(_) => "not UTF-8 text".into(),
+    }
 }

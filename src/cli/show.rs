@@ -2,17 +2,22 @@
 
 use std::io::Write;
 
-use crate::lesson;
-use crate::ui::style::Term;
+use crate::lesson::{self, Severity};
+use crate::ui::render::{self, ShowOptions};
+use crate::ui::style::{Term, plural};
 
 use super::args::ShowArgs;
 use super::{CliError, exit};
 
+/// Renders the lesson even when it has lint errors (what could be parsed is shown), then
+/// exits 3 with a note on stderr.
 pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
     if !args.lesson.exists() {
         return Err(CliError::NotFound(args.lesson.clone()));
     }
     let loaded = lesson::load(&args.lesson)?;
+    let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = loaded.diagnostics.len() - errors;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut term = Term::stdout();
@@ -20,14 +25,19 @@ pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
         term.width = width.max(20);
     }
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &loaded.lesson).map_err(std::io::Error::from)?;
+        let view = render::view(&loaded.lesson, errors, warnings);
+        serde_json::to_writer_pretty(&mut out, &view).map_err(std::io::Error::from)?;
         writeln!(out)?;
+    } else if args.commands {
+        render::commands(&mut out, &loaded.lesson, term)?;
     } else {
-        crate::ui::render::lesson(&mut out, &loaded.lesson, term)?;
+        let options = ShowOptions { hints: args.hints, solutions: args.solutions };
+        render::lesson(&mut out, &loaded.lesson, term, options)?;
     }
-    Ok(if loaded.has_errors() {
-        exit::INVALID_LESSON
-    } else {
-        exit::OK
-    })
+    out.flush()?;
+    if errors > 0 {
+        eprintln!("lesson has {}; run `labrun lint {}`", plural(errors, "error"), args.lesson.display());
+        return Ok(exit::INVALID_LESSON);
+    }
+    Ok(exit::OK)
 }

@@ -1,15 +1,26 @@
-//! Rendering a lesson for a reader in the terminal (`labrun show`).
+//! Rendering lessons: for a reader (`labrun show`), for an audit of what they run
+//! (`show --commands`), for tools (`show --json`), and as a listing (`labrun list`).
+//!
+//! Everything writes to an `io::Write` with a [`Term`](super::style::Term) that decides
+//! colour, links and width, so every output can be snapshot-tested.
 
-use std::io::{self, Write};
+mod block;
+mod canvas;
+mod commands;
+mod inline;
+mod json;
+mod lesson;
+mod listing;
+mod markdown;
+mod scope;
+mod table;
+mod theme;
 
-use crate::lesson::Lesson;
+#[cfg(test)]
+mod tests;
 
-use super::style::Term;
-
-pub fn lesson(out: &mut dyn Write, lesson: &Lesson, _term: Term) -> io::Result<()> {
-    writeln!(out, "{}", lesson.title)?;
-    for step in &lesson.steps {
-        writeln!(out, "## {}", step.title)?;
-    }
-    Ok(())
-}
+pub use commands::commands;
+pub use json::{AttrsView, BlockView, FORMAT as JSON_FORMAT, LessonView, PartView, QuizView, StepView, ToolView, VarView, view};
+pub use lesson::lesson;
+pub use listing::{ListEntry, list};
+pub use scope::ShowOptions;

@@ -151,3 +151,17 @@ impl Drop for Output {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+impl Output {
+    /// Stdout parsed as JSON, for `--format json` and `--json` output; a test fails with the
+    /// whole output when it is not JSON.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|error| {
+            panic!(
+                "stdout is not JSON ({error}):\n{}\n--- stderr ---\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}

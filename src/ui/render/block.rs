@@ -126,7 +126,8 @@ pub(crate) fn header(block: &Block, place: Place, hidden: bool, extra: Option<St
     meta.extend(extra);
     if !meta.is_empty() {
         if !pieces.is_empty() {
-            pieces.push(Piece::new("  ", Look::PLAIN));
+            // Two spaces, kept by the wrapping: the badge stands apart from the details.
+            pieces.push(Piece::atomic("  ", Look::PLAIN));
         }
         pieces.push(Piece::new(meta.join(" · "), Look::DIM));
     }
@@ -249,8 +250,8 @@ fn collapsible(
     hue: Hue,
     collapsed: &str,
 ) -> io::Result<()> {
-    let term = canvas.term;
     canvas.gap();
+    canvas.indent("  ", "  ", Look::PLAIN);
     if scope.options.hints {
         canvas.text(&[Piece::new(format!("▾ {title}"), Look::bold_hue(hue))])?;
         canvas.indent("│ ", "│ ", Look::hue(hue));
@@ -262,13 +263,13 @@ fn collapsible(
             Piece::new(" ", Look::PLAIN),
             Piece::new(format!("({collapsed})"), Look::DIM),
         ];
-        let _ = term;
         canvas.text(&pieces)?;
         // Blocks with a role inside still belong to the step: say so.
         canvas.indent("  ", "  ", Look::PLAIN);
         within(canvas, scope, whole)?;
         canvas.dedent();
     }
+    canvas.dedent();
     canvas.gap();
     Ok(())
 }

@@ -100,8 +100,10 @@ fn var_line(var: &VarSpec) -> Vec<Piece> {
     if !var.choices.is_empty() {
         notes.push(format!("one of {}", var.choices.join(", ")));
     }
-    if !notes.is_empty() {
-        pieces.push(Piece::new(format!(" · {}", notes.join(" · ")), Look::DIM));
+    for note in notes {
+        // Each note is kept whole on a line: "default friend", not "default" and "friend".
+        pieces.push(Piece::new(" · ", Look::DIM));
+        pieces.push(Piece::atomic(note, Look::DIM));
     }
     pieces
 }

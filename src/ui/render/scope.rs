@@ -66,11 +66,6 @@ impl<'l> Scope<'l> {
     pub fn quiz_at(&self, start: usize) -> Option<usize> {
         self.quizzes.iter().position(|quiz| quiz.span.start == start)
     }
-
-    /// The 1-based line of byte `offset`.
-    pub fn line(&self, offset: usize) -> usize {
-        self.source.line_index().line_col(&self.source.text, offset).line
-    }
 }
 
 /// `[label]: url` definitions of `text`, keyed by lowercased label.

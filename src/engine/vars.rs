@@ -1,0 +1,192 @@
+//! Variable values of a session, where they come from, and which are secret.
+//!
+//! Precedence for a declared variable: `--var NAME=VALUE` > its `env` variable > the answer
+//! saved in the progress log > asking the learner. A `value` is computed from the others.
+//! Steps set the rest: `capture=`, `[Captures]`, `$LABRUN_OUTPUT`.
+
+use std::collections::BTreeMap;
+
+use crate::exec::Secrets;
+use crate::lesson::{VarSpec, template};
+
+/// Where a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Flag,
+    Env,
+    Saved,
+    Prompt,
+    Computed,
+    Step,
+    Builtin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Value {
+    text: String,
+    secret: bool,
+    source: Source,
+}
+
+/// The values known so far, and the secrets among them.
+#[derive(Debug, Clone, Default)]
+pub struct Vars {
+    values: BTreeMap<String, Value>,
+    secrets: Secrets,
+    /// Names declared secret, so a value set later by a step is secret too.
+    secret_names: Vec<String>,
+}
+
+impl Vars {
+    pub fn new(specs: &[VarSpec]) -> Self {
+        let secret_names = specs.iter().filter(|spec| spec.secret).map(|spec| spec.name.clone()).collect();
+        Self { secret_names, ..Self::default() }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(|value| value.text.as_str())
+    }
+
+    pub fn source(&self, name: &str) -> Option<Source> {
+        self.values.get(name).map(|value| value.source)
+    }
+
+    pub fn is_secret(&self, name: &str) -> bool {
+        self.secret_names.iter().any(|secret| secret == name)
+    }
+
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
+    }
+
+    /// Sets a value; a secret one (declared secret, or `secret` here) joins the masked set.
+    pub fn set(&mut self, name: &str, text: String, source: Source, secret: bool) {
+        let secret = secret || self.is_secret(name);
+        if secret {
+            self.secrets.add(&text);
+            if !self.is_secret(name) {
+                self.secret_names.push(name.to_owned());
+            }
+        }
+        self.values.insert(name.to_owned(), Value { text, secret, source });
+    }
+
+    /// `text` with every known `{{NAME}}` replaced; unknown ones stay as written.
+    pub fn substitute<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        template::substitute(text, |name| self.get(name).map(str::to_owned))
+    }
+
+    /// `text` with variables replaced for display: secrets show as the mask.
+    pub fn substitute_for_display<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        template::substitute(text, |name| {
+            self.values.get(name).map(|value| if value.secret { crate::exec::MASK.to_owned() } else { value.text.clone() })
+        })
+    }
+
+    /// Every value, as environment variables for commands.
+    pub fn env(&self) -> Vec<(String, String)> {
+        self.values.iter().map(|(name, value)| (name.clone(), value.text.clone())).collect()
+    }
+
+    /// Computes `value:` variables from the others, in declaration order, a few passes so one
+    /// may use another declared after it.
+    pub fn compute(&mut self, specs: &[VarSpec]) {
+        for _ in 0..3 {
+            for spec in specs {
+                if let Some(template) = &spec.value {
+                    if matches!(self.source(&spec.name), None | Some(Source::Computed)) {
+                        let text = self.substitute(template).into_owned();
+                        self.set(&spec.name, text, Source::Computed, spec.secret);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Why a value was refused.
+pub fn validate(spec: &VarSpec, value: &str) -> Result<(), String> {
+    if !spec.choices.is_empty() && !spec.choices.iter().any(|choice| choice == value) {
+        return Err(format!("`{}` must be one of: {}", spec.name, spec.choices.join(", ")));
+    }
+    if let Some(pattern) = &spec.pattern {
+        match regex::Regex::new(pattern) {
+            Ok(regex) if !regex.is_match(value) => {
+                let shown = if spec.secret { crate::exec::MASK } else { value };
+                return Err(format!("`{shown}` does not match the pattern `{pattern}` of `{}`", spec.name));
+            }
+            Ok(_) => {}
+            Err(error) => return Err(format!("the lesson's pattern for `{}` is invalid: {error}", spec.name)),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(name: &str) -> VarSpec {
+        VarSpec {
+            name: name.into(),
+            description: None,
+            prompt: None,
+            default: None,
+            choices: Vec::new(),
+            pattern: None,
+            secret: false,
+            env: None,
+            value: None,
+            span: Default::default(),
+            file: 0,
+        }
+    }
+
+    #[test]
+    fn secrets_are_masked_in_display_but_real_in_commands() {
+        let mut key = spec("key");
+        key.secret = true;
+        let mut vars = Vars::new(&[key]);
+        vars.set("key", "s3cr3t".into(), Source::Env, false);
+        vars.set("region", "us-south".into(), Source::Prompt, false);
+        assert_eq!(vars.substitute("k={{key}} r={{region}}"), "k=s3cr3t r=us-south");
+        assert_eq!(vars.substitute_for_display("k={{key}} r={{region}}"), "k=•••• r=us-south");
+        assert_eq!(vars.secrets().mask("echo s3cr3t"), "echo ••••");
+    }
+
+    #[test]
+    fn a_value_captured_into_a_secret_name_is_secret() {
+        let mut token = spec("token");
+        token.secret = true;
+        let mut vars = Vars::new(&[token]);
+        vars.set("token", "Bearer abc".into(), Source::Step, false);
+        assert_eq!(vars.secrets().mask("Authorization: Bearer abc"), "Authorization: ••••");
+    }
+
+    #[test]
+    fn computed_values_use_other_variables_in_any_order() {
+        let mut registry = spec("registry");
+        registry.value = Some("{{region}}.icr.io".into());
+        let mut url = spec("url");
+        url.value = Some("https://{{registry}}/api".into());
+        let specs = [url, registry];
+        let mut vars = Vars::new(&specs);
+        vars.set("region", "us".into(), Source::Flag, false);
+        vars.compute(&specs);
+        assert_eq!(vars.get("url"), Some("https://us.icr.io/api"));
+    }
+
+    #[test]
+    fn validation_checks_choices_and_pattern() {
+        let mut region = spec("region");
+        region.choices = vec!["us-south".into(), "eu-de".into()];
+        assert!(validate(&region, "eu-de").is_ok());
+        assert_eq!(validate(&region, "mars").unwrap_err(), "`region` must be one of: us-south, eu-de");
+        let mut name = spec("name");
+        name.pattern = Some("^[a-z]+$".into());
+        assert!(validate(&name, "ada").is_ok());
+        assert!(validate(&name, "Ada!").unwrap_err().contains("does not match"));
+        name.secret = true;
+        assert!(!validate(&name, "Ada!").unwrap_err().contains("Ada!"), "a secret is never echoed");
+    }
+}

@@ -1,0 +1,58 @@
+//! The seam between the engine and the outside world: run one block, get an outcome.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use crate::lesson::Block;
+
+use super::{Outcome, Secrets};
+
+/// Which output stream a chunk came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Something worth showing while a block runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// Output as it arrives, secrets masked.
+    Output { stream: Stream, text: String },
+    /// An HTTP request is being sent.
+    Request { method: String, url: String },
+    /// Polling: the last try failed, the next comes after a wait.
+    Waiting { attempt: u32, remaining: Option<Duration>, last: String },
+}
+
+/// What a block needs from the session to run.
+pub struct RunContext<'a> {
+    /// Resolves `{{NAME}}`.
+    pub vars: &'a dyn Fn(&str) -> Option<String>,
+    /// Extra environment for commands: every variable, and `LABRUN_*`.
+    pub env: &'a [(String, String)],
+    pub secrets: &'a Secrets,
+    /// The lesson workspace: the working directory of commands.
+    pub workspace: &'a Path,
+    /// Set by the Ctrl-C handler.
+    pub interrupt: &'a AtomicBool,
+}
+
+/// The result of running one block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockRun {
+    pub outcome: Outcome,
+    /// Variables set by the block: `capture=`, `[Captures]`, `$LABRUN_OUTPUT`.
+    pub captures: Vec<(String, String)>,
+    /// The run was cut short by Ctrl-C.
+    pub interrupted: bool,
+}
+
+/// Runs blocks: the real one uses a shell and an HTTP client, tests use fakes.
+pub trait Executor {
+    fn run(&mut self, block: &Block, context: &RunContext<'_>, progress: &mut dyn FnMut(Progress)) -> BlockRun;
+
+    /// Hands the terminal to an interactive shell in the workspace until it exits.
+    fn open_shell(&mut self, context: &RunContext<'_>) -> Result<(), String>;
+}

@@ -1,0 +1,128 @@
+//! `labrun show --commands`: everything a lesson can run, step by step, so an untrusted
+//! lesson can be audited before anything of it runs. Nothing is hidden here: solutions and
+//! collapsed blocks are listed like the rest, with the file and line they come from.
+
+use std::io::{self, Write};
+
+use crate::lesson::{Block, Lesson, LineIndex, Source};
+use crate::ui::style::{Term, plural};
+
+use super::block::{self, badge, is_offered};
+use super::canvas::Canvas;
+use super::inline::Piece;
+use super::scope::Place;
+use super::theme::{Hue, Look};
+
+/// What the lesson can do, counted for the last line.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Counts {
+    commands: usize,
+    requests: usize,
+    files: usize,
+}
+
+/// Lists every block labrun runs or offers to run, every HTTP request and every file written.
+pub fn commands(out: &mut dyn Write, lesson: &Lesson, term: Term) -> io::Result<()> {
+    let mut canvas = Canvas::new(out, term);
+    let lines: Vec<LineIndex> = lesson.sources.iter().map(Source::line_index).collect();
+    let mut counts = Counts::default();
+    canvas.text(&[
+        Piece::new(format!("Commands of {}", lesson.title), Look::TITLE),
+        Piece::new(format!(" ({})", lesson.path.display()), Look::DIM),
+    ])?;
+    canvas.styled(
+        "Everything this lesson can run or write, step by step, solutions included. \
+         {{NAME}} is filled in when the lesson runs.",
+        Look::DIM,
+    )?;
+    if !lesson.requires.is_empty() {
+        canvas.gap();
+        canvas.styled("Requires these programs on PATH:", Look::BOLD)?;
+        canvas.indent("  ", "  ", Look::PLAIN);
+        for tool in &lesson.requires {
+            let mut pieces = vec![Piece::new(&tool.name, Look::CODE)];
+            if let Some(hint) = &tool.hint {
+                pieces.push(Piece::new(format!(" · install hint (not run by labrun): {hint}"), Look::DIM));
+            }
+            canvas.text(&pieces)?;
+        }
+        canvas.dedent();
+    }
+
+    let several = lesson.parts.len() > 1;
+    for part in &lesson.parts {
+        let listed: Vec<&Block> = part.blocks.iter().filter(|block| is_listed(block)).collect();
+        if !listed.is_empty() {
+            let mut title = "Before the first step".to_owned();
+            if let Some(source) = lesson.sources.get(part.file).filter(|_| several) {
+                title.push_str(&format!(" · {}", source.path.display()));
+            }
+            canvas.gap();
+            canvas.styled(&title, Look::bold_hue(Hue::Magenta))?;
+            for block in listed {
+                entry(&mut canvas, lesson, &lines, block, Place::Intro, &mut counts)?;
+            }
+        }
+    }
+    for (index, step) in lesson.steps.iter().enumerate() {
+        let mut listed: Vec<&Block> = step.blocks.iter().filter(|block| is_listed(block)).collect();
+        listed.sort_by_key(|block| block.span.start);
+        canvas.gap();
+        let mut heading = vec![
+            Piece::new(format!("Step {}/{} ·", index + 1, lesson.steps.len()), Look::bold_hue(Hue::Yellow)),
+            Piece::new(format!(" {}", step.title), Look::BOLD),
+            Piece::atomic(format!("  #{}", step.id), Look::DIM),
+        ];
+        if listed.is_empty() {
+            heading.push(Piece::new(" · nothing to run", Look::DIM));
+        }
+        canvas.text(&heading)?;
+        for block in listed {
+            entry(&mut canvas, lesson, &lines, block, Place::Step, &mut counts)?;
+        }
+    }
+    canvas.gap();
+    let summary = format!(
+        "{}, {}, {} written in {}",
+        plural(counts.commands, "command"),
+        plural(counts.requests, "HTTP request"),
+        plural(counts.files, "file"),
+        plural(lesson.steps.len(), "step"),
+    );
+    canvas.styled(&summary, Look::BOLD)
+}
+
+/// Whether labrun may run the block or write it to a file.
+fn is_listed(block: &Block) -> bool {
+    block.role.is_some() || block.attrs.file.is_some() || is_offered(block)
+}
+
+fn entry(
+    canvas: &mut Canvas,
+    lesson: &Lesson,
+    lines: &[LineIndex],
+    block: &Block,
+    place: Place,
+    counts: &mut Counts,
+) -> io::Result<()> {
+    if block.attrs.file.is_some() {
+        counts.files += 1;
+    } else if block.is_http() && block.role.is_some() {
+        counts.requests += block.http.len().max(1);
+    } else {
+        counts.commands += 1;
+    }
+    let location = match (lesson.sources.get(block.file), lines.get(block.file)) {
+        (Some(source), Some(index)) => {
+            format!("{}:{}", source.path.display(), index.line_col(&source.text, block.span.start).line)
+        }
+        _ => lesson.path.display().to_string(),
+    };
+    canvas.gap();
+    canvas.indent("  ", "  ", Look::PLAIN);
+    canvas.text(&block::header(block, place, false, Some(location)))?;
+    let hue = badge(block, place).map(|badge| badge.hue);
+    block::gutter(canvas, &block.code, hue, block.attrs.raw)?;
+    canvas.dedent();
+    Ok(())
+}
