@@ -3,9 +3,11 @@
 mod args;
 mod discover;
 mod error;
+mod learner;
 mod lint;
 mod list;
 mod show;
+mod status;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -34,6 +36,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Show(args) => show::run(&args),
         Command::List(args) => list::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Start(_) | Command::Check(_) | Command::Reset(_) => {
+            Err(CliError::Usage("not available yet".into()))
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

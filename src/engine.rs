@@ -11,7 +11,9 @@ mod vars;
 mod workspace;
 
 pub use machine::{Action, Effect, Input, Machine, StepFacts};
-pub use session::{Journal, Options, Session, SessionEnd, SessionError, is_runnable_for_learner, lesson_hash};
+pub use session::{
+    Journal, Options, Session, SessionEnd, SessionError, is_runnable_for_learner, lesson_hash,
+};
 pub use tools::missing_tools;
 pub use ui::{Summary, Ui, UiError};
 pub use vars::{Source, Vars, validate};

@@ -27,3 +27,4 @@ pub use model::{
 pub use parser::slug;
 pub use quiz::Quiz;
 pub use span::{LineCol, LineIndex, Span};
+pub use validate::is_identifier;

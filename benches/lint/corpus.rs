@@ -643,7 +643,11 @@ impl LessonGen {
         let mut files = Vec::new();
         for part in 0..parts {
             self.part = part;
-            let name = format!("{folder}/{:02}-{}.md", part + 1, slugify(rng.pick(OBJECTS)));
+            let name = format!(
+                "{folder}/{:02}-{}.md",
+                part + 1,
+                slugify(*rng.pick(OBJECTS))
+            );
             files.push((name, self.file(rng)));
         }
         GenLesson {
@@ -836,7 +840,7 @@ impl LessonGen {
             }
             match chars.next() {
                 Some('C') => out.push_str(&self.inline_code(rng)),
-                Some('N') => out.push_str(rng.pick(NOUNS)),
+                Some('N') => out.push_str(*rng.pick(NOUNS)),
                 Some('R') => out.push_str(&self.var_ref(rng)),
                 Some('T') => {
                     let _ = write!(out, "`{}`", rng.pick(TOOL_NAMES));
@@ -845,14 +849,14 @@ impl LessonGen {
                     let (text, url) = rng.pick(LINKS);
                     let _ = write!(out, "[{text}]({url})");
                 }
-                Some('G') => out.push_str(rng.pick(GO_TEMPLATES)),
+                Some('G') => out.push_str(*rng.pick(GO_TEMPLATES)),
                 Some('B') => {
                     let _ = write!(out, "**{}**", rng.pick(BOLD));
                 }
                 Some('E') => {
                     let _ = write!(out, "*{}*", rng.pick(EMPHASIS));
                 }
-                Some('S') => out.push_str(&slugify(rng.pick(OBJECTS))),
+                Some('S') => out.push_str(&slugify(*rng.pick(OBJECTS))),
                 Some('I') => out.push_str(&self.image_url(rng)),
                 Some(other) => out.push(other),
                 None => {}
@@ -1347,7 +1351,7 @@ impl LessonGen {
         if status != "204" && rng.chance(85) {
             out.push_str("[Asserts]\n");
             for _ in 0..rng.range(1, 5) {
-                out.push_str(rng.pick(ASSERTS));
+                out.push_str(*rng.pick(ASSERTS));
                 out.push('\n');
             }
         }

@@ -24,6 +24,31 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Follow a lesson step by step (resumes where you left off).
+    #[command(after_help = "Examples:\n  labrun start lessons/welcome.md\n  \
+                            labrun start lessons/iks-security --var region=eu-de --yes\n  \
+                            labrun start lessons/welcome.md --step workspace\n  \
+                            labrun start                      # pick a lesson from lessons/\n\n\
+                            With no terminal (CI, pipes) or --plain, menus are numbered lines read from stdin;\n\
+                            an empty line takes the default, end of input saves and quits.\n\
+                            Exit codes: 0 lesson complete, 1 ended incomplete, 3 invalid lesson, 130 interrupted.")]
+    Start(StartArgs),
+    /// Show your progress in a lesson, or in every lesson you have started.
+    #[command(
+        after_help = "Examples:\n  labrun status lessons/welcome.md\n  labrun status\n  labrun status lessons/welcome.md --json"
+    )]
+    Status(StatusArgs),
+    /// Run a lesson's checks now, without prompts, and record what passes.
+    #[command(
+        after_help = "Examples:\n  labrun check lessons/welcome.md\n  labrun check lessons/welcome.md --step workspace\n\n\
+                            Exit codes: 0 every check passed, 1 a check failed."
+    )]
+    Check(CheckArgs),
+    /// Start a lesson (or one step) over: its steps go back to pending.
+    #[command(
+        after_help = "Examples:\n  labrun reset lessons/welcome.md\n  labrun reset lessons/welcome.md --step workspace"
+    )]
+    Reset(ResetArgs),
     /// Check lessons for mistakes, with file:line:column and a hint for each.
     #[command(
         after_help = "Examples:\n  labrun lint lessons/\n  labrun lint my-lesson.md --deny-warnings\n  \
@@ -43,6 +68,94 @@ pub enum Command {
     /// List the lessons in a folder: id, title, steps, duration and lint status.
     #[command(after_help = "Examples:\n  labrun list\n  labrun list ~/courses --format json")]
     List(ListArgs),
+}
+
+/// Who is learning and where progress is kept; shared by the session commands.
+#[derive(Debug, Args, Clone)]
+pub struct LearnerArgs {
+    /// The learner's name in the progress log (default: the OS user).
+    #[arg(long, env = "LABRUN_LEARNER")]
+    pub learner: Option<String>,
+    /// Where progress logs live (default: $XDG_DATA_HOME/labrun/progress).
+    #[arg(long, env = "LABRUN_PROGRESS_DIR", value_name = "DIR")]
+    pub progress_dir: Option<PathBuf>,
+    /// The lesson's working folder (default: beside the progress folder, in workspaces/LESSON/LEARNER).
+    #[arg(long, env = "LABRUN_WORKSPACE", value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// A lesson file or folder; without one, choose among the lessons in `lessons/`.
+    pub lesson: Option<PathBuf>,
+    /// Forget this lesson's progress and start from the first step.
+    #[arg(long)]
+    pub restart: bool,
+    /// Start at this step id.
+    #[arg(long, value_name = "ID")]
+    pub step: Option<String>,
+    /// Run commands without asking first.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Set a variable (repeatable): `--var region=eu-de`.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// Use the plain line UI even on a terminal.
+    #[arg(long)]
+    pub plain: bool,
+    #[command(flatten)]
+    pub learner: LearnerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// A lesson file or folder; without one, every lesson with progress.
+    pub lesson: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub learner: LearnerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A lesson file or folder (default: the only lesson in progress).
+    pub lesson: Option<PathBuf>,
+    /// Check only this step.
+    #[arg(long, value_name = "ID")]
+    pub step: Option<String>,
+    /// Set a variable (repeatable): `--var region=eu-de`.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    #[command(flatten)]
+    pub learner: LearnerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// A lesson file or folder.
+    pub lesson: PathBuf,
+    /// Reset only this step.
+    #[arg(long, value_name = "ID")]
+    pub step: Option<String>,
+    /// Run the lesson's cleanup commands without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub learner: LearnerArgs,
+}
+
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, got `{text}`"))?;
+    if !crate::lesson::is_identifier(name) {
+        return Err(format!(
+            "`{name}` is not a variable name (letters, digits, `_`)"
+        ));
+    }
+    Ok((name.to_owned(), value.to_owned()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

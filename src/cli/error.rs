@@ -20,6 +20,17 @@ pub enum CliError {
     NoLessons(Vec<std::path::PathBuf>),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    #[error("`{}` has {errors} error{}; run `labrun lint {}` for details", path.display(), if *errors == 1 { "" } else { "s" }, path.display())]
+    InvalidLesson {
+        path: std::path::PathBuf,
+        errors: usize,
+    },
+    #[error(transparent)]
+    Log(#[from] crate::progress::LogError),
+    #[error(transparent)]
+    Session(#[from] crate::engine::SessionError),
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl CliError {
@@ -27,7 +38,9 @@ impl CliError {
         match self {
             Self::Load(LoadError::NotUtf8(_)) => exit::INVALID_LESSON,
             Self::Load(_) | Self::NotFound(_) | Self::NoLessons(_) => exit::USAGE,
-            Self::Output(_) => exit::FAILED,
+            Self::Output(_) | Self::Log(_) | Self::Session(_) => exit::FAILED,
+            Self::InvalidLesson { .. } => exit::INVALID_LESSON,
+            Self::Usage(_) => exit::USAGE,
         }
     }
 }

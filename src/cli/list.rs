@@ -32,7 +32,11 @@ pub fn run(args: &ListArgs) -> Result<u8, CliError> {
 fn entry(path: &std::path::Path) -> ListEntry {
     match lesson::load(path) {
         Ok(loaded) => {
-            let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+            let errors = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
             let warnings = loaded.diagnostics.len() - errors;
             let lesson = loaded.lesson;
             ListEntry {
@@ -48,7 +52,9 @@ fn entry(path: &std::path::Path) -> ListEntry {
             }
         }
         Err(error) => ListEntry {
-            id: path.file_stem().map_or_else(String::new, |stem| stem.to_string_lossy().into_owned()),
+            id: path
+                .file_stem()
+                .map_or_else(String::new, |stem| stem.to_string_lossy().into_owned()),
             title: None,
             path: path.display().to_string(),
             steps: None,

@@ -16,7 +16,11 @@ pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
         return Err(CliError::NotFound(args.lesson.clone()));
     }
     let loaded = lesson::load(&args.lesson)?;
-    let errors = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = loaded.diagnostics.len() - errors;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -31,12 +35,19 @@ pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
     } else if args.commands {
         render::commands(&mut out, &loaded.lesson, term)?;
     } else {
-        let options = ShowOptions { hints: args.hints, solutions: args.solutions };
+        let options = ShowOptions {
+            hints: args.hints,
+            solutions: args.solutions,
+        };
         render::lesson(&mut out, &loaded.lesson, term, options)?;
     }
     out.flush()?;
     if errors > 0 {
-        eprintln!("lesson has {}; run `labrun lint {}`", plural(errors, "error"), args.lesson.display());
+        eprintln!(
+            "lesson has {}; run `labrun lint {}`",
+            plural(errors, "error"),
+            args.lesson.display()
+        );
         return Ok(exit::INVALID_LESSON);
     }
     Ok(exit::OK)

@@ -115,7 +115,11 @@ impl<'a> Session<'a> {
         prior: &LessonState,
     ) -> Self {
         let facts = lesson.steps.iter().map(step_facts).collect();
-        let states = lesson.steps.iter().map(|step| prior.step(&step.id).cloned().unwrap_or_default()).collect();
+        let states = lesson
+            .steps
+            .iter()
+            .map(|step| prior.step(&step.id).cloned().unwrap_or_default())
+            .collect();
         let consented = options.yes;
         Self {
             lesson,
@@ -137,7 +141,12 @@ impl<'a> Session<'a> {
         self.journal.append(Event::SessionStarted {
             title: self.lesson.title.clone(),
             lesson_hash: lesson_hash(self.lesson),
-            steps: self.lesson.steps.iter().map(|step| step.id.clone()).collect(),
+            steps: self
+                .lesson
+                .steps
+                .iter()
+                .map(|step| step.id.clone())
+                .collect(),
         })?;
         let outcome = self.drive(prior, start, first_time);
         let (end, reason) = match outcome {
@@ -145,7 +154,9 @@ impl<'a> Session<'a> {
             Ok(()) | Err(Stop::Quit) => (SessionEnd::Incomplete, EndReason::Quit),
             Err(Stop::Interrupted) => (SessionEnd::Interrupted, EndReason::Interrupted),
             Err(Stop::Failed(error)) => {
-                let _ = self.journal.append(Event::SessionEnded { reason: EndReason::Error });
+                let _ = self.journal.append(Event::SessionEnded {
+                    reason: EndReason::Error,
+                });
                 return Err(error);
             }
         };
@@ -161,18 +172,32 @@ impl<'a> Session<'a> {
     fn start_index(&self, prior: &LessonState) -> Result<usize, SessionError> {
         let steps = &self.lesson.steps;
         if let Some(id) = &self.options.step {
-            return steps.iter().position(|step| &step.id == id).ok_or_else(|| SessionError::UnknownStep {
-                id: id.clone(),
-                known: steps.iter().map(|step| step.id.as_str()).collect::<Vec<_>>().join(", "),
+            return steps.iter().position(|step| &step.id == id).ok_or_else(|| {
+                SessionError::UnknownStep {
+                    id: id.clone(),
+                    known: steps
+                        .iter()
+                        .map(|step| step.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
             });
         }
-        let resume = prior.current.as_ref().and_then(|id| steps.iter().position(|step| &step.id == id));
-        let first_open = steps.iter().position(|step| !prior.status(&step.id).is_complete());
+        let resume = prior
+            .current
+            .as_ref()
+            .and_then(|id| steps.iter().position(|step| &step.id == id));
+        let first_open = steps
+            .iter()
+            .position(|step| !prior.status(&step.id).is_complete());
         Ok(resume.or(first_open).unwrap_or(0))
     }
 
     fn drive(&mut self, prior: &LessonState, start: usize, first_time: bool) -> Result<(), Stop> {
-        let resume_at = prior.current.as_deref().filter(|_| self.options.step.is_none());
+        let resume_at = prior
+            .current
+            .as_deref()
+            .filter(|_| self.options.step.is_none());
         self.ui.lesson_start(self.lesson, resume_at, &self.vars);
         let missing = missing_tools(&self.lesson.requires);
         if !missing.is_empty() && !self.ui.missing_tools(&missing)? {
@@ -183,10 +208,17 @@ impl<'a> Session<'a> {
             self.consented = self.ui.consent(self.lesson)?;
         }
         workspace::prepare(&self.options.workspace).map_err(|reason| {
-            Stop::Failed(SessionError::Workspace { path: self.options.workspace.clone(), reason })
+            Stop::Failed(SessionError::Workspace {
+                path: self.options.workspace.clone(),
+                reason,
+            })
         })?;
         if first_time {
-            let setup: Vec<&Block> = self.lesson.lesson_blocks().filter(|b| b.role == Some(Role::Setup)).collect();
+            let setup: Vec<&Block> = self
+                .lesson
+                .lesson_blocks()
+                .filter(|b| b.role == Some(Role::Setup))
+                .collect();
             self.run_silently("", &setup)?;
         }
 
@@ -206,12 +238,22 @@ impl<'a> Session<'a> {
                 }
                 Effect::AskAction(index) => {
                     let actions = self.machine.actions(index);
-                    Some(Input::Chose(self.ui.choose(self.lesson, index, &actions)?))
+                    Some(Input::Chose(self.ui.choose(
+                        self.lesson,
+                        index,
+                        &actions,
+                    )?))
                 }
-                Effect::RunChecks(index) => Some(Input::Checked { passed: self.run_checks(index)? }),
+                Effect::RunChecks(index) => Some(Input::Checked {
+                    passed: self.run_checks(index)?,
+                }),
                 Effect::RunCommands(index) => {
                     let step = &self.lesson.steps[index];
-                    let blocks: Vec<&Block> = step.blocks.iter().filter(|b| is_runnable_for_learner(b)).collect();
+                    let blocks: Vec<&Block> = step
+                        .blocks
+                        .iter()
+                        .filter(|b| is_runnable_for_learner(b))
+                        .collect();
                     if blocks.is_empty() {
                         self.ui.notice("this step has no commands to run");
                     }
@@ -224,7 +266,10 @@ impl<'a> Session<'a> {
                     let lesson_step = &self.lesson.steps[step];
                     if let Some(hint) = lesson_step.hints.get(number as usize - 1) {
                         let source = &self.lesson.sources[lesson_step.file];
-                        let text = self.vars.substitute_for_display(source.slice(hint.body)).into_owned();
+                        let text = self
+                            .vars
+                            .substitute_for_display(source.slice(hint.body))
+                            .into_owned();
                         self.ui.hint(number, lesson_step.hints.len() as u32, &text);
                     }
                     None
@@ -254,7 +299,9 @@ impl<'a> Session<'a> {
                         workspace: &self.options.workspace,
                         interrupt: self.interrupt,
                     };
-                    self.ui.notice("opening a shell in the lesson workspace; type `exit` to come back");
+                    self.ui.notice(
+                        "opening a shell in the lesson workspace; type `exit` to come back",
+                    );
                     if let Err(reason) = self.exec.open_shell(&context) {
                         self.ui.notice(&format!("cannot open a shell: {reason}"));
                     }
@@ -294,12 +341,18 @@ impl<'a> Session<'a> {
             if self.vars.get(&spec.name).is_some() {
                 continue;
             }
-            if let Some(value) = spec.env.as_deref().and_then(|env| std::env::var(env).ok()).filter(|v| !v.is_empty()) {
+            if let Some(value) = spec
+                .env
+                .as_deref()
+                .and_then(|env| std::env::var(env).ok())
+                .filter(|v| !v.is_empty())
+            {
                 self.vars.set(&spec.name, value, Source::Env, spec.secret);
                 continue;
             }
             if let Some(saved) = prior.var(&spec.name).filter(|_| !spec.secret) {
-                self.vars.set(&spec.name, saved.to_owned(), Source::Saved, false);
+                self.vars
+                    .set(&spec.name, saved.to_owned(), Source::Saved, false);
                 continue;
             }
             if spec.prompt.is_none() || spec.value.is_some() {
@@ -307,17 +360,27 @@ impl<'a> Session<'a> {
             }
             let mut problem: Option<String> = None;
             let value = loop {
-                let answer = self.ui.ask_var(spec, spec.default.as_deref(), problem.as_deref())?;
-                let answer = if answer.is_empty() { spec.default.clone().unwrap_or_default() } else { answer };
+                let answer = self
+                    .ui
+                    .ask_var(spec, spec.default.as_deref(), problem.as_deref())?;
+                let answer = if answer.is_empty() {
+                    spec.default.clone().unwrap_or_default()
+                } else {
+                    answer
+                };
                 match vars::validate(spec, &answer) {
                     Ok(()) => break answer,
                     Err(reason) => problem = Some(reason),
                 }
             };
             if !spec.secret {
-                self.journal.append(Event::VarSet { name: spec.name.clone(), value: value.clone() })?;
+                self.journal.append(Event::VarSet {
+                    name: spec.name.clone(),
+                    value: value.clone(),
+                })?;
             }
-            self.vars.set(&spec.name, value, Source::Prompt, spec.secret);
+            self.vars
+                .set(&spec.name, value, Source::Prompt, spec.secret);
         }
         // Answers captured by earlier sessions are still known.
         for (name, value) in &prior.vars {
@@ -331,11 +394,21 @@ impl<'a> Session<'a> {
 
     fn enter(&mut self, index: usize) -> Result<(), Stop> {
         let step = &self.lesson.steps[index];
-        for block in step.blocks.iter().filter(|b| b.role.is_none() && b.attrs.file.is_some()) {
+        for block in step
+            .blocks
+            .iter()
+            .filter(|b| b.role.is_none() && b.attrs.file.is_some())
+        {
             let path = block.attrs.file.as_deref().unwrap_or_default();
             let path = self.vars.substitute(path).into_owned();
-            let text = if block.attrs.raw { block.code.clone() } else { self.vars.substitute(&block.code).into_owned() };
-            if let Err(reason) = workspace::write_file(&self.options.workspace, Path::new(&path), &text) {
+            let text = if block.attrs.raw {
+                block.code.clone()
+            } else {
+                self.vars.substitute(&block.code).into_owned()
+            };
+            if let Err(reason) =
+                workspace::write_file(&self.options.workspace, Path::new(&path), &text)
+            {
                 self.ui.notice(&format!("cannot write `{path}`: {reason}"));
             }
         }
@@ -354,7 +427,8 @@ impl<'a> Session<'a> {
         if !checks.is_empty() && !self.consented {
             self.consented = self.ui.consent(self.lesson)?;
             if !self.consented {
-                self.ui.notice("the checks were not run: they need your consent");
+                self.ui
+                    .notice("the checks were not run: they need your consent");
                 return Ok(false);
             }
         }
@@ -364,7 +438,11 @@ impl<'a> Session<'a> {
             let run = self.run_block(&step.id, block)?;
             match &run.outcome {
                 Outcome::Passed { evidence } => {
-                    self.journal.append(Event::CheckPassed { step: step.id.clone(), attempt, evidence: evidence.clone() })?;
+                    self.journal.append(Event::CheckPassed {
+                        step: step.id.clone(),
+                        attempt,
+                        evidence: evidence.clone(),
+                    })?;
                 }
                 Outcome::Failed { reason, evidence } => {
                     let reason = self.vars.secrets().mask(reason).into_owned();
@@ -375,7 +453,8 @@ impl<'a> Session<'a> {
                         evidence: evidence.clone(),
                     })?;
                     if block.attrs.optional {
-                        self.ui.notice(&format!("an optional check failed: {reason}"));
+                        self.ui
+                            .notice(&format!("an optional check failed: {reason}"));
                     } else {
                         passed = false;
                         failures.push(reason);
@@ -386,14 +465,27 @@ impl<'a> Session<'a> {
         for quiz in &step.quizzes {
             let answers = self.ui.ask_quiz(quiz)?;
             let correct = quiz_correct(quiz, &answers);
-            self.journal.append(Event::QuizAnswered { step: step.id.clone(), correct, answer: answers.join(", ") })?;
+            self.journal.append(Event::QuizAnswered {
+                step: step.id.clone(),
+                correct,
+                answer: answers.join(", "),
+            })?;
             self.ui.quiz_result(quiz, correct);
             let evidence = Default::default();
             if correct {
-                self.journal.append(Event::CheckPassed { step: step.id.clone(), attempt, evidence })?;
+                self.journal.append(Event::CheckPassed {
+                    step: step.id.clone(),
+                    attempt,
+                    evidence,
+                })?;
             } else {
                 let reason = format!("wrong answer to \"{}\"", quiz.question);
-                self.journal.append(Event::CheckFailed { step: step.id.clone(), attempt, reason: reason.clone(), evidence })?;
+                self.journal.append(Event::CheckFailed {
+                    step: step.id.clone(),
+                    attempt,
+                    reason: reason.clone(),
+                    evidence,
+                })?;
                 passed = false;
                 failures.push(reason);
             }
@@ -408,13 +500,17 @@ impl<'a> Session<'a> {
             return Ok(());
         }
         if !self.consented {
-            self.ui.notice("setup commands were not run: they need your consent");
+            self.ui
+                .notice("setup commands were not run: they need your consent");
             return Ok(());
         }
         for block in blocks {
             let run = self.run_block(step, block)?;
             if let Some(reason) = run.outcome.reason() {
-                self.ui.notice(&format!("a setup command failed: {}", self.vars.secrets().mask(reason)));
+                self.ui.notice(&format!(
+                    "a setup command failed: {}",
+                    self.vars.secrets().mask(reason)
+                ));
             }
         }
         Ok(())
@@ -429,7 +525,12 @@ impl<'a> Session<'a> {
         let blocks = lesson
             .lesson_blocks()
             .map(|b| ("", b))
-            .chain(lesson.steps.iter().flat_map(|s| s.blocks.iter().map(move |b| (s.id.as_str(), b))))
+            .chain(
+                lesson
+                    .steps
+                    .iter()
+                    .flat_map(|s| s.blocks.iter().map(move |b| (s.id.as_str(), b))),
+            )
             .filter(|(_, b)| b.role == Some(Role::Cleanup));
         for (step, block) in blocks {
             if self.run_block(step, block).is_err() {
@@ -464,7 +565,9 @@ impl<'a> Session<'a> {
         };
         self.ui.block_started(block, &code);
         let ui = &mut *self.ui;
-        let run = self.exec.run(block, &context, &mut |progress| ui.progress(&progress));
+        let run = self
+            .exec
+            .run(block, &context, &mut |progress| ui.progress(&progress));
         self.ui.block_finished(block, &run);
         self.journal.append(Event::BlockRan {
             step: step.to_owned(),
@@ -475,7 +578,10 @@ impl<'a> Session<'a> {
         for (name, value) in &run.captures {
             let secret = self.vars.is_secret(name);
             if !secret {
-                self.journal.append(Event::VarSet { name: name.clone(), value: value.clone() })?;
+                self.journal.append(Event::VarSet {
+                    name: name.clone(),
+                    value: value.clone(),
+                })?;
             }
             self.vars.set(name, value.clone(), Source::Step, false);
         }
@@ -489,12 +595,19 @@ impl<'a> Session<'a> {
     }
 
     fn display_code(&self, block: &Block) -> String {
-        if block.attrs.raw { block.code.clone() } else { self.vars.substitute_for_display(&block.code).into_owned() }
+        if block.attrs.raw {
+            block.code.clone()
+        } else {
+            self.vars.substitute_for_display(&block.code).into_owned()
+        }
     }
 
     fn env(&self) -> Vec<(String, String)> {
         let mut env = self.vars.env();
-        env.push(("LABRUN_WORKSPACE".into(), self.options.workspace.display().to_string()));
+        env.push((
+            "LABRUN_WORKSPACE".into(),
+            self.options.workspace.display().to_string(),
+        ));
         env.push(("LABRUN_LESSON".into(), self.lesson.id.clone()));
         env.push(("LABRUN_LEARNER".into(), self.options.learner.clone()));
         env
@@ -508,7 +621,12 @@ impl<'a> Session<'a> {
                 .steps
                 .iter()
                 .enumerate()
-                .map(|(i, step)| (step.title.clone(), self.machine.state(i).map(|s| s.status).unwrap_or_default()))
+                .map(|(i, step)| {
+                    (
+                        step.title.clone(),
+                        self.machine.state(i).map(|s| s.status).unwrap_or_default(),
+                    )
+                })
                 .collect(),
             complete: self.machine.is_complete(),
             log: self.journal.location(),
@@ -537,7 +655,10 @@ pub fn is_runnable_for_learner(block: &Block) -> bool {
 }
 
 fn is_shell_lang(lang: &str) -> bool {
-    matches!(lang.to_ascii_lowercase().as_str(), "bash" | "sh" | "shell" | "console" | "zsh" | "shell-session")
+    matches!(
+        lang.to_ascii_lowercase().as_str(),
+        "bash" | "sh" | "shell" | "console" | "zsh" | "shell-session"
+    )
 }
 
 fn needs_consent(lesson: &Lesson) -> bool {
@@ -550,7 +671,10 @@ fn needs_consent(lesson: &Lesson) -> bool {
 fn quiz_correct(quiz: &crate::lesson::Quiz, answers: &[String]) -> bool {
     if let Some(pattern) = &quiz.answer_pattern {
         let answer = answers.first().map_or("", |a| a.trim());
-        return regex::RegexBuilder::new(pattern).case_insensitive(true).build().is_ok_and(|re| re.is_match(answer));
+        return regex::RegexBuilder::new(pattern)
+            .case_insensitive(true)
+            .build()
+            .is_ok_and(|re| re.is_match(answer));
     }
     let mut given: Vec<&str> = answers.iter().map(|a| a.trim()).collect();
     let mut expected: Vec<&str> = quiz.answers.iter().map(String::as_str).collect();
@@ -567,5 +691,9 @@ pub fn lesson_hash(lesson: &Lesson) -> String {
         hasher.update(source.text.as_bytes());
         hasher.update([0]);
     }
-    hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }

@@ -7,7 +7,10 @@ use crate::lesson::ToolRequirement;
 /// The required tools that are not on `PATH`.
 pub fn missing_tools(tools: &[ToolRequirement]) -> Vec<&ToolRequirement> {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    tools.iter().filter(|tool| !on_path(&tool.name, &path)).collect()
+    tools
+        .iter()
+        .filter(|tool| !on_path(&tool.name, &path))
+        .collect()
 }
 
 /// Whether `name` is an executable file in one of the `PATH` folders (what `which` does).
@@ -22,7 +25,8 @@ fn is_executable(path: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        path.metadata().is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+        path.metadata()
+            .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
     }
     #[cfg(not(unix))]
     {
@@ -37,8 +41,14 @@ mod tests {
     #[test]
     fn finds_programs_on_path_and_reports_the_others() {
         let tools = [
-            ToolRequirement { name: "sh".into(), hint: None },
-            ToolRequirement { name: "labrun-no-such-tool".into(), hint: Some("install it".into()) },
+            ToolRequirement {
+                name: "sh".into(),
+                hint: None,
+            },
+            ToolRequirement {
+                name: "labrun-no-such-tool".into(),
+                hint: Some("install it".into()),
+            },
         ];
         let missing = missing_tools(&tools);
         assert_eq!(missing.len(), 1);

@@ -44,13 +44,23 @@ pub trait Ui {
     fn consent(&mut self, lesson: &Lesson) -> Result<bool, UiError>;
 
     /// Asks for a variable; `problem` says why the last answer was refused.
-    fn ask_var(&mut self, spec: &VarSpec, default: Option<&str>, problem: Option<&str>) -> Result<String, UiError>;
+    fn ask_var(
+        &mut self,
+        spec: &VarSpec,
+        default: Option<&str>,
+        problem: Option<&str>,
+    ) -> Result<String, UiError>;
 
     /// Shows step `index` (its prose with variables substituted for display).
     fn step(&mut self, lesson: &Lesson, index: usize, state: &StepState, vars: &Vars);
 
     /// Asks what to do at step `index`; `actions[0]` is the default.
-    fn choose(&mut self, lesson: &Lesson, index: usize, actions: &[Action]) -> Result<Action, UiError>;
+    fn choose(
+        &mut self,
+        lesson: &Lesson,
+        index: usize,
+        actions: &[Action],
+    ) -> Result<Action, UiError>;
 
     /// Asks before running a block for the learner.
     fn confirm_block(&mut self, block: &Block, code: &str) -> Result<bool, UiError>;

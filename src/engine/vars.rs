@@ -39,8 +39,15 @@ pub struct Vars {
 
 impl Vars {
     pub fn new(specs: &[VarSpec]) -> Self {
-        let secret_names = specs.iter().filter(|spec| spec.secret).map(|spec| spec.name.clone()).collect();
-        Self { secret_names, ..Self::default() }
+        let secret_names = specs
+            .iter()
+            .filter(|spec| spec.secret)
+            .map(|spec| spec.name.clone())
+            .collect();
+        Self {
+            secret_names,
+            ..Self::default()
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -68,7 +75,14 @@ impl Vars {
                 self.secret_names.push(name.to_owned());
             }
         }
-        self.values.insert(name.to_owned(), Value { text, secret, source });
+        self.values.insert(
+            name.to_owned(),
+            Value {
+                text,
+                secret,
+                source,
+            },
+        );
     }
 
     /// `text` with every known `{{NAME}}` replaced; unknown ones stay as written.
@@ -79,13 +93,22 @@ impl Vars {
     /// `text` with variables replaced for display: secrets show as the mask.
     pub fn substitute_for_display<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
         template::substitute(text, |name| {
-            self.values.get(name).map(|value| if value.secret { crate::exec::MASK.to_owned() } else { value.text.clone() })
+            self.values.get(name).map(|value| {
+                if value.secret {
+                    crate::exec::MASK.to_owned()
+                } else {
+                    value.text.clone()
+                }
+            })
         })
     }
 
     /// Every value, as environment variables for commands.
     pub fn env(&self) -> Vec<(String, String)> {
-        self.values.iter().map(|(name, value)| (name.clone(), value.text.clone())).collect()
+        self.values
+            .iter()
+            .map(|(name, value)| (name.clone(), value.text.clone()))
+            .collect()
     }
 
     /// Computes `value:` variables from the others, in declaration order, a few passes so one
@@ -107,16 +130,32 @@ impl Vars {
 /// Why a value was refused.
 pub fn validate(spec: &VarSpec, value: &str) -> Result<(), String> {
     if !spec.choices.is_empty() && !spec.choices.iter().any(|choice| choice == value) {
-        return Err(format!("`{}` must be one of: {}", spec.name, spec.choices.join(", ")));
+        return Err(format!(
+            "`{}` must be one of: {}",
+            spec.name,
+            spec.choices.join(", ")
+        ));
     }
     if let Some(pattern) = &spec.pattern {
         match regex::Regex::new(pattern) {
             Ok(regex) if !regex.is_match(value) => {
-                let shown = if spec.secret { crate::exec::MASK } else { value };
-                return Err(format!("`{shown}` does not match the pattern `{pattern}` of `{}`", spec.name));
+                let shown = if spec.secret {
+                    crate::exec::MASK
+                } else {
+                    value
+                };
+                return Err(format!(
+                    "`{shown}` does not match the pattern `{pattern}` of `{}`",
+                    spec.name
+                ));
             }
             Ok(_) => {}
-            Err(error) => return Err(format!("the lesson's pattern for `{}` is invalid: {error}", spec.name)),
+            Err(error) => {
+                return Err(format!(
+                    "the lesson's pattern for `{}` is invalid: {error}",
+                    spec.name
+                ));
+            }
         }
     }
     Ok(())
@@ -149,8 +188,14 @@ mod tests {
         let mut vars = Vars::new(&[key]);
         vars.set("key", "s3cr3t".into(), Source::Env, false);
         vars.set("region", "us-south".into(), Source::Prompt, false);
-        assert_eq!(vars.substitute("k={{key}} r={{region}}"), "k=s3cr3t r=us-south");
-        assert_eq!(vars.substitute_for_display("k={{key}} r={{region}}"), "k=•••• r=us-south");
+        assert_eq!(
+            vars.substitute("k={{key}} r={{region}}"),
+            "k=s3cr3t r=us-south"
+        );
+        assert_eq!(
+            vars.substitute_for_display("k={{key}} r={{region}}"),
+            "k=•••• r=us-south"
+        );
         assert_eq!(vars.secrets().mask("echo s3cr3t"), "echo ••••");
     }
 
@@ -160,7 +205,10 @@ mod tests {
         token.secret = true;
         let mut vars = Vars::new(&[token]);
         vars.set("token", "Bearer abc".into(), Source::Step, false);
-        assert_eq!(vars.secrets().mask("Authorization: Bearer abc"), "Authorization: ••••");
+        assert_eq!(
+            vars.secrets().mask("Authorization: Bearer abc"),
+            "Authorization: ••••"
+        );
     }
 
     #[test]
@@ -181,12 +229,22 @@ mod tests {
         let mut region = spec("region");
         region.choices = vec!["us-south".into(), "eu-de".into()];
         assert!(validate(&region, "eu-de").is_ok());
-        assert_eq!(validate(&region, "mars").unwrap_err(), "`region` must be one of: us-south, eu-de");
+        assert_eq!(
+            validate(&region, "mars").unwrap_err(),
+            "`region` must be one of: us-south, eu-de"
+        );
         let mut name = spec("name");
         name.pattern = Some("^[a-z]+$".into());
         assert!(validate(&name, "ada").is_ok());
-        assert!(validate(&name, "Ada!").unwrap_err().contains("does not match"));
+        assert!(
+            validate(&name, "Ada!")
+                .unwrap_err()
+                .contains("does not match")
+        );
         name.secret = true;
-        assert!(!validate(&name, "Ada!").unwrap_err().contains("Ada!"), "a secret is never echoed");
+        assert!(
+            !validate(&name, "Ada!").unwrap_err().contains("Ada!"),
+            "a secret is never echoed"
+        );
     }
 }

@@ -24,7 +24,9 @@ pub fn write_file(workspace: &Path, relative: &Path, text: &str) -> Result<PathB
     if normal.as_os_str().is_empty() {
         return Err("the path names no file".into());
     }
-    let root = workspace.canonicalize().map_err(|e| format!("workspace: {e}"))?;
+    let root = workspace
+        .canonicalize()
+        .map_err(|e| format!("workspace: {e}"))?;
     let target = root.join(&normal);
     let parent = target.parent().unwrap_or(&root);
     fs::create_dir_all(parent).map_err(|e| e.to_string())?;
@@ -35,13 +37,18 @@ pub fn write_file(workspace: &Path, relative: &Path, text: &str) -> Result<PathB
     }
     let file_name = target.file_name().ok_or("the path names no file")?;
     let final_path = real_parent.join(file_name);
-    if final_path.symlink_metadata().is_ok_and(|meta| meta.file_type().is_symlink()) {
+    if final_path
+        .symlink_metadata()
+        .is_ok_and(|meta| meta.file_type().is_symlink())
+    {
         return Err("the file is a symbolic link; labrun does not write through links".into());
     }
     // Write to a temporary file and rename, so a crash never leaves half a file.
     let temp = real_parent.join(format!(".{}.labrun-tmp", file_name.to_string_lossy()));
     let mut file = fs::File::create(&temp).map_err(|e| e.to_string())?;
-    file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| e.to_string())?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| e.to_string())?;
     fs::rename(&temp, &final_path).map_err(|e| e.to_string())?;
     Ok(final_path)
 }
@@ -62,7 +69,10 @@ mod tests {
     fn paths_leaving_the_workspace_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         for bad in ["../x", "/etc/x", "a/../../x", "."] {
-            assert!(write_file(dir.path(), Path::new(bad), "x").is_err(), "{bad}");
+            assert!(
+                write_file(dir.path(), Path::new(bad), "x").is_err(),
+                "{bad}"
+            );
         }
     }
 
@@ -76,7 +86,8 @@ mod tests {
         assert!(error.contains("link that leaves"), "{error}");
         assert!(!outside.path().join("x.txt").exists());
 
-        std::os::unix::fs::symlink(outside.path().join("target"), dir.path().join("f.txt")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("target"), dir.path().join("f.txt"))
+            .unwrap();
         assert!(write_file(dir.path(), Path::new("f.txt"), "x").is_err());
         assert!(!outside.path().join("target").exists());
     }

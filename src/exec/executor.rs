@@ -23,7 +23,11 @@ pub enum Progress {
     /// An HTTP request is being sent.
     Request { method: String, url: String },
     /// Polling: the last try failed, the next comes after a wait.
-    Waiting { attempt: u32, remaining: Option<Duration>, last: String },
+    Waiting {
+        attempt: u32,
+        remaining: Option<Duration>,
+        last: String,
+    },
 }
 
 /// What a block needs from the session to run.
@@ -51,7 +55,12 @@ pub struct BlockRun {
 
 /// Runs blocks: the real one uses a shell and an HTTP client, tests use fakes.
 pub trait Executor {
-    fn run(&mut self, block: &Block, context: &RunContext<'_>, progress: &mut dyn FnMut(Progress)) -> BlockRun;
+    fn run(
+        &mut self,
+        block: &Block,
+        context: &RunContext<'_>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> BlockRun;
 
     /// Hands the terminal to an interactive shell in the workspace until it exits.
     fn open_shell(&mut self, context: &RunContext<'_>) -> Result<(), String>;

@@ -20,7 +20,10 @@ mod theme;
 mod tests;
 
 pub use commands::commands;
-pub use json::{AttrsView, BlockView, FORMAT as JSON_FORMAT, LessonView, PartView, QuizView, StepView, ToolView, VarView, view};
+pub use json::{
+    AttrsView, BlockView, FORMAT as JSON_FORMAT, LessonView, NameValue, PartView, QuizView,
+    RequestView, StepView, ToolView, VarView, view,
+};
 pub use lesson::lesson;
 pub use listing::{ListEntry, list};
 pub use scope::ShowOptions;

@@ -23,6 +23,23 @@ impl Term {
         }
     }
 
+    /// What stderr can do: where the learner's session and diagnostics for a running
+    /// lesson are shown.
+    pub fn stderr() -> Self {
+        let tty = std::io::stderr().is_terminal();
+        let color = tty && color_allowed();
+        let width = if tty {
+            console::Term::stderr().size().1 as usize
+        } else {
+            80
+        };
+        Self {
+            color,
+            links: color && links_supported(),
+            width: width.clamp(40, 100),
+        }
+    }
+
     /// What stdout can do: colour only on a terminal and without `NO_COLOR`.
     pub fn stdout() -> Self {
         let tty = std::io::stdout().is_terminal();
@@ -92,11 +109,14 @@ pub fn error_prefix() -> String {
     }
 }
 
-/// `1 step`, `2 steps`.
+/// `1 step`, `2 steps`, `3 quizzes`.
 pub fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
+    match count {
+        1 => format!("1 {noun}"),
+        _ if noun.ends_with('z') => format!("{count} {noun}zes"),
+        _ if noun.ends_with(['s', 'x']) || noun.ends_with("sh") || noun.ends_with("ch") => {
+            format!("{count} {noun}es")
+        }
+        _ => format!("{count} {noun}s"),
     }
 }

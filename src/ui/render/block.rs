@@ -18,7 +18,9 @@ const SHELLS: &[&str] = &["", "bash", "sh", "shell", "console", "zsh"];
 pub(crate) fn is_offered(block: &Block) -> bool {
     block.role.is_none()
         && block.attrs.file.is_none()
-        && SHELLS.iter().any(|shell| block.lang.eq_ignore_ascii_case(shell))
+        && SHELLS
+            .iter()
+            .any(|shell| block.lang.eq_ignore_ascii_case(shell))
 }
 
 /// What a block is for, as a reader sees it at a glance.
@@ -31,7 +33,14 @@ pub(crate) struct Badge {
 }
 
 pub(crate) fn badge(block: &Block, place: Place) -> Option<Badge> {
-    let badge = |icon, label: &str, hue, note| Some(Badge { icon, label: label.to_owned(), hue, note });
+    let badge = |icon, label: &str, hue, note| {
+        Some(Badge {
+            icon,
+            label: label.to_owned(),
+            hue,
+            note,
+        })
+    };
     match block.role {
         Some(Role::Run) => badge("▶", "run", role_hue(Role::Run), None),
         Some(Role::Check) => badge("✔", "check", role_hue(Role::Check), None),
@@ -43,11 +52,19 @@ pub(crate) fn badge(block: &Block, place: Place) -> Option<Badge> {
             };
             badge("⚙", "setup", role_hue(Role::Setup), Some(note))
         }
-        Some(Role::Cleanup) => {
-            badge("🧹", "cleanup", role_hue(Role::Cleanup), Some("runs when the lesson is reset or finished"))
-        }
+        Some(Role::Cleanup) => badge(
+            "🧹",
+            "cleanup",
+            role_hue(Role::Cleanup),
+            Some("runs when the lesson is reset or finished"),
+        ),
         None => match &block.attrs.file {
-            Some(path) => badge("✎", &format!("file: {path}"), Hue::Blue, Some("written to the workspace")),
+            Some(path) => badge(
+                "✎",
+                &format!("file: {path}"),
+                Hue::Blue,
+                Some("written to the workspace"),
+            ),
             None if is_offered(block) => badge("$", "you run this", Hue::Blue, None),
             None => None,
         },
@@ -75,7 +92,11 @@ pub(crate) fn attr_notes(attrs: &Attrs) -> Vec<String> {
     if let Some(capture) = &attrs.capture {
         notes.push(format!("capture → {{{{{capture}}}}}"));
     }
-    for (set, name) in [(attrs.interactive, "interactive"), (attrs.optional, "optional"), (attrs.raw, "raw")] {
+    for (set, name) in [
+        (attrs.interactive, "interactive"),
+        (attrs.optional, "optional"),
+        (attrs.raw, "raw"),
+    ] {
         if set {
             notes.push(name.to_owned());
         }
@@ -106,12 +127,21 @@ pub(crate) fn duration(duration: Duration) -> String {
 }
 
 /// The header line of a block: badge, language, attributes, note, and `extra` at the end.
-pub(crate) fn header(block: &Block, place: Place, hidden: bool, extra: Option<String>) -> Vec<Piece> {
+pub(crate) fn header(
+    block: &Block,
+    place: Place,
+    hidden: bool,
+    extra: Option<String>,
+) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut meta = Vec::new();
     let badge = badge(block, place);
     if let Some(badge) = &badge {
-        let label = if hidden { format!("{} {} (hidden)", badge.icon, badge.label) } else { format!("{} {}", badge.icon, badge.label) };
+        let label = if hidden {
+            format!("{} {} (hidden)", badge.icon, badge.label)
+        } else {
+            format!("{} {}", badge.icon, badge.label)
+        };
         pieces.push(Piece::new(label, Look::bold_hue(badge.hue)));
     }
     if !block.lang.is_empty() {
@@ -135,7 +165,12 @@ pub(crate) fn header(block: &Block, place: Place, hidden: bool, extra: Option<St
 }
 
 /// Code lines in a gutter of `hue`, never wrapped; `{{NAME}}` stands out unless `raw`.
-pub(crate) fn gutter(canvas: &mut Canvas, code: &str, hue: Option<Hue>, raw: bool) -> io::Result<()> {
+pub(crate) fn gutter(
+    canvas: &mut Canvas,
+    code: &str,
+    hue: Option<Hue>,
+    raw: bool,
+) -> io::Result<()> {
     let look = hue.map_or(Look::DIM, Look::hue);
     canvas.indent("│ ", "│ ", look);
     if code.trim().is_empty() {
@@ -143,7 +178,11 @@ pub(crate) fn gutter(canvas: &mut Canvas, code: &str, hue: Option<Hue>, raw: boo
     }
     for line in code.trim_end_matches(['\n', '\r']).lines() {
         let line = line.replace('\t', "    ");
-        let pieces = if raw { vec![Piece::new(line, Look::PLAIN)] } else { with_vars(&line, Look::PLAIN, None, true) };
+        let pieces = if raw {
+            vec![Piece::new(line, Look::PLAIN)]
+        } else {
+            with_vars(&line, Look::PLAIN, None, true)
+        };
         canvas.line(&paint(canvas.term, &pieces))?;
     }
     canvas.dedent();
@@ -151,14 +190,26 @@ pub(crate) fn gutter(canvas: &mut Canvas, code: &str, hue: Option<Hue>, raw: boo
 }
 
 /// A code block met while walking Markdown: a block of the scope, a quiz, or plain code.
-pub(crate) fn code(canvas: &mut Canvas, scope: &mut Scope, start: usize, info: &str, code: &str) -> io::Result<()> {
-    let lang = info.split(|c: char| c.is_whitespace() || c == '{').next().unwrap_or("");
+pub(crate) fn code(
+    canvas: &mut Canvas,
+    scope: &mut Scope,
+    start: usize,
+    info: &str,
+    code: &str,
+) -> io::Result<()> {
+    let lang = info
+        .split(|c: char| c.is_whitespace() || c == '{')
+        .next()
+        .unwrap_or("");
     if lang.eq_ignore_ascii_case("quiz") {
         return match scope.quiz_at(start) {
             Some(index) => quiz(canvas, scope, index),
             None => {
                 canvas.indent("  ", "  ", Look::PLAIN);
-                canvas.text(&[Piece::new("❓ a quiz that could not be read (see `labrun lint`)", Look::hue(Hue::Red))])?;
+                canvas.text(&[Piece::new(
+                    "❓ a quiz that could not be read (see `labrun lint`)",
+                    Look::hue(Hue::Red),
+                )])?;
                 canvas.dedent();
                 Ok(())
             }
@@ -181,7 +232,9 @@ pub(crate) fn code(canvas: &mut Canvas, scope: &mut Scope, start: usize, info: &
 
 /// Block `index` of the scope, with its badge; a solution stays hidden unless asked for.
 pub(crate) fn block(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io::Result<()> {
-    let Some(block) = scope.blocks.get(index) else { return Ok(()) };
+    let Some(block) = scope.blocks.get(index) else {
+        return Ok(());
+    };
     if let Some(shown) = scope.shown.get_mut(index) {
         *shown = true;
     }
@@ -201,14 +254,20 @@ pub(crate) fn block(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io:
 
 /// A quiz: the question and its choices; the answer is never shown.
 pub(crate) fn quiz(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io::Result<()> {
-    let Some(quiz) = scope.quizzes.get(index) else { return Ok(()) };
+    let Some(quiz) = scope.quizzes.get(index) else {
+        return Ok(());
+    };
     let term = canvas.term;
     canvas.gap();
     canvas.indent("  ", "  ", Look::PLAIN);
     canvas.indent("❓ ", "   ", Look::bold_hue(Hue::Blue));
     canvas.text(&markdown::inline(&quiz.question, term, Look::BOLD))?;
     canvas.dedent();
-    let marker = if quiz.is_multiple_answer() { "☐ " } else { "○ " };
+    let marker = if quiz.is_multiple_answer() {
+        "☐ "
+    } else {
+        "○ "
+    };
     for choice in &quiz.choices {
         canvas.indent(&format!("   {marker}"), "     ", Look::DIM);
         canvas.text(&markdown::inline(choice, term, Look::PLAIN))?;
@@ -229,16 +288,43 @@ pub(crate) fn quiz(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io::
 
 /// A hint: its summary, collapsed, or its text when hints are revealed.
 pub(crate) fn hint(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io::Result<()> {
-    let Some(hint) = scope.hints.get(index) else { return Ok(()) };
+    let Some(hint) = scope.hints.get(index) else {
+        return Ok(());
+    };
     let (body, whole) = (hint.body, hint.span);
     let title = hint_title(&hint.summary, index + 1, scope.hints.len());
-    collapsible(canvas, scope, &title, body, whole, Hue::Yellow, "hidden · `--hints` reveals it")
+    collapsible(
+        canvas,
+        scope,
+        &title,
+        body,
+        whole,
+        Hue::Yellow,
+        "hidden · `--hints` reveals it",
+    )
 }
 
 /// A `<details>` section that is not a hint.
-pub(crate) fn details(canvas: &mut Canvas, scope: &mut Scope, summary: &str, body: Span) -> io::Result<()> {
-    let title = if summary.trim().is_empty() { "Details" } else { summary.trim() };
-    collapsible(canvas, scope, title, body, body, Hue::Blue, "collapsed · `--hints` expands it")
+pub(crate) fn details(
+    canvas: &mut Canvas,
+    scope: &mut Scope,
+    summary: &str,
+    body: Span,
+) -> io::Result<()> {
+    let title = if summary.trim().is_empty() {
+        "Details"
+    } else {
+        summary.trim()
+    };
+    collapsible(
+        canvas,
+        scope,
+        title,
+        body,
+        body,
+        Hue::Blue,
+        "collapsed · `--hints` expands it",
+    )
 }
 
 fn collapsible(
@@ -290,9 +376,18 @@ pub(crate) fn within(canvas: &mut Canvas, scope: &mut Scope, span: Span) -> io::
 
 /// `Hint 1 of 2`, with what the author wrote after "Hint" in the summary.
 fn hint_title(summary: &str, number: usize, total: usize) -> String {
-    let rest = summary.get(4..).filter(|_| summary.to_ascii_lowercase().starts_with("hint")).unwrap_or(summary);
-    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace() || ":.-–—#)".contains(c));
-    if rest.is_empty() { format!("Hint {number} of {total}") } else { format!("Hint {number} of {total}: {rest}") }
+    let rest = summary
+        .get(4..)
+        .filter(|_| summary.to_ascii_lowercase().starts_with("hint"))
+        .unwrap_or(summary);
+    let rest = rest.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || c.is_whitespace() || ":.-–—#)".contains(c)
+    });
+    if rest.is_empty() {
+        format!("Hint {number} of {total}")
+    } else {
+        format!("Hint {number} of {total}: {rest}")
+    }
 }
 
 #[cfg(test)]
@@ -312,7 +407,13 @@ mod tests {
     fn hint_titles_number_the_hint_and_keep_the_authors_words() {
         assert_eq!(hint_title("Hint", 1, 2), "Hint 1 of 2");
         assert_eq!(hint_title("Hint 2", 2, 2), "Hint 2 of 2");
-        assert_eq!(hint_title("Hint: look at the logs", 1, 1), "Hint 1 of 1: look at the logs");
-        assert_eq!(hint_title("hint #3 — kubectl", 3, 3), "Hint 3 of 3: kubectl");
+        assert_eq!(
+            hint_title("Hint: look at the logs", 1, 1),
+            "Hint 1 of 1: look at the logs"
+        );
+        assert_eq!(
+            hint_title("hint #3 — kubectl", 3, 3),
+            "Hint 3 of 3: kubectl"
+        );
     }
 }

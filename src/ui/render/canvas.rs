@@ -32,7 +32,13 @@ struct Margin {
 
 impl<'w> Canvas<'w> {
     pub fn new(out: &'w mut dyn Write, term: Term) -> Self {
-        Self { out, term, margins: Vec::new(), gap: false, wrote: false }
+        Self {
+            out,
+            term,
+            margins: Vec::new(),
+            gap: false,
+            wrote: false,
+        }
     }
 
     /// Starts a nested element. `first` and `rest` are plain text, painted with `look`.
@@ -42,9 +48,18 @@ impl<'w> Canvas<'w> {
             // Paint the glyphs only, so a margin's trailing spaces can be trimmed.
             let glyphs = text.trim_end();
             let pad = width.saturating_sub(super::inline::width(glyphs));
-            format!("{}{}", super::inline::paint_one(self.term, glyphs, look), " ".repeat(pad))
+            format!(
+                "{}{}",
+                super::inline::paint_one(self.term, glyphs, look),
+                " ".repeat(pad)
+            )
         };
-        let margin = Margin { first: paint(first), rest: paint(rest), width, fresh: true };
+        let margin = Margin {
+            first: paint(first),
+            rest: paint(rest),
+            width,
+            fresh: true,
+        };
         self.margins.push(margin);
     }
 
@@ -66,14 +81,23 @@ impl<'w> Canvas<'w> {
     /// Writes one line of already painted text, never wrapped.
     pub fn line(&mut self, text: &str) -> io::Result<()> {
         if self.gap && self.wrote {
-            let blank: String = self.margins.iter().filter(|m| !m.fresh).map(|m| m.rest.as_str()).collect();
+            let blank: String = self
+                .margins
+                .iter()
+                .filter(|m| !m.fresh)
+                .map(|m| m.rest.as_str())
+                .collect();
             writeln!(self.out, "{}", blank.trim_end())?;
         }
         self.gap = false;
         self.wrote = true;
         let mut prefix = String::new();
         for margin in &mut self.margins {
-            prefix.push_str(if margin.fresh { &margin.first } else { &margin.rest });
+            prefix.push_str(if margin.fresh {
+                &margin.first
+            } else {
+                &margin.rest
+            });
             margin.fresh = false;
         }
         writeln!(self.out, "{}", format!("{prefix}{text}").trim_end())
@@ -114,6 +138,9 @@ mod tests {
         canvas.gap();
         canvas.indent("• ", "  ", Look::PLAIN);
         canvas.line("next").unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "│ quote\n│ • item\n│   more\n│\n│ • next\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "│ quote\n│ • item\n│   more\n│\n│ • next\n"
+        );
     }
 }

@@ -9,7 +9,7 @@ use crate::ui::style::{Term, plural};
 
 use super::block::{self, badge, is_offered};
 use super::canvas::Canvas;
-use super::inline::Piece;
+use super::inline::{Piece, with_vars};
 use super::scope::Place;
 use super::theme::{Hue, Look};
 
@@ -42,7 +42,10 @@ pub fn commands(out: &mut dyn Write, lesson: &Lesson, term: Term) -> io::Result<
         for tool in &lesson.requires {
             let mut pieces = vec![Piece::new(&tool.name, Look::CODE)];
             if let Some(hint) = &tool.hint {
-                pieces.push(Piece::new(format!(" · install hint (not run by labrun): {hint}"), Look::DIM));
+                pieces.push(Piece::new(
+                    format!(" · install hint (not run by labrun): {hint}"),
+                    Look::DIM,
+                ));
             }
             canvas.text(&pieces)?;
         }
@@ -51,7 +54,11 @@ pub fn commands(out: &mut dyn Write, lesson: &Lesson, term: Term) -> io::Result<
 
     let several = lesson.parts.len() > 1;
     for part in &lesson.parts {
-        let listed: Vec<&Block> = part.blocks.iter().filter(|block| is_listed(block)).collect();
+        let listed: Vec<&Block> = part
+            .blocks
+            .iter()
+            .filter(|block| is_listed(block))
+            .collect();
         if !listed.is_empty() {
             let mut title = "Before the first step".to_owned();
             if let Some(source) = lesson.sources.get(part.file).filter(|_| several) {
@@ -60,16 +67,30 @@ pub fn commands(out: &mut dyn Write, lesson: &Lesson, term: Term) -> io::Result<
             canvas.gap();
             canvas.styled(&title, Look::bold_hue(Hue::Magenta))?;
             for block in listed {
-                entry(&mut canvas, lesson, &lines, block, Place::Intro, &mut counts)?;
+                entry(
+                    &mut canvas,
+                    lesson,
+                    &lines,
+                    block,
+                    Place::Intro,
+                    &mut counts,
+                )?;
             }
         }
     }
     for (index, step) in lesson.steps.iter().enumerate() {
-        let mut listed: Vec<&Block> = step.blocks.iter().filter(|block| is_listed(block)).collect();
+        let mut listed: Vec<&Block> = step
+            .blocks
+            .iter()
+            .filter(|block| is_listed(block))
+            .collect();
         listed.sort_by_key(|block| block.span.start);
         canvas.gap();
         let mut heading = vec![
-            Piece::new(format!("Step {}/{} ·", index + 1, lesson.steps.len()), Look::bold_hue(Hue::Yellow)),
+            Piece::new(
+                format!("Step {}/{} ·", index + 1, lesson.steps.len()),
+                Look::bold_hue(Hue::Yellow),
+            ),
             Piece::new(format!(" {}", step.title), Look::BOLD),
             Piece::atomic(format!("  #{}", step.id), Look::DIM),
         ];
@@ -114,15 +135,59 @@ fn entry(
     }
     let location = match (lesson.sources.get(block.file), lines.get(block.file)) {
         (Some(source), Some(index)) => {
-            format!("{}:{}", source.path.display(), index.line_col(&source.text, block.span.start).line)
+            format!(
+                "{}:{}",
+                source.path.display(),
+                index.line_col(&source.text, block.span.start).line
+            )
         }
         _ => lesson.path.display().to_string(),
     };
     canvas.gap();
     canvas.indent("  ", "  ", Look::PLAIN);
     canvas.text(&block::header(block, place, false, Some(location)))?;
+    requests(canvas, block)?;
     let hue = badge(block, place).map(|badge| badge.hue);
     block::gutter(canvas, &block.code, hue, block.attrs.raw)?;
     canvas.dedent();
+    Ok(())
+}
+
+/// What each request of an HTTP block sends: `METHOD URL`, headers, parameters, body size.
+/// The block's code follows in full, so this is a summary, not the only record.
+fn requests(canvas: &mut Canvas, block: &Block) -> io::Result<()> {
+    for entry in &block.http {
+        canvas.indent("→ ", "    ", Look::bold_hue(Hue::Blue));
+        let mut request = with_vars(&entry.method, Look::BOLD, None, true);
+        request.push(Piece::new(" ", Look::PLAIN));
+        request.extend(with_vars(&entry.url, Look::PLAIN, None, true));
+        canvas.text(&request)?;
+        let sent = [
+            ("", &entry.headers, ": "),
+            ("query ", &entry.query, "="),
+            ("form ", &entry.form, "="),
+        ];
+        for (label, pairs, joiner) in sent {
+            for pair in pairs {
+                let mut pieces = vec![Piece::new(label, Look::DIM)];
+                pieces.extend(with_vars(
+                    &format!("{}{joiner}{}", pair.name, pair.value),
+                    Look::PLAIN,
+                    None,
+                    false,
+                ));
+                canvas.text(&pieces)?;
+            }
+        }
+        if let Some(body) = &entry.body {
+            let size = format!(
+                "body: {}, {}",
+                plural(body.lines().count(), "line"),
+                plural(body.len(), "byte")
+            );
+            canvas.styled(&size, Look::DIM)?;
+        }
+        canvas.dedent();
+    }
     Ok(())
 }

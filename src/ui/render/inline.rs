@@ -22,15 +22,28 @@ pub(crate) struct Piece {
 
 impl Piece {
     pub fn new(text: impl Into<String>, look: Look) -> Self {
-        Self { text: text.into(), look, link: None, atomic: false }
+        Self {
+            text: text.into(),
+            look,
+            link: None,
+            atomic: false,
+        }
     }
 
     pub fn atomic(text: impl Into<String>, look: Look) -> Self {
-        Self { atomic: true, ..Self::new(text, look) }
+        Self {
+            atomic: true,
+            ..Self::new(text, look)
+        }
     }
 
     fn with_text(&self, text: String) -> Self {
-        Self { text, look: self.look, link: self.link.clone(), atomic: self.atomic }
+        Self {
+            text,
+            look: self.look,
+            link: self.link.clone(),
+            atomic: self.atomic,
+        }
     }
 
     pub fn width(&self) -> usize {
@@ -49,7 +62,12 @@ pub(crate) fn with_vars(text: &str, look: Look, link: Option<&String>, atomic: b
     let mut copied = 0;
     let mut push = |text: &str, look: Look| {
         if !text.is_empty() {
-            pieces.push(Piece { text: text.to_owned(), look, link: link.cloned(), atomic });
+            pieces.push(Piece {
+                text: text.to_owned(),
+                look,
+                link: link.cloned(),
+                atomic,
+            });
         }
     };
     for (_, range) in template::references(text) {
@@ -65,8 +83,11 @@ pub(crate) fn with_vars(text: &str, look: Look, link: Option<&String>, atomic: b
 pub(crate) fn paint(term: Term, pieces: &[Piece]) -> String {
     let mut line = String::new();
     for piece in pieces {
-        let styled =
-            if piece.look == Look::PLAIN { piece.text.clone() } else { term.paint(&piece.look.style(), &piece.text) };
+        let styled = if piece.look == Look::PLAIN {
+            piece.text.clone()
+        } else {
+            term.paint(&piece.look.style(), &piece.text)
+        };
         match &piece.link {
             Some(url) => line.push_str(&term.link(&styled, url)),
             None => line.push_str(&styled),
@@ -117,7 +138,15 @@ pub(crate) fn wrap(pieces: &[Piece], width: usize) -> Vec<Vec<Piece>> {
                         && word.first().is_some_and(|first| same_run(first, &space));
                     let look = if shared { space.look } else { Look::PLAIN };
                     let link = if shared { space.link } else { None };
-                    push_merged(&mut line, Piece { text: " ".into(), look, link, atomic: false });
+                    push_merged(
+                        &mut line,
+                        Piece {
+                            text: " ".into(),
+                            look,
+                            link,
+                            atomic: false,
+                        },
+                    );
                     used += 1;
                 }
                 for piece in word {
@@ -156,7 +185,11 @@ fn tokens(pieces: &[Piece]) -> Vec<Token> {
                     push_merged(&mut word, piece.with_text(std::mem::take(&mut run)));
                 }
                 flush(&mut word, &mut tokens);
-                tokens.push(if c == '\n' { Token::Break } else { Token::Space(piece.with_text(" ".into())) });
+                tokens.push(if c == '\n' {
+                    Token::Break
+                } else {
+                    Token::Space(piece.with_text(" ".into()))
+                });
             } else {
                 run.push(c);
             }
@@ -186,7 +219,10 @@ mod tests {
     use super::*;
 
     fn texts(lines: &[Vec<Piece>]) -> Vec<String> {
-        lines.iter().map(|line| line.iter().map(|p| p.text.as_str()).collect()).collect()
+        lines
+            .iter()
+            .map(|line| line.iter().map(|p| p.text.as_str()).collect())
+            .collect()
     }
 
     #[test]
@@ -197,7 +233,11 @@ mod tests {
 
     #[test]
     fn inline_code_is_never_broken_even_when_it_holds_spaces() {
-        let pieces = [Piece::new("run ", Look::PLAIN), Piece::atomic("ls -la /tmp", Look::CODE), Piece::new(", then", Look::PLAIN)];
+        let pieces = [
+            Piece::new("run ", Look::PLAIN),
+            Piece::atomic("ls -la /tmp", Look::CODE),
+            Piece::new(", then", Look::PLAIN),
+        ];
         let lines = wrap(&pieces, 8);
         assert_eq!(texts(&lines), ["run", "ls -la /tmp,", "then"]);
     }
@@ -217,7 +257,10 @@ mod tests {
     #[test]
     fn variables_get_their_own_look() {
         let pieces = with_vars("hi {{name}}!", Look::PLAIN, None, false);
-        let looks: Vec<_> = pieces.iter().map(|p| (p.text.as_str(), p.look == Look::VAR)).collect();
+        let looks: Vec<_> = pieces
+            .iter()
+            .map(|p| (p.text.as_str(), p.look == Look::VAR))
+            .collect();
         assert_eq!(looks, [("hi ", false), ("{{name}}", true), ("!", false)]);
     }
 }

@@ -2,11 +2,13 @@
 //!
 //! A view of the model made for reading, not the model itself: positions are file paths and
 //! 1-based line numbers instead of byte offsets, quiz answers are left out (as `show` never
-//! reveals them) and so is any value of a secret variable. Format version 1: fields may be
+//! reveals them) and so is any value of a secret variable. HTTP requests are listed with their
+//! method, URL and headers as written. Format version 1: fields may be
 //! added, none is renamed or removed without raising [`LessonView::format`].
 
 use serde::Serialize;
 
+use crate::lesson::http::KeyValue;
 use crate::lesson::{Block, Lesson, LineIndex, Role, Shell, Source, Span};
 
 use super::block::{duration, is_offered};
@@ -151,9 +153,46 @@ pub struct BlockView {
     pub attrs: AttrsView,
     /// The text between the fences, as written (`{{NAME}}` not filled in).
     pub code: String,
-    /// For an `http` block with a role: the number of requests it makes.
+    /// For an `http` block with a role: the requests it makes, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<RequestView>,
+}
+
+/// One request of an HTTP block.
+#[derive(Debug, Serialize)]
+pub struct RequestView {
+    /// The 1-based line of the request line.
+    pub line: usize,
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// As written: `{{NAME}}` not filled in.
+    pub url: String,
+    /// Request headers, in order.
+    pub headers: Vec<NameValue>,
+    /// `[QueryStringParams]`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub query: Vec<NameValue>,
+    /// `[FormParams]`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub form: Vec<NameValue>,
+    /// Whether the request has a body.
+    pub body: bool,
+    /// The expected status; omitted for `HTTP *` or no `HTTP` line.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requests: Option<usize>,
+    pub status: Option<u16>,
+    /// Variables set from the response.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub captures: Vec<String>,
+    /// The number of `[Asserts]` on the response.
+    pub asserts: usize,
+}
+
+/// A header or parameter.
+#[derive(Debug, Serialize)]
+pub struct NameValue {
+    pub name: String,
+    /// As written: `{{NAME}}` not filled in.
+    pub value: String,
 }
 
 /// Block attributes; those not given are omitted.
@@ -224,7 +263,14 @@ pub fn view(lesson: &Lesson, errors: usize, warnings: usize) -> LessonView {
         path: lesson.path.display().to_string(),
         errors,
         warnings,
-        requires: lesson.requires.iter().map(|tool| ToolView { name: tool.name.clone(), hint: tool.hint.clone() }).collect(),
+        requires: lesson
+            .requires
+            .iter()
+            .map(|tool| ToolView {
+                name: tool.name.clone(),
+                hint: tool.hint.clone(),
+            })
+            .collect(),
         vars: lesson
             .vars
             .iter()
@@ -248,8 +294,18 @@ pub fn view(lesson: &Lesson, errors: usize, warnings: usize) -> LessonView {
             .map(|part| PartView {
                 title: part.title.clone(),
                 file: files.path(part.file),
-                blocks: part.blocks.iter().map(|block| block_view(&files, block)).collect(),
-                steps: lesson.steps.get(part.steps.clone()).unwrap_or_default().iter().map(|s| s.id.clone()).collect(),
+                blocks: part
+                    .blocks
+                    .iter()
+                    .map(|block| block_view(&files, block))
+                    .collect(),
+                steps: lesson
+                    .steps
+                    .get(part.steps.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|s| s.id.clone())
+                    .collect(),
             })
             .collect(),
         steps: lesson
@@ -266,7 +322,11 @@ pub fn view(lesson: &Lesson, errors: usize, warnings: usize) -> LessonView {
                 end_line: files.last_line(step.file, Span::new(step.span.start, step.body.end)),
                 verified: step.has_checks(),
                 hints: step.hints.len(),
-                blocks: step.blocks.iter().map(|block| block_view(&files, block)).collect(),
+                blocks: step
+                    .blocks
+                    .iter()
+                    .map(|block| block_view(&files, block))
+                    .collect(),
                 quizzes: step
                     .quizzes
                     .iter()
@@ -308,7 +368,37 @@ fn block_view(files: &Files, block: &Block) -> BlockView {
             shell: (attrs.shell != Shell::Auto).then_some(attrs.shell),
         },
         code: block.code.clone(),
-        requests: (block.is_http() && block.role.is_some()).then_some(block.http.len()),
+        requests: block
+            .http
+            .iter()
+            .map(|entry| {
+                let pairs = |pairs: &[KeyValue]| {
+                    pairs
+                        .iter()
+                        .map(|kv| NameValue {
+                            name: kv.name.clone(),
+                            value: kv.value.clone(),
+                        })
+                        .collect()
+                };
+                RequestView {
+                    line: files.line(block.file, entry.span.start),
+                    method: entry.method.clone(),
+                    url: entry.url.clone(),
+                    headers: pairs(&entry.headers),
+                    query: pairs(&entry.query),
+                    form: pairs(&entry.form),
+                    body: entry.body.is_some(),
+                    status: entry.status,
+                    captures: entry
+                        .captures
+                        .iter()
+                        .map(|capture| capture.name.clone())
+                        .collect(),
+                    asserts: entry.asserts.len(),
+                }
+            })
+            .collect(),
     }
 }
 
@@ -320,11 +410,17 @@ struct Files<'l> {
 
 impl<'l> Files<'l> {
     fn new(sources: &'l [Source]) -> Self {
-        Self { sources, lines: sources.iter().map(Source::line_index).collect() }
+        Self {
+            sources,
+            lines: sources.iter().map(Source::line_index).collect(),
+        }
     }
 
     fn path(&self, file: usize) -> String {
-        self.sources.get(file).map(|source| source.path.display().to_string()).unwrap_or_default()
+        self.sources
+            .get(file)
+            .map(|source| source.path.display().to_string())
+            .unwrap_or_default()
     }
 
     fn line(&self, file: usize, offset: usize) -> usize {
@@ -336,8 +432,17 @@ impl<'l> Files<'l> {
 
     /// The line of the last character of `span`, not counting a final line break.
     fn last_line(&self, file: usize, span: Span) -> usize {
-        let text = self.sources.get(file).map_or("", |source| source.slice(span));
+        let text = self
+            .sources
+            .get(file)
+            .map_or("", |source| source.slice(span));
         let trailing = text.len() - text.trim_end_matches(['\n', '\r']).len();
-        self.line(file, span.end.saturating_sub(trailing).saturating_sub(1).max(span.start))
+        self.line(
+            file,
+            span.end
+                .saturating_sub(trailing)
+                .saturating_sub(1)
+                .max(span.start),
+        )
     }
 }

@@ -7,13 +7,18 @@ use crate::ui::style::{Term, plural};
 
 use super::block;
 use super::canvas::Canvas;
-use super::inline::{Piece, width};
+use super::inline::{Piece, width, with_vars};
 use super::markdown;
 use super::scope::{Place, Scope, ShowOptions};
 use super::theme::{Hue, Look};
 
 /// Renders `lesson` for reading. Nothing is run and no variable is filled in.
-pub fn lesson(out: &mut dyn Write, lesson: &Lesson, term: Term, options: ShowOptions) -> io::Result<()> {
+pub fn lesson(
+    out: &mut dyn Write,
+    lesson: &Lesson,
+    term: Term,
+    options: ShowOptions,
+) -> io::Result<()> {
     let mut canvas = Canvas::new(out, term);
     header(&mut canvas, lesson)?;
     let several = lesson.parts.len() > 1;
@@ -39,15 +44,32 @@ fn header(canvas: &mut Canvas, lesson: &Lesson) -> io::Result<()> {
     canvas.styled(&lesson.title, Look::TITLE)?;
     canvas.styled(&"═".repeat(title_width), Look::hue(Hue::Cyan))?;
     if let Some(summary) = &lesson.summary {
-        canvas.text(&markdown::inline(summary, canvas.term, Look { italic: true, ..Look::PLAIN }))?;
+        canvas.text(&markdown::inline(
+            summary,
+            canvas.term,
+            Look {
+                italic: true,
+                ..Look::PLAIN
+            },
+        ))?;
     }
     let mut meta = vec![format!("id {}", lesson.id)];
     if lesson.parts.len() > 1 {
         meta.push(plural(lesson.parts.len(), "part"));
     }
     meta.push(plural(lesson.steps.len(), "step"));
-    meta.extend(lesson.duration.as_ref().map(|duration| format!("about {duration}")));
-    meta.extend(lesson.version.as_ref().map(|version| format!("version {version}")));
+    meta.extend(
+        lesson
+            .duration
+            .as_ref()
+            .map(|duration| format!("about {duration}")),
+    );
+    meta.extend(
+        lesson
+            .version
+            .as_ref()
+            .map(|version| format!("version {version}")),
+    );
     canvas.styled(&meta.join(" · "), Look::DIM)?;
 
     if !lesson.requires.is_empty() {
@@ -89,7 +111,7 @@ fn var_line(var: &VarSpec) -> Vec<Piece> {
     }
     match (&var.value, &var.prompt) {
         (Some(_), _) if var.secret => notes.push("computed".into()),
-        (Some(value), _) => notes.push(format!("= {value}")),
+        (Some(value), _) => notes.push(format!("computed as {value}")),
         (None, Some(_)) => notes.push("asked".into()),
         (None, None) if var.env.is_none() => notes.push("set by a step".into()),
         (None, None) => {}
@@ -100,15 +122,25 @@ fn var_line(var: &VarSpec) -> Vec<Piece> {
     if !var.choices.is_empty() {
         notes.push(format!("one of {}", var.choices.join(", ")));
     }
-    for note in notes {
+    for (index, note) in notes.into_iter().enumerate() {
+        let separator = if index == 0 && pieces.len() == 1 {
+            " "
+        } else {
+            " · "
+        };
+        pieces.push(Piece::new(separator, Look::DIM));
         // Each note is kept whole on a line: "default friend", not "default" and "friend".
-        pieces.push(Piece::new(" · ", Look::DIM));
-        pieces.push(Piece::atomic(note, Look::DIM));
+        pieces.extend(with_vars(&note, Look::DIM, None, true));
     }
     pieces
 }
 
-fn part_heading(canvas: &mut Canvas, lesson: &Lesson, part: &Part, number: usize) -> io::Result<()> {
+fn part_heading(
+    canvas: &mut Canvas,
+    lesson: &Lesson,
+    part: &Part,
+    number: usize,
+) -> io::Result<()> {
     let source = lesson.sources.get(part.file);
     let file_name = source
         .and_then(|source| source.path.file_name())
@@ -119,7 +151,10 @@ fn part_heading(canvas: &mut Canvas, lesson: &Lesson, part: &Part, number: usize
     canvas.gap();
     canvas.line("")?;
     canvas.styled(&heading, Look::TITLE)?;
-    canvas.styled(&"━".repeat(width(&heading).min(canvas.width())), Look::hue(Hue::Cyan))?;
+    canvas.styled(
+        &"━".repeat(width(&heading).min(canvas.width())),
+        Look::hue(Hue::Cyan),
+    )?;
     if !file_name.is_empty() {
         canvas.styled(&file_name, Look::DIM)?;
     }
@@ -127,8 +162,16 @@ fn part_heading(canvas: &mut Canvas, lesson: &Lesson, part: &Part, number: usize
     Ok(())
 }
 
-fn step_section(canvas: &mut Canvas, lesson: &Lesson, step: &Step, index: usize, options: ShowOptions) -> io::Result<()> {
-    let Some(source) = lesson.sources.get(step.file) else { return Ok(()) };
+fn step_section(
+    canvas: &mut Canvas,
+    lesson: &Lesson,
+    step: &Step,
+    index: usize,
+    options: ShowOptions,
+) -> io::Result<()> {
+    let Some(source) = lesson.sources.get(step.file) else {
+        return Ok(());
+    };
     let number = format!("Step {}/{}", index + 1, lesson.steps.len());
     let heading_width = width(&number) + 3 + width(&step.title) + 3 + width(&step.id);
     canvas.gap();
@@ -137,10 +180,20 @@ fn step_section(canvas: &mut Canvas, lesson: &Lesson, step: &Step, index: usize,
         Piece::new(format!(" {}", step.title), Look::BOLD),
         Piece::atomic(format!("  #{}", step.id), Look::DIM),
     ])?;
-    canvas.styled(&"─".repeat(heading_width.min(canvas.width())), Look::hue(Hue::Yellow))?;
+    canvas.styled(
+        &"─".repeat(heading_width.min(canvas.width())),
+        Look::hue(Hue::Yellow),
+    )?;
     canvas.styled(&step_summary(step), Look::DIM)?;
     canvas.gap();
-    let mut scope = Scope::new(source, &step.blocks, &step.quizzes, &step.hints, Place::Step, options);
+    let mut scope = Scope::new(
+        source,
+        &step.blocks,
+        &step.quizzes,
+        &step.hints,
+        Place::Step,
+        options,
+    );
     contents(canvas, &mut scope, &step.content)?;
     Ok(())
 }
@@ -174,7 +227,9 @@ fn step_summary(step: &Step) -> String {
 fn contents(canvas: &mut Canvas, scope: &mut Scope, contents: &[Content]) -> io::Result<()> {
     for content in contents {
         match content {
-            Content::Markdown { span } | Content::Callout { span, .. } => markdown::render(canvas, scope, *span)?,
+            Content::Markdown { span } | Content::Callout { span, .. } => {
+                markdown::render(canvas, scope, *span)?
+            }
             Content::Block { index } => block::block(canvas, scope, *index)?,
             Content::Hint { index } => block::hint(canvas, scope, *index)?,
             Content::Quiz { index } => block::quiz(canvas, scope, *index)?,

@@ -57,17 +57,33 @@ impl ListEntry {
 /// The lessons as a table: id, title, steps, duration, status and path.
 pub fn list(out: &mut dyn Write, entries: &[ListEntry], term: Term) -> io::Result<()> {
     let head = ["ID", "TITLE", "STEPS", "DURATION", "STATUS", "PATH"];
-    let aligns = [Align::Left, Align::Left, Align::Right, Align::Left, Align::Left, Align::Left];
-    let mut rows = vec![head.iter().map(|name| Cell::new(paint_one(term, name, Look::BOLD), name)).collect::<Vec<_>>()];
+    let aligns = [
+        Align::Left,
+        Align::Left,
+        Align::Right,
+        Align::Left,
+        Align::Left,
+        Align::Left,
+    ];
+    let mut rows = vec![
+        head.iter()
+            .map(|name| Cell::new(paint_one(term, name, Look::BOLD), name))
+            .collect::<Vec<_>>(),
+    ];
     for entry in entries {
         let plain = |text: &str| Cell::new(text.to_owned(), text);
-        let steps = entry.steps.map_or_else(|| "-".to_owned(), |steps| steps.to_string());
+        let steps = entry
+            .steps
+            .map_or_else(|| "-".to_owned(), |steps| steps.to_string());
         rows.push(vec![
             Cell::new(paint_one(term, &entry.id, Look::hue(Hue::Cyan)), &entry.id),
             plain(entry.title.as_deref().unwrap_or("-")),
             plain(&steps),
             plain(entry.duration.as_deref().unwrap_or("-")),
-            Cell::new(paint_one(term, &entry.status, Look::hue(entry.status_hue())), &entry.status),
+            Cell::new(
+                paint_one(term, &entry.status, Look::hue(entry.status_hue())),
+                &entry.status,
+            ),
             Cell::new(paint_one(term, &entry.path, Look::DIM), &entry.path),
         ]);
     }
@@ -75,10 +91,15 @@ pub fn list(out: &mut dyn Write, entries: &[ListEntry], term: Term) -> io::Resul
     for row in &rows {
         writeln!(out, "{}", table::row(row, &widths, &aligns, "  "))?;
     }
-    let with_errors = entries.iter().filter(|entry| entry.steps.is_none() || entry.errors > 0).count();
+    let with_errors = entries
+        .iter()
+        .filter(|entry| entry.steps.is_none() || entry.errors > 0)
+        .count();
     let mut summary = plural(entries.len(), "lesson");
     if with_errors > 0 {
-        summary.push_str(&format!(", {with_errors} with errors (`labrun lint` explains them)"));
+        summary.push_str(&format!(
+            ", {with_errors} with errors (`labrun lint` explains them)"
+        ));
     }
     writeln!(out, "\n{}", paint_one(term, &summary, Look::DIM))
 }

@@ -8,7 +8,9 @@ use std::io;
 use std::ops::Range;
 use std::rc::Rc;
 
-use pulldown_cmark::{Alignment, BlockQuoteKind, BrokenLink, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, BrokenLink, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd,
+};
 
 use crate::lesson::{CalloutKind, Span, markdown};
 use crate::ui::style::Term;
@@ -67,7 +69,11 @@ pub(crate) fn inline(text: &str, term: Term, look: Look) -> Vec<Piece> {
 
 /// A leaf element whose text is collected before it is rendered.
 enum Leaf {
-    Code { info: String, start: usize, text: String },
+    Code {
+        info: String,
+        start: usize,
+        text: String,
+    },
     Html(String),
 }
 
@@ -95,7 +101,9 @@ impl Walker<'_, '_, '_> {
         if let Some(leaf) = &mut self.leaf {
             match (leaf, event) {
                 (Leaf::Code { text, .. }, Event::Text(chunk)) => text.push_str(&chunk),
-                (Leaf::Html(html), Event::Html(chunk) | Event::Text(chunk)) => html.push_str(&chunk),
+                (Leaf::Html(html), Event::Html(chunk) | Event::Text(chunk)) => {
+                    html.push_str(&chunk)
+                }
                 (_, Event::End(_)) => return self.finish_leaf(),
                 _ => {}
             }
@@ -114,7 +122,10 @@ impl Walker<'_, '_, '_> {
             Event::Start(Tag::Heading { level, .. }) => {
                 self.flush()?;
                 self.canvas.gap();
-                self.inline.pieces.push(Piece::new(format!("{} ", "#".repeat(level as usize)), Look::DIM));
+                self.inline.pieces.push(Piece::new(
+                    format!("{} ", "#".repeat(level as usize)),
+                    Look::DIM,
+                ));
                 self.inline.looks.push(Look::HEADING);
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -129,7 +140,8 @@ impl Walker<'_, '_, '_> {
                     Some(kind) => {
                         let (icon, title, hue) = theme::callout(callout_kind(kind));
                         self.canvas.indent("│ ", "│ ", Look::hue(hue));
-                        self.canvas.styled(&format!("{icon} {title}"), Look::bold_hue(hue))?;
+                        self.canvas
+                            .styled(&format!("{icon} {title}"), Look::bold_hue(hue))?;
                     }
                     None => self.canvas.indent("│ ", "│ ", Look::DIM),
                 }
@@ -145,11 +157,19 @@ impl Walker<'_, '_, '_> {
                     CodeBlockKind::Fenced(info) => info.into_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                self.leaf = Some(Leaf::Code { info, start: self.base + range.start, text: String::new() });
+                self.leaf = Some(Leaf::Code {
+                    info,
+                    start: self.base + range.start,
+                    text: String::new(),
+                });
             }
             Event::Start(Tag::MetadataBlock(_)) => {
                 self.flush()?;
-                self.leaf = Some(Leaf::Code { info: "yaml".into(), start: usize::MAX, text: String::new() });
+                self.leaf = Some(Leaf::Code {
+                    info: "yaml".into(),
+                    start: usize::MAX,
+                    text: String::new(),
+                });
             }
             Event::Start(Tag::HtmlBlock) => {
                 self.flush()?;
@@ -199,7 +219,12 @@ impl Walker<'_, '_, '_> {
                 self.flush()?;
                 self.canvas.gap();
                 let aligns = aligns.into_iter().map(align).collect();
-                self.table = Some(Table { aligns, rows: Vec::new(), row: Vec::new(), head_rows: 0 });
+                self.table = Some(Table {
+                    aligns,
+                    rows: Vec::new(),
+                    row: Vec::new(),
+                    head_rows: 0,
+                });
             }
             Event::Start(Tag::TableHead | Tag::TableRow) => {
                 if let Some(table) = &mut self.table {
@@ -231,7 +256,11 @@ impl Walker<'_, '_, '_> {
                 self.flush()?;
                 self.canvas.gap();
                 let marker = format!("[{label}] ");
-                self.canvas.indent(&marker, &" ".repeat(super::inline::width(&marker)), Look::DIM);
+                self.canvas.indent(
+                    &marker,
+                    &" ".repeat(super::inline::width(&marker)),
+                    Look::DIM,
+                );
             }
             Event::End(TagEnd::FootnoteDefinition) => {
                 self.flush()?;
@@ -242,7 +271,8 @@ impl Walker<'_, '_, '_> {
                 self.flush()?;
                 self.canvas.gap();
                 let rule = "─".repeat(self.canvas.width().min(40));
-                self.canvas.line(&paint(self.canvas.term, &[Piece::new(rule, Look::DIM)]))?;
+                self.canvas
+                    .line(&paint(self.canvas.term, &[Piece::new(rule, Look::DIM)]))?;
                 self.canvas.gap();
             }
             // Definition lists are not enabled; anything else has no text of its own.
@@ -301,10 +331,12 @@ impl Walker<'_, '_, '_> {
         let widths = table::column_widths(&rows);
         let separator = format!(" {} ", paint(term, &[Piece::new("│", Look::DIM)]));
         for (index, row) in rows.iter().enumerate() {
-            self.canvas.line(&table::row(row, &widths, &table.aligns, &separator))?;
+            self.canvas
+                .line(&table::row(row, &widths, &table.aligns, &separator))?;
             if index + 1 == table.head_rows {
                 let rule: Vec<String> = widths.iter().map(|&width| "─".repeat(width)).collect();
-                self.canvas.line(&paint(term, &[Piece::new(rule.join("─┼─"), Look::DIM)]))?;
+                self.canvas
+                    .line(&paint(term, &[Piece::new(rule.join("─┼─"), Look::DIM)]))?;
             }
         }
         Ok(())
@@ -342,11 +374,19 @@ struct Inlines {
 
 impl Inlines {
     fn new(term: Term) -> Self {
-        Self { term, pieces: Vec::new(), looks: Vec::new(), links: Vec::new(), image: None }
+        Self {
+            term,
+            pieces: Vec::new(),
+            looks: Vec::new(),
+            links: Vec::new(),
+            image: None,
+        }
     }
 
     fn look(&self) -> Look {
-        self.looks.iter().fold(Look::PLAIN, |look, &next| look.with(next))
+        self.looks
+            .iter()
+            .fold(Look::PLAIN, |look, &next| look.with(next))
     }
 
     fn link(&self) -> Option<&String> {
@@ -372,26 +412,49 @@ impl Inlines {
             }
             Event::Code(code) => {
                 // Without colour, the backticks are what sets code apart.
-                let text = if self.term.color { code.into_string() } else { format!("`{code}`") };
+                let text = if self.term.color {
+                    code.into_string()
+                } else {
+                    format!("`{code}`")
+                };
                 let pieces = with_vars(&text, self.look().with(Look::CODE), self.link(), true);
                 self.pieces.extend(pieces);
             }
             Event::InlineMath(text) | Event::DisplayMath(text) => {
-                self.pieces.push(Piece::new(text.into_string(), self.look()));
+                self.pieces
+                    .push(Piece::new(text.into_string(), self.look()));
             }
             Event::SoftBreak => self.pieces.push(Piece::new(" ", Look::PLAIN)),
             Event::HardBreak => self.pieces.push(Piece::new("\n", Look::PLAIN)),
             Event::InlineHtml(html) => {
-                if html.trim_start_matches('<').to_ascii_lowercase().starts_with("br") {
+                if html
+                    .trim_start_matches('<')
+                    .to_ascii_lowercase()
+                    .starts_with("br")
+                {
                     self.pieces.push(Piece::new("\n", Look::PLAIN));
                 }
             }
-            Event::FootnoteReference(label) => self.pieces.push(Piece::atomic(format!("[{label}]"), Look::DIM)),
-            Event::Start(Tag::Emphasis) => self.looks.push(Look { italic: true, ..Look::PLAIN }),
+            Event::FootnoteReference(label) => self
+                .pieces
+                .push(Piece::atomic(format!("[{label}]"), Look::DIM)),
+            Event::Start(Tag::Emphasis) => self.looks.push(Look {
+                italic: true,
+                ..Look::PLAIN
+            }),
             Event::Start(Tag::Strong) => self.looks.push(Look::BOLD),
-            Event::Start(Tag::Strikethrough) => self.looks.push(Look { strike: true, ..Look::PLAIN }),
+            Event::Start(Tag::Strikethrough) => self.looks.push(Look {
+                strike: true,
+                ..Look::PLAIN
+            }),
             Event::Start(Tag::Superscript | Tag::Subscript) => self.looks.push(Look::PLAIN),
-            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript) => {
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript,
+            ) => {
                 self.looks.pop();
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
@@ -402,7 +465,9 @@ impl Inlines {
                 self.looks.pop();
                 self.close_link();
             }
-            Event::Start(Tag::Image { dest_url, .. }) => self.image = Some((dest_url.into_string(), String::new(), 0)),
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                self.image = Some((dest_url.into_string(), String::new(), 0))
+            }
             event => return Err(event),
         }
         Ok(())
@@ -410,8 +475,16 @@ impl Inlines {
 
     /// Shows a link's target after its text where the terminal cannot make the text a link.
     fn close_link(&mut self) {
-        let Some((url, start)) = self.links.pop() else { return };
-        let text: String = self.pieces.get(start..).unwrap_or_default().iter().map(|p| p.text.as_str()).collect();
+        let Some((url, start)) = self.links.pop() else {
+            return;
+        };
+        let text: String = self
+            .pieces
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
         let text = text.trim_matches('`');
         let obvious = url.is_empty()
             || url.starts_with('#')
@@ -419,19 +492,32 @@ impl Inlines {
             || Some(text) == url.strip_prefix("mailto:");
         if !self.term.links && !obvious {
             self.pieces.push(Piece::new(" ", Look::PLAIN));
-            self.pieces.push(Piece::atomic(format!("({url})"), Look::DIM));
+            self.pieces
+                .push(Piece::atomic(format!("({url})"), Look::DIM));
         }
     }
 
     /// `[image: alt] (path)`.
     fn close_image(&mut self) {
-        let Some((url, alt, _)) = self.image.take() else { return };
-        let label = if alt.trim().is_empty() { "[image]".to_owned() } else { format!("[image: {}]", alt.trim()) };
+        let Some((url, alt, _)) = self.image.take() else {
+            return;
+        };
+        let label = if alt.trim().is_empty() {
+            "[image]".to_owned()
+        } else {
+            format!("[image: {}]", alt.trim())
+        };
         let look = self.look().with(Look::IMAGE);
-        self.pieces.push(Piece { text: label, look, link: Some(url.clone()), atomic: false });
+        self.pieces.push(Piece {
+            text: label,
+            look,
+            link: Some(url.clone()),
+            atomic: false,
+        });
         if !url.is_empty() {
             self.pieces.push(Piece::new(" ", Look::PLAIN));
-            self.pieces.push(Piece::atomic(format!("({url})"), Look::DIM));
+            self.pieces
+                .push(Piece::atomic(format!("({url})"), Look::DIM));
         }
     }
 }
@@ -451,14 +537,22 @@ fn html_text(html: &str) -> Vec<Piece> {
         }
         let Some(close) = rest.find('>') else { break };
         let tag = &rest[1..close];
-        let name = tag.trim_start_matches('/').split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("");
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("");
         match name.to_ascii_lowercase().as_str() {
             "br" | "p" | "div" | "li" | "tr" if !text.trim().is_empty() => text.push('\n'),
             "img" => {
                 pieces.extend(with_vars(&decode(&text), Look::PLAIN, None, false));
                 text.clear();
                 let alt = attribute(tag, "alt").unwrap_or_default();
-                let label = if alt.is_empty() { "[image]".to_owned() } else { format!("[image: {alt}]") };
+                let label = if alt.is_empty() {
+                    "[image]".to_owned()
+                } else {
+                    format!("[image: {alt}]")
+                };
                 pieces.push(Piece::new(label, Look::IMAGE));
                 if let Some(src) = attribute(tag, "src") {
                     pieces.push(Piece::new(" ", Look::PLAIN));
@@ -471,7 +565,10 @@ fn html_text(html: &str) -> Vec<Piece> {
     }
     text.push_str(&rest.replace('\n', " "));
     pieces.extend(with_vars(&decode(&text), Look::PLAIN, None, false));
-    while pieces.last().is_some_and(|piece| piece.text.trim().is_empty()) {
+    while pieces
+        .last()
+        .is_some_and(|piece| piece.text.trim().is_empty())
+    {
         pieces.pop();
     }
     if let Some(last) = pieces.last_mut() {
@@ -496,7 +593,10 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
         let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'');
         let value = match quote {
             Some(q) => value[1..].split(q).next().unwrap_or(""),
-            None => value.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or(""),
+            None => value
+                .split(|c: char| c.is_whitespace() || c == '/')
+                .next()
+                .unwrap_or(""),
         };
         return Some(decode(value));
     }

@@ -60,11 +60,15 @@ impl<'l> Scope<'l> {
 
     /// The block that starts at byte `start` of the source.
     pub fn block_at(&self, start: usize) -> Option<usize> {
-        self.blocks.iter().position(|block| block.span.start == start)
+        self.blocks
+            .iter()
+            .position(|block| block.span.start == start)
     }
 
     pub fn quiz_at(&self, start: usize) -> Option<usize> {
-        self.quizzes.iter().position(|quiz| quiz.span.start == start)
+        self.quizzes
+            .iter()
+            .position(|quiz| quiz.span.start == start)
     }
 }
 

@@ -21,7 +21,10 @@ pub(crate) struct Cell {
 impl Cell {
     /// A cell whose text has no escape codes, or whose width is that of `plain`.
     pub fn new(painted: String, plain: &str) -> Self {
-        Self { painted, width: width(plain) }
+        Self {
+            painted,
+            width: width(plain),
+        }
     }
 }
 
@@ -29,7 +32,13 @@ impl Cell {
 pub(crate) fn column_widths(rows: &[Vec<Cell>]) -> Vec<usize> {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     (0..columns)
-        .map(|column| rows.iter().filter_map(|row| row.get(column)).map(|cell| cell.width).max().unwrap_or(0))
+        .map(|column| {
+            rows.iter()
+                .filter_map(|row| row.get(column))
+                .map(|cell| cell.width)
+                .max()
+                .unwrap_or(0)
+        })
         .collect()
 }
 

@@ -15,14 +15,25 @@ use crate::ui::style::Term;
 use super::{ListEntry, ShowOptions, commands, lesson, list, view};
 
 const TOUR: &str = include_str!("fixtures/tour.md");
-const COLOR: Term = Term { color: true, links: true, width: 80 };
+const COLOR: Term = Term {
+    color: true,
+    links: true,
+    width: 80,
+};
 
 fn parse(files: &[(&str, &str)]) -> Lesson {
     let sources = files
         .iter()
-        .map(|(path, text)| Source { path: PathBuf::from(path), text: Arc::from(*text) })
+        .map(|(path, text)| Source {
+            path: PathBuf::from(path),
+            text: Arc::from(*text),
+        })
         .collect();
-    let path = if files.len() == 1 { PathBuf::from(files[0].0) } else { PathBuf::from("lessons/folder") };
+    let path = if files.len() == 1 {
+        PathBuf::from(files[0].0)
+    } else {
+        PathBuf::from("lessons/folder")
+    };
     from_sources(path, sources).lesson
 }
 
@@ -33,7 +44,11 @@ fn show(lesson: &Lesson, term: Term, options: ShowOptions) -> String {
 }
 
 fn plain(text: &str) -> String {
-    show(&parse(&[("lesson.md", text)]), Term::plain(80), ShowOptions::default())
+    show(
+        &parse(&[("lesson.md", text)]),
+        Term::plain(80),
+        ShowOptions::default(),
+    )
 }
 
 #[test]
@@ -45,17 +60,40 @@ fn every_kind_of_content_renders_as_plain_text() {
 #[test]
 fn hints_details_and_solutions_are_revealed_on_request() {
     let tour = parse(&[("lessons/tour.md", TOUR)]);
-    let output = show(&tour, Term::plain(80), ShowOptions { hints: true, solutions: true });
-    let blocks_step = output.split("Step 2/3").nth(1).unwrap().split("Step 3/3").next().unwrap();
+    let output = show(
+        &tour,
+        Term::plain(80),
+        ShowOptions {
+            hints: true,
+            solutions: true,
+        },
+    );
+    let blocks_step = output
+        .split("Step 2/3")
+        .nth(1)
+        .unwrap()
+        .split("Step 3/3")
+        .next()
+        .unwrap();
     assert_snapshot!(blocks_step);
 }
 
 #[test]
 fn plain_output_has_no_escape_codes() {
     let tour = parse(&[("lessons/tour.md", TOUR)]);
-    let output = show(&tour, Term::plain(80), ShowOptions { hints: true, solutions: true });
+    let output = show(
+        &tour,
+        Term::plain(80),
+        ShowOptions {
+            hints: true,
+            solutions: true,
+        },
+    );
     assert!(!output.contains('\x1b'), "{output}");
-    assert!(output.contains("link (https://example.com)"), "a link's target is shown when it cannot be clicked");
+    assert!(
+        output.contains("link (https://example.com)"),
+        "a link's target is shown when it cannot be clicked"
+    );
 }
 
 #[test]
@@ -63,22 +101,37 @@ fn colour_output_styles_text_and_makes_links_clickable() {
     let tour = parse(&[("lessons/tour.md", TOUR)]);
     let output = show(&tour, COLOR, ShowOptions::default());
     assert!(output.contains("\x1b[1m"), "bold is used");
-    assert!(output.contains("\x1b]8;;https://example.com\x1b\\"), "OSC 8 link:\n{output}");
-    assert!(!output.contains("link (https://example.com)"), "a clickable link does not repeat its target");
+    assert!(
+        output.contains("\x1b]8;;https://example.com\x1b\\"),
+        "OSC 8 link:\n{output}"
+    );
+    assert!(
+        !output.contains("link (https://example.com)"),
+        "a clickable link does not repeat its target"
+    );
     assert!(output.contains("\x1b[35m{{region}}"), "variables stand out");
 }
 
 #[test]
 fn colour_without_link_support_still_shows_the_target() {
     let tour = parse(&[("lessons/tour.md", TOUR)]);
-    let output = show(&tour, Term { links: false, ..COLOR }, ShowOptions::default());
+    let output = show(
+        &tour,
+        Term {
+            links: false,
+            ..COLOR
+        },
+        ShowOptions::default(),
+    );
     assert!(!output.contains("\x1b]8;;"));
     assert!(output.contains("(https://example.com)"));
 }
 
 #[test]
 fn a_code_block_nested_in_a_list_gets_its_role_badge() {
-    let output = plain("# T\n\n## S\n\n1. Run:\n\n   ```bash {run}\n   echo hi\n   ```\n\n2. Check:\n   ```sh {check}\n   test -f x\n   ```\n");
+    let output = plain(
+        "# T\n\n## S\n\n1. Run:\n\n   ```bash {run}\n   echo hi\n   ```\n\n2. Check:\n   ```sh {check}\n   test -f x\n   ```\n",
+    );
     assert_snapshot!(output, @r"
     T
     ═
@@ -103,12 +156,27 @@ fn a_code_block_nested_in_a_list_gets_its_role_badge() {
 #[test]
 fn every_callout_kind_has_its_icon_and_title() {
     let kinds = ["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"];
-    let text: String = kinds.iter().map(|kind| format!("> [!{kind}]\n> Text of {kind}.\n\n")).collect();
+    let text: String = kinds
+        .iter()
+        .map(|kind| format!("> [!{kind}]\n> Text of {kind}.\n\n"))
+        .collect();
     let output = plain(&format!("# T\n\n## S\n\n{text}"));
-    for (icon, title) in [("ℹ", "Note"), ("💡", "Tip"), ("❗", "Important"), ("⚠", "Warning"), ("🛑", "Caution")] {
-        assert!(output.contains(&format!("│ {icon} {title}\n")), "{title} in:\n{output}");
+    for (icon, title) in [
+        ("ℹ", "Note"),
+        ("💡", "Tip"),
+        ("❗", "Important"),
+        ("⚠", "Warning"),
+        ("🛑", "Caution"),
+    ] {
+        assert!(
+            output.contains(&format!("│ {icon} {title}\n")),
+            "{title} in:\n{output}"
+        );
     }
-    assert!(!output.contains("[!"), "the alert marker is not shown:\n{output}");
+    assert!(
+        !output.contains("[!"),
+        "the alert marker is not shown:\n{output}"
+    );
 }
 
 #[test]
@@ -117,7 +185,10 @@ fn hints_are_numbered_and_stay_hidden_by_default() {
         "# T\n\n## S\n\n<details><summary>Hint</summary>\n\nSECRET ONE\n\n</details>\n\n\
          <details><summary>Hint 2: think</summary>\n\nSECRET TWO\n\n</details>\n",
     );
-    assert!(output.contains("▸ Hint 1 of 2 (hidden · `--hints` reveals it)"), "{output}");
+    assert!(
+        output.contains("▸ Hint 1 of 2 (hidden · `--hints` reveals it)"),
+        "{output}"
+    );
     assert!(output.contains("▸ Hint 2 of 2: think (hidden"), "{output}");
     assert!(!output.contains("SECRET"), "{output}");
 }
@@ -125,10 +196,23 @@ fn hints_are_numbered_and_stay_hidden_by_default() {
 #[test]
 fn a_quiz_shows_its_question_and_choices_but_never_the_answer() {
     let tour = parse(&[("lessons/tour.md", TOUR)]);
-    let output = show(&tour, Term::plain(80), ShowOptions { hints: true, solutions: true });
+    let output = show(
+        &tour,
+        Term::plain(80),
+        ShowOptions {
+            hints: true,
+            solutions: true,
+        },
+    );
     let quiz_step = output.split("Step 3/3").nth(1).unwrap();
-    assert!(!quiz_step.contains("Only checks verify"), "the explanation gives the answer away");
-    assert!(!quiz_step.contains("^(run|check)$"), "the pattern gives the answer away");
+    assert!(
+        !quiz_step.contains("Only checks verify"),
+        "the explanation gives the answer away"
+    );
+    assert!(
+        !quiz_step.contains("^(run|check)$"),
+        "the pattern gives the answer away"
+    );
     assert_snapshot!(quiz_step);
 }
 
@@ -139,16 +223,32 @@ fn a_solution_is_hidden_unless_asked_for() {
     assert!(!hidden.contains("echo the answer"));
     assert!(!hidden.contains("echo hidden in details"));
     assert!(hidden.contains("🔑 solve (hidden)  solution available"));
-    let shown = show(&tour, Term::plain(80), ShowOptions { hints: false, solutions: true });
+    let shown = show(
+        &tour,
+        Term::plain(80),
+        ShowOptions {
+            hints: false,
+            solutions: true,
+        },
+    );
     assert!(shown.contains("│ echo the answer"));
-    assert!(shown.contains("│ echo hidden in details"), "a solve block in a collapsed section is still listed");
+    assert!(
+        shown.contains("│ echo hidden in details"),
+        "a solve block in a collapsed section is still listed"
+    );
 }
 
 #[test]
 fn a_folder_lesson_shows_each_part_with_its_title() {
     let lesson = parse(&[
-        ("lessons/folder/01-registry.md", "---\nid: lab\ntitle: The lab\n---\n# Registry\n\nPart one intro.\n\n## Push {#push}\n\nPush it.\n\n```bash {run}\ndocker push x\n```\n\n```bash {check}\ntrue\n```\n"),
-        ("lessons/folder/02-scan.md", "# Scanning\n\n## Scan {#scan}\n\nScan it.\n"),
+        (
+            "lessons/folder/01-registry.md",
+            "---\nid: lab\ntitle: The lab\n---\n# Registry\n\nPart one intro.\n\n## Push {#push}\n\nPush it.\n\n```bash {run}\ndocker push x\n```\n\n```bash {check}\ntrue\n```\n",
+        ),
+        (
+            "lessons/folder/02-scan.md",
+            "# Scanning\n\n## Scan {#scan}\n\nScan it.\n",
+        ),
     ]);
     assert_snapshot!(show(&lesson, Term::plain(80), ShowOptions::default()));
 }
@@ -159,23 +259,41 @@ fn commands_lists_every_block_that_can_run_or_write() {
     let mut out = Vec::new();
     commands(&mut out, &tour, Term::plain(80)).unwrap();
     let output = String::from_utf8(out).unwrap();
-    assert!(!output.contains("{\"not\": \"run\"}"), "a json block is not a command");
+    assert!(
+        !output.contains("{\"not\": \"run\"}"),
+        "a json block is not a command"
+    );
     assert_snapshot!(output);
 }
 
 #[test]
 fn commands_of_a_folder_lesson_name_each_file() {
     let lesson = parse(&[
-        ("lessons/folder/01-a.md", "# A\n\n```bash {setup}\nmake setup\n```\n\n## One\n\n```bash {run}\necho 1\n```\n"),
-        ("lessons/folder/02-b.md", "# B\n\n## Two\n\n```http {check}\nGET https://example.com/health\nHTTP 200\n```\n"),
+        (
+            "lessons/folder/01-a.md",
+            "# A\n\n```bash {setup}\nmake setup\n```\n\n## One\n\n```bash {run}\necho 1\n```\n",
+        ),
+        (
+            "lessons/folder/02-b.md",
+            "# B\n\n## Two\n\n```http {check}\nGET https://example.com/health\nHTTP 200\n```\n",
+        ),
     ]);
     let mut out = Vec::new();
     commands(&mut out, &lesson, Term::plain(80)).unwrap();
     let output = String::from_utf8(out).unwrap();
-    assert!(output.contains("Before the first step · lessons/folder/01-a.md"), "{output}");
+    assert!(
+        output.contains("Before the first step · lessons/folder/01-a.md"),
+        "{output}"
+    );
     assert!(output.contains("lessons/folder/02-b.md:5"), "{output}");
-    assert!(output.contains("│ GET https://example.com/health"), "{output}");
-    assert!(output.ends_with("2 commands, 1 HTTP request, 0 files written in 2 steps\n"), "{output}");
+    assert!(
+        output.contains("│ GET https://example.com/health"),
+        "{output}"
+    );
+    assert!(
+        output.ends_with("2 commands, 1 HTTP request, 0 files written in 2 steps\n"),
+        "{output}"
+    );
 }
 
 #[test]
@@ -196,13 +314,22 @@ fn entry(id: &str, steps: Option<usize>, errors: usize, warnings: usize) -> List
         summary: None,
         errors,
         warnings,
-        status: if steps.is_some() { ListEntry::status_of(errors, warnings) } else { "unreadable: not UTF-8 text".into() },
+        status: if steps.is_some() {
+            ListEntry::status_of(errors, warnings)
+        } else {
+            "unreadable: not UTF-8 text".into()
+        },
     }
 }
 
 #[test]
 fn list_aligns_columns_and_states_each_lessons_health() {
-    let entries = [entry("welcome", Some(5), 0, 0), entry("iks", Some(12), 0, 2), entry("broken", Some(1), 3, 1), entry("bin", None, 0, 0)];
+    let entries = [
+        entry("welcome", Some(5), 0, 0),
+        entry("iks", Some(12), 0, 2),
+        entry("broken", Some(1), 3, 1),
+        entry("bin", None, 0, 0),
+    ];
     let mut out = Vec::new();
     list(&mut out, &entries, Term::plain(80)).unwrap();
     assert_snapshot!(String::from_utf8(out).unwrap());
@@ -210,7 +337,10 @@ fn list_aligns_columns_and_states_each_lessons_health() {
 
 #[test]
 fn list_colours_the_status_only_on_a_colour_terminal() {
-    let entries = [entry("welcome", Some(5), 0, 0), entry("broken", Some(1), 3, 0)];
+    let entries = [
+        entry("welcome", Some(5), 0, 0),
+        entry("broken", Some(1), 3, 0),
+    ];
     let mut out = Vec::new();
     list(&mut out, &entries, COLOR).unwrap();
     let output = String::from_utf8(out).unwrap();
@@ -240,7 +370,10 @@ fn odd_lessons_render_without_panicking() {
         let lesson = parse(&[("odd.md", text)]);
         for width in [20, 80] {
             let term = Term { width, ..COLOR };
-            let options = ShowOptions { hints: true, solutions: true };
+            let options = ShowOptions {
+                hints: true,
+                solutions: true,
+            };
             let output = show(&lesson, term, options);
             assert!(!output.is_empty(), "{text:?}");
             let _ = show(&lesson, Term::plain(width), ShowOptions::default());
@@ -254,8 +387,20 @@ fn odd_lessons_render_without_panicking() {
 #[test]
 fn text_wraps_to_the_terminal_width() {
     let output = plain(&format!("# T\n\n## S\n\n{}\n", "word ".repeat(40)));
-    assert!(output.lines().all(|line| console::measure_text_width(line) <= 80), "{output}");
-    let narrow = show(&parse(&[("a.md", "# T\n\n## S\n\nsome words that wrap\n")]), Term::plain(20), ShowOptions::default());
-    assert!(narrow.contains("some words that wrap"), "a text that fits is one line:\n{narrow}");
+    assert!(
+        output
+            .lines()
+            .all(|line| console::measure_text_width(line) <= 80),
+        "{output}"
+    );
+    let narrow = show(
+        &parse(&[("a.md", "# T\n\n## S\n\nsome words that wrap\n")]),
+        Term::plain(20),
+        ShowOptions::default(),
+    );
+    assert!(
+        narrow.contains("some words that wrap"),
+        "a text that fits is one line:\n{narrow}"
+    );
     let _ = lesson;
 }

@@ -30,24 +30,67 @@ pub(crate) struct Look {
 }
 
 impl Look {
-    pub const PLAIN: Look = Look { bold: false, italic: false, strike: false, underline: false, dim: false, hue: None };
-    pub const DIM: Look = Look { dim: true, ..Look::PLAIN };
-    pub const BOLD: Look = Look { bold: true, ..Look::PLAIN };
+    pub const PLAIN: Look = Look {
+        bold: false,
+        italic: false,
+        strike: false,
+        underline: false,
+        dim: false,
+        hue: None,
+    };
+    pub const DIM: Look = Look {
+        dim: true,
+        ..Look::PLAIN
+    };
+    pub const BOLD: Look = Look {
+        bold: true,
+        ..Look::PLAIN
+    };
     /// Inline `code` and code block text.
-    pub const CODE: Look = Look { hue: Some(Hue::Cyan), ..Look::PLAIN };
+    pub const CODE: Look = Look {
+        hue: Some(Hue::Cyan),
+        ..Look::PLAIN
+    };
     /// A `{{NAME}}` reference: shown as written, but easy to spot.
-    pub const VAR: Look = Look { bold: true, hue: Some(Hue::Magenta), ..Look::PLAIN };
-    pub const LINK: Look = Look { underline: true, hue: Some(Hue::Blue), ..Look::PLAIN };
-    pub const IMAGE: Look = Look { italic: true, hue: Some(Hue::Magenta), ..Look::PLAIN };
-    pub const HEADING: Look = Look { bold: true, hue: Some(Hue::Yellow), ..Look::PLAIN };
-    pub const TITLE: Look = Look { bold: true, hue: Some(Hue::Cyan), ..Look::PLAIN };
+    pub const VAR: Look = Look {
+        bold: true,
+        hue: Some(Hue::Magenta),
+        ..Look::PLAIN
+    };
+    pub const LINK: Look = Look {
+        underline: true,
+        hue: Some(Hue::Blue),
+        ..Look::PLAIN
+    };
+    pub const IMAGE: Look = Look {
+        italic: true,
+        hue: Some(Hue::Magenta),
+        ..Look::PLAIN
+    };
+    pub const HEADING: Look = Look {
+        bold: true,
+        hue: Some(Hue::Yellow),
+        ..Look::PLAIN
+    };
+    pub const TITLE: Look = Look {
+        bold: true,
+        hue: Some(Hue::Cyan),
+        ..Look::PLAIN
+    };
 
     pub const fn hue(hue: Hue) -> Look {
-        Look { hue: Some(hue), ..Look::PLAIN }
+        Look {
+            hue: Some(hue),
+            ..Look::PLAIN
+        }
     }
 
     pub const fn bold_hue(hue: Hue) -> Look {
-        Look { bold: true, hue: Some(hue), ..Look::PLAIN }
+        Look {
+            bold: true,
+            hue: Some(hue),
+            ..Look::PLAIN
+        }
     }
 
     /// `self` with the attributes of `other` added; `other`'s colour wins.

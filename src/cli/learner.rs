@@ -1,0 +1,98 @@
+//! What the session commands share: who the learner is, where their progress and workspace
+//! live, and loading a lesson that must be valid.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use crate::lesson::{self, Lesson, Severity};
+use crate::progress::{self, LessonState, ProgressLog};
+use crate::ui::diagnostics::Renderer;
+use crate::ui::style::Term;
+
+use super::CliError;
+use super::args::LearnerArgs;
+
+/// The learner: `--learner`, `LABRUN_LEARNER`, or the OS user.
+pub fn learner_name(args: &LearnerArgs) -> String {
+    args.learner
+        .clone()
+        .filter(|name| !name.trim().is_empty())
+        .or_else(|| std::env::var("USER").ok().filter(|n| !n.is_empty()))
+        .or_else(|| std::env::var("USERNAME").ok().filter(|n| !n.is_empty()))
+        .unwrap_or_else(|| "learner".to_owned())
+}
+
+pub fn progress_dir(args: &LearnerArgs) -> PathBuf {
+    args.progress_dir
+        .clone()
+        .unwrap_or_else(progress::default_dir)
+}
+
+/// `--workspace`, else `workspaces/LESSON/LEARNER` beside the progress folder.
+pub fn workspace_dir(args: &LearnerArgs, lesson: &str, learner: &str) -> PathBuf {
+    if let Some(dir) = &args.workspace {
+        return dir.clone();
+    }
+    let progress = progress_dir(args);
+    let base = progress.parent().map_or_else(
+        || progress.join("workspaces"),
+        |parent| parent.join("workspaces"),
+    );
+    let log = progress::log_path(&base, learner, lesson);
+    log.with_extension("")
+}
+
+/// Loads a lesson for running: lint errors are printed to stderr and refuse it (exit 3).
+pub fn load_runnable(path: &Path) -> Result<Lesson, CliError> {
+    if !path.exists() {
+        return Err(CliError::NotFound(path.to_path_buf()));
+    }
+    let loaded = lesson::load(path)?;
+    let errors: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    if errors.is_empty() {
+        return Ok(loaded.lesson);
+    }
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
+    let renderer = Renderer::new(Term::stderr());
+    for diag in &errors {
+        renderer.render(&mut out, &loaded.lesson, diag)?;
+    }
+    Err(CliError::InvalidLesson {
+        path: path.to_path_buf(),
+        errors: errors.len(),
+    })
+}
+
+/// Opens the learner's log for a lesson (refusing a second session) and derives the state.
+pub fn open_log(
+    args: &LearnerArgs,
+    lesson: &Lesson,
+) -> Result<(ProgressLog, LessonState, String), CliError> {
+    let learner = learner_name(args);
+    let path = progress::log_path(&progress_dir(args), &learner, &lesson.id);
+    let (log, read) = ProgressLog::open(&path, &learner, &lesson.id)?;
+    for warning in &read.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let state = LessonState::from_events(read.records.iter().map(|record| &record.event));
+    Ok((log, state, learner))
+}
+
+/// Ctrl-C sets the returned flag: the running command's process group is killed, the
+/// interruption recorded, and labrun exits 130. A second Ctrl-C exits at once.
+pub fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::SIGINT;
+        let _ = signal_hook::flag::register_conditional_shutdown(SIGINT, 130, Arc::clone(&flag));
+        let _ = signal_hook::flag::register(SIGINT, Arc::clone(&flag));
+    }
+    flag
+}

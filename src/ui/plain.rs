@@ -1,0 +1,330 @@
+//! The plain line UI: numbered menus, one answer per line. Used when stdin or stderr is not a
+//! terminal (CI, pipes) or with `--plain`, and by tests with scripted input.
+//!
+//! Every menu's item 1 is the default action, taken by an empty line. An answer is a number
+//! or the action's first word. End of input means save and quit.
+
+use std::io::{BufRead, Write};
+
+use crate::engine::{Action, Summary, Ui, UiError, Vars};
+use crate::exec::{BlockRun, Outcome, Progress, Stream};
+use crate::lesson::{Block, Lesson, Quiz, Role, ToolRequirement, VarSpec};
+use crate::progress::{StepState, StepStatus};
+
+use super::style::Term;
+
+pub struct PlainUi<R, W> {
+    input: R,
+    out: W,
+    term: Term,
+}
+
+impl<R: BufRead, W: Write> PlainUi<R, W> {
+    pub fn new(input: R, out: W, term: Term) -> Self {
+        Self { input, out, term }
+    }
+
+    pub fn into_output(self) -> W {
+        self.out
+    }
+
+    /// Writes a line; the UI has nowhere to report its own output errors, and a closed
+    /// terminal shows up as end of input at the next question anyway.
+    fn say(&mut self, text: &str) {
+        let _ = writeln!(self.out, "{text}");
+    }
+
+    fn ask(&mut self, prompt: &str) -> Result<String, UiError> {
+        let _ = write!(self.out, "{prompt}");
+        let _ = self.out.flush();
+        let mut line = String::new();
+        if self.input.read_line(&mut line)? == 0 {
+            let _ = writeln!(self.out);
+            return Err(UiError::Eof);
+        }
+        Ok(line.trim_end_matches(['\n', '\r']).trim().to_owned())
+    }
+
+    fn yes_no(&mut self, question: &str, default: bool) -> Result<bool, UiError> {
+        let hint = if default { "[Y/n]" } else { "[y/N]" };
+        loop {
+            let answer = self.ask(&format!("{question} {hint} "))?.to_ascii_lowercase();
+            match answer.as_str() {
+                "" => return Ok(default),
+                "y" | "yes" => return Ok(true),
+                "n" | "no" => return Ok(false),
+                _ => self.say("please answer y or n"),
+            }
+        }
+    }
+
+    fn markdown(&mut self, lesson: &Lesson, markdown: &str) {
+        let _ = super::render::markdown_text(&mut self.out, lesson, markdown, self.term);
+    }
+}
+
+/// The words an action is chosen by, and how it is described in a menu.
+pub fn action_label(action: &Action) -> (&'static str, &'static str) {
+    match action {
+        Action::Check => ("check", "run the checks"),
+        Action::Continue => ("continue", "go on to the next step"),
+        Action::Run => ("run", "run this step's commands for me"),
+        Action::Hint => ("hint", "show the next hint"),
+        Action::Solution => ("solution", "show the solution"),
+        Action::RunSolution => ("apply", "run the solution"),
+        Action::Shell => ("shell", "open a shell in the workspace"),
+        Action::Skip => ("skip", "skip this step"),
+        Action::Back => ("back", "go back one step"),
+        Action::Jump(_) => ("jump", "go to another step"),
+        Action::Quit => ("quit", "save and quit"),
+    }
+}
+
+/// Parses an answer to the action menu: a number, an action word (or its start), or
+/// `jump ID` / `jump N`.
+pub fn parse_choice(answer: &str, actions: &[Action], lesson: &Lesson) -> Option<Action> {
+    let answer = answer.trim().to_ascii_lowercase();
+    if answer.is_empty() {
+        return actions.first().cloned();
+    }
+    if let Ok(number) = answer.parse::<usize>() {
+        return number.checked_sub(1).and_then(|i| actions.get(i)).cloned();
+    }
+    let mut words = answer.split_whitespace();
+    let word = words.next()?;
+    if word == "jump" || word == "step" || word == "goto" {
+        let target = words.next()?;
+        let by_number = target.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).filter(|&i| i < lesson.steps.len());
+        let by_id = lesson.steps.iter().position(|step| step.id == target);
+        return by_number.or(by_id).map(Action::Jump);
+    }
+    actions
+        .iter()
+        .find(|action| action_label(action).0 == word)
+        .or_else(|| {
+            let matching: Vec<&Action> = actions.iter().filter(|a| action_label(a).0.starts_with(word)).collect();
+            (matching.len() == 1).then(|| matching[0])
+        })
+        .cloned()
+}
+
+fn status_word(status: StepStatus) -> &'static str {
+    match status {
+        StepStatus::Pending => "pending",
+        StepStatus::Failed => "not verified yet",
+        StepStatus::Verified => "verified",
+        StepStatus::Solved => "solved with the solution",
+        StepStatus::Confirmed => "done",
+        StepStatus::Skipped => "skipped",
+    }
+}
+
+fn seconds(ms: u64) -> String {
+    format!("{:.1}s", ms as f64 / 1000.0)
+}
+
+impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
+    fn lesson_start(&mut self, lesson: &Lesson, resume_at: Option<&str>, vars: &Vars) {
+        self.say(&format!("=== {} ===", lesson.title));
+        if let Some(summary) = &lesson.summary {
+            self.say(summary);
+        }
+        let _ = super::render::intro(&mut self.out, lesson, self.term, &|text| vars.substitute_for_display(text).into_owned());
+        if let Some(step) = resume_at.and_then(|id| lesson.step(id)) {
+            self.say(&format!("Welcome back: resuming at \"{}\".", step.title));
+        }
+    }
+
+    fn missing_tools(&mut self, missing: &[&ToolRequirement]) -> Result<bool, UiError> {
+        self.say("This lesson needs programs that are not on your PATH:");
+        for tool in missing {
+            match &tool.hint {
+                Some(hint) => self.say(&format!("  - {}: {hint}", tool.name)),
+                None => self.say(&format!("  - {}", tool.name)),
+            }
+        }
+        self.yes_no("Go on anyway?", false)
+    }
+
+    fn consent(&mut self, lesson: &Lesson) -> Result<bool, UiError> {
+        let count = lesson
+            .lesson_blocks()
+            .chain(lesson.steps.iter().flat_map(|s| &s.blocks))
+            .filter(|b| matches!(b.role, Some(Role::Setup | Role::Check | Role::Cleanup)))
+            .count();
+        self.say(&format!(
+            "This lesson verifies your work with {count} setup, check and cleanup commands that run on this machine.\n\
+             To read them first, quit and run `labrun show {} --commands`.",
+            lesson.path.display()
+        ));
+        self.yes_no("Allow them to run?", true)
+    }
+
+    fn ask_var(&mut self, spec: &VarSpec, default: Option<&str>, problem: Option<&str>) -> Result<String, UiError> {
+        if let Some(problem) = problem {
+            self.say(&format!("! {problem}"));
+        }
+        if let Some(description) = &spec.description {
+            self.say(description);
+        }
+        if !spec.choices.is_empty() {
+            for (i, choice) in spec.choices.iter().enumerate() {
+                self.say(&format!("  {}) {choice}", i + 1));
+            }
+        }
+        let prompt = spec.prompt.as_deref().unwrap_or(&spec.name);
+        let shown_default = default.filter(|_| !spec.secret).map(|d| format!(" [{d}]")).unwrap_or_default();
+        let answer = self.ask(&format!("{prompt}{shown_default}: "))?;
+        // A number picks from the choices.
+        if let Some(choice) = answer.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| spec.choices.get(i)) {
+            return Ok(choice.clone());
+        }
+        Ok(answer)
+    }
+
+    fn step(&mut self, lesson: &Lesson, index: usize, state: &StepState, vars: &Vars) {
+        let step = &lesson.steps[index];
+        self.say("");
+        let title = vars.substitute_for_display(&step.title).into_owned();
+        self.say(&format!("--- Step {}/{}: {} [{}] ---", index + 1, lesson.steps.len(), title, step.id));
+        if state.status != StepStatus::Pending {
+            self.say(&format!("(status: {})", status_word(state.status)));
+        }
+        let _ = super::render::step_body(&mut self.out, lesson, index, self.term, &|text| {
+            vars.substitute_for_display(text).into_owned()
+        });
+    }
+
+    fn choose(&mut self, lesson: &Lesson, _index: usize, actions: &[Action]) -> Result<Action, UiError> {
+        let menu: Vec<String> = actions
+            .iter()
+            .enumerate()
+            .map(|(i, action)| {
+                let (word, _) = action_label(action);
+                if i == 0 { format!("{}) {word} (default)", i + 1) } else { format!("{}) {word}", i + 1) }
+            })
+            .collect();
+        loop {
+            self.say(&menu.join("  "));
+            let answer = self.ask("> ")?;
+            match parse_choice(&answer, actions, lesson) {
+                Some(action) => return Ok(action),
+                None => self.say(&format!("unknown choice `{answer}`: type a number from 1 to {}, or a word", actions.len())),
+            }
+        }
+    }
+
+    fn confirm_block(&mut self, block: &Block, code: &str) -> Result<bool, UiError> {
+        self.say(&format!("About to run ({}):", if block.is_http() { "HTTP" } else { "shell" }));
+        for line in code.lines() {
+            self.say(&format!("  $ {line}"));
+        }
+        self.yes_no("Run it?", true)
+    }
+
+    fn block_started(&mut self, block: &Block, code: &str) {
+        let first = code.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let role = block.role.map_or("run", Role::as_str);
+        self.say(&format!("[{role}] {first}{}", if code.lines().count() > 1 { " …" } else { "" }));
+    }
+
+    fn progress(&mut self, progress: &Progress) {
+        match progress {
+            Progress::Output { stream, text } => {
+                let mark = if *stream == Stream::Stderr { "!" } else { "|" };
+                for line in text.lines() {
+                    self.say(&format!("  {mark} {line}"));
+                }
+            }
+            Progress::Request { method, url } => self.say(&format!("  → {method} {url}")),
+            Progress::Waiting { attempt, remaining, last } => {
+                let left = remaining.map(|r| format!(", {}s left", r.as_secs())).unwrap_or_default();
+                self.say(&format!("  … try {attempt} not yet ({last}){left}; waiting"));
+            }
+        }
+    }
+
+    fn block_finished(&mut self, _block: &Block, run: &BlockRun) {
+        let evidence = run.outcome.evidence();
+        let exit = evidence.exit_code.map(|code| format!("exit {code}, ")).unwrap_or_default();
+        match &run.outcome {
+            Outcome::Passed { .. } => self.say(&format!("  ok ({exit}{})", seconds(evidence.duration_ms))),
+            Outcome::Failed { reason, .. } => {
+                self.say(&format!("  failed ({exit}{}):", seconds(evidence.duration_ms)));
+                for line in reason.lines() {
+                    self.say(&format!("    {line}"));
+                }
+            }
+        }
+    }
+
+    fn checks_finished(&mut self, passed: bool, failures: &[String]) {
+        if passed {
+            self.say("✔ Step verified.");
+        } else {
+            self.say(&format!("✘ Not verified yet ({} failed). Fix it and check again, or ask for a hint.", failures.len()));
+        }
+    }
+
+    fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Vec<String>, UiError> {
+        self.say(&format!("Quiz: {}", quiz.question));
+        if quiz.choices.is_empty() {
+            return Ok(vec![self.ask("Your answer: ")?]);
+        }
+        for (i, choice) in quiz.choices.iter().enumerate() {
+            self.say(&format!("  {}) {choice}", i + 1));
+        }
+        let prompt = if quiz.is_multiple_answer() { "Your answers (numbers, separated by commas): " } else { "Your answer (number): " };
+        loop {
+            let answer = self.ask(prompt)?;
+            let picked: Option<Vec<String>> = answer
+                .split([',', ' '])
+                .filter(|part| !part.is_empty())
+                .map(|part| part.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| quiz.choices.get(i)).cloned())
+                .collect();
+            match picked {
+                Some(picked) if !picked.is_empty() => return Ok(picked),
+                _ => self.say(&format!("type a number from 1 to {}", quiz.choices.len())),
+            }
+        }
+    }
+
+    fn quiz_result(&mut self, quiz: &Quiz, correct: bool) {
+        self.say(if correct { "Correct." } else { "Not quite." });
+        if let (true, Some(explain)) = (correct, &quiz.explain) {
+            self.say(explain);
+        }
+    }
+
+    fn hint(&mut self, number: u32, total: u32, markdown: &str) {
+        self.say(&format!("Hint {number}/{total}:"));
+        let _ = super::render::markdown_plain(&mut self.out, markdown, self.term);
+    }
+
+    fn solution(&mut self, blocks: &[(String, String)]) {
+        self.say("Solution:");
+        for (_, code) in blocks {
+            for line in code.lines() {
+                self.say(&format!("  $ {line}"));
+            }
+        }
+    }
+
+    fn notice(&mut self, text: &str) {
+        self.say(&format!("note: {text}"));
+    }
+
+    fn finished(&mut self, summary: &Summary) {
+        self.say("");
+        self.say(&format!("=== {} ===", summary.title));
+        for (title, status) in &summary.steps {
+            self.say(&format!("  {:<10} {title}", status.as_str()));
+        }
+        if summary.complete {
+            self.say("Lesson complete. Well done!");
+        } else {
+            self.say("Progress saved. Run the same command again to continue where you left off.");
+        }
+        self.say(&format!("Progress log: {}", summary.log));
+    }
+}
