@@ -75,7 +75,9 @@ fn main() {
     let started = Instant::now();
     let generated = corpus::generate(SEED, config.min_mib * 1024 * 1024);
     let generation = started.elapsed();
-    write_corpus(&corpus_dir, &generated).unwrap_or_else(|error| {
+    // In-process lint reads no file but the local images; a profile run writes only those.
+    let images_only = config.only.is_some();
+    write_corpus(&corpus_dir, &generated, images_only).unwrap_or_else(|error| {
         panic!(
             "cannot write the corpus to {}: {error}",
             corpus_dir.display()
@@ -248,8 +250,8 @@ fn profile_mode(only: &str, inputs: &[Input], bytes: usize, rounds: usize) {
 
 // ---------------------------------------------------------------------------------------
 
-fn write_corpus(dir: &Path, corpus: &corpus::Corpus) -> std::io::Result<()> {
-    if dir.exists() {
+fn write_corpus(dir: &Path, corpus: &corpus::Corpus, images_only: bool) -> std::io::Result<()> {
+    if dir.exists() && !images_only {
         std::fs::remove_dir_all(dir)?;
     }
     std::fs::create_dir_all(dir.join("img"))?;
@@ -258,6 +260,9 @@ fn write_corpus(dir: &Path, corpus: &corpus::Corpus) -> std::io::Result<()> {
             dir.join(image),
             b"placeholder image for the lint benchmark\n",
         )?;
+    }
+    if images_only {
+        return Ok(());
     }
     for lesson in &corpus.lessons {
         for (path, text) in &lesson.parts {
@@ -324,7 +329,7 @@ fn validate(inputs: &[Input]) {
     let mut by_code: BTreeMap<&'static str, (Severity, usize)> = BTreeMap::new();
     let mut samples = Vec::new();
     let mut mismatches = Vec::new();
-    let (mut steps, mut per_lesson_steps, mut blocks, mut var_refs, mut vars) =
+    let (mut steps, mut per_file_steps, mut blocks, mut var_refs, mut vars) =
         (0, Vec::new(), 0, 0, 0);
     for input in inputs {
         let loaded = lesson::from_sources(input.path.clone(), input.sources.clone());
@@ -355,7 +360,9 @@ fn validate(inputs: &[Input]) {
             mismatches.push((input.path.clone(), input.expected, found));
         }
         steps += model.steps.len();
-        per_lesson_steps.push(model.steps.len());
+        for file in 0..model.sources.len() {
+            per_file_steps.push(model.steps.iter().filter(|step| step.file == file).count());
+        }
         blocks += model.steps.iter().map(|s| s.blocks.len()).sum::<usize>()
             + model.lesson_blocks().count();
         var_refs += model.var_refs.len();
@@ -380,12 +387,12 @@ fn validate(inputs: &[Input]) {
             }
         }
     }
-    per_lesson_steps.sort_unstable();
+    per_file_steps.sort_unstable();
     println!(
-        "  lint model: {} steps ({}–{} per lesson), {} blocks ({} without a role), {} declared vars, {} `{{{{var}}}}` references",
+        "  lint model: {} steps ({}–{} per file), {} blocks ({} without a role), {} declared vars, {} `{{{{var}}}}` references",
         steps,
-        per_lesson_steps[0],
-        per_lesson_steps[per_lesson_steps.len() - 1],
+        per_file_steps[0],
+        per_file_steps[per_file_steps.len() - 1],
         blocks,
         blocks - inputs.iter().map(|i| i.expected.role_blocks).sum::<usize>(),
         vars,

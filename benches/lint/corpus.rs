@@ -657,7 +657,8 @@ impl LessonGen {
         }
     }
 
-    /// One Markdown file: front matter, title, intro and 5–20 steps, 4–28 KB in all.
+    /// One Markdown file: front matter, title, intro and 5–20 steps; 4–30 KiB once written,
+    /// as the last element of a step may overshoot its share.
     fn file(&mut self, rng: &mut Rng) -> String {
         // Skewed towards small files, as real lessons are: the smaller of two draws.
         let target = rng
@@ -671,9 +672,10 @@ impl LessonGen {
             self.front_matter(rng, &mut out);
         }
         self.intro(rng, &mut out);
-        let body_budget = target.saturating_sub(out.len());
-        for _ in 0..steps {
-            self.step(rng, &mut out, body_budget / steps);
+        // Each step gets its share of what is left, so an overshoot is paid back later.
+        for step in 0..steps {
+            let share = target.saturating_sub(out.len()) / (steps - step);
+            self.step(rng, &mut out, share);
         }
         out
     }
@@ -751,7 +753,7 @@ impl LessonGen {
         // A tenth of the steps only ask the learner to read and confirm.
         let verified = rng.chance(90);
         // Leave room for the check and the hints that end a verified step.
-        let reserve = if verified { 450 } else { 0 };
+        let reserve = if verified { 700 } else { 0 };
         while out.len() - start + reserve < budget {
             match rng.below(100) {
                 0..=21 => self.paragraph(rng, out, 2, 5),

@@ -209,7 +209,8 @@ pub enum ListFormat {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// The folder to search for lessons.
+    /// The folder of lessons: each Markdown file in it is a lesson, and each sub-folder is a
+    /// lesson in parts (Markdown files only) or a further folder of lessons.
     #[arg(default_value = "lessons")]
     pub dir: PathBuf,
     #[arg(long, value_enum, default_value_t)]

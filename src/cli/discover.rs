@@ -28,6 +28,23 @@ pub fn lessons(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     Ok(found)
 }
 
+/// The lessons in the folder `dir`, which is a collection even when it holds no sub-folder:
+/// each Markdown file in it is a lesson, and each sub-folder is looked at by the rule of
+/// [`lessons`]. What `labrun list DIR` means by "the lessons in DIR".
+pub fn lessons_in(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
+    if !dir.exists() {
+        return Err(CliError::NotFound(dir.to_path_buf()));
+    }
+    if !dir.is_dir() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    let mut found = markdown_files(dir)?;
+    for subdir in lesson_subdirs(dir)? {
+        walk(&subdir, &mut found)?;
+    }
+    Ok(found)
+}
+
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), CliError> {
     let subdirs = lesson_subdirs(dir)?;
     let files = markdown_files(dir)?;

@@ -138,7 +138,12 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let name = name.to_ascii_lowercase();
     candidates
         .into_iter()
-        .map(|candidate| (strsim::damerau_levenshtein(&name, candidate), candidate))
+        .map(|candidate| {
+            (
+                strsim::damerau_levenshtein(&name, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
         .filter(|&(distance, candidate)| {
             distance <= 2.max(candidate.len() / 3) && distance < candidate.len().max(name.len())
         })
@@ -157,6 +162,11 @@ mod tests {
         assert_eq!(nearest("CLEANUP", roles), Some("cleanup"));
         assert_eq!(nearest("sovle", roles), Some("solve"));
         assert_eq!(nearest("banana", roles), None);
+        assert_eq!(
+            nearest("image_digest", ["IMAGE_DIGEST", "region"]),
+            Some("IMAGE_DIGEST")
+        );
+        assert_eq!(nearest("WRAN", ["OK", "WARN", "FAIL"]), Some("WARN"));
     }
 
     #[test]

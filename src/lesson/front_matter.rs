@@ -25,17 +25,15 @@
 //! Unknown keys are errors, never silently ignored: every one is reported, and the keys that
 //! are known still take effect. A YAML syntax error stops the front matter there.
 
-use std::fmt;
-
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_saphyr::Spanned;
+use std::fmt;
 
 use super::diagnostic::{Code, Diagnostic};
 use super::span::Span;
+use super::yaml::{KeyTree, Scalar, Yaml, entry_lines, report_duplicates, report_unknown};
 
-// Unknown keys are found by `unknown_keys`, which reports them all; the typed structs
-// skip them, so the rest of the front matter still counts.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct FrontMatter {
     pub id: Option<Scalar>,
@@ -95,38 +93,6 @@ impl From<ToolEntry> for ToolRequirement {
             ToolEntry::Name(name) => Self { name, hint: None },
             ToolEntry::Full { name, hint } => Self { name, hint },
         }
-    }
-}
-
-/// A YAML scalar kept as text: `version: 1` and `version: "1"` mean the same.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scalar(pub String);
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ScalarVisitor;
-        impl Visitor<'_> for ScalarVisitor {
-            type Value = Scalar;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, number or boolean")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_owned()))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
-            }
-        }
-        deserializer.deserialize_any(ScalarVisitor)
     }
 }
 
@@ -201,7 +167,8 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for SpannedMap<V> {
                 Ok(SpannedMap(entries))
             }
         }
-        deserializer.deserialize_map(MapVisitor(std::marker::PhantomData))
+        // `any`, so an empty value (`vars:` with nothing under it) is an empty map.
+        deserializer.deserialize_any(MapVisitor(std::marker::PhantomData))
     }
 }
 
@@ -210,169 +177,72 @@ pub fn parse_front_matter(yaml: &str, base: usize, diags: &mut Vec<Diagnostic>) 
     if yaml.trim().is_empty() {
         return FrontMatter::default();
     }
-    let keys = match serde_saphyr::from_str::<KeyTree>(yaml) {
+    let yaml = Yaml::new(yaml, base);
+    let keys = match yaml.keys() {
         Ok(keys) => keys,
-        Err(error) => {
-            diags.push(yaml_diagnostic(&error, yaml, base, Code::YamlSyntax));
+        Err(diag) => {
+            diags.push(diag);
             return FrontMatter::default();
         }
     };
-    unknown_keys(&keys, yaml, base, diags);
-    serde_saphyr::from_str::<FrontMatter>(yaml).unwrap_or_else(|error| {
-        diags.push(yaml_diagnostic(
-            &error,
-            yaml,
-            base,
-            Code::InvalidFrontMatter,
-        ));
-        FrontMatter::default()
-    })
-}
-
-/// The keys of a YAML document and where they are, values ignored.
-#[derive(Debug, Default)]
-struct KeyTree {
-    keys: Vec<(Spanned<String>, KeyTree)>,
-    items: Vec<KeyTree>,
-}
-
-impl<'de> Deserialize<'de> for KeyTree {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TreeVisitor;
-        impl<'de> Visitor<'de> for TreeVisitor {
-            type Value = KeyTree;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any YAML value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KeyTree, A::Error> {
-                let mut tree = KeyTree::default();
-                while let Some(entry) = map.next_entry()? {
-                    tree.keys.push(entry);
-                }
-                Ok(tree)
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<KeyTree, A::Error> {
-                let mut tree = KeyTree::default();
-                while let Some(item) = seq.next_element()? {
-                    tree.items.push(item);
-                }
-                Ok(tree)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<KeyTree, E> {
-                Ok(KeyTree::default())
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<KeyTree, E> {
-                Ok(KeyTree::default())
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<KeyTree, E> {
-                Ok(KeyTree::default())
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<KeyTree, E> {
-                Ok(KeyTree::default())
-            }
-            fn visit_str<E>(self, _: &str) -> Result<KeyTree, E> {
-                Ok(KeyTree::default())
-            }
-            fn visit_unit<E>(self) -> Result<KeyTree, E> {
-                Ok(KeyTree::default())
+    check_keys(&yaml, &keys, diags);
+    // Entries that may be dropped when a value has the wrong type: each variable, then
+    // each top-level key.
+    let end = keys.last_line().max(yaml.text.lines().count());
+    let mut entries = Vec::new();
+    if let Some(vars) = keys.get("vars") {
+        entries.extend(entry_lines(&vars.keys, end_of(&keys, "vars", end)));
+    }
+    entries.extend(entry_lines(&keys.keys, end));
+    let mut front: FrontMatter = yaml.typed(&entries, Code::InvalidFrontMatter, diags);
+    // A variable whose settings were dropped is still declared, so its uses are not
+    // reported again as undefined.
+    if let Some(vars) = keys.get("vars") {
+        for (name, _) in &vars.keys {
+            if !front
+                .vars
+                .0
+                .iter()
+                .any(|(known, _)| known.value == name.value)
+            {
+                front.vars.0.push((name.clone(), RawVar::default()));
             }
         }
-        deserializer.deserialize_any(TreeVisitor)
     }
+    front
 }
 
-fn unknown_keys(tree: &KeyTree, yaml: &str, base: usize, diags: &mut Vec<Diagnostic>) {
-    let mut report = |key: &Spanned<String>, known: &[&str], place: &str| {
-        if known.contains(&key.value.as_str()) {
-            return;
-        }
-        let span = super::quiz::located(&key.referenced, yaml, base)
-            .map_or(Span::new(base, base), |span| span.sub(0, key.value.len()));
-        diags.push(
-            Diagnostic::new(
-                Code::UnknownKey,
-                span,
-                format!("unknown key `{}`{place}", key.value),
-            )
-            .with_suggestion(&key.value, known.iter().copied())
-            .with_help_unless_set(format!("expected one of {}", known.join(", "))),
-        );
-    };
-    for (key, value) in &tree.keys {
-        report(key, KEYS, "");
-        match key.value.as_str() {
-            "requires" => {
-                for (key, tools) in &value.keys {
-                    report(key, &["tools"], " under `requires`");
-                    for tool in &tools.items {
-                        for (key, _) in &tool.keys {
-                            report(key, &["name", "hint"], " in a tool");
-                        }
-                    }
-                }
-            }
-            "vars" => {
-                for (name, var) in &value.keys {
-                    let place = format!(" in variable `{}`", name.value);
-                    for (key, _) in &var.keys {
-                        report(key, VAR_KEYS, &place);
-                    }
-                }
-            }
-            _ => {}
+/// The last line of the top-level entry `name`.
+fn end_of(keys: &KeyTree, name: &str, end: usize) -> usize {
+    let lines = entry_lines(&keys.keys, end);
+    keys.keys
+        .iter()
+        .zip(lines)
+        .rev()
+        .find(|((key, _), _)| key.value == name)
+        .map_or(end, |(_, range)| range.last)
+}
+
+/// Unknown and duplicate keys, at every level labrun reads.
+fn check_keys(yaml: &Yaml, keys: &KeyTree, diags: &mut Vec<Diagnostic>) {
+    report_unknown(yaml, keys, KEYS, "", diags);
+    report_duplicates(yaml, keys, Code::InvalidFrontMatter, "key", diags);
+    if let Some(requires) = keys.get("requires") {
+        report_unknown(yaml, requires, &["tools"], " under `requires`", diags);
+        for tool in requires.get("tools").map_or(&[][..], |tools| &tools.items) {
+            report_unknown(yaml, tool, &["name", "hint"], " in a tool", diags);
         }
     }
-}
-
-/// Turns a YAML error into a diagnostic at its position. `code` says what kind of problem the
-/// caller's pass can find: syntax (any YAML is accepted) or shape (typed deserialization).
-pub(crate) fn yaml_diagnostic(
-    error: &serde_saphyr::Error,
-    yaml: &str,
-    base: usize,
-    code: Code,
-) -> Diagnostic {
-    let offset = error
-        .location()
-        .and_then(|location| location.span().byte_offset())
-        .map_or(0, |offset| {
-            usize::try_from(offset).unwrap_or(0).min(yaml.len())
-        });
-    let message = plain_message(error);
-    let token_len = yaml[offset..]
-        .find(|c: char| c == ':' || c == '\n')
-        .unwrap_or(yaml.len() - offset)
-        .max(1);
-    let span = Span::new(
-        base + offset,
-        base + offset + token_len.min(yaml.len() - offset),
-    );
-    if let Some(field) = unknown_field(&message) {
-        return Diagnostic::new(Code::UnknownKey, span, format!("unknown key `{field}`"));
+    if let Some(vars) = keys.get("vars") {
+        report_duplicates(yaml, vars, Code::DuplicateVariable, "variable", diags);
+        for (name, var) in &vars.keys {
+            report_unknown(
+                yaml,
+                var,
+                VAR_KEYS,
+                &format!(" in variable `{}`", name.value),
+                diags,
+            );
+        }
     }
-    Diagnostic::new(code, span, message)
-}
-
-fn plain_message(error: &serde_saphyr::Error) -> String {
-    let options = serde_saphyr::render_options! { snippets: serde_saphyr::SnippetMode::Off };
-    let rendered = error.render_with_options(options);
-    let first_line = rendered.lines().next().unwrap_or("invalid YAML");
-    let message = match first_line.rfind(" at line ") {
-        Some(at) => &first_line[..at],
-        None => first_line,
-    };
-    let message = message.trim().trim_end_matches('.');
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => "invalid YAML".into(),
-    }
-}
-
-fn unknown_field(message: &str) -> Option<&str> {
-    let rest = message.split("unknown field `").nth(1)?;
-    rest.split('`').next()
 }

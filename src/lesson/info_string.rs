@@ -48,12 +48,14 @@ pub fn parse_info_string(info: &str, base: usize, diags: &mut Vec<Diagnostic>) -
         info,
         pos: open + 1,
         base,
+        stopped: false,
     };
     let mut seen: Vec<&str> = Vec::new();
     let mut role_span: Option<Span> = None;
     loop {
         parser.skip_space();
         match parser.peek() {
+            None if parser.stopped => break,
             None => {
                 diags.push(
                     Diagnostic::new(
@@ -163,6 +165,8 @@ struct Items<'a> {
     info: &'a str,
     pos: usize,
     base: usize,
+    /// A problem already ate the rest of the string: report nothing more about it.
+    stopped: bool,
 }
 
 impl<'a> Items<'a> {
@@ -240,13 +244,41 @@ impl<'a> Items<'a> {
                 .with_help("close the value with `\"`"),
             );
             self.pos = self.info.len();
+            self.stopped = true;
             return None;
         }
         let rest = &self.info[self.pos..];
-        let len = rest
-            .find(|c: char| c.is_whitespace() || c == '}')
-            .unwrap_or(rest.len());
+        // A bare value ends at a space or at the `}` closing the list; braces inside it
+        // (a regex such as `\d{3}`) are balanced so the list still closes where it should.
+        let mut depth = 0usize;
+        let mut len = rest.len();
+        for (i, c) in rest.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth > 0 => depth -= 1,
+                '}' => {
+                    len = i;
+                    break;
+                }
+                c if c.is_whitespace() && depth == 0 => {
+                    len = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
         self.pos += len;
+        if rest[..len].contains('{') {
+            diags.push(
+                Diagnostic::new(
+                    Code::InvalidAttribute,
+                    self.span(value_start, value_start + len),
+                    format!("the value of `{name}` holds braces, so it must be quoted"),
+                )
+                .with_help(format!("write `{name}=\"{}\"`", &rest[..len])),
+            );
+            return None;
+        }
         Some(Item {
             name,
             name_start: start,

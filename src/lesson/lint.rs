@@ -140,10 +140,13 @@ fn undefined_variables(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
 fn missing_images(lesson: &Lesson, images: &[(usize, Image)], diags: &mut Vec<Diagnostic>) {
     for (file, image) in images {
         let url = image.url.as_str();
+        // Remote, inline, anchors, templated, and root-relative paths (which GitHub resolves
+        // from the repository root, unknown here) are not checked.
         if url.is_empty()
             || url.contains("://")
             || url.starts_with("data:")
             || url.starts_with('#')
+            || url.starts_with('/')
             || url.contains("{{")
         {
             continue;
@@ -151,20 +154,51 @@ fn missing_images(lesson: &Lesson, images: &[(usize, Image)], diags: &mut Vec<Di
         let Some(source) = lesson.sources.get(*file) else {
             continue;
         };
-        let base = source.path.parent().unwrap_or(Path::new("."));
-        let local = url.split(['?', '#']).next().unwrap_or(url);
-        if !base.join(local).exists() {
+        let base = match source.path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let local = percent_decode(url.split(['?', '#']).next().unwrap_or(url));
+        if !base.join(&local).exists() {
             diags.push(
                 Diagnostic::new(
                     Code::MissingImage,
                     image.span,
                     format!("image `{url}` does not exist"),
                 )
-                .with_help(format!("the path is relative to `{}`", base.display()))
+                .with_help(format!(
+                    "the path is relative to the lesson's folder `{}`",
+                    base.display()
+                ))
                 .in_file(*file),
             );
         }
     }
+}
+
+/// Decodes `%20` and friends, as a browser does before fetching a relative image.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, ..) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn unverifiable_steps(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {

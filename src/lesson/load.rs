@@ -4,12 +4,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::diagnostic::{Code, Diagnostic};
-use super::front_matter::{FrontMatter, RawVar, Scalar};
+use super::front_matter::{FrontMatter, RawVar};
 use super::front_matter::{ToolRequirement, VarSpec};
 use super::lint;
 use super::model::{Lesson, Part, Source, VarRef};
 use super::parser::{Image, parse_file};
 use super::span::Span;
+use super::yaml::{Scalar, Yaml};
 
 /// A lesson could not be read at all (as opposed to read with problems: see [`Loaded`]).
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +58,12 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
                 path: file.clone(),
                 source,
             })?;
-            let text = String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8(file.clone()))?;
+            let mut text =
+                String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8(file.clone()))?;
+            // A byte order mark would hide the front matter; editors show none, so drop it.
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
             Ok(Source {
                 path: file,
                 text: Arc::from(text),
@@ -194,13 +200,10 @@ fn declare_vars(
     vars: &mut Vec<VarSpec>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let yaml = front_matter.unwrap_or_default();
-    let locate = |location: &serde_saphyr::Location| {
-        super::quiz::located(location, text.get(yaml.range()).unwrap_or(""), yaml.start)
-            .unwrap_or(yaml)
-    };
+    let span = front_matter.unwrap_or_default();
+    let yaml = Yaml::new(text.get(span.range()).unwrap_or(""), span.start);
     for (name, var) in raw {
-        let span = locate(&name.referenced).sub(0, name.value.len());
+        let span = yaml.key_span(&name);
         if vars.iter().any(|known: &VarSpec| known.name == name.value) {
             diagnostics.push(
                 Diagnostic::new(
@@ -213,7 +216,7 @@ fn declare_vars(
             );
             continue;
         }
-        let pattern_span = var.pattern.as_ref().map(|p| locate(&p.referenced));
+        let pattern_span = var.pattern.as_ref().map(|p| yaml.span_at(&p.referenced));
         let spec = VarSpec {
             name: name.value,
             description: var.description,

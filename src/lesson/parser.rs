@@ -103,8 +103,10 @@ impl<'t> Builder<'t> {
         let span = Span::from(range.clone());
         match event {
             Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => {
-                let (yaml, yaml_start) = self.collect_text(events, range.start);
-                self.front_matter(&yaml, yaml_start);
+                // The source text itself, not the events' text: pulldown-cmark turns CRLF
+                // into LF there, and YAML positions must match the file.
+                let (_, source) = self.collect_text(events, range.start);
+                self.front_matter(source);
             }
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,
@@ -137,12 +139,9 @@ impl<'t> Builder<'t> {
                 self.push_markdown(span);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                let info = match kind {
-                    CodeBlockKind::Fenced(info) => Some(info.into_string()),
-                    CodeBlockKind::Indented => None,
-                };
-                let (code, code_start) = self.collect_text(events, range.start);
-                let index = self.code_block(info.as_deref(), code, code_start, span);
+                let fenced = matches!(kind, CodeBlockKind::Fenced(_));
+                let (code, source) = self.collect_text(events, range.start);
+                let index = self.code_block(fenced, code, source, span);
                 if let Some(content) = index {
                     self.push_content(content);
                 }
@@ -167,9 +166,10 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn front_matter(&mut self, yaml: &str, yaml_start: usize) {
-        self.out.front_matter_span = Some(Span::new(yaml_start, yaml_start + yaml.len()));
-        self.out.front_matter = parse_front_matter(yaml, yaml_start, &mut self.out.diagnostics);
+    fn front_matter(&mut self, source: Span) {
+        self.out.front_matter_span = Some(source);
+        let yaml = &self.text[source.range()];
+        self.out.front_matter = parse_front_matter(yaml, source.start, &mut self.out.diagnostics);
     }
 
     fn start_step(&mut self, title: String, explicit_id: Option<String>, span: Span) {
@@ -204,20 +204,32 @@ impl<'t> Builder<'t> {
     /// content entry that shows it (none inside `<details>`).
     fn code_block(
         &mut self,
-        info: Option<&str>,
+        fenced: bool,
         code: String,
-        code_start: usize,
+        code_span: Span,
         span: Span,
     ) -> Option<Content> {
-        let info_text = info.unwrap_or("");
-        let info_start = info_offset(self.text, span.start, info_text);
-        let info_span = Span::new(info_start, info_start + info_text.len());
-        let parsed = parse_info_string(info_text, info_start, &mut self.out.diagnostics);
-        let code_span = Span::new(code_start, code_start + code.len());
+        // The info string as written: pulldown-cmark resolves backslash escapes in it, which
+        // would change `expect="v1\.2"` and every position after the escape.
+        let info_span = if fenced {
+            raw_info(self.text, span.start)
+        } else {
+            Span::new(span.start, span.start)
+        };
+        let info_text = &self.text[info_span.range()];
+        let parsed = parse_info_string(info_text, info_span.start, &mut self.out.diagnostics);
         let in_details = !self.details.is_empty();
+        // YAML and HTTP are parsed from the file's own text when the block is not indented,
+        // so positions stay right in CRLF files; nested blocks use the de-indented text.
+        let source = &self.text[code_span.range()];
+        let exact = if source.len() == code.len() || source.replace("\r\n", "\n") == code {
+            source
+        } else {
+            code.as_str()
+        };
 
         if parsed.lang.eq_ignore_ascii_case("quiz") {
-            let quiz = parse_quiz(&code, code_start, span, &mut self.out.diagnostics)?;
+            let quiz = parse_quiz(exact, code_span.start, span, &mut self.out.diagnostics)?;
             let Some(step) = self.out.steps.last_mut() else {
                 self.out.diagnostics.push(outside_step(span, "a quiz"));
                 return None;
@@ -252,7 +264,7 @@ impl<'t> Builder<'t> {
             ));
         }
         let http = if parsed.role.is_some() && parsed.lang.eq_ignore_ascii_case("http") {
-            let (entries, diags) = parse_http_block(&code, code_start);
+            let (entries, diags) = parse_http_block(exact, code_span.start);
             self.out.diagnostics.extend(diags);
             entries
         } else {
@@ -408,13 +420,10 @@ impl<'t> Builder<'t> {
         while let Some((event, range)) = events.next() {
             match event {
                 Event::Start(Tag::CodeBlock(kind)) => {
-                    let info = match kind {
-                        CodeBlockKind::Fenced(info) => Some(info.into_string()),
-                        CodeBlockKind::Indented => None,
-                    };
-                    let (code, code_start) = self.collect_text(events, range.start);
+                    let fenced = matches!(kind, CodeBlockKind::Fenced(_));
+                    let (code, source) = self.collect_text(events, range.start);
                     // Nested blocks are shown where their list or quote is rendered.
-                    let _ = self.code_block(info.as_deref(), code, code_start, range.into());
+                    let _ = self.code_block(fenced, code, source, range.into());
                 }
                 Event::Start(Tag::Image { dest_url, .. }) => {
                     self.out.images.push(Image {
@@ -436,22 +445,23 @@ impl<'t> Builder<'t> {
     }
 
     /// Concatenates the text events of a leaf element (code block, HTML, front matter);
-    /// returns the text and where it starts.
-    fn collect_text(&mut self, events: &mut Events<'t>, fallback: usize) -> (String, usize) {
+    /// returns the text and the span of the source it came from.
+    fn collect_text(&mut self, events: &mut Events<'t>, fallback: usize) -> (String, Span) {
         let mut text = String::new();
-        let mut start = None;
+        let mut source: Option<Span> = None;
         for (event, range) in events.by_ref() {
             match event {
                 Event::Text(chunk) | Event::Html(chunk) => {
-                    start.get_or_insert(range.start);
+                    let span = source.get_or_insert(Span::new(range.start, range.end));
+                    span.end = range.end;
                     text.push_str(&chunk);
                 }
                 Event::End(_) => break,
                 _ => {}
             }
         }
-        let start = start.unwrap_or_else(|| line_end(self.text, fallback));
-        (text, start)
+        let empty = line_end(self.text, fallback);
+        (text, source.unwrap_or(Span::new(empty, empty)))
     }
 
     /// The plain text of a heading, without its markup.
@@ -535,22 +545,16 @@ fn callout_kind(kind: BlockQuoteKind) -> CalloutKind {
     }
 }
 
-/// The offset of the info string on a fence line starting at `block_start`.
-fn info_offset(text: &str, block_start: usize, info: &str) -> usize {
+/// The info string on the fence line starting at `block_start`, as written.
+fn raw_info(text: &str, block_start: usize) -> Span {
     let line_end = line_end(text, block_start);
     let line = &text[block_start..line_end];
     let fence = line.trim_start();
-    let indent = line.len() - fence.len();
     let marker = fence.chars().next().unwrap_or('`');
-    let fence_len = fence.len() - fence.trim_start_matches(marker).len();
-    let after = &fence[fence_len..];
-    let spaces = after.len() - after.trim_start().len();
-    let start = block_start + indent + fence_len + spaces;
-    if text[start..line_end].starts_with(info) {
-        start
-    } else {
-        line_end
-    }
+    let after_fence = fence.trim_start_matches(marker);
+    let info = after_fence.trim();
+    let start = line_end - after_fence.len() + (after_fence.len() - after_fence.trim_start().len());
+    Span::new(start, start + info.len())
 }
 
 fn line_start(text: &str, offset: usize) -> usize {

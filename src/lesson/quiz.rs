@@ -16,9 +16,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_saphyr::Spanned;
 
 use super::diagnostic::{Code, Diagnostic};
-use super::front_matter::{Scalar, yaml_diagnostic};
 use super::span::Span;
 use super::validate;
+use super::yaml::{Scalar, Yaml, report_duplicates, report_unknown};
 
 /// A question the learner answers; it counts as a check of its step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,8 +42,7 @@ impl Quiz {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Deserialize, Default)]
 struct RawQuiz {
     question: Option<String>,
     #[serde(default)]
@@ -100,30 +99,32 @@ pub fn parse_quiz(
     span: Span,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Quiz> {
-    let raw: RawQuiz = match serde_saphyr::from_str(yaml) {
-        Ok(raw) => raw,
-        Err(error) => {
-            let mut diag = yaml_diagnostic(&error, yaml, base, Code::MalformedQuiz);
-            if diag.code == Code::UnknownKey {
-                let name = diag
-                    .message
-                    .trim_start_matches("unknown key `")
-                    .trim_end_matches('`')
-                    .to_owned();
-                diag.help = None;
-                diag = diag.with_suggestion(&name, KEYS.iter().copied());
-                if diag.help.is_none() {
-                    diag = diag.with_help(format!("a quiz has {}", KEYS.join(", ")));
-                }
-            }
+    let yaml = Yaml::new(yaml, base);
+    let keys = match yaml.keys() {
+        Ok(keys) => keys,
+        Err(mut diag) => {
+            diag.code = Code::MalformedQuiz;
             diags.push(diag);
             return None;
         }
     };
+    let before_keys = diags.len();
+    report_unknown(&yaml, &keys, KEYS, " in a quiz", diags);
+    // A misspelt key is likely the missing one: don't also report it as missing.
+    let misspelt = diags.len() > before_keys;
+    report_duplicates(&yaml, &keys, Code::MalformedQuiz, "key", diags);
+    let errors_before = diags.len();
+    let raw: RawQuiz = yaml.typed(&[], Code::MalformedQuiz, diags);
+    if diags.len() > errors_before {
+        return None;
+    }
     let malformed = |message: &str, help: &str| {
         Diagnostic::new(Code::MalformedQuiz, span, message).with_help(help)
     };
     let Some(question) = raw.question else {
+        if misspelt {
+            return None;
+        }
         diags.push(malformed(
             "quiz has no `question`",
             "add `question: ...` to the quiz",
@@ -137,9 +138,9 @@ pub fn parse_quiz(
         .collect();
     let mut answers = Vec::new();
     if let Some(answer) = &raw.answer {
-        let answer_span = located(&answer.referenced, yaml, base).unwrap_or(span);
+        let answer_span = yaml.span_at(&answer.referenced);
         answers.clone_from(&answer.value.0);
-        if choices.is_empty() {
+        if choices.is_empty() && !misspelt {
             diags.push(
                 Diagnostic::new(
                     Code::MalformedQuiz,
@@ -166,7 +167,7 @@ pub fn parse_quiz(
     }
     let answer_pattern = raw.answer_pattern.map(|pattern| {
         if let Err(reason) = validate::regex(&pattern.value) {
-            let at = located(&pattern.referenced, yaml, base).unwrap_or(span);
+            let at = yaml.span_at(&pattern.referenced);
             diags.push(Diagnostic::new(
                 Code::BadRegex,
                 at,
@@ -176,6 +177,7 @@ pub fn parse_quiz(
         pattern.value
     });
     match (answers.is_empty(), &answer_pattern) {
+        (true, None) if misspelt => {}
         (true, None) => diags.push(malformed(
             "quiz has neither `answer` nor `answer_pattern`",
             "give the right choice as `answer`, or a regex for free text as `answer_pattern`",
@@ -194,16 +196,4 @@ pub fn parse_quiz(
         explain: raw.explain,
         span,
     })
-}
-
-/// The span of a YAML value in the file, from the location serde-saphyr recorded.
-pub(crate) fn located(location: &serde_saphyr::Location, yaml: &str, base: usize) -> Option<Span> {
-    let offset = usize::try_from(location.span().byte_offset()?)
-        .ok()?
-        .min(yaml.len());
-    let len = yaml[offset..]
-        .find(['\n', '#'])
-        .unwrap_or(yaml.len() - offset);
-    let len = yaml[offset..offset + len].trim_end().len().max(1);
-    Some(Span::new(base + offset, base + offset + len))
 }

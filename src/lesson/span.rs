@@ -75,6 +75,11 @@ impl LineIndex {
         }
     }
 
+    /// The byte offset where the 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line.wrapping_sub(1)).copied()
+    }
+
     /// The text of the 1-based `line`, without its line ending.
     pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
         let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {

@@ -7,7 +7,9 @@
 mod block;
 mod canvas;
 mod commands;
+mod html;
 mod inline;
+mod inlines;
 mod json;
 mod lesson;
 mod listing;

@@ -269,3 +269,37 @@ fn odd_inputs_never_panic() {
         let _ = parse(info);
     }
 }
+
+#[test]
+fn an_unterminated_quote_is_reported_once() {
+    let (_, diags) = parse("bash {check expect=\"status: ok timeout=5s}");
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].message, "unterminated quoted value for `expect`");
+}
+
+#[test]
+fn an_unquoted_value_with_braces_asks_for_quotes_and_the_list_still_closes() {
+    let (info, diags) = parse(r"bash {check expect=^\d{3}$ timeout=5s}");
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(
+        diags[0].message,
+        "the value of `expect` holds braces, so it must be quoted"
+    );
+    assert_eq!(
+        diags[0].help.as_deref(),
+        Some(r#"write `expect="^\d{3}$"`"#)
+    );
+    assert_eq!(diags[0].span, Span::new(119, 126));
+    assert_eq!(
+        info.attrs.timeout,
+        Some(Duration::from_secs(5)),
+        "later attributes still count"
+    );
+}
+
+#[test]
+fn backslashes_in_quoted_values_are_kept_for_regexes() {
+    let (info, diags) = parse(r#"bash {check expect="^v1\.2\.[0-9]+$"}"#);
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(info.attrs.expect.as_deref(), Some(r"^v1\.2\.[0-9]+$"));
+}

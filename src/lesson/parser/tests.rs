@@ -327,3 +327,82 @@ fn odd_documents_never_panic() {
         let _ = parse_file(text, 0, 0);
     }
 }
+
+#[test]
+fn info_strings_are_read_as_written_so_escapes_keep_positions() {
+    let text = "## S\n\n```bash {check expect=\"^v1\\.2\\.[0-9]+$\" timeout=5x}\ntrue\n```\n";
+    assert_eq!(positions(text), [(3, 49, "bad-duration")]);
+    let parsed = parse_file(text, 0, 0);
+    assert_eq!(
+        parsed.steps[0].blocks[0].attrs.expect.as_deref(),
+        Some("^v1\\.2\\.[0-9]+$")
+    );
+}
+
+#[test]
+fn crlf_front_matter_and_quizzes_point_at_the_right_line() {
+    let text = "---\r\ntitle: T\r\ntitel: x\r\n---\r\n## S\r\n\r\n```quiz\r\nquestion: Q\r\nchoices: [A, B]\r\nanswer: W\r\n```\r\n";
+    assert_eq!(
+        positions(text),
+        [(3, 1, "unknown-key"), (10, 9, "quiz-answer-not-a-choice")]
+    );
+}
+
+#[test]
+fn yaml_syntax_errors_point_at_the_problem_not_the_start() {
+    let text = "---\ntitle: T\nsummary: \"unclosed\nvars: {}\n---\n## S\n";
+    let found = positions(text);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].2, "yaml-syntax");
+    assert!(found[0].0 >= 3, "{found:?}");
+}
+
+#[test]
+fn yaml_scalars_keep_their_text() {
+    let text = "---\ntitle: Yes\nversion: 1.10\n---\n## S\n\n```quiz\nquestion: Sure?\nchoices: [yes, no]\nanswer: yes\n```\n";
+    let parsed = parse_file(text, 0, 0);
+    assert!(parsed.diagnostics.is_empty(), "{:#?}", parsed.diagnostics);
+    assert_eq!(
+        parsed.front_matter.title.as_ref().map(|s| s.0.as_str()),
+        Some("Yes")
+    );
+    assert_eq!(
+        parsed.front_matter.version.as_ref().map(|s| s.0.as_str()),
+        Some("1.10")
+    );
+    assert_eq!(parsed.steps[0].quizzes[0].choices, ["yes", "no"]);
+}
+
+#[test]
+fn one_bad_value_in_the_front_matter_keeps_the_other_variables() {
+    let text = "---\nvars:\n  a:\n    secret: maybe\n  b:\n    prompt: B?\n---\n## S {{a}} {{b}}\n";
+    let parsed = parse_file(text, 0, 0);
+    assert_eq!(parsed.diagnostics.len(), 1, "{:#?}", parsed.diagnostics);
+    let names: Vec<_> = parsed
+        .front_matter
+        .vars
+        .0
+        .iter()
+        .map(|(name, _)| name.value.as_str())
+        .collect();
+    assert_eq!(names, ["b", "a"], "the bad one is still declared");
+}
+
+#[test]
+fn a_variable_declared_twice_in_one_file_is_a_duplicate() {
+    let text = "---\nvars:\n  a: { prompt: A }\n  a: { prompt: B }\n---\n## S\n";
+    assert_eq!(positions(text), [(4, 3, "duplicate-variable")]);
+}
+
+#[test]
+fn all_problems_of_a_quiz_are_reported() {
+    let text = "## S\n\n```quiz\nquestion: Q\nchoices: [OK, WARN]\nanswer: WRAN\nexplian: x\nhint: y\n```\n";
+    let found: Vec<_> = positions(text)
+        .into_iter()
+        .map(|(_, _, code)| code)
+        .collect();
+    assert_eq!(
+        found,
+        ["unknown-key", "unknown-key", "quiz-answer-not-a-choice"]
+    );
+}

@@ -111,9 +111,8 @@ pub(crate) fn attr_notes(attrs: &Attrs) -> Vec<String> {
 
 /// `1m30s`, `20s`, `500ms`.
 pub(crate) fn duration(duration: Duration) -> String {
-    let millis = duration.as_millis();
-    if millis % 1000 != 0 {
-        return format!("{millis}ms");
+    if duration.subsec_nanos() != 0 {
+        return format!("{}ms", duration.as_millis());
     }
     let secs = duration.as_secs();
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
@@ -149,17 +148,25 @@ pub(crate) fn header(
     }
     meta.extend(attr_notes(&block.attrs));
     if hidden {
-        meta = vec!["solution available · `--solutions` shows it".to_owned()];
-    } else if let Some(note) = badge.as_ref().and_then(|badge| badge.note) {
+        meta = vec![
+            "solution available".to_owned(),
+            "`--solutions` shows it".to_owned(),
+        ];
+    } else if let (Some(note), None) = (badge.as_ref().and_then(|badge| badge.note), &extra) {
+        // A listing that gives the location (`--commands`) is terse.
         meta.push(note.to_owned());
     }
     meta.extend(extra);
-    if !meta.is_empty() {
-        if !pieces.is_empty() {
+    for (index, note) in meta.into_iter().enumerate() {
+        let separator = match (index, pieces.is_empty()) {
+            (0, true) => None,
             // Two spaces, kept by the wrapping: the badge stands apart from the details.
-            pieces.push(Piece::atomic("  ", Look::PLAIN));
-        }
-        pieces.push(Piece::new(meta.join(" · "), Look::DIM));
+            (0, false) => Some(Piece::atomic("  ", Look::PLAIN)),
+            _ => Some(Piece::new(" · ", Look::DIM)),
+        };
+        pieces.extend(separator);
+        // A note is never broken: `timeout 30s`, `capture → {{NAME}}`.
+        pieces.push(Piece::atomic(note, Look::DIM));
     }
     pieces
 }
@@ -205,12 +212,14 @@ pub(crate) fn code(
         return match scope.quiz_at(start) {
             Some(index) => quiz(canvas, scope, index),
             None => {
+                canvas.gap();
                 canvas.indent("  ", "  ", Look::PLAIN);
                 canvas.text(&[Piece::new(
                     "❓ a quiz that could not be read (see `labrun lint`)",
                     Look::hue(Hue::Red),
                 )])?;
                 canvas.dedent();
+                canvas.gap();
                 Ok(())
             }
         };

@@ -74,8 +74,11 @@ impl<'w> Canvas<'w> {
     }
 
     /// Asks for a blank line before whatever comes next (collapsed when several are asked).
+    /// Not at the start of a nested element: its first line follows its marker or title.
     pub fn gap(&mut self) {
-        self.gap = true;
+        if !self.margins.last().is_some_and(|margin| margin.fresh) {
+            self.gap = true;
+        }
     }
 
     /// Writes one line of already painted text, never wrapped.

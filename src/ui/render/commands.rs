@@ -157,11 +157,12 @@ fn entry(
 /// The block's code follows in full, so this is a summary, not the only record.
 fn requests(canvas: &mut Canvas, block: &Block) -> io::Result<()> {
     for entry in &block.http {
-        canvas.indent("→ ", "    ", Look::bold_hue(Hue::Blue));
+        canvas.indent("→ ", "  ", Look::bold_hue(Hue::Blue));
         let mut request = with_vars(&entry.method, Look::BOLD, None, true);
         request.push(Piece::new(" ", Look::PLAIN));
         request.extend(with_vars(&entry.url, Look::PLAIN, None, true));
         canvas.text(&request)?;
+        canvas.indent("  ", "  ", Look::PLAIN);
         let sent = [
             ("", &entry.headers, ": "),
             ("query ", &entry.query, "="),
@@ -187,6 +188,7 @@ fn requests(canvas: &mut Canvas, block: &Block) -> io::Result<()> {
             );
             canvas.styled(&size, Look::DIM)?;
         }
+        canvas.dedent();
         canvas.dedent();
     }
     Ok(())

@@ -82,7 +82,7 @@ pub(crate) fn with_vars(text: &str, look: Look, link: Option<&String>, atomic: b
 /// One line of pieces, with escape codes and links when `term` allows them.
 pub(crate) fn paint(term: Term, pieces: &[Piece]) -> String {
     let mut line = String::new();
-    for piece in pieces {
+    for piece in pieces.iter().filter(|piece| !piece.text.is_empty()) {
         let styled = if piece.look == Look::PLAIN {
             piece.text.clone()
         } else {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::lesson::http::KeyValue;
 use crate::lesson::{Block, Lesson, LineIndex, Role, Shell, Source, Span};
 
-use super::block::{duration, is_offered};
+use super::block::is_offered;
 
 /// The current version of this JSON format.
 pub const FORMAT: u32 = 1;
@@ -201,9 +201,6 @@ pub struct AttrsView {
     /// `timeout=`, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<u64>,
-    /// `timeout=` as written back by labrun (`1m30s`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<String>,
     /// `retry=`: further attempts after the first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry: Option<u32>,
@@ -355,7 +352,6 @@ fn block_view(files: &Files, block: &Block) -> BlockView {
         end_line: files.last_line(block.file, block.span),
         attrs: AttrsView {
             timeout_ms: attrs.timeout.map(millis),
-            timeout: attrs.timeout.map(duration),
             retry: attrs.retry,
             interval_ms: attrs.interval.map(millis),
             expect: attrs.expect.clone(),

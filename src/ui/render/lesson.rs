@@ -1,6 +1,7 @@
 //! `labrun show`: a whole lesson for a reader — header, parts, steps and their content.
 
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use crate::lesson::{Content, Lesson, Part, Role, Step, VarSpec};
 use crate::ui::style::{Term, plural};
@@ -9,7 +10,7 @@ use super::block;
 use super::canvas::Canvas;
 use super::inline::{Piece, width, with_vars};
 use super::markdown;
-use super::scope::{Place, Scope, ShowOptions};
+use super::scope::{Place, References, Scope, ShowOptions, references};
 use super::theme::{Hue, Look};
 
 /// Renders `lesson` for reading. Nothing is run and no variable is filled in.
@@ -21,19 +22,54 @@ pub fn lesson(
 ) -> io::Result<()> {
     let mut canvas = Canvas::new(out, term);
     header(&mut canvas, lesson)?;
+    // Parsed once per file: every slice rendered needs the file's link definitions.
+    let references: Vec<Rc<References>> = lesson
+        .sources
+        .iter()
+        .map(|source| references(&source.text))
+        .collect();
     let several = lesson.parts.len() > 1;
     for (number, part) in lesson.parts.iter().enumerate() {
         if several {
             part_heading(&mut canvas, lesson, part, number)?;
         }
-        if let Some(source) = lesson.sources.get(part.file) {
-            let mut scope = Scope::new(source, &part.blocks, &[], &[], Place::Intro, options);
+        if let (Some(source), Some(references)) =
+            (lesson.sources.get(part.file), references.get(part.file))
+        {
+            let references = Rc::clone(references);
+            let mut scope = Scope::new(
+                source,
+                &part.blocks,
+                &[],
+                &[],
+                Place::Intro,
+                options,
+                references,
+            );
             contents(&mut canvas, &mut scope, &part.intro)?;
         }
         for index in part.steps.clone() {
-            if let Some(step) = lesson.steps.get(index) {
-                step_section(&mut canvas, lesson, step, index, options)?;
-            }
+            let Some(step) = lesson.steps.get(index) else {
+                continue;
+            };
+            let (Some(source), Some(references)) =
+                (lesson.sources.get(step.file), references.get(step.file))
+            else {
+                continue;
+            };
+            step_heading(&mut canvas, lesson, step, index)?;
+            let references = Rc::clone(references);
+            let (blocks, quizzes, hints) = (&step.blocks, &step.quizzes, &step.hints);
+            let mut scope = Scope::new(
+                source,
+                blocks,
+                quizzes,
+                hints,
+                Place::Step,
+                options,
+                references,
+            );
+            contents(&mut canvas, &mut scope, &step.content)?;
         }
     }
     Ok(())
@@ -149,7 +185,6 @@ fn part_heading(
     let title = part.title.clone().unwrap_or_else(|| file_name.clone());
     let heading = format!("Part {}/{} · {title}", number + 1, lesson.parts.len());
     canvas.gap();
-    canvas.line("")?;
     canvas.styled(&heading, Look::TITLE)?;
     canvas.styled(
         &"━".repeat(width(&heading).min(canvas.width())),
@@ -162,16 +197,7 @@ fn part_heading(
     Ok(())
 }
 
-fn step_section(
-    canvas: &mut Canvas,
-    lesson: &Lesson,
-    step: &Step,
-    index: usize,
-    options: ShowOptions,
-) -> io::Result<()> {
-    let Some(source) = lesson.sources.get(step.file) else {
-        return Ok(());
-    };
+fn step_heading(canvas: &mut Canvas, lesson: &Lesson, step: &Step, index: usize) -> io::Result<()> {
     let number = format!("Step {}/{}", index + 1, lesson.steps.len());
     let heading_width = width(&number) + 3 + width(&step.title) + 3 + width(&step.id);
     canvas.gap();
@@ -186,15 +212,6 @@ fn step_section(
     )?;
     canvas.styled(&step_summary(step), Look::DIM)?;
     canvas.gap();
-    let mut scope = Scope::new(
-        source,
-        &step.blocks,
-        &step.quizzes,
-        &step.hints,
-        Place::Step,
-        options,
-    );
-    contents(canvas, &mut scope, &step.content)?;
     Ok(())
 }
 

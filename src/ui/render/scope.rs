@@ -32,7 +32,7 @@ pub(crate) struct Scope<'l> {
     pub options: ShowOptions,
     /// Reference-style link definitions of the whole file, as re-parsing one slice of it
     /// would not see those defined elsewhere.
-    pub references: Rc<HashMap<String, String>>,
+    pub references: Rc<References>,
     /// Which of `blocks` have been rendered, so none is left out.
     pub shown: Vec<bool>,
 }
@@ -45,6 +45,7 @@ impl<'l> Scope<'l> {
         hints: &'l [Hint],
         place: Place,
         options: ShowOptions,
+        references: Rc<References>,
     ) -> Self {
         Self {
             source,
@@ -53,7 +54,7 @@ impl<'l> Scope<'l> {
             hints,
             place,
             options,
-            references: Rc::new(references(&source.text)),
+            references,
             shown: vec![false; blocks.len()],
         }
     }
@@ -72,8 +73,15 @@ impl<'l> Scope<'l> {
     }
 }
 
-/// `[label]: url` definitions of `text`, keyed by lowercased label.
-fn references(text: &str) -> HashMap<String, String> {
+/// Link reference definitions (`[label]: url`) by lowercased label.
+pub(crate) type References = HashMap<String, String>;
+
+/// The link reference definitions of a whole file.
+pub(crate) fn references(text: &str) -> Rc<References> {
+    Rc::new(definitions(text))
+}
+
+fn definitions(text: &str) -> References {
     if !text.contains("]:") {
         return HashMap::new();
     }

@@ -12,7 +12,7 @@ use insta::{assert_json_snapshot, assert_snapshot};
 use crate::lesson::{Lesson, Source, from_sources};
 use crate::ui::style::Term;
 
-use super::{ListEntry, ShowOptions, commands, lesson, list, view};
+use super::{ListEntry, ShowOptions, commands, list, view};
 
 const TOUR: &str = include_str!("fixtures/tour.md");
 const COLOR: Term = Term {
@@ -39,8 +39,15 @@ fn parse(files: &[(&str, &str)]) -> Lesson {
 
 fn show(lesson: &Lesson, term: Term, options: ShowOptions) -> String {
     let mut out = Vec::new();
-    super::lesson(&mut out, lesson, term, options).unwrap();
+    super::lesson(&mut out, lesson, term, options).expect("writing to a Vec");
     String::from_utf8(out).unwrap()
+}
+
+/// The part of `output` from the line that starts with `from` up to the one with `to`.
+fn section<'o>(output: &'o str, from: &str, to: Option<&str>) -> &'o str {
+    let start = output.find(from).expect("section start");
+    let end = to.and_then(|to| output.find(to)).unwrap_or(output.len());
+    output[start..end].trim_end()
 }
 
 fn plain(text: &str) -> String {
@@ -68,13 +75,7 @@ fn hints_details_and_solutions_are_revealed_on_request() {
             solutions: true,
         },
     );
-    let blocks_step = output
-        .split("Step 2/3")
-        .nth(1)
-        .unwrap()
-        .split("Step 3/3")
-        .next()
-        .unwrap();
+    let blocks_step = section(&output, "Step 2/3", Some("Step 3/3"));
     assert_snapshot!(blocks_step);
 }
 
@@ -109,7 +110,11 @@ fn colour_output_styles_text_and_makes_links_clickable() {
         !output.contains("link (https://example.com)"),
         "a clickable link does not repeat its target"
     );
-    assert!(output.contains("\x1b[35m{{region}}"), "variables stand out");
+    // Magenta and bold, in whichever order console writes them.
+    assert!(
+        output.contains("\x1b[35m\x1b[1m{{region}}\x1b[0m"),
+        "variables stand out:\n{output:?}"
+    );
 }
 
 #[test]
@@ -204,7 +209,7 @@ fn a_quiz_shows_its_question_and_choices_but_never_the_answer() {
             solutions: true,
         },
     );
-    let quiz_step = output.split("Step 3/3").nth(1).unwrap();
+    let quiz_step = section(&output, "Step 3/3", None);
     assert!(
         !quiz_step.contains("Only checks verify"),
         "the explanation gives the answer away"
@@ -402,5 +407,28 @@ fn text_wraps_to_the_terminal_width() {
         narrow.contains("some words that wrap"),
         "a text that fits is one line:\n{narrow}"
     );
-    let _ = lesson;
+}
+
+#[test]
+fn reference_links_defined_in_another_step_still_resolve() {
+    let output = plain(
+        "# T\n\n## One\n\nSee [the docs][docs].\n\n## Two\n\n[docs]: https://docs.example.com\n",
+    );
+    assert!(
+        output.contains("See the docs (https://docs.example.com)."),
+        "{output}"
+    );
+}
+
+#[test]
+fn relative_links_are_shown_with_their_path_and_not_made_clickable() {
+    let lesson = parse(&[(
+        "a.md",
+        "# T\n\n## S\n\nThen read [the next lesson](next.md) or [the site](https://x.dev).\n",
+    )]);
+    let output = show(&lesson, COLOR, ShowOptions::default());
+    assert!(!output.contains("\x1b]8;;next.md"), "{output:?}");
+    assert!(output.contains("(next.md)"), "{output:?}");
+    assert!(output.contains("\x1b]8;;https://x.dev\x1b\\"), "{output:?}");
+    assert!(!output.contains("(https://x.dev)"), "{output:?}");
 }
