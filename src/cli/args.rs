@@ -202,8 +202,10 @@ pub struct ShowArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum ListFormat {
+    /// Aligned columns, the status in colour on a terminal.
     #[default]
     Table,
+    /// An array of {id, title, path, steps, duration, summary, errors, warnings, status}.
     Json,
 }
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::lesson::{self, Severity};
-use crate::ui::diagnostics::{Renderer, to_json};
+use crate::ui::diagnostics::{JsonDiagnostic, Renderer, to_json};
 use crate::ui::style::Term;
 
 use super::args::{LintArgs, LintFormat};
@@ -21,23 +21,39 @@ pub fn run(args: &LintArgs) -> Result<u8, CliError> {
     let mut json = Vec::new();
     let (mut errors, mut warnings) = (0usize, 0usize);
     for path in &paths {
-        let loaded = lesson::load(path)?;
+        // One unreadable lesson is reported like any problem; the others are still linted.
+        let loaded = match lesson::load(path) {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                errors += 1;
+                match args.format {
+                    LintFormat::Human => writeln!(out, "error[unreadable]: {error}\n")?,
+                    LintFormat::Json => json.push(JsonDiagnostic {
+                        file: path.display().to_string(),
+                        line: 1,
+                        column: 1,
+                        severity: Severity::Error,
+                        code: "unreadable",
+                        message: error.to_string(),
+                        help: None,
+                    }),
+                }
+                continue;
+            }
+        };
         for diag in &loaded.diagnostics {
-            let is_error = diag.severity == Severity::Error || args.deny_warnings;
-            if is_error {
-                errors += 1
+            let mut diag = diag.clone();
+            if args.deny_warnings {
+                diag.severity = Severity::Error;
+            }
+            if diag.severity == Severity::Error {
+                errors += 1;
             } else {
-                warnings += 1
+                warnings += 1;
             }
             match args.format {
-                LintFormat::Human => renderer.render(&mut out, &loaded.lesson, diag)?,
-                LintFormat::Json => {
-                    let mut entry = to_json(&loaded.lesson, diag);
-                    if args.deny_warnings {
-                        entry.severity = Severity::Error;
-                    }
-                    json.push(entry);
-                }
+                LintFormat::Human => renderer.render(&mut out, &loaded.lesson, &diag)?,
+                LintFormat::Json => json.push(to_json(&loaded.lesson, &diag)),
             }
         }
     }

@@ -66,6 +66,7 @@ codes! {
     ExtraTitle => "extra-title", Warning;
     NoSteps => "no-steps", Warning;
     EmptyBlock => "empty-block", Warning;
+    Unreadable => "unreadable", Error;
 }
 
 impl std::fmt::Display for Code {

@@ -43,7 +43,8 @@ impl Loaded {
 
 /// Reads and parses the lesson at `path` (a file or a folder lesson) and lints it.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let files = if path.is_dir() {
+    let is_folder = path.is_dir();
+    let files = if is_folder {
         markdown_files(path)?
     } else {
         vec![path.to_path_buf()]
@@ -51,15 +52,27 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     if files.is_empty() {
         return Err(LoadError::NoMarkdown(path.to_path_buf()));
     }
+    let mut unreadable = Vec::new();
     let sources = files
         .into_iter()
-        .map(|file| {
+        .enumerate()
+        .map(|(index, file)| {
             let bytes = std::fs::read(&file).map_err(|source| LoadError::Io {
                 path: file.clone(),
                 source,
             })?;
-            let mut text =
-                String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8(file.clone()))?;
+            // A part that is not UTF-8 is reported like any problem, and the other parts
+            // are still read; a single file that is not UTF-8 is no lesson at all.
+            let Ok(mut text) = String::from_utf8(bytes) else {
+                if !is_folder {
+                    return Err(LoadError::NotUtf8(file));
+                }
+                unreadable.push(index);
+                return Ok(Source {
+                    path: file,
+                    text: Arc::from(""),
+                });
+            };
             // A byte order mark would hide the front matter; editors show none, so drop it.
             if text.starts_with('\u{feff}') {
                 text.drain(..'\u{feff}'.len_utf8());
@@ -70,7 +83,18 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(from_sources(path.to_path_buf(), sources))
+    let mut loaded = from_sources(path.to_path_buf(), sources);
+    for file in unreadable {
+        let diag = Diagnostic::new(
+            Code::Unreadable,
+            Span::default(),
+            "this part is not UTF-8 text, so it was skipped",
+        )
+        .with_help("save the file as UTF-8")
+        .in_file(file);
+        loaded.diagnostics.insert(0, diag);
+    }
+    Ok(loaded)
 }
 
 /// The `.md` files directly in `dir`, in file-name order.
@@ -204,16 +228,22 @@ fn declare_vars(
     let yaml = Yaml::new(text.get(span.range()).unwrap_or(""), span.start);
     for (name, var) in raw {
         let span = yaml.key_span(&name);
-        if vars.iter().any(|known: &VarSpec| known.name == name.value) {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::DuplicateVariable,
-                    span,
-                    format!("variable `{}` is declared twice", name.value),
-                )
-                .with_help("declare each variable once, in the first part that needs it")
-                .in_file(file),
-            );
+        if let Some(first) = vars
+            .iter()
+            .find(|known: &&VarSpec| known.name == name.value)
+        {
+            // Twice in one file is reported by the YAML pass, with both places.
+            if first.file != file {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateVariable,
+                        span,
+                        format!("variable `{}` is declared twice", name.value),
+                    )
+                    .with_help("declare each variable once, in the first part that needs it")
+                    .in_file(file),
+                );
+            }
             continue;
         }
         let pattern_span = var.pattern.as_ref().map(|p| yaml.span_at(&p.referenced));

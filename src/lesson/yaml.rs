@@ -317,9 +317,9 @@ pub fn report_duplicates(
     diags: &mut Vec<Diagnostic>,
 ) {
     for (index, (key, _)) in tree.keys.iter().enumerate() {
-        if let Some((first, _)) = tree.keys[..index]
+        if tree.keys[..index]
             .iter()
-            .find(|(earlier, _)| earlier.value == key.value)
+            .any(|(earlier, _)| earlier.value == key.value)
         {
             diags.push(
                 Diagnostic::new(
@@ -327,10 +327,7 @@ pub fn report_duplicates(
                     yaml.key_span(key),
                     format!("{what} `{}` is declared twice", key.value),
                 )
-                .with_help(format!(
-                    "the first is on line {} of the YAML; keep one",
-                    first.referenced.line()
-                )),
+                .with_help("keep one of the two declarations"),
             );
         }
     }

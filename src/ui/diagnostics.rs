@@ -60,9 +60,13 @@ impl Renderer {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
+        // The header's line:column is ours (columns in characters, as editors count; miette
+        // counts bytes), and lines are not wrapped: wrapping broke paths and code apart.
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(term.width.max(60))
+            .with_wrap_lines(false)
             .with_links(false)
+            .without_primary_span_start()
             .with_context_lines(1);
         Self { handler }
     }
@@ -76,7 +80,11 @@ impl Renderer {
         let source = lesson.sources.get(diag.file);
         let report = Report {
             diag,
-            source: source.map(|s| NamedSource::new(s.path.display().to_string(), s.text.clone())),
+            source: source.map(|s| {
+                let at = s.line_index().line_col(&s.text, diag.span.start);
+                let name = format!("{}:{}:{}", s.path.display(), at.line, at.column);
+                NamedSource::new(name, s.text.clone())
+            }),
         };
         let mut text = String::new();
         self.handler

@@ -262,8 +262,7 @@ fn columns_count_characters_not_bytes_or_tab_stops() {
 #[test]
 fn crlf_line_endings_do_not_shift_markdown_positions() {
     let found = positions("crlf-line-endings.md");
-    // The front matter and the quiz are left to `known_bugs`: their YAML positions drift by
-    // one byte per CRLF line.
+    // The front matter and the quiz of this fixture are checked in `regressions`.
     for expected in [
         "crlf-line-endings.md:16:44 undefined-variable",
         "crlf-line-endings.md:18:28 bad-duration",
@@ -393,7 +392,8 @@ fn a_lesson_that_is_not_utf8_exits_3() {
     test.args(["lint", "latin1.md"])
         .run()
         .status(3)
-        .stderr_contains("`latin1.md` is not UTF-8 text");
+        .stdout_contains("error[unreadable]: `latin1.md` is not UTF-8 text")
+        .stdout_contains("1 lesson: 1 error, 0 warnings");
 }
 
 #[test]
@@ -606,4 +606,4 @@ fn piped_output_has_no_escape_codes_even_without_no_color() {
     assert!(!output.stdout.contains('\x1b'), "{:?}", output.stdout);
 }
 
-mod known_bugs;
+mod regressions;

@@ -16,7 +16,11 @@ pub(crate) fn html_text(html: &str) -> Vec<Piece> {
             rest = rest.find("-->").map_or("", |end| &rest[end + 3..]);
             continue;
         }
-        let Some(close) = rest.find('>') else { break };
+        let Some(close) = rest.find('>') else {
+            // A tag cut off (by a blank line inside it): its remains are not text.
+            rest = "";
+            break;
+        };
         let tag = &rest[1..close];
         let name = tag
             .trim_start_matches('/')
@@ -51,6 +55,14 @@ pub(crate) fn html_text(html: &str) -> Vec<Piece> {
         .is_some_and(|piece| piece.text.trim().is_empty())
     {
         pieces.pop();
+    }
+    let blank = pieces
+        .iter()
+        .take_while(|piece| piece.text.trim().is_empty())
+        .count();
+    pieces.drain(..blank);
+    if let Some(first) = pieces.first_mut() {
+        first.text = first.text.trim_start().to_owned();
     }
     if let Some(last) = pieces.last_mut() {
         last.text = last.text.trim_end().to_owned();
@@ -91,4 +103,28 @@ fn decode(text: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(html: &str) -> String {
+        html_text(html)
+            .iter()
+            .map(|piece| piece.text.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn html_shows_its_text_and_images_but_not_tags_or_comments() {
+        assert_eq!(
+            text("<p align=\"center\">\n  <img src=\"logo.png\" alt=\"The &amp; logo\">\n</p>"),
+            "[image: The & logo] (logo.png)"
+        );
+        assert_eq!(text("<!-- a comment -->"), "");
+        assert_eq!(text("a<br>b <kbd>Ctrl</kbd>"), "a\nb Ctrl");
+        assert_eq!(text("<img src='x.png'>"), "[image] (x.png)");
+        assert_eq!(text("unclosed <img src="), "unclosed");
+    }
 }

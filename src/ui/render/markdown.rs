@@ -58,7 +58,8 @@ pub(crate) fn inline(text: &str, term: Term, look: Look) -> Vec<Piece> {
     inlines.looks.push(look);
     for event in markdown::parser(text) {
         match event {
-            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+            Event::Start(Tag::Paragraph) => {}
+            Event::End(TagEnd::Paragraph) => inlines.pieces.push(Piece::new(" ", Look::PLAIN)),
             event => {
                 if inlines.event(event).is_err() {
                     return with_vars(text, look, None, false);

@@ -1,6 +1,4 @@
-//! Bugs found while writing the fixtures, each as the assertion that should hold. Ignored so
-//! the suite passes; `cargo test --test integration known_bugs -- --ignored` shows them fail.
-//! When one is fixed, drop its `#[ignore]` and update the fixture's snapshot.
+//! Bugs found in lint output, each kept as the assertion that now holds, so they stay fixed.
 
 use super::*;
 
@@ -20,7 +18,6 @@ fn helps(path: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "bug: YAML syntax errors are reported at the first line of the YAML (serde-saphyr gives line/column but no byte offset)"]
 fn yaml_syntax_errors_point_at_the_offending_token() {
     assert_eq!(
         positions("yaml-syntax-unclosed-quote.md"),
@@ -37,7 +34,6 @@ fn yaml_syntax_errors_point_at_the_offending_token() {
 }
 
 #[test]
-#[ignore = "bug: with CRLF line endings, front-matter and quiz positions drift by one column per line above them"]
 fn crlf_front_matter_and_quiz_positions_match_lf() {
     let found = positions("crlf-line-endings.md");
     for expected in [
@@ -52,7 +48,6 @@ fn crlf_front_matter_and_quiz_positions_match_lf() {
 }
 
 #[test]
-#[ignore = "bug: miette's `[file:line:col]` header counts bytes, so it disagrees with --format json on non-ASCII lines"]
 fn human_output_columns_count_characters_like_json() {
     let stdout = lint_fixture("non-ascii-before-error.md", &[]).stdout;
     assert!(
@@ -66,7 +61,6 @@ fn human_output_columns_count_characters_like_json() {
 }
 
 #[test]
-#[ignore = "bug: a backslash escape in an info string moves every position of that block past the end of its line"]
 fn backslash_escapes_in_info_strings_keep_positions() {
     assert_eq!(
         positions("backslash-escape-in-info-string.md"),
@@ -75,20 +69,17 @@ fn backslash_escapes_in_info_strings_keep_positions() {
 }
 
 #[test]
-#[ignore = "bug: an unterminated quote also reports an unclosed `{`"]
 fn an_unterminated_quote_is_reported_once() {
     assert_eq!(codes("unterminated-quote.md"), ["invalid-attribute"]);
 }
 
 #[test]
-#[ignore = "bug: one front-matter value of the wrong type drops every variable, so each use is reported as undefined"]
 fn a_bad_front_matter_value_does_not_undeclare_the_variables() {
     assert_eq!(codes("wrong-type-in-variable.md"), ["invalid-front-matter"]);
     assert!(!codes("duplicate-variable-in-one-file.md").contains(&"undefined-variable".to_owned()));
 }
 
 #[test]
-#[ignore = "bug: a variable declared twice in one file is a YAML error with serde-saphyr's wording, not `duplicate-variable`"]
 fn a_variable_declared_twice_in_one_file_is_a_duplicate_variable() {
     assert_eq!(
         codes("duplicate-variable-in-one-file.md"),
@@ -97,7 +88,6 @@ fn a_variable_declared_twice_in_one_file_is_a_duplicate_variable() {
 }
 
 #[test]
-#[ignore = "bug: an unknown quiz key hides the other problems of the quiz (serde's deny_unknown_fields stops at the first)"]
 fn an_unknown_quiz_key_does_not_hide_other_problems() {
     assert_eq!(
         codes("quiz-unknown-key.md"),
@@ -106,13 +96,11 @@ fn an_unknown_quiz_key_does_not_hide_other_problems() {
 }
 
 #[test]
-#[ignore = "bug: YAML 1.1 booleans and numbers lose their text: `[yes, no]` become `true, false`"]
 fn quiz_choices_keep_their_text() {
     assert_eq!(positions("quiz-yes-no-choices.md"), Vec::<String>::new());
 }
 
 #[test]
-#[ignore = "bug: a UTF-8 byte order mark hides the front matter"]
 fn front_matter_after_a_bom_is_still_front_matter() {
     assert_eq!(
         positions("front-matter-after-bom.md"),
@@ -121,7 +109,6 @@ fn front_matter_after_a_bom_is_still_front_matter() {
 }
 
 #[test]
-#[ignore = "bug: suggestions lowercase the typo but not the candidates, so uppercase names are never suggested"]
 fn suggestions_ignore_case_on_both_sides() {
     assert_eq!(
         helps("undefined-variable-wrong-case.md"),
@@ -134,13 +121,11 @@ fn suggestions_ignore_case_on_both_sides() {
 }
 
 #[test]
-#[ignore = "bug: `%20` in an image path is not decoded, so an existing image is reported missing"]
 fn percent_encoded_image_paths_are_decoded() {
     assert_eq!(positions("image-with-encoded-space"), Vec::<String>::new());
 }
 
 #[test]
-#[ignore = "bug: for a lesson named without a folder, the missing-image help says the path is relative to ``"]
 fn missing_image_help_names_a_folder() {
     let output = Test::new()
         .file("lesson.md", "# T\n\n## S\n\n![diagram](diagram.png)\n")
@@ -155,7 +140,6 @@ fn missing_image_help_names_a_folder() {
 }
 
 #[test]
-#[ignore = "bug: a lesson that is not UTF-8 stops the whole run: the other lessons are not linted and JSON mode prints nothing"]
 fn one_unreadable_lesson_does_not_stop_the_others() {
     let test = Test::new().file("b-broken.md", "# T\n\n## S\n\n```bash {chek}\ntrue\n```\n");
     std::fs::write(test.path().join("a-latin1.md"), b"# Caf\xe9\n\n## S\n").expect("write");
@@ -171,7 +155,6 @@ fn one_unreadable_lesson_does_not_stop_the_others() {
 }
 
 #[test]
-#[ignore = "bug: with --deny-warnings the human output still says `warning[...]` while the summary and JSON say error"]
 fn deny_warnings_renders_warnings_as_errors() {
     let stdout = lint_fixture("unverifiable-step.md", &["--deny-warnings"]).stdout;
     assert!(!stdout.contains("warning["), "{stdout}");
