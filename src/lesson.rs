@@ -21,7 +21,9 @@ pub use diagnostic::{Code, Diagnostic, Severity, nearest};
 pub use duration::parse_duration;
 pub use front_matter::{ToolRequirement, VarSpec};
 pub use lint::BUILTIN_VARS;
-pub use load::{LoadError, Loaded, from_sources, is_markdown, load, markdown_files};
+pub use load::{
+    LoadError, Loaded, from_sources, is_folder_lesson, is_markdown, load, markdown_files, parts,
+};
 pub use model::{
     Attrs, Block, CalloutKind, Content, Hint, Lesson, Part, Role, Shell, Source, Step, VarRef,
 };

@@ -53,8 +53,8 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  labrun lint lessons/\n  labrun lint my-lesson.md --deny-warnings\n  \
                             labrun lint lessons/ --format json | jq '.[] | select(.severity == \"error\")'\n\n\
-                            A folder with Markdown files and no sub-folders of lessons is one lesson \
-                            (its files are the parts); any other folder is searched for lessons.\n\
+                            A folder whose Markdown files are numbered (1-intro.md, 2-setup.md) is one \
+                            lesson in parts; any other folder is searched for lessons.\n\
                             Exit codes: 0 no errors (warnings allowed), 3 errors found, 2 bad path."
     )]
     Lint(LintArgs),

@@ -1,16 +1,17 @@
 //! Finding the lessons under the paths given to `lint` and `list`.
+//!
+//! A file is a lesson. A folder is a *folder lesson* when its Markdown files are numbered
+//! parts (`1-registry.md`, `02-va.md`; a `README.md` beside them is the folder's landing page
+//! on GitHub, not a part) and no sub-folder holds lessons. Any other folder is a collection:
+//! each Markdown file in it is a lesson, and each sub-folder is looked at by the same rule.
 
 use std::path::{Path, PathBuf};
 
-use crate::lesson::{is_markdown, markdown_files};
+use crate::lesson::{is_folder_lesson, is_markdown, markdown_files};
 
 use super::CliError;
 
 /// The lessons under `paths`, in order, without duplicates.
-///
-/// A file is a lesson. A folder with Markdown files and no sub-folder holding Markdown is a
-/// folder lesson (its files are the parts). Any other folder is a collection: each Markdown
-/// file in it is a lesson, and each sub-folder is looked at by the same rule.
 pub fn lessons(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut found = Vec::new();
     for path in paths {
@@ -28,33 +29,18 @@ pub fn lessons(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     Ok(found)
 }
 
-/// The lessons in the folder `dir`, which is a collection even when it holds no sub-folder:
-/// each Markdown file in it is a lesson, and each sub-folder is looked at by the rule of
-/// [`lessons`]. What `labrun list DIR` means by "the lessons in DIR".
+/// The lessons in the folder `dir` (what `labrun list DIR` shows).
 pub fn lessons_in(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
-    if !dir.exists() {
-        return Err(CliError::NotFound(dir.to_path_buf()));
-    }
-    if !dir.is_dir() {
-        return Ok(vec![dir.to_path_buf()]);
-    }
-    let mut found = markdown_files(dir)?;
-    for subdir in lesson_subdirs(dir)? {
-        walk(&subdir, &mut found)?;
-    }
-    Ok(found)
+    lessons(std::slice::from_ref(&dir.to_path_buf()))
 }
 
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), CliError> {
     let subdirs = lesson_subdirs(dir)?;
-    let files = markdown_files(dir)?;
-    if subdirs.is_empty() {
-        if !files.is_empty() {
-            found.push(dir.to_path_buf());
-        }
+    if subdirs.is_empty() && is_folder_lesson(dir) {
+        found.push(dir.to_path_buf());
         return Ok(());
     }
-    found.extend(files);
+    found.extend(markdown_files(dir)?);
     for subdir in subdirs {
         walk(&subdir, found)?;
     }

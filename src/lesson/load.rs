@@ -45,7 +45,7 @@ impl Loaded {
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     let is_folder = path.is_dir();
     let files = if is_folder {
-        markdown_files(path)?
+        parts(path)?
     } else {
         vec![path.to_path_buf()]
     };
@@ -95,6 +95,38 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         loaded.diagnostics.insert(0, diag);
     }
     Ok(loaded)
+}
+
+/// The parts of a folder lesson: its `.md` files in file-name order, without a `README.md`
+/// (the folder's landing page on GitHub) unless it is the only one.
+pub fn parts(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let files = markdown_files(dir)?;
+    let parts: Vec<PathBuf> = files
+        .iter()
+        .filter(|file| !is_readme(file))
+        .cloned()
+        .collect();
+    Ok(if parts.is_empty() { files } else { parts })
+}
+
+/// Whether `dir` reads as one lesson in parts: every Markdown file but a `README.md` starts
+/// with a digit (`1-registry.md`, `02-va.md`).
+pub fn is_folder_lesson(dir: &Path) -> bool {
+    let Ok(files) = markdown_files(dir) else {
+        return false;
+    };
+    let parts: Vec<&PathBuf> = files.iter().filter(|file| !is_readme(file)).collect();
+    !parts.is_empty()
+        && parts.iter().all(|file| {
+            file.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with(|c: char| c.is_ascii_digit()))
+        })
+}
+
+fn is_readme(path: &Path) -> bool {
+    path.file_stem()
+        .is_some_and(|stem| stem.eq_ignore_ascii_case("readme"))
 }
 
 /// The `.md` files directly in `dir`, in file-name order.

@@ -404,7 +404,13 @@ impl<'t> Builder<'t> {
             Some(step) => &mut step.content,
             None => &mut self.out.intro,
         };
-        if let Some(Content::Markdown { span: last }) = contents.last_mut() {
+        // Merge with the Markdown right before, unless something that is not Markdown (a quiz
+        // that could not be read, say) lies between them.
+        let text = self.text;
+        if let Some(Content::Markdown { span: last }) = contents
+            .last_mut()
+            .filter(|c| matches!(c, Content::Markdown { span: last } if text[last.end..start.max(last.end)].trim().is_empty()))
+        {
             last.end = span.end;
         } else {
             contents.push(Content::Markdown {
