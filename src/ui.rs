@@ -4,5 +4,6 @@
 //! decides whether that is a terminal.
 
 pub mod diagnostics;
+pub mod plain;
 pub mod render;
 pub mod style;

@@ -38,6 +38,7 @@ pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
         let options = ShowOptions {
             hints: args.hints,
             solutions: args.solutions,
+            session: false,
         };
         render::lesson(&mut out, &loaded.lesson, term, options)?;
     }

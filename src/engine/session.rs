@@ -697,3 +697,6 @@ pub fn lesson_hash(lesson: &Lesson) -> String {
         .map(|byte| format!("{byte:02x}"))
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

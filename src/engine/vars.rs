@@ -103,6 +103,17 @@ impl Vars {
         })
     }
 
+    /// The value to show for `name`: the mask for a secret.
+    pub fn display_value(&self, name: &str) -> Option<String> {
+        self.values.get(name).map(|value| {
+            if value.secret {
+                crate::exec::MASK.to_owned()
+            } else {
+                value.text.clone()
+            }
+        })
+    }
+
     /// Every value, as environment variables for commands.
     pub fn env(&self) -> Vec<(String, String)> {
         self.values

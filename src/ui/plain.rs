@@ -17,11 +17,24 @@ pub struct PlainUi<R, W> {
     input: R,
     out: W,
     term: Term,
+    /// Write each answer after its prompt: when answers come from a pipe, nothing else
+    /// shows them, and a CI log should read like the session did.
+    echo: bool,
 }
 
 impl<R: BufRead, W: Write> PlainUi<R, W> {
     pub fn new(input: R, out: W, term: Term) -> Self {
-        Self { input, out, term }
+        Self {
+            input,
+            out,
+            term,
+            echo: false,
+        }
+    }
+
+    pub fn echo_answers(mut self, echo: bool) -> Self {
+        self.echo = echo;
+        self
     }
 
     pub fn into_output(self) -> W {
@@ -39,16 +52,30 @@ impl<R: BufRead, W: Write> PlainUi<R, W> {
         let _ = self.out.flush();
         let mut line = String::new();
         if self.input.read_line(&mut line)? == 0 {
-            let _ = writeln!(self.out);
+            let _ = writeln!(
+                self.out,
+                "{}",
+                if self.echo {
+                    "(end of input: saving and quitting)"
+                } else {
+                    ""
+                }
+            );
             return Err(UiError::Eof);
         }
-        Ok(line.trim_end_matches(['\n', '\r']).trim().to_owned())
+        let answer = line.trim_end_matches(['\n', '\r']).trim().to_owned();
+        if self.echo {
+            let _ = writeln!(self.out, "{answer}");
+        }
+        Ok(answer)
     }
 
     fn yes_no(&mut self, question: &str, default: bool) -> Result<bool, UiError> {
         let hint = if default { "[Y/n]" } else { "[y/N]" };
         loop {
-            let answer = self.ask(&format!("{question} {hint} "))?.to_ascii_lowercase();
+            let answer = self
+                .ask(&format!("{question} {hint} "))?
+                .to_ascii_lowercase();
             match answer.as_str() {
                 "" => return Ok(default),
                 "y" | "yes" => return Ok(true),
@@ -56,10 +83,6 @@ impl<R: BufRead, W: Write> PlainUi<R, W> {
                 _ => self.say("please answer y or n"),
             }
         }
-    }
-
-    fn markdown(&mut self, lesson: &Lesson, markdown: &str) {
-        let _ = super::render::markdown_text(&mut self.out, lesson, markdown, self.term);
     }
 }
 
@@ -94,7 +117,11 @@ pub fn parse_choice(answer: &str, actions: &[Action], lesson: &Lesson) -> Option
     let word = words.next()?;
     if word == "jump" || word == "step" || word == "goto" {
         let target = words.next()?;
-        let by_number = target.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).filter(|&i| i < lesson.steps.len());
+        let by_number = target
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .filter(|&i| i < lesson.steps.len());
         let by_id = lesson.steps.iter().position(|step| step.id == target);
         return by_number.or(by_id).map(Action::Jump);
     }
@@ -102,10 +129,19 @@ pub fn parse_choice(answer: &str, actions: &[Action], lesson: &Lesson) -> Option
         .iter()
         .find(|action| action_label(action).0 == word)
         .or_else(|| {
-            let matching: Vec<&Action> = actions.iter().filter(|a| action_label(a).0.starts_with(word)).collect();
+            let matching: Vec<&Action> = actions
+                .iter()
+                .filter(|a| action_label(a).0.starts_with(word))
+                .collect();
             (matching.len() == 1).then(|| matching[0])
         })
         .cloned()
+}
+
+/// What `{{NAME}}` shows as: the value, secrets masked.
+pub fn display(vars: &Vars) -> super::render::Resolver {
+    let vars = vars.clone();
+    std::rc::Rc::new(move |name: &str| vars.display_value(name))
 }
 
 fn status_word(status: StepStatus) -> &'static str {
@@ -129,7 +165,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         if let Some(summary) = &lesson.summary {
             self.say(summary);
         }
-        let _ = super::render::intro(&mut self.out, lesson, self.term, &|text| vars.substitute_for_display(text).into_owned());
+        let _ = super::render::intro(&mut self.out, lesson, self.term, display(vars));
         if let Some(step) = resume_at.and_then(|id| lesson.step(id)) {
             self.say(&format!("Welcome back: resuming at \"{}\".", step.title));
         }
@@ -160,7 +196,12 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         self.yes_no("Allow them to run?", true)
     }
 
-    fn ask_var(&mut self, spec: &VarSpec, default: Option<&str>, problem: Option<&str>) -> Result<String, UiError> {
+    fn ask_var(
+        &mut self,
+        spec: &VarSpec,
+        default: Option<&str>,
+        problem: Option<&str>,
+    ) -> Result<String, UiError> {
         if let Some(problem) = problem {
             self.say(&format!("! {problem}"));
         }
@@ -173,35 +214,58 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
             }
         }
         let prompt = spec.prompt.as_deref().unwrap_or(&spec.name);
-        let shown_default = default.filter(|_| !spec.secret).map(|d| format!(" [{d}]")).unwrap_or_default();
-        let answer = self.ask(&format!("{prompt}{shown_default}: "))?;
+        let shown_default = default
+            .filter(|_| !spec.secret)
+            .map(|d| format!(" [{d}]"))
+            .unwrap_or_default();
+        let answer = if spec.secret {
+            // Never echoed, even to a log.
+            let echo = std::mem::replace(&mut self.echo, false);
+            let answer = self.ask(&format!("{prompt}{shown_default}: "));
+            self.echo = echo;
+            if echo {
+                self.say(crate::exec::MASK);
+            }
+            answer?
+        } else {
+            self.ask(&format!("{prompt}{shown_default}: "))?
+        };
         // A number picks from the choices.
-        if let Some(choice) = answer.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| spec.choices.get(i)) {
+        if let Some(choice) = answer
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| spec.choices.get(i))
+        {
             return Ok(choice.clone());
         }
         Ok(answer)
     }
 
     fn step(&mut self, lesson: &Lesson, index: usize, state: &StepState, vars: &Vars) {
-        let step = &lesson.steps[index];
         self.say("");
-        let title = vars.substitute_for_display(&step.title).into_owned();
-        self.say(&format!("--- Step {}/{}: {} [{}] ---", index + 1, lesson.steps.len(), title, step.id));
+        let _ = super::render::step(&mut self.out, lesson, index, self.term, display(vars));
         if state.status != StepStatus::Pending {
             self.say(&format!("(status: {})", status_word(state.status)));
         }
-        let _ = super::render::step_body(&mut self.out, lesson, index, self.term, &|text| {
-            vars.substitute_for_display(text).into_owned()
-        });
     }
 
-    fn choose(&mut self, lesson: &Lesson, _index: usize, actions: &[Action]) -> Result<Action, UiError> {
+    fn choose(
+        &mut self,
+        lesson: &Lesson,
+        _index: usize,
+        actions: &[Action],
+    ) -> Result<Action, UiError> {
         let menu: Vec<String> = actions
             .iter()
             .enumerate()
             .map(|(i, action)| {
                 let (word, _) = action_label(action);
-                if i == 0 { format!("{}) {word} (default)", i + 1) } else { format!("{}) {word}", i + 1) }
+                if i == 0 {
+                    format!("{}) {word} (default)", i + 1)
+                } else {
+                    format!("{}) {word}", i + 1)
+                }
             })
             .collect();
         loop {
@@ -209,13 +273,19 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
             let answer = self.ask("> ")?;
             match parse_choice(&answer, actions, lesson) {
                 Some(action) => return Ok(action),
-                None => self.say(&format!("unknown choice `{answer}`: type a number from 1 to {}, or a word", actions.len())),
+                None => self.say(&format!(
+                    "unknown choice `{answer}`: type a number from 1 to {}, or a word",
+                    actions.len()
+                )),
             }
         }
     }
 
     fn confirm_block(&mut self, block: &Block, code: &str) -> Result<bool, UiError> {
-        self.say(&format!("About to run ({}):", if block.is_http() { "HTTP" } else { "shell" }));
+        self.say(&format!(
+            "About to run ({}):",
+            if block.is_http() { "HTTP" } else { "shell" }
+        ));
         for line in code.lines() {
             self.say(&format!("  $ {line}"));
         }
@@ -225,7 +295,10 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
     fn block_started(&mut self, block: &Block, code: &str) {
         let first = code.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let role = block.role.map_or("run", Role::as_str);
-        self.say(&format!("[{role}] {first}{}", if code.lines().count() > 1 { " …" } else { "" }));
+        self.say(&format!(
+            "[{role}] {first}{}",
+            if code.lines().count() > 1 { " …" } else { "" }
+        ));
     }
 
     fn progress(&mut self, progress: &Progress) {
@@ -237,20 +310,36 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
                 }
             }
             Progress::Request { method, url } => self.say(&format!("  → {method} {url}")),
-            Progress::Waiting { attempt, remaining, last } => {
-                let left = remaining.map(|r| format!(", {}s left", r.as_secs())).unwrap_or_default();
-                self.say(&format!("  … try {attempt} not yet ({last}){left}; waiting"));
+            Progress::Waiting {
+                attempt,
+                remaining,
+                last,
+            } => {
+                let left = remaining
+                    .map(|r| format!(", {}s left", r.as_secs()))
+                    .unwrap_or_default();
+                self.say(&format!(
+                    "  … try {attempt} not yet ({last}){left}; waiting"
+                ));
             }
         }
     }
 
     fn block_finished(&mut self, _block: &Block, run: &BlockRun) {
         let evidence = run.outcome.evidence();
-        let exit = evidence.exit_code.map(|code| format!("exit {code}, ")).unwrap_or_default();
+        let exit = evidence
+            .exit_code
+            .map(|code| format!("exit {code}, "))
+            .unwrap_or_default();
         match &run.outcome {
-            Outcome::Passed { .. } => self.say(&format!("  ok ({exit}{})", seconds(evidence.duration_ms))),
+            Outcome::Passed { .. } => {
+                self.say(&format!("  ok ({exit}{})", seconds(evidence.duration_ms)))
+            }
             Outcome::Failed { reason, .. } => {
-                self.say(&format!("  failed ({exit}{}):", seconds(evidence.duration_ms)));
+                self.say(&format!(
+                    "  failed ({exit}{}):",
+                    seconds(evidence.duration_ms)
+                ));
                 for line in reason.lines() {
                     self.say(&format!("    {line}"));
                 }
@@ -262,7 +351,10 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         if passed {
             self.say("✔ Step verified.");
         } else {
-            self.say(&format!("✘ Not verified yet ({} failed). Fix it and check again, or ask for a hint.", failures.len()));
+            self.say(&format!(
+                "✘ Not verified yet ({} failed). Fix it and check again, or ask for a hint.",
+                failures.len()
+            ));
         }
     }
 
@@ -274,13 +366,23 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         for (i, choice) in quiz.choices.iter().enumerate() {
             self.say(&format!("  {}) {choice}", i + 1));
         }
-        let prompt = if quiz.is_multiple_answer() { "Your answers (numbers, separated by commas): " } else { "Your answer (number): " };
+        let prompt = if quiz.is_multiple_answer() {
+            "Your answers (numbers, separated by commas): "
+        } else {
+            "Your answer (number): "
+        };
         loop {
             let answer = self.ask(prompt)?;
             let picked: Option<Vec<String>> = answer
                 .split([',', ' '])
                 .filter(|part| !part.is_empty())
-                .map(|part| part.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| quiz.choices.get(i)).cloned())
+                .map(|part| {
+                    part.parse::<usize>()
+                        .ok()
+                        .and_then(|n| n.checked_sub(1))
+                        .and_then(|i| quiz.choices.get(i))
+                        .cloned()
+                })
                 .collect();
             match picked {
                 Some(picked) if !picked.is_empty() => return Ok(picked),
@@ -298,7 +400,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
 
     fn hint(&mut self, number: u32, total: u32, markdown: &str) {
         self.say(&format!("Hint {number}/{total}:"));
-        let _ = super::render::markdown_plain(&mut self.out, markdown, self.term);
+        let _ = super::render::markdown(&mut self.out, markdown, self.term);
     }
 
     fn solution(&mut self, blocks: &[(String, String)]) {

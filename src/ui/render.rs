@@ -15,6 +15,7 @@ mod lesson;
 mod listing;
 mod markdown;
 mod scope;
+mod session;
 mod table;
 mod theme;
 
@@ -22,6 +23,7 @@ mod theme;
 mod tests;
 
 pub use commands::commands;
+pub use inline::Resolver;
 pub use json::{
     AttrsView, BlockView, FORMAT as JSON_FORMAT, LessonView, NameValue, PartView, QuizView,
     RequestView, StepView, ToolView, VarView, view,
@@ -29,3 +31,4 @@ pub use json::{
 pub use lesson::lesson;
 pub use listing::{ListEntry, list};
 pub use scope::ShowOptions;
+pub use session::{intro, markdown, step};

@@ -248,6 +248,10 @@ pub(crate) fn block(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io:
         *shown = true;
     }
     let hidden = block.role == Some(Role::Solve) && !scope.options.solutions;
+    // In a session the menu offers the solution; the step's summary says there is one.
+    if hidden && scope.options.session {
+        return Ok(());
+    }
     canvas.gap();
     canvas.indent("  ", "  ", Look::PLAIN);
     let header = header(block, scope.place, hidden, None);
@@ -288,7 +292,12 @@ pub(crate) fn quiz(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io::
         (false, false) => "choose one",
     };
     canvas.indent("   ", "   ", Look::PLAIN);
-    canvas.styled(&format!("{how} · answered in `labrun start`"), Look::DIM)?;
+    let when = if scope.options.session {
+        "answered when you check"
+    } else {
+        "answered in `labrun start`"
+    };
+    canvas.styled(&format!("{how} · {when}"), Look::DIM)?;
     canvas.dedent();
     canvas.dedent();
     canvas.gap();
@@ -302,15 +311,12 @@ pub(crate) fn hint(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io::
     };
     let (body, whole) = (hint.body, hint.span);
     let title = hint_title(&hint.summary, index + 1, scope.hints.len());
-    collapsible(
-        canvas,
-        scope,
-        &title,
-        body,
-        whole,
-        Hue::Yellow,
-        "hidden · `--hints` reveals it",
-    )
+    let how = if scope.options.session {
+        "hidden · choose `hint` to see it"
+    } else {
+        "hidden · `--hints` reveals it"
+    };
+    collapsible(canvas, scope, &title, body, whole, Hue::Yellow, how)
 }
 
 /// A `<details>` section that is not a hint.

@@ -56,7 +56,37 @@ pub(crate) fn width(text: &str) -> usize {
     console::measure_text_width(text)
 }
 
-/// `text` split so that each `{{NAME}}` has the variable look on top of `look`.
+thread_local! {
+    /// Values to show in place of `{{NAME}}` while a learner's session renders a step;
+    /// `labrun show` sets none and shows the names.
+    static DISPLAY_VARS: std::cell::RefCell<Option<Resolver>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Looks up the display value of a variable (secrets already masked).
+pub type Resolver = std::rc::Rc<dyn Fn(&str) -> Option<String>>;
+
+/// While the guard lives, `{{NAME}}` renders as the resolver's value.
+pub(crate) struct DisplayVars(Option<Resolver>);
+
+impl DisplayVars {
+    pub(crate) fn set(resolver: Resolver) -> Self {
+        Self(DISPLAY_VARS.with(|slot| slot.replace(Some(resolver))))
+    }
+}
+
+impl Drop for DisplayVars {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        DISPLAY_VARS.with(|slot| *slot.borrow_mut() = previous);
+    }
+}
+
+fn display_value(name: &str) -> Option<String> {
+    DISPLAY_VARS.with(|slot| slot.borrow().as_ref().and_then(|resolve| resolve(name)))
+}
+
+/// `text` split so that each `{{NAME}}` has the variable look on top of `look` (and its
+/// value, while a session has set [`DisplayVars`]).
 pub(crate) fn with_vars(text: &str, look: Look, link: Option<&String>, atomic: bool) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut copied = 0;
@@ -70,9 +100,12 @@ pub(crate) fn with_vars(text: &str, look: Look, link: Option<&String>, atomic: b
             });
         }
     };
-    for (_, range) in template::references(text) {
+    for (name, range) in template::references(text) {
         push(&text[copied..range.start], look);
-        push(&text[range.clone()], look.with(Look::VAR));
+        match display_value(name) {
+            Some(value) => push(&value, look.with(Look::VAR)),
+            None => push(&text[range.clone()], look.with(Look::VAR)),
+        }
         copied = range.end;
     }
     push(&text[copied..], look);

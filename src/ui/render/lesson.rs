@@ -171,7 +171,7 @@ fn var_line(var: &VarSpec) -> Vec<Piece> {
     pieces
 }
 
-fn part_heading(
+pub(super) fn part_heading(
     canvas: &mut Canvas,
     lesson: &Lesson,
     part: &Part,
@@ -197,7 +197,12 @@ fn part_heading(
     Ok(())
 }
 
-fn step_heading(canvas: &mut Canvas, lesson: &Lesson, step: &Step, index: usize) -> io::Result<()> {
+pub(super) fn step_heading(
+    canvas: &mut Canvas,
+    lesson: &Lesson,
+    step: &Step,
+    index: usize,
+) -> io::Result<()> {
     let number = format!("Step {}/{}", index + 1, lesson.steps.len());
     let heading_width = width(&number) + 3 + width(&step.title) + 3 + width(&step.id);
     canvas.gap();
@@ -241,7 +246,11 @@ fn step_summary(step: &Step) -> String {
 }
 
 /// The content of a step or intro in reading order, then any block not shown on the way.
-fn contents(canvas: &mut Canvas, scope: &mut Scope, contents: &[Content]) -> io::Result<()> {
+pub(super) fn contents(
+    canvas: &mut Canvas,
+    scope: &mut Scope,
+    contents: &[Content],
+) -> io::Result<()> {
     for content in contents {
         match content {
             Content::Markdown { span } | Content::Callout { span, .. } => {

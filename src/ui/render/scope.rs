@@ -13,6 +13,8 @@ pub struct ShowOptions {
     pub hints: bool,
     /// Reveal `solve` blocks (else only "solution available" is shown).
     pub solutions: bool,
+    /// Rendering for a learner's session: hidden things are reached from its menu.
+    pub session: bool,
 }
 
 /// Where content sits, which changes what some blocks mean (a `setup` block in an intro

@@ -73,6 +73,7 @@ fn hints_details_and_solutions_are_revealed_on_request() {
         ShowOptions {
             hints: true,
             solutions: true,
+            session: false,
         },
     );
     let blocks_step = section(&output, "Step 2/3", Some("Step 3/3"));
@@ -88,6 +89,7 @@ fn plain_output_has_no_escape_codes() {
         ShowOptions {
             hints: true,
             solutions: true,
+            session: false,
         },
     );
     assert!(!output.contains('\x1b'), "{output}");
@@ -207,6 +209,7 @@ fn a_quiz_shows_its_question_and_choices_but_never_the_answer() {
         ShowOptions {
             hints: true,
             solutions: true,
+            session: false,
         },
     );
     let quiz_step = section(&output, "Step 3/3", None);
@@ -234,6 +237,7 @@ fn a_solution_is_hidden_unless_asked_for() {
         ShowOptions {
             hints: false,
             solutions: true,
+            session: false,
         },
     );
     assert!(shown.contains("│ echo the answer"));
@@ -378,6 +382,7 @@ fn odd_lessons_render_without_panicking() {
             let options = ShowOptions {
                 hints: true,
                 solutions: true,
+                session: false,
             };
             let output = show(&lesson, term, options);
             assert!(!output.is_empty(), "{text:?}");

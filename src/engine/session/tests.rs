@@ -1,0 +1,328 @@
+//! The session loop driven by the plain UI with scripted answers and a fake executor: the
+//! transcript is what a learner would read.
+
+use std::collections::VecDeque;
+use std::io::Cursor;
+use std::sync::atomic::AtomicBool;
+
+use super::*;
+use crate::exec::{Evidence, Progress};
+use crate::lesson::{Source, from_sources};
+use crate::progress::StepStatus;
+use crate::ui::plain::PlainUi;
+use crate::ui::style::Term;
+
+/// Passes or fails blocks from a script, in order; records what it was asked to run.
+#[derive(Default)]
+struct FakeExecutor {
+    outcomes: VecDeque<bool>,
+    ran: Vec<String>,
+    captures: Vec<(String, String)>,
+}
+
+impl Executor for FakeExecutor {
+    fn run(
+        &mut self,
+        block: &Block,
+        context: &RunContext<'_>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> BlockRun {
+        let code =
+            crate::lesson::template::substitute(block.code.trim(), |name| (context.vars)(name))
+                .into_owned();
+        self.ran.push(code.clone());
+        progress(Progress::Output {
+            stream: crate::exec::Stream::Stdout,
+            text: context.secrets.mask(&code).into_owned(),
+        });
+        let passed = self.outcomes.pop_front().unwrap_or(true);
+        let evidence = Evidence {
+            exit_code: Some(if passed { 0 } else { 1 }),
+            attempts: 1,
+            ..Default::default()
+        };
+        let outcome = if passed {
+            Outcome::Passed { evidence }
+        } else {
+            Outcome::Failed {
+                reason: format!("`{code}` failed"),
+                evidence,
+            }
+        };
+        BlockRun {
+            outcome,
+            captures: std::mem::take(&mut self.captures),
+            interrupted: false,
+        }
+    }
+
+    fn open_shell(&mut self, _context: &RunContext<'_>) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct MemoryJournal(Vec<Event>);
+
+impl Journal for MemoryJournal {
+    fn append(&mut self, event: Event) -> Result<(), LogError> {
+        self.0.push(event);
+        Ok(())
+    }
+
+    fn location(&self) -> String {
+        "memory".into()
+    }
+}
+
+const LESSON: &str = r#"---
+vars:
+  name: { prompt: "Your name", default: friend }
+  token: { prompt: "Token", secret: true }
+---
+# Tour
+
+Welcome.
+
+## Hello {#hello}
+
+Hi {{name}}.
+
+```bash {run}
+echo hello {{name}} {{token}}
+```
+
+```bash {check}
+test -f done
+```
+
+<details><summary>Hint</summary>
+
+Create `done`.
+
+</details>
+
+```bash {solve}
+touch done
+```
+
+## Read {#read}
+
+Nothing to check here.
+
+## Quiz {#quiz}
+
+```quiz
+question: Pick b
+choices: [a, b]
+answer: b
+```
+"#;
+
+struct Run {
+    transcript: String,
+    events: Vec<Event>,
+    end: SessionEnd,
+    ran: Vec<String>,
+}
+
+fn run(input: &str, outcomes: &[bool], prior: &LessonState, options: Options) -> Run {
+    let loaded = from_sources(
+        "tour.md".into(),
+        vec![Source {
+            path: "tour.md".into(),
+            text: LESSON.into(),
+        }],
+    );
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
+    let mut ui =
+        PlainUi::new(Cursor::new(input.to_owned()), Vec::new(), Term::plain(80)).echo_answers(true);
+    let mut exec = FakeExecutor {
+        outcomes: outcomes.iter().copied().collect(),
+        ..Default::default()
+    };
+    let mut journal = MemoryJournal::default();
+    let interrupt = AtomicBool::new(false);
+    let workspace = tempfile::tempdir().unwrap();
+    let options = Options {
+        workspace: workspace.path().to_path_buf(),
+        learner: "ada".into(),
+        ..options
+    };
+    let session = Session::new(
+        &loaded.lesson,
+        &mut ui,
+        &mut exec,
+        &mut journal,
+        &interrupt,
+        options,
+        prior,
+    );
+    let end = session.run(prior).unwrap();
+    let transcript = String::from_utf8(ui.into_output())
+        .unwrap()
+        .replace(&workspace.path().display().to_string(), "[WORKSPACE]");
+    Run {
+        transcript,
+        events: journal.0,
+        end,
+        ran: exec.ran,
+    }
+}
+
+fn statuses(events: &[Event]) -> Vec<(String, StepStatus)> {
+    let state = LessonState::from_events(events);
+    state
+        .steps
+        .iter()
+        .map(|(id, s)| (id.clone(), s.status))
+        .collect()
+}
+
+#[test]
+fn a_whole_lesson_in_plain_mode_reads_well() {
+    // name, token, consent, run, confirm, check (fails), hint, check (passes), continue, quiz answer.
+    let input = "Ada\ns3cret\n\nrun\ny\n\nhint\n\n\n\n2\n";
+    let run = run(
+        input,
+        &[true, false, true, true],
+        &LessonState::default(),
+        Options::default(),
+    );
+    assert_eq!(run.end, SessionEnd::Completed);
+    insta::assert_snapshot!(run.transcript);
+    assert_eq!(
+        statuses(&run.events),
+        [
+            ("hello".into(), StepStatus::Verified),
+            ("read".into(), StepStatus::Confirmed),
+            ("quiz".into(), StepStatus::Verified),
+        ]
+    );
+    assert_eq!(
+        run.ran[0], "echo hello Ada s3cret",
+        "commands get the real secret"
+    );
+    assert!(
+        !run.transcript.contains("s3cret"),
+        "the screen never shows it"
+    );
+    let logged = serde_json::to_string(&run.events).unwrap();
+    assert!(!logged.contains("s3cret"), "the log never holds it");
+    assert!(
+        logged.contains(r#""name":"name","value":"Ada""#),
+        "a plain answer is saved"
+    );
+}
+
+#[test]
+fn a_failing_check_keeps_the_step_pending_until_it_passes() {
+    let run = run(
+        "Ada\nt\n\ncheck\n",
+        &[false],
+        &LessonState::default(),
+        Options::default(),
+    );
+    assert_eq!(
+        run.end,
+        SessionEnd::Incomplete,
+        "input ended: saved and quit"
+    );
+    assert!(run.transcript.contains("✘ Not verified yet (1 failed)"));
+    assert!(run.transcript.contains("`test -f done` failed"));
+    assert_eq!(
+        statuses(&run.events)[0],
+        ("hello".into(), StepStatus::Failed)
+    );
+}
+
+#[test]
+fn quitting_and_resuming_continues_at_the_same_step() {
+    let first = run(
+        "Ada\nt\n\ncontinue\n\nquit\n",
+        &[true],
+        &LessonState::default(),
+        Options::default(),
+    );
+    assert_eq!(first.end, SessionEnd::Incomplete);
+    let prior = LessonState::from_events(&first.events);
+    assert_eq!(prior.current.as_deref(), Some("quiz"));
+    // The saved name is not asked again; the secret is.
+    let second = run("t\n\nquit\n", &[], &prior, Options::default());
+    assert!(
+        second
+            .transcript
+            .contains("Welcome back: resuming at \"Quiz\"."),
+        "{}",
+        second.transcript
+    );
+    assert!(!second.transcript.contains("Your name"));
+    assert!(second.transcript.contains("Step 3/3"));
+    assert!(
+        !second.transcript.contains("Step 1/3"),
+        "no step is shown twice"
+    );
+}
+
+#[test]
+fn the_solution_makes_a_verified_step_solved() {
+    let run = run(
+        "Ada\nt\n\nsolution\napply\ny\n\nquit\n",
+        &[true, true],
+        &LessonState::default(),
+        Options::default(),
+    );
+    assert!(run.transcript.contains("Solution:"));
+    assert!(run.ran.contains(&"touch done".to_owned()));
+    assert_eq!(
+        statuses(&run.events)[0],
+        ("hello".into(), StepStatus::Solved)
+    );
+}
+
+#[test]
+fn flags_set_variables_and_yes_runs_without_asking() {
+    let options = Options {
+        vars: vec![("name".into(), "Bo".into()), ("token".into(), "x".into())],
+        yes: true,
+        ..Default::default()
+    };
+    let run = run("run\nquit\n", &[true], &LessonState::default(), options);
+    assert!(!run.transcript.contains("Your name"));
+    assert!(!run.transcript.contains("Run it?"));
+    assert_eq!(run.ran, ["echo hello Bo x"]);
+}
+
+#[test]
+fn a_wrong_quiz_answer_fails_the_check() {
+    let options = Options {
+        step: Some("quiz".into()),
+        ..Default::default()
+    };
+    let run = run(
+        "Ada\nt\n\n\n1\nquit\n",
+        &[],
+        &LessonState::default(),
+        options,
+    );
+    assert!(run.transcript.contains("Not quite."));
+    assert_eq!(
+        LessonState::from_events(&run.events).status("quiz"),
+        StepStatus::Failed
+    );
+}
+
+#[test]
+fn declining_consent_runs_no_check() {
+    let run = run(
+        "Ada\nt\nn\ncheck\nn\nquit\n",
+        &[],
+        &LessonState::default(),
+        Options::default(),
+    );
+    assert!(run.ran.is_empty(), "{:?}", run.ran);
+    assert!(
+        run.transcript
+            .contains("the checks were not run: they need your consent")
+    );
+}

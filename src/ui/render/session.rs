@@ -1,0 +1,117 @@
+//! Rendering for a learner's session: one step at a time, variables shown with their values.
+
+use std::io::{self, Write};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::lesson::{Content, Lesson, Source, Span};
+use crate::ui::style::Term;
+
+use super::canvas::Canvas;
+use super::inline::{DisplayVars, Resolver};
+use super::lesson::{contents, part_heading, step_heading};
+use super::scope::{Place, Scope, ShowOptions, references};
+
+const SESSION: ShowOptions = ShowOptions {
+    hints: false,
+    solutions: false,
+    session: true,
+};
+
+/// The intro of the lesson's first part.
+pub fn intro(out: &mut dyn Write, lesson: &Lesson, term: Term, vars: Resolver) -> io::Result<()> {
+    let _vars = DisplayVars::set(vars);
+    let mut canvas = Canvas::new(out, term);
+    let Some(part) = lesson.parts.first() else {
+        return Ok(());
+    };
+    let Some(source) = lesson.sources.get(part.file) else {
+        return Ok(());
+    };
+    let mut scope = Scope::new(
+        source,
+        &part.blocks,
+        &[],
+        &[],
+        Place::Intro,
+        SESSION,
+        references(&source.text),
+    );
+    contents(&mut canvas, &mut scope, &part.intro)
+}
+
+/// Step `index`: its heading and content (a part's heading and intro first, when the step
+/// opens a part other than the first).
+pub fn step(
+    out: &mut dyn Write,
+    lesson: &Lesson,
+    index: usize,
+    term: Term,
+    vars: Resolver,
+) -> io::Result<()> {
+    let _vars = DisplayVars::set(vars);
+    let mut canvas = Canvas::new(out, term);
+    let Some(step) = lesson.steps.get(index) else {
+        return Ok(());
+    };
+    let Some(source) = lesson.sources.get(step.file) else {
+        return Ok(());
+    };
+    let references = references(&source.text);
+    if let Some((number, part)) = lesson
+        .parts
+        .iter()
+        .enumerate()
+        .find(|(_, part)| part.steps.start == index)
+    {
+        if number > 0 {
+            part_heading(&mut canvas, lesson, part, number)?;
+            let mut scope = Scope::new(
+                source,
+                &part.blocks,
+                &[],
+                &[],
+                Place::Intro,
+                SESSION,
+                Rc::clone(&references),
+            );
+            contents(&mut canvas, &mut scope, &part.intro)?;
+        }
+    }
+    step_heading(&mut canvas, lesson, step, index)?;
+    let mut scope = Scope::new(
+        source,
+        &step.blocks,
+        &step.quizzes,
+        &step.hints,
+        Place::Step,
+        SESSION,
+        references,
+    );
+    contents(&mut canvas, &mut scope, &step.content)
+}
+
+/// A piece of Markdown on its own (a revealed hint).
+pub fn markdown(out: &mut dyn Write, text: &str, term: Term) -> io::Result<()> {
+    let source = Source {
+        path: "hint.md".into(),
+        text: Arc::from(text),
+    };
+    let mut canvas = Canvas::new(out, term);
+    let mut scope = Scope::new(
+        &source,
+        &[],
+        &[],
+        &[],
+        Place::Step,
+        ShowOptions {
+            hints: true,
+            ..SESSION
+        },
+        references(text),
+    );
+    let content = [Content::Markdown {
+        span: Span::new(0, text.len()),
+    }];
+    contents(&mut canvas, &mut scope, &content)
+}
