@@ -1,12 +1,15 @@
 //! The command line: argument parsing, and one module per command.
 
 mod args;
+mod check;
 mod discover;
 mod error;
 mod learner;
 mod lint;
 mod list;
+mod reset;
 mod show;
+mod start;
 mod status;
 
 use std::ffi::OsString;
@@ -37,9 +40,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Show(args) => show::run(&args),
         Command::List(args) => list::run(&args),
         Command::Status(args) => status::run(&args),
-        Command::Start(_) | Command::Check(_) | Command::Reset(_) => {
-            Err(CliError::Usage("not available yet".into()))
-        }
+        Command::Start(args) => start::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Reset(args) => reset::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -3,9 +3,14 @@
 //! Nothing here knows about steps or learners; the engine decides what to run and when.
 
 pub mod executor;
+pub mod http;
 pub mod outcome;
+pub mod runner;
 pub mod secrets;
+pub mod shell;
 
 pub use executor::{BlockRun, Executor, Progress, RunContext, Stream};
+pub use http::{HttpError, HttpRunner, Limits};
 pub use outcome::{Evidence, Outcome};
+pub use runner::BlockRunner;
 pub use secrets::{MASK, Secrets};

@@ -1,0 +1,136 @@
+//! `labrun check`: run a lesson's checks now, without prompts, and record what passes.
+
+use std::io::Write;
+
+use crate::engine::{Source, Vars};
+use crate::exec::{BlockRunner, Executor, Outcome, RunContext};
+use crate::lesson::Role;
+use crate::progress::Event;
+
+use super::args::CheckArgs;
+use super::learner::{interrupt_flag, load_runnable, open_log, workspace_dir};
+use super::{CliError, exit};
+
+pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
+    let path = args
+        .lesson
+        .clone()
+        .ok_or_else(|| CliError::Usage("name the lesson to check: `labrun check LESSON`".into()))?;
+    let lesson = load_runnable(&path)?;
+    let (mut log, prior, learner) = open_log(&args.learner, &lesson)?;
+    let steps: Vec<usize> = match &args.step {
+        Some(id) => vec![
+            lesson
+                .steps
+                .iter()
+                .position(|s| &s.id == id)
+                .ok_or_else(|| {
+                    CliError::Usage(format!(
+                        "no step `{id}` in this lesson (steps: {})",
+                        lesson
+                            .steps
+                            .iter()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?,
+        ],
+        None => (0..lesson.steps.len()).collect(),
+    };
+    // Saved answers, `--var`, and each variable's environment variable; never a prompt.
+    let mut vars = Vars::new(&lesson.vars);
+    let workspace = workspace_dir(&args.learner, &lesson.id, &learner);
+    vars.set("learner", learner.clone(), Source::Builtin, false);
+    vars.set("lesson", lesson.id.clone(), Source::Builtin, false);
+    vars.set(
+        "workspace",
+        workspace.display().to_string(),
+        Source::Builtin,
+        false,
+    );
+    for (name, value) in &prior.vars {
+        vars.set(name, value.clone(), Source::Saved, false);
+    }
+    for spec in &lesson.vars {
+        if let Some(value) = spec
+            .env
+            .as_deref()
+            .and_then(|env| std::env::var(env).ok())
+            .filter(|v| !v.is_empty())
+        {
+            vars.set(&spec.name, value, Source::Env, spec.secret);
+        } else if let (None, Some(default)) = (vars.get(&spec.name), &spec.default) {
+            vars.set(&spec.name, default.clone(), Source::Saved, spec.secret);
+        }
+    }
+    for (name, value) in &args.vars {
+        vars.set(name, value.clone(), Source::Flag, false);
+    }
+    vars.compute(&lesson.vars);
+    std::fs::create_dir_all(&workspace)?;
+
+    let interrupt = interrupt_flag();
+    let mut exec = BlockRunner::new();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut all_passed = true;
+    for index in steps {
+        let step = &lesson.steps[index];
+        let checks: Vec<_> = step.blocks_with(Role::Check).collect();
+        if checks.is_empty() {
+            writeln!(out, "  -         {} (no checks)", step.id)?;
+            continue;
+        }
+        let mut step_passed = true;
+        for (attempt, block) in checks.into_iter().enumerate() {
+            let env = vars.env();
+            let lookup = |name: &str| vars.get(name).map(str::to_owned);
+            let context = RunContext {
+                vars: &lookup,
+                env: &env,
+                secrets: vars.secrets(),
+                workspace: &workspace,
+                interrupt: &interrupt,
+            };
+            let run = exec.run(block, &context, &mut |_| {});
+            let attempt = u32::try_from(attempt + 1).unwrap_or(u32::MAX);
+            match run.outcome {
+                Outcome::Passed { evidence } => {
+                    log.append(Event::CheckPassed {
+                        step: step.id.clone(),
+                        attempt,
+                        evidence,
+                    })?;
+                }
+                Outcome::Failed { reason, evidence } => {
+                    let reason = vars.secrets().mask(&reason).into_owned();
+                    log.append(Event::CheckFailed {
+                        step: step.id.clone(),
+                        attempt,
+                        reason: reason.clone(),
+                        evidence,
+                    })?;
+                    if !block.attrs.optional {
+                        step_passed = false;
+                        writeln!(out, "  FAIL      {}", step.id)?;
+                        for line in reason.lines() {
+                            writeln!(out, "            {line}")?;
+                        }
+                    }
+                }
+            }
+            if run.interrupted {
+                return Ok(exit::INTERRUPTED);
+            }
+        }
+        if step_passed {
+            log.append(Event::StepVerified {
+                step: step.id.clone(),
+            })?;
+            writeln!(out, "  ok        {}", step.id)?;
+        }
+        all_passed &= step_passed;
+    }
+    Ok(if all_passed { exit::OK } else { exit::FAILED })
+}

@@ -1,0 +1,98 @@
+//! `labrun start`: a learner's session.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::engine::{Options, Session, SessionEnd};
+use crate::exec::BlockRunner;
+use crate::progress::Event;
+use crate::ui::plain::PlainUi;
+use crate::ui::style::Term;
+
+use super::args::StartArgs;
+use super::learner::{interrupt_flag, load_runnable, open_log, workspace_dir};
+use super::{CliError, discover, exit};
+
+pub fn run(args: &StartArgs) -> Result<u8, CliError> {
+    let path = match &args.lesson {
+        Some(path) => path.clone(),
+        None => choose_lesson()?,
+    };
+    let lesson = load_runnable(&path)?;
+    let (mut log, mut prior, learner) = open_log(&args.learner, &lesson)?;
+    if args.restart {
+        log.append(Event::LessonReset)?;
+        prior.apply(&Event::LessonReset);
+    }
+    let interrupt = interrupt_flag();
+    let options = Options {
+        yes: args.yes,
+        step: args.step.clone(),
+        vars: args.vars.clone(),
+        workspace: workspace_dir(&args.learner, &lesson.id, &learner),
+        learner,
+    };
+    let mut exec = BlockRunner::new();
+    let plain = args.plain || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal();
+    let stdin = std::io::stdin();
+    let piped = !stdin.is_terminal();
+    let mut ui = PlainUi::new(stdin.lock(), std::io::stderr(), Term::stderr()).echo_answers(piped);
+    let _ = plain;
+    let session = Session::new(
+        &lesson, &mut ui, &mut exec, &mut log, &interrupt, options, &prior,
+    );
+    Ok(match session.run(&prior)? {
+        SessionEnd::Completed => exit::OK,
+        SessionEnd::Incomplete => exit::FAILED,
+        SessionEnd::Interrupted => exit::INTERRUPTED,
+    })
+}
+
+/// Without a lesson argument: the lessons in `lessons/`, to pick one by number.
+fn choose_lesson() -> Result<PathBuf, CliError> {
+    let dir = PathBuf::from("lessons");
+    if !dir.is_dir() {
+        return Err(CliError::Usage(
+            "name a lesson to start: `labrun start LESSON` (no `lessons/` folder here)".into(),
+        ));
+    }
+    let lessons = discover::lessons_in(&dir)?;
+    if lessons.is_empty() {
+        return Err(CliError::NoLessons(vec![dir]));
+    }
+    if !std::io::stdin().is_terminal() {
+        let names: Vec<String> = lessons.iter().map(|p| p.display().to_string()).collect();
+        return Err(CliError::Usage(format!(
+            "name a lesson to start: {}",
+            names.join(", ")
+        )));
+    }
+    eprintln!("Lessons in {}:", dir.display());
+    for (i, path) in lessons.iter().enumerate() {
+        let title = crate::lesson::load(path)
+            .map(|l| l.lesson.title)
+            .unwrap_or_default();
+        eprintln!("  {}) {title} ({})", i + 1, path.display());
+    }
+    loop {
+        eprint!("Start which? ");
+        let mut line = String::new();
+        if std::io::stdin()
+            .read_line(&mut line)
+            .map_err(CliError::Output)?
+            == 0
+        {
+            return Err(CliError::Usage("no lesson chosen".into()));
+        }
+        if let Some(path) = line
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| lessons.get(i))
+        {
+            return Ok(path.clone());
+        }
+        eprintln!("type a number from 1 to {}", lessons.len());
+    }
+}

@@ -1,0 +1,395 @@
+//! [`BlockRunner`]: the real [`Executor`]. It gives a block's attributes their meaning —
+//! `timeout=`, `retry=`, `interval=`, `expect=`, `exit=`, `capture=`, `$LABRUN_OUTPUT` — on
+//! top of the shell and HTTP runners.
+//!
+//! Polling: with `interval=` (or `retry=`), a failing block is tried again after the
+//! interval until it passes, its retries are spent, or `timeout=` — then the budget of the
+//! whole block — runs out. Without them, `timeout=` limits the single run.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::lesson::{Block, Role, template};
+
+use super::http::{HttpRunner, Limits};
+use super::shell::{self, ShellCommand, Termination};
+use super::{BlockRun, Evidence, Executor, Outcome, Progress, RunContext, Stream};
+
+/// How long a check may run when the lesson does not say.
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long any other command may run when the lesson does not say.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(600);
+/// The wait between tries when `retry=` is given without `interval=`.
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
+/// How much of a failing command's output its reason shows, from the end.
+const REASON_LINES: usize = 30;
+
+/// Runs blocks with a real shell and a real HTTP client.
+#[derive(Debug, Default)]
+pub struct BlockRunner {
+    /// Made on the first HTTP block: most lessons never need it.
+    http: Option<HttpRunner>,
+}
+
+impl BlockRunner {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn http(&mut self) -> Result<&HttpRunner, String> {
+        if self.http.is_none() {
+            self.http = Some(HttpRunner::new().map_err(|error| error.to_string())?);
+        }
+        self.http
+            .as_ref()
+            .ok_or_else(|| "no HTTP client".to_owned())
+    }
+
+    fn run_http(
+        &mut self,
+        block: &Block,
+        context: &RunContext<'_>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> BlockRun {
+        let limits = Limits {
+            budget: block.attrs.timeout,
+            retry: block
+                .attrs
+                .retry
+                .unwrap_or(if block.attrs.interval.is_some() {
+                    u32::MAX
+                } else {
+                    0
+                }),
+            interval: block.attrs.interval.unwrap_or(DEFAULT_INTERVAL),
+            ..Limits::default()
+        };
+        match self.http() {
+            Ok(http) => http.run(&block.http, context, &limits, progress),
+            Err(reason) => failed(
+                format!("cannot send HTTP requests: {reason}"),
+                Evidence::default(),
+            ),
+        }
+    }
+
+    fn run_shell(
+        &mut self,
+        block: &Block,
+        context: &RunContext<'_>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> BlockRun {
+        let script = if block.attrs.raw {
+            block.code.clone()
+        } else {
+            match substitute(&block.code, context) {
+                Ok(script) => script,
+                Err(reason) => return failed(reason, Evidence::default()),
+            }
+        };
+        let expect = match block
+            .attrs
+            .expect
+            .as_deref()
+            .map(|e| substitute(e, context))
+            .transpose()
+        {
+            Ok(expect) => expect,
+            Err(reason) => return failed(reason, Evidence::default()),
+        };
+        // Multi-line, so `^ready$` matches a line of the output, as a learner expects.
+        let expect = match expect
+            .as_deref()
+            .map(|e| regex::RegexBuilder::new(e).multi_line(true).build())
+            .transpose()
+        {
+            Ok(regex) => regex,
+            Err(error) => {
+                return failed(
+                    format!("the `expect=` pattern is not a valid regex: {error}"),
+                    Evidence::default(),
+                );
+            }
+        };
+        let polling = block.attrs.interval.is_some() || block.attrs.retry.is_some();
+        let default_timeout = if block.role == Some(Role::Check) {
+            CHECK_TIMEOUT
+        } else {
+            COMMAND_TIMEOUT
+        };
+        let budget = if block.attrs.interactive {
+            block.attrs.timeout
+        } else {
+            Some(block.attrs.timeout.unwrap_or(default_timeout))
+        };
+        let max_attempts = match block.attrs.retry {
+            Some(retry) => retry.saturating_add(1),
+            None if polling => u32::MAX,
+            None => 1,
+        };
+        let interval = block.attrs.interval.unwrap_or(DEFAULT_INTERVAL);
+        // Learners see the output of what they run; checks and setup speak only when they fail.
+        let visible = matches!(block.role, None | Some(Role::Run | Role::Solve));
+        let output_file = output_file_path();
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let remaining = budget.map(|budget| budget.saturating_sub(started.elapsed()));
+            let command = ShellCommand {
+                script: &script,
+                shell: block.attrs.shell,
+                cwd: context.workspace,
+                env: context.env,
+                timeout: remaining,
+                interactive: block.attrs.interactive,
+                output_file: Some(&output_file),
+                interrupt: context.interrupt,
+            };
+            let mut on_output = |stream: Stream, text: &str| {
+                if visible {
+                    progress(Progress::Output {
+                        stream,
+                        text: context.secrets.mask(text).into_owned(),
+                    });
+                }
+            };
+            let result = shell::run(&command, &mut on_output);
+            let _ = std::fs::remove_file(&output_file);
+            let evidence = |exit_code| Evidence {
+                exit_code,
+                duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                attempts: attempt,
+                ..Evidence::default()
+            };
+            let output = match result {
+                Ok(output) => output,
+                Err(error) => {
+                    return failed(
+                        context.secrets.mask(&error.to_string()).into_owned(),
+                        evidence(None),
+                    );
+                }
+            };
+            let verdict = judge(block, &output, expect.as_ref(), budget);
+            let evidence = evidence(output.termination.exit_code());
+            if output.termination == Termination::Interrupted {
+                return BlockRun {
+                    outcome: Outcome::Failed {
+                        reason: "interrupted".into(),
+                        evidence,
+                    },
+                    captures: Vec::new(),
+                    interrupted: true,
+                };
+            }
+            match verdict {
+                Ok(()) => {
+                    let mut captures = output.outputs.clone();
+                    if let Some(name) = &block.attrs.capture {
+                        captures.push((name.clone(), output.stdout.trim().to_owned()));
+                    }
+                    return BlockRun {
+                        outcome: Outcome::Passed { evidence },
+                        captures,
+                        interrupted: false,
+                    };
+                }
+                Err(reason) => {
+                    let reason = context.secrets.mask(&reason).into_owned();
+                    let left = budget.map(|budget| budget.saturating_sub(started.elapsed()));
+                    let out_of_time = left.is_some_and(|left| left <= interval);
+                    if attempt >= max_attempts
+                        || out_of_time
+                        || output.termination == Termination::TimedOut
+                    {
+                        let reason = if attempt > 1 {
+                            format!("{reason}\n(gave up after {attempt} tries)")
+                        } else {
+                            reason
+                        };
+                        return failed(reason, evidence);
+                    }
+                    let last = reason
+                        .lines()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or("failed")
+                        .to_owned();
+                    progress(Progress::Waiting {
+                        attempt,
+                        remaining: left,
+                        last,
+                    });
+                    if !sleep(interval, context) {
+                        return BlockRun {
+                            outcome: Outcome::Failed {
+                                reason: "interrupted".into(),
+                                evidence,
+                            },
+                            captures: Vec::new(),
+                            interrupted: true,
+                        };
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Executor for BlockRunner {
+    fn run(
+        &mut self,
+        block: &Block,
+        context: &RunContext<'_>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> BlockRun {
+        if block.is_http() && !block.http.is_empty() {
+            self.run_http(block, context, progress)
+        } else {
+            self.run_shell(block, context, progress)
+        }
+    }
+
+    fn open_shell(&mut self, context: &RunContext<'_>) -> Result<(), String> {
+        let command = ShellCommand {
+            script: "exec \"${SHELL:-sh}\" -i",
+            env: context.env,
+            interactive: true,
+            ..ShellCommand::new("", context.workspace, context.interrupt)
+        };
+        shell::run(&command, &mut |_, _| {})
+            .map(drop)
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// Whether one run passed: the exit code, then `expect=`; else why not, in the learner's words.
+fn judge(
+    block: &Block,
+    output: &shell::ShellOutput,
+    expect: Option<&regex::Regex>,
+    budget: Option<Duration>,
+) -> Result<(), String> {
+    let expected_exit = block.attrs.exit.unwrap_or(0);
+    let said = said(output);
+    match output.termination {
+        Termination::Exited(code) if code == expected_exit => {}
+        Termination::Exited(code) => {
+            let what = format!("exit code {code}, expected {expected_exit}");
+            return Err(if said.is_empty() {
+                what
+            } else {
+                format!("{said}\n({what})")
+            });
+        }
+        Termination::TimedOut => {
+            let limit = budget
+                .map(|b| format!(" within {}s", b.as_secs()))
+                .unwrap_or_default();
+            return Err(format!(
+                "did not finish{limit}; it was stopped{}",
+                if said.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n{said}")
+                }
+            ));
+        }
+        other => {
+            return Err(format!(
+                "{other}{}",
+                if said.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n{said}")
+                }
+            ));
+        }
+    }
+    if !output.output_errors.is_empty() {
+        return Err(output.output_errors.join("\n"));
+    }
+    if let Some(regex) = expect {
+        if !regex.is_match(&output.stdout) {
+            let shown = last_lines(output.stdout.trim_end());
+            let shown = if shown.is_empty() {
+                "(no output)".to_owned()
+            } else {
+                shown
+            };
+            return Err(format!(
+                "the output does not match `{}`:\n{shown}",
+                regex.as_str()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What a command said: stdout then stderr, the last lines of each.
+fn said(output: &shell::ShellOutput) -> String {
+    let parts: Vec<String> = [&output.stdout, &output.stderr]
+        .into_iter()
+        .map(|text| last_lines(text.trim_end()))
+        .filter(|text| !text.is_empty())
+        .collect();
+    parts.join("\n")
+}
+
+fn last_lines(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.len().saturating_sub(REASON_LINES);
+    let mut shown = lines[start..].join("\n");
+    if start > 0 {
+        shown.insert_str(0, &format!("… ({start} lines before)\n"));
+    }
+    shown
+}
+
+/// `text` with every `{{NAME}}` replaced; a variable with no value yet is an error, so no
+/// command ever runs with a literal `{{NAME}}` in it.
+fn substitute(text: &str, context: &RunContext<'_>) -> Result<String, String> {
+    let missing: Vec<&str> = template::references(text)
+        .map(|(name, _)| name)
+        .filter(|name| (context.vars)(name).is_none())
+        .collect();
+    if let Some(name) = missing.first() {
+        return Err(format!(
+            "the variable `{name}` has no value yet (an earlier step sets it, or pass `--var {name}=...`)"
+        ));
+    }
+    Ok(template::substitute(text, |name| (context.vars)(name)).into_owned())
+}
+
+fn failed(reason: String, evidence: Evidence) -> BlockRun {
+    BlockRun {
+        outcome: Outcome::Failed { reason, evidence },
+        captures: Vec::new(),
+        interrupted: false,
+    }
+}
+
+/// A fresh path for one run's `$LABRUN_OUTPUT`.
+fn output_file_path() -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("labrun-{}-{n}.output", std::process::id()))
+}
+
+/// Waits, watching for Ctrl-C; false when interrupted.
+fn sleep(duration: Duration, context: &RunContext<'_>) -> bool {
+    let until = Instant::now() + duration;
+    while Instant::now() < until {
+        if context.interrupt.load(Ordering::SeqCst) {
+            return false;
+        }
+        std::thread::sleep(
+            Duration::from_millis(50).min(until.saturating_duration_since(Instant::now())),
+        );
+    }
+    !context.interrupt.load(Ordering::SeqCst)
+}
+
+#[cfg(test)]
+mod tests;
