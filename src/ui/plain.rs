@@ -310,11 +310,12 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
                 }
             }
             Progress::Request { method, url } => self.say(&format!("  → {method} {url}")),
+            // A line per try would flood a log: the first, then every fifth.
             Progress::Waiting {
                 attempt,
                 remaining,
                 last,
-            } => {
+            } if *attempt == 1 || attempt % 5 == 0 => {
                 let left = remaining
                     .map(|r| format!(", {}s left", r.as_secs()))
                     .unwrap_or_default();
@@ -322,6 +323,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
                     "  … try {attempt} not yet ({last}){left}; waiting"
                 ));
             }
+            Progress::Waiting { .. } => {}
         }
     }
 
