@@ -7,10 +7,12 @@ mod error;
 mod learner;
 mod lint;
 mod list;
+mod new;
 mod reset;
 mod show;
 mod start;
 mod status;
+mod test;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -43,6 +45,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Start(args) => start::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Reset(args) => reset::run(&args),
+        Command::Test(args) => test::run(&args),
+        Command::New(args) => new::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

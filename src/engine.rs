@@ -5,6 +5,7 @@
 
 mod machine;
 mod session;
+mod tester;
 mod tools;
 mod ui;
 mod vars;
@@ -14,6 +15,7 @@ pub use machine::{Action, Effect, Input, Machine, StepFacts};
 pub use session::{
     Journal, Options, Session, SessionEnd, SessionError, is_runnable_for_learner, lesson_hash,
 };
+pub use tester::{StepResult, TestError, TestRun, Verdict};
 pub use tools::missing_tools;
 pub use ui::{Summary, Ui, UiError};
 pub use vars::{Source, Vars, validate};

@@ -44,6 +44,21 @@ pub enum Command {
                             Exit codes: 0 every check passed, 1 a check failed."
     )]
     Check(CheckArgs),
+    /// Run lessons end to end without a learner: setup, solution, checks, for every step.
+    #[command(after_help = "Examples:\n  labrun test lessons/welcome.md\n  \
+                            labrun test lessons/iks-security --vars-file ci.env --junit report.xml\n  \
+                            labrun test lessons/*.md --strict\n\n\
+                            For each step: its setup, then its solve blocks (or its run and shown command blocks \
+                            when it has none), then its checks; a quiz is answered with its own answer. Variables come \
+                            from --var, --vars-file, each variable's environment variable, then its default; nothing \
+                            is asked. Each lesson runs in a fresh temporary workspace.\n\
+                            Exit codes: 0 every step passed, 1 a step failed, 3 invalid lesson.")]
+    Test(TestArgs),
+    /// Create a new lesson from a template that passes lint and test.
+    #[command(
+        after_help = "Examples:\n  labrun new my-lesson\n  labrun new lessons/kubernetes-basics.md"
+    )]
+    New(NewArgs),
     /// Start a lesson (or one step) over: its steps go back to pending.
     #[command(
         after_help = "Examples:\n  labrun reset lessons/welcome.md\n  labrun reset lessons/welcome.md --step workspace"
@@ -144,6 +159,34 @@ pub struct ResetArgs {
     pub yes: bool,
     #[command(flatten)]
     pub learner: LearnerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Lesson files or folders.
+    #[arg(required = true)]
+    pub lessons: Vec<PathBuf>,
+    /// Set a variable (repeatable): `--var region=eu-de`.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// Variables from a file: `NAME=value` lines, or a YAML mapping.
+    #[arg(long, value_name = "FILE")]
+    pub vars_file: Option<PathBuf>,
+    /// Write a JUnit XML report: one test case per step.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Treat untestable steps (checks that no block leads to) as failures.
+    #[arg(long)]
+    pub strict: bool,
+    /// Run in this folder instead of a fresh temporary one.
+    #[arg(long, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The lesson's name or path (`.md` is added when missing).
+    pub name: String,
 }
 
 fn parse_var(text: &str) -> Result<(String, String), String> {

@@ -1,0 +1,284 @@
+//! `labrun test`: run lessons end to end without a learner; exit 1 when any step fails.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use console::Style;
+
+use crate::engine::{StepResult, TestRun, Verdict};
+use crate::exec::BlockRunner;
+use crate::ui::style::Term;
+
+use super::args::TestArgs;
+use super::learner::{interrupt_flag, load_runnable};
+use super::{CliError, exit};
+
+/// One lesson's results, for the summary and `--junit`.
+struct LessonResults {
+    id: String,
+    title: String,
+    steps: Vec<StepResult>,
+    /// Why the lesson could not run at all.
+    error: Option<String>,
+}
+
+pub fn run(args: &TestArgs) -> Result<u8, CliError> {
+    let mut vars = match &args.vars_file {
+        Some(path) => read_vars_file(path)?,
+        None => Vec::new(),
+    };
+    vars.extend(args.vars.iter().cloned());
+    let interrupt = interrupt_flag();
+    let term = Term::stdout();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut all = Vec::new();
+    for path in &args.lessons {
+        let lesson = load_runnable(path)?;
+        writeln!(
+            out,
+            "{}",
+            term.paint(
+                &Style::new().bold(),
+                &format!("{} ({})", lesson.title, path.display())
+            )
+        )?;
+        let scratch = tempdir_for(&lesson.id)?;
+        let workspace = args.workspace.clone().unwrap_or_else(|| scratch.clone());
+        let mut exec = BlockRunner::new();
+        let run = TestRun {
+            lesson: &lesson,
+            exec: &mut exec,
+            workspace: &workspace,
+            vars: vars.clone(),
+            interrupt: &interrupt,
+        };
+        let mut printed = Ok(());
+        let result = run.run(|step| {
+            if printed.is_ok() {
+                printed = print_step(&mut out, term, step, args.strict);
+            }
+        });
+        printed?;
+        let _ = std::fs::remove_dir_all(&scratch);
+        match result {
+            Ok(steps) => all.push(LessonResults {
+                id: lesson.id.clone(),
+                title: lesson.title.clone(),
+                steps,
+                error: None,
+            }),
+            Err(error) => {
+                writeln!(
+                    out,
+                    "  {} {error}",
+                    term.paint(&Style::new().red().bold(), "error")
+                )?;
+                all.push(LessonResults {
+                    id: lesson.id.clone(),
+                    title: lesson.title.clone(),
+                    steps: Vec::new(),
+                    error: Some(error.to_string()),
+                });
+            }
+        }
+    }
+    let failed = |step: &&StepResult| match step.verdict {
+        Verdict::Failed { .. } => true,
+        Verdict::Untestable => args.strict,
+        Verdict::Passed => false,
+    };
+    let steps: Vec<&StepResult> = all.iter().flat_map(|l| &l.steps).collect();
+    let failures = steps.iter().filter(|step| failed(step)).count();
+    let untestable = steps
+        .iter()
+        .filter(|s| s.verdict == Verdict::Untestable)
+        .count();
+    let errors = all.iter().filter(|l| l.error.is_some()).count();
+    let passed = steps.len() - failures - if args.strict { 0 } else { untestable };
+    let mut summary = format!("{passed} passed, {failures} failed");
+    if untestable > 0 {
+        summary.push_str(&format!(", {untestable} untestable"));
+    }
+    if errors > 0 {
+        summary.push_str(&format!(", {errors} could not run"));
+    }
+    let style = if failures + errors > 0 {
+        Style::new().red().bold()
+    } else {
+        Style::new().green().bold()
+    };
+    writeln!(out, "{}", term.paint(&style, &summary))?;
+    if let Some(path) = &args.junit {
+        write_junit(path, &all, args.strict)?;
+    }
+    Ok(if failures + errors > 0 || interrupted(&interrupt) {
+        exit::FAILED
+    } else {
+        exit::OK
+    })
+}
+
+fn interrupted(flag: &std::sync::atomic::AtomicBool) -> bool {
+    flag.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+fn print_step(
+    out: &mut dyn Write,
+    term: Term,
+    step: &StepResult,
+    strict: bool,
+) -> std::io::Result<()> {
+    let (word, style) = match &step.verdict {
+        Verdict::Passed => ("ok", Style::new().green()),
+        Verdict::Failed { .. } => ("FAIL", Style::new().red().bold()),
+        Verdict::Untestable if strict => ("UNTESTABLE", Style::new().red().bold()),
+        Verdict::Untestable => ("untestable", Style::new().yellow()),
+    };
+    let time = format!("{:.1}s", step.duration.as_secs_f64());
+    writeln!(
+        out,
+        "  {:<11} {:<30} {}",
+        term.paint(&style, word),
+        step.id,
+        term.paint(&Style::new().dim(), &time)
+    )?;
+    match &step.verdict {
+        Verdict::Failed { reason } => {
+            for line in reason.lines() {
+                writeln!(out, "              {line}")?;
+            }
+        }
+        Verdict::Untestable => {
+            writeln!(
+                out,
+                "              it has checks, but no solve, run or shown command block leads to them"
+            )?;
+        }
+        Verdict::Passed => {}
+    }
+    Ok(())
+}
+
+/// `NAME=value` lines, or a YAML mapping of names to values.
+fn read_vars_file(path: &Path) -> Result<Vec<(String, String)>, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(format!("cannot read `{}`: {e}", path.display())))?;
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .collect();
+    if !lines.is_empty()
+        && lines.iter().all(|l| {
+            l.split_once('=')
+                .is_some_and(|(name, _)| crate::lesson::is_identifier(name.trim()))
+        })
+    {
+        return Ok(lines
+            .iter()
+            .filter_map(|l| l.split_once('='))
+            .map(|(name, value)| (name.trim().to_owned(), value.to_owned()))
+            .collect());
+    }
+    let map: std::collections::BTreeMap<String, serde_json::Value> = serde_saphyr::from_str(&text)
+        .map_err(|e| {
+            CliError::Usage(format!(
+                "`{}` is neither NAME=value lines nor a YAML mapping: {e}",
+                path.display()
+            ))
+        })?;
+    Ok(map
+        .into_iter()
+        .map(|(name, value)| {
+            let text = match value {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            };
+            (name, text)
+        })
+        .collect())
+}
+
+fn tempdir_for(lesson: &str) -> Result<PathBuf, CliError> {
+    let dir = std::env::temp_dir().join(format!("labrun-test-{lesson}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// One test suite per lesson, one test case per step.
+fn write_junit(path: &Path, lessons: &[LessonResults], strict: bool) -> Result<(), CliError> {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"labrun test\">\n",
+    );
+    for lesson in lessons {
+        let failures = lesson
+            .steps
+            .iter()
+            .filter(|s| {
+                matches!(s.verdict, Verdict::Failed { .. })
+                    || (strict && s.verdict == Verdict::Untestable)
+            })
+            .count();
+        let time: Duration = lesson.steps.iter().map(|s| s.duration).sum();
+        xml.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\" time=\"{:.3}\">\n",
+            escape(&lesson.id),
+            lesson.steps.len(),
+            usize::from(lesson.error.is_some()),
+            time.as_secs_f64()
+        ));
+        if let Some(error) = &lesson.error {
+            xml.push_str(&format!("    <testcase name=\"(lesson)\" classname=\"{}\"><error message=\"{}\"/></testcase>\n", escape(&lesson.id), escape(error)));
+        }
+        for step in &lesson.steps {
+            xml.push_str(&format!(
+                "    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3}\">",
+                escape(&step.id),
+                escape(&lesson.id),
+                step.duration.as_secs_f64()
+            ));
+            match &step.verdict {
+                Verdict::Failed { reason } => {
+                    let first = reason.lines().next().unwrap_or("failed");
+                    xml.push_str(&format!(
+                        "<failure message=\"{}\">{}</failure>",
+                        escape(first),
+                        escape(reason)
+                    ));
+                }
+                Verdict::Untestable if strict => {
+                    xml.push_str("<failure message=\"untestable: no block leads to its checks\"/>")
+                }
+                Verdict::Untestable => {
+                    xml.push_str("<skipped message=\"untestable: no block leads to its checks\"/>")
+                }
+                Verdict::Passed => {}
+            }
+            xml.push_str("</testcase>\n");
+        }
+        xml.push_str("  </testsuite>\n");
+        let _ = &lesson.title;
+    }
+    xml.push_str("</testsuites>\n");
+    std::fs::write(path, xml)
+        .map_err(|e| CliError::Usage(format!("cannot write `{}`: {e}", path.display())))
+}
+
+/// Text safe inside XML attributes and elements.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

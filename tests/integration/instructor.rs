@@ -1,0 +1,217 @@
+//! `labrun test` and `labrun new`: what an instructor runs before a class sees a lesson.
+
+use crate::harness::Test;
+
+const LESSON: &str = r#"---
+vars:
+  target: { prompt: "File to create", default: done.txt }
+---
+# Proof
+
+## Make the file {#make}
+
+```bash {check}
+test -f {{target}} || { echo "{{target}} is missing"; exit 1; }
+```
+
+```bash {solve}
+SOLUTION
+```
+
+## Read it {#read}
+
+```bash {check}
+grep -q hello {{target}}
+```
+
+```bash {solve}
+echo hello > {{target}}
+```
+"#;
+
+fn lesson(solution: &str) -> String {
+    LESSON.replace("SOLUTION", solution)
+}
+
+#[test]
+fn test_passes_when_every_solution_leads_to_its_checks() {
+    Test::new()
+        .file("proof.md", &lesson("touch {{target}}"))
+        .args(["test", "proof.md"])
+        .run()
+        .status(0)
+        .stdout_contains("ok          make")
+        .stdout_contains("2 passed, 0 failed");
+}
+
+#[test]
+fn test_fails_with_the_checks_reason_when_a_solution_is_wrong() {
+    Test::new()
+        .file("proof.md", &lesson("touch wrong.txt"))
+        .args(["test", "proof.md"])
+        .run()
+        .status(1)
+        .stdout_contains("FAIL        make")
+        .stdout_contains("done.txt is missing")
+        .stdout_contains("1 passed, 1 failed");
+}
+
+#[test]
+fn test_fails_when_a_solution_itself_fails() {
+    Test::new()
+        .file("proof.md", &lesson("exit 7"))
+        .args(["test", "proof.md"])
+        .run()
+        .status(1)
+        .stdout_contains("the solution failed: exit code 7, expected 0");
+}
+
+#[test]
+fn variables_come_from_flags_and_files_never_from_a_prompt() {
+    let with_flag = Test::new()
+        .file("proof.md", &lesson("touch {{target}}"))
+        .args(["test", "proof.md", "--var", "target=other.txt"])
+        .run()
+        .status(0);
+    drop(with_flag);
+    Test::new()
+        .file(
+            "proof.md",
+            &lesson("touch {{target}}").replace(", default: done.txt", ""),
+        )
+        .args(["test", "proof.md"])
+        .run()
+        .status(1)
+        .stdout_contains("the variable `target` has no value: pass --var target=...");
+    Test::new()
+        .file(
+            "proof.md",
+            &lesson("touch {{target}}").replace(", default: done.txt", ""),
+        )
+        .file("vars.env", "# test values\ntarget=from-file.txt\n")
+        .args(["test", "proof.md", "--vars-file", "vars.env"])
+        .run()
+        .status(0);
+    Test::new()
+        .file(
+            "proof.md",
+            &lesson("touch {{target}}").replace(", default: done.txt", ""),
+        )
+        .file("vars.yaml", "target: from-yaml.txt\n")
+        .args(["test", "proof.md", "--vars-file", "vars.yaml"])
+        .run()
+        .status(0);
+}
+
+#[test]
+fn a_step_whose_checks_nothing_reaches_is_untestable_and_fails_with_strict() {
+    let text = "# T\n\n## Only a check {#lonely}\n\n```bash {check}\ntrue\n```\n";
+    Test::new()
+        .file("t.md", text)
+        .args(["test", "t.md"])
+        .run()
+        .status(0)
+        .stdout_contains("untestable  lonely")
+        .stdout_contains("0 passed, 0 failed, 1 untestable");
+    Test::new()
+        .file("t.md", text)
+        .args(["test", "t.md", "--strict"])
+        .run()
+        .status(1)
+        .stdout_contains("UNTESTABLE");
+}
+
+#[test]
+fn junit_has_one_case_per_step_with_the_failure_reason() {
+    let output = Test::new()
+        .file("proof.md", &lesson("touch wrong.txt"))
+        .args(["test", "proof.md", "--junit", "report.xml"])
+        .run()
+        .status(1);
+    let xml = std::fs::read_to_string(output.dir.join("report.xml")).expect("junit written");
+    assert!(
+        xml.contains(r#"<testsuite name="proof" tests="2" failures="1""#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<testcase name="make" classname="proof""#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<failure message="done.txt is missing">"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<testcase name="read" classname="proof""#),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("<failure").count(), 1);
+}
+
+#[test]
+fn cleanup_blocks_run_even_after_a_failure() {
+    let text = "# T\n\n```bash {cleanup}\ntouch \"$LABRUN_WORKSPACE/../cleaned-$LABRUN_LESSON\"\n```\n\n## S\n\n```bash {check}\nfalse\n```\n\n```bash {solve}\ntrue\n```\n";
+    let test = Test::new().file("t.md", text);
+    let workspace = test.path().join("ws");
+    let output = test
+        .args([
+            "test",
+            "t.md",
+            "--workspace",
+            workspace.to_str().expect("utf-8 path"),
+        ])
+        .run()
+        .status(1);
+    assert!(output.dir.join("cleaned-t").exists(), "cleanup ran");
+}
+
+#[test]
+fn new_scaffolds_a_lesson_that_passes_lint_and_test() {
+    let output = Test::new().args(["new", "my-lesson"]).run().status(0);
+    assert!(output.stderr.contains("Created my-lesson.md"));
+    let lesson = output.dir.join("my-lesson.md");
+    let lint = std::process::Command::new(env!("CARGO_BIN_EXE_labrun"))
+        .args(["lint", "--deny-warnings"])
+        .arg(&lesson)
+        .output()
+        .expect("run lint");
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stdout)
+    );
+    let test = std::process::Command::new(env!("CARGO_BIN_EXE_labrun"))
+        .arg("test")
+        .arg(&lesson)
+        .output()
+        .expect("run test");
+    assert!(
+        test.status.success(),
+        "{}",
+        String::from_utf8_lossy(&test.stdout)
+    );
+    assert!(String::from_utf8_lossy(&test.stdout).contains("2 passed, 0 failed"));
+}
+
+#[test]
+fn new_never_overwrites_a_lesson() {
+    Test::new()
+        .file("mine.md", "# Mine\n")
+        .args(["new", "mine"])
+        .run()
+        .status(2)
+        .stderr_contains("`mine.md` already exists");
+}
+
+#[test]
+fn every_shipped_local_lesson_passes_its_own_test() {
+    let lessons = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons");
+    for name in ["welcome.md"] {
+        let path = format!("{lessons}/{name}");
+        Test::new()
+            .args(["test", &path])
+            .run()
+            .status(0)
+            .stdout_contains("0 failed");
+    }
+}
