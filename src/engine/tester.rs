@@ -189,10 +189,10 @@ impl TestRun<'_> {
         let mut failures = Vec::new();
         for block in &checks {
             let run = self.run_one(block, vars);
-            if let Outcome::Failed { reason, .. } = &run {
-                if !block.attrs.optional {
-                    failures.push(vars.secrets().mask(reason).into_owned());
-                }
+            if let Outcome::Failed { reason, .. } = &run
+                && !block.attrs.optional
+            {
+                failures.push(vars.secrets().mask(reason).into_owned());
             }
         }
         // A quiz is answered with its own answer: it can only fail if it is malformed, which

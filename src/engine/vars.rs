@@ -127,11 +127,11 @@ impl Vars {
     pub fn compute(&mut self, specs: &[VarSpec]) {
         for _ in 0..3 {
             for spec in specs {
-                if let Some(template) = &spec.value {
-                    if matches!(self.source(&spec.name), None | Some(Source::Computed)) {
-                        let text = self.substitute(template).into_owned();
-                        self.set(&spec.name, text, Source::Computed, spec.secret);
-                    }
+                if let Some(template) = &spec.value
+                    && matches!(self.source(&spec.name), None | Some(Source::Computed))
+                {
+                    let text = self.substitute(template).into_owned();
+                    self.set(&spec.name, text, Source::Computed, spec.secret);
                 }
             }
         }

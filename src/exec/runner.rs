@@ -310,19 +310,19 @@ fn judge(
     if !output.output_errors.is_empty() {
         return Err(output.output_errors.join("\n"));
     }
-    if let Some(regex) = expect {
-        if !regex.is_match(&output.stdout) {
-            let shown = last_lines(output.stdout.trim_end());
-            let shown = if shown.is_empty() {
-                "(no output)".to_owned()
-            } else {
-                shown
-            };
-            return Err(format!(
-                "the output does not match `{}`:\n{shown}",
-                regex.as_str()
-            ));
-        }
+    if let Some(regex) = expect
+        && !regex.is_match(&output.stdout)
+    {
+        let shown = last_lines(output.stdout.trim_end());
+        let shown = if shown.is_empty() {
+            "(no output)".to_owned()
+        } else {
+            shown
+        };
+        return Err(format!(
+            "the output does not match `{}`:\n{shown}",
+            regex.as_str()
+        ));
     }
     Ok(())
 }

@@ -34,13 +34,13 @@ pub(super) fn check_var(var: &VarSpec, pattern_span: Span, diags: &mut Vec<Diagn
     let invalid = |message: String| {
         Diagnostic::new(Code::InvalidVariable, var.span, message).in_file(var.file)
     };
-    if let Some(pattern) = &var.pattern {
-        if let Err(reason) = validate::regex(pattern) {
-            diags.push(
-                Diagnostic::new(Code::BadRegex, pattern_span, format!("bad regex: {reason}"))
-                    .in_file(var.file),
-            );
-        }
+    if let Some(pattern) = &var.pattern
+        && let Err(reason) = validate::regex(pattern)
+    {
+        diags.push(
+            Diagnostic::new(Code::BadRegex, pattern_span, format!("bad regex: {reason}"))
+                .in_file(var.file),
+        );
     }
     if var.value.is_some()
         && (var.prompt.is_some() || var.default.is_some() || !var.choices.is_empty())
@@ -55,13 +55,14 @@ pub(super) fn check_var(var: &VarSpec, pattern_span: Span, diags: &mut Vec<Diagn
             ),
         );
     }
-    if let Some(default) = &var.default {
-        if !var.choices.is_empty() && !var.choices.contains(default) {
-            diags.push(invalid(format!(
-                "the default `{default}` of `{}` is not among its choices",
-                var.name
-            )));
-        }
+    if let Some(default) = &var.default
+        && !var.choices.is_empty()
+        && !var.choices.contains(default)
+    {
+        diags.push(invalid(format!(
+            "the default `{default}` of `{}` is not among its choices",
+            var.name
+        )));
     }
     if !validate::is_identifier(&var.name) {
         diags.push(invalid(format!(

@@ -347,17 +347,17 @@ impl<'t> Builder<'t> {
         }
         let body = Span::new(open.body_start, closing.start.max(open.body_start));
         let whole = Span::new(open.start.start, closing.end);
-        if open.is_hint {
-            if let Some(step) = self.out.steps.last_mut() {
-                step.hints.push(Hint {
-                    summary: open.summary,
-                    body,
-                    span: whole,
-                });
-                let index = step.hints.len() - 1;
-                step.content.push(Content::Hint { index });
-                return;
-            }
+        if open.is_hint
+            && let Some(step) = self.out.steps.last_mut()
+        {
+            step.hints.push(Hint {
+                summary: open.summary,
+                body,
+                span: whole,
+            });
+            let index = step.hints.len() - 1;
+            step.content.push(Content::Hint { index });
+            return;
         }
         self.push_content(Content::Details {
             summary: open.summary,

@@ -63,20 +63,19 @@ pub fn step(
         .iter()
         .enumerate()
         .find(|(_, part)| part.steps.start == index)
+        && number > 0
     {
-        if number > 0 {
-            part_heading(&mut canvas, lesson, part, number)?;
-            let mut scope = Scope::new(
-                source,
-                &part.blocks,
-                &[],
-                &[],
-                Place::Intro,
-                SESSION,
-                Rc::clone(&references),
-            );
-            contents(&mut canvas, &mut scope, &part.intro)?;
-        }
+        part_heading(&mut canvas, lesson, part, number)?;
+        let mut scope = Scope::new(
+            source,
+            &part.blocks,
+            &[],
+            &[],
+            Place::Intro,
+            SESSION,
+            Rc::clone(&references),
+        );
+        contents(&mut canvas, &mut scope, &part.intro)?;
     }
     step_heading(&mut canvas, lesson, step, index)?;
     let mut scope = Scope::new(
