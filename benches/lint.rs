@@ -6,7 +6,9 @@
 //!
 //! - (a) the bare parse: `markdown::parser(text).into_offset_iter()` consumed, per file;
 //! - (b) lint: `lesson::from_sources` per lesson (parse, model, every lint rule);
-//! - (c) the default (non-offset) pulldown-cmark iterator, for reference.
+//! - (c) the default (non-offset) pulldown-cmark iterator, for reference;
+//! - (d) one serde-saphyr pass over the YAML alone (front matter and quiz bodies), for
+//!   reference: the floor for any lint that reads that YAML with serde-saphyr.
 //!
 //! The target of the issue is (b) ≤ 2 × (a). See `benches/README.md` for the knobs
 //! (`LABRUN_BENCH_*` environment variables) and the latest figures.
@@ -29,7 +31,7 @@ struct Config {
     min_mib: usize,
     warmup: usize,
     rounds: usize,
-    /// Run only one measurement, for a profiler: `lint`, `parse` or `parse-plain`.
+    /// Run only one measurement, for a profiler: `lint`, `parse`, `parse-plain` or `yaml`.
     only: Option<String>,
     cli: bool,
     enforce: bool,
@@ -65,6 +67,8 @@ struct Input {
     path: PathBuf,
     sources: Vec<Source>,
     expected: corpus::Expected,
+    /// The YAML texts of its front matter and quizzes, for measurement (d).
+    yaml: Vec<String>,
 }
 
 fn main() {
@@ -97,6 +101,11 @@ fn main() {
                 })
                 .collect(),
             expected: lesson.expected,
+            yaml: lesson
+                .parts
+                .iter()
+                .flat_map(|(_, text)| yaml_texts(text))
+                .collect(),
         })
         .collect();
     let bytes = generated.bytes;
@@ -110,16 +119,17 @@ fn main() {
     describe_corpus(&inputs, bytes, generation, &corpus_dir);
     validate(&inputs);
 
-    let measurements: [(&str, Measure); 3] = [
+    let measurements: [(&str, Measure); 4] = [
         ("(a) bare parse, offset iter", bare_parse_offset),
         ("(b) lint (from_sources)", lint),
         ("(c) bare parse, default iter", bare_parse_plain),
+        ("(d) YAML only, one serde pass", yaml_only),
     ];
-    let mut times: [Vec<Duration>; 3] = Default::default();
+    let mut times: [Vec<Duration>; 4] = Default::default();
     for round in 0..config.warmup + config.rounds {
         // Rotate the order each round, so no measurement always runs after the same one.
-        for k in 0..3 {
-            let which = (round + k) % 3;
+        for k in 0..measurements.len() {
+            let which = (round + k) % measurements.len();
             let start = Instant::now();
             let work = std::hint::black_box((measurements[which].1)(&inputs));
             let elapsed = start.elapsed();
@@ -162,6 +172,7 @@ fn main() {
     let parse = Stats::of(&times[0]);
     let linted = Stats::of(&times[1]);
     let plain = Stats::of(&times[2]);
+    let yaml = Stats::of(&times[3]);
     let ratio = linted.median.as_secs_f64() / parse.median.as_secs_f64();
     let ratio_min = linted.min.as_secs_f64() / parse.min.as_secs_f64();
     let mut paired: Vec<f64> = times[1]
@@ -178,6 +189,13 @@ fn main() {
     println!(
         "offset iter / default iter: {:.2}x",
         parse.median.as_secs_f64() / plain.median.as_secs_f64()
+    );
+    let yaml_bytes: usize = inputs.iter().flat_map(|i| &i.yaml).map(String::len).sum();
+    println!(
+        "YAML only ({:.2} MB, {:.1}% of the corpus) / bare parse: {:.2}x",
+        mb(yaml_bytes),
+        100.0 * yaml_bytes as f64 / bytes as f64,
+        yaml.median.as_secs_f64() / parse.median.as_secs_f64()
     );
     let verdict = if ratio <= TARGET_RATIO {
         "met"
@@ -228,13 +246,46 @@ fn lint(inputs: &[Input]) -> usize {
     diagnostics
 }
 
+/// (d) One serde-saphyr pass over each YAML text (front matter, quiz), values ignored.
+fn yaml_only(inputs: &[Input]) -> usize {
+    let mut parsed = 0;
+    for input in inputs {
+        for yaml in &input.yaml {
+            parsed += usize::from(serde_saphyr::from_str::<serde::de::IgnoredAny>(yaml).is_ok());
+        }
+    }
+    parsed
+}
+
+/// The front matter and quiz bodies of a generated file (the generator writes both plainly:
+/// `---` lines at the top, quizzes fenced with three backticks).
+fn yaml_texts(text: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    if let Some(rest) = text.strip_prefix("---\n")
+        && let Some(end) = rest.find("\n---\n")
+    {
+        texts.push(rest[..=end].to_owned());
+    }
+    let mut pos = 0;
+    while let Some(found) = text[pos..].find("```quiz\n") {
+        let start = pos + found + "```quiz\n".len();
+        let end = text[start..].find("```").map_or(text.len(), |i| start + i);
+        texts.push(text[start..end].to_owned());
+        pos = end;
+    }
+    texts
+}
+
 /// Runs one measurement `rounds` times and nothing else, so a profile shows only it.
 fn profile_mode(only: &str, inputs: &[Input], bytes: usize, rounds: usize) {
     let measure: Measure = match only {
         "lint" => lint,
         "parse" => bare_parse_offset,
         "parse-plain" => bare_parse_plain,
-        other => panic!("LABRUN_BENCH_ONLY must be lint, parse or parse-plain, not `{other}`"),
+        "yaml" => yaml_only,
+        other => {
+            panic!("LABRUN_BENCH_ONLY must be lint, parse, parse-plain or yaml, not `{other}`")
+        }
     };
     for _ in 0..rounds {
         let start = Instant::now();

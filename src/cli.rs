@@ -8,6 +8,7 @@ mod learner;
 mod lint;
 mod list;
 mod new;
+mod report;
 mod reset;
 mod show;
 mod start;
@@ -45,6 +46,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Start(args) => start::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Reset(args) => reset::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Test(args) => test::run(&args),
         Command::New(args) => new::run(&args),
     };

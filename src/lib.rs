@@ -11,6 +11,7 @@ pub mod engine;
 pub mod exec;
 pub mod lesson;
 pub mod progress;
+pub mod report;
 pub mod ui;
 
 pub use cli::run;

@@ -7,3 +7,4 @@ pub mod diagnostics;
 pub mod plain;
 pub mod render;
 pub mod style;
+pub mod terminal;

@@ -47,6 +47,11 @@ impl Rng {
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
+
+    /// One word (or phrase) of a list.
+    pub fn word(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len())]
+    }
 }
 
 /// What the generator wrote into a lesson, to compare with the model lint builds.
@@ -643,11 +648,7 @@ impl LessonGen {
         let mut files = Vec::new();
         for part in 0..parts {
             self.part = part;
-            let name = format!(
-                "{folder}/{:02}-{}.md",
-                part + 1,
-                slugify(*rng.pick(OBJECTS))
-            );
+            let name = format!("{folder}/{:02}-{}.md", part + 1, slugify(rng.word(OBJECTS)));
             files.push((name, self.file(rng)));
         }
         GenLesson {
@@ -842,7 +843,7 @@ impl LessonGen {
             }
             match chars.next() {
                 Some('C') => out.push_str(&self.inline_code(rng)),
-                Some('N') => out.push_str(*rng.pick(NOUNS)),
+                Some('N') => out.push_str(rng.word(NOUNS)),
                 Some('R') => out.push_str(&self.var_ref(rng)),
                 Some('T') => {
                     let _ = write!(out, "`{}`", rng.pick(TOOL_NAMES));
@@ -851,14 +852,14 @@ impl LessonGen {
                     let (text, url) = rng.pick(LINKS);
                     let _ = write!(out, "[{text}]({url})");
                 }
-                Some('G') => out.push_str(*rng.pick(GO_TEMPLATES)),
+                Some('G') => out.push_str(rng.word(GO_TEMPLATES)),
                 Some('B') => {
                     let _ = write!(out, "**{}**", rng.pick(BOLD));
                 }
                 Some('E') => {
                     let _ = write!(out, "*{}*", rng.pick(EMPHASIS));
                 }
-                Some('S') => out.push_str(&slugify(*rng.pick(OBJECTS))),
+                Some('S') => out.push_str(&slugify(rng.word(OBJECTS))),
                 Some('I') => out.push_str(&self.image_url(rng)),
                 Some(other) => out.push(other),
                 None => {}
@@ -1115,12 +1116,10 @@ impl LessonGen {
                     }
                 }
             }
-            Some(_) => {
-                if rng.chance(30) {
-                    attrs.push(format!("timeout={}", rng.pick(&["30s", "2m", "10m"])));
-                }
+            Some(_) if rng.chance(30) => {
+                attrs.push(format!("timeout={}", rng.pick(&["30s", "2m", "10m"])));
             }
-            None => {}
+            Some(_) | None => {}
         }
         if let Some(role) = role {
             self.expected.role_blocks += 1;
@@ -1353,7 +1352,7 @@ impl LessonGen {
         if status != "204" && rng.chance(85) {
             out.push_str("[Asserts]\n");
             for _ in 0..rng.range(1, 5) {
-                out.push_str(*rng.pick(ASSERTS));
+                out.push_str(rng.word(ASSERTS));
                 out.push('\n');
             }
         }

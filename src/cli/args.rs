@@ -83,6 +83,21 @@ pub enum Command {
     /// List the lessons in a folder: id, title, steps, duration and lint status.
     #[command(after_help = "Examples:\n  labrun list\n  labrun list ~/courses --format json")]
     List(ListArgs),
+    /// Who finished what: a completion report from progress logs (no lesson file needed).
+    #[command(
+        after_help = "Examples:\n  labrun report ~/.local/share/labrun/progress\n  \
+                            labrun report logs/ --lesson welcome --require-complete\n  \
+                            labrun report logs/ --format html > report.html\n  \
+                            labrun report logs/ --since 2026-11-01 --format csv > progress.csv\n  \
+                            labrun report logs/ --format json | jq '.steps | sort_by(-.failed_attempts)[:3]'\n\n\
+                            A step is verified, solved (verified after the solution was shown), confirmed, \
+                            skipped, failed (its last check failed) or pending; a learner has completed a lesson \
+                            when every step is verified, solved or confirmed. Unreadable log lines are skipped \
+                            with a warning naming file:line.\n\
+                            Exit codes: 0 report written, 1 --require-complete and someone has not completed \
+                            (or a log cannot be read), 2 bad path or option."
+    )]
+    Report(ReportArgs),
 }
 
 /// Who is learning and where progress is kept; shared by the session commands.
@@ -260,4 +275,43 @@ pub struct ListArgs {
     pub dir: PathBuf,
     #[arg(long, value_enum, default_value_t)]
     pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    /// Per lesson, a row per learner with a strip of step symbols, then the step figures.
+    #[default]
+    Table,
+    /// {format, lessons, learners, steps}: every figure, for tools.
+    Json,
+    /// One row per learner, lesson and step, with a header.
+    Csv,
+    /// JUnit XML: a test suite per lesson, a test case per learner, failed when incomplete.
+    Junit,
+    /// GitHub-flavoured Markdown tables (a CI job summary, an issue).
+    Markdown,
+    /// One self-contained page: a learner × step grid coloured by status, step figures.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Progress logs, or folders searched recursively for `*.jsonl` files
+    /// (default: $LABRUN_PROGRESS_DIR, else $XDG_DATA_HOME/labrun/progress).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReportFormat,
+    /// Only this lesson id (repeatable).
+    #[arg(long = "lesson", value_name = "ID")]
+    pub lessons: Vec<String>,
+    /// Only this learner (repeatable).
+    #[arg(long = "learner", value_name = "NAME")]
+    pub learners: Vec<String>,
+    /// Only learners active since DATE (`2026-11-26`, or a time such as
+    /// `2026-11-26T09:00:00Z`); what they did before still counts.
+    #[arg(long, value_name = "DATE", value_parser = crate::report::parse_since)]
+    pub since: Option<jiff::Timestamp>,
+    /// Exit 1, naming them on stderr, when anyone in the report has not completed their lesson.
+    #[arg(long)]
+    pub require_complete: bool,
 }

@@ -38,6 +38,7 @@ impl CliError {
         match self {
             Self::Load(LoadError::NotUtf8(_)) => exit::INVALID_LESSON,
             Self::Load(_) | Self::NotFound(_) | Self::NoLessons(_) => exit::USAGE,
+            Self::Session(crate::engine::SessionError::UnknownStep { .. }) => exit::USAGE,
             Self::Output(_) | Self::Log(_) | Self::Session(_) => exit::FAILED,
             Self::InvalidLesson { .. } => exit::INVALID_LESSON,
             Self::Usage(_) => exit::USAGE,

@@ -3,20 +3,25 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::engine::{Options, Session, SessionEnd};
+use crate::engine::{Options, Session, SessionEnd, Ui, UiError};
 use crate::exec::BlockRunner;
 use crate::progress::Event;
 use crate::ui::plain::PlainUi;
 use crate::ui::style::Term;
+use crate::ui::terminal::{self, TerminalUi};
 
 use super::args::StartArgs;
 use super::learner::{interrupt_flag, load_runnable, open_log, workspace_dir};
 use super::{CliError, discover, exit};
 
 pub fn run(args: &StartArgs) -> Result<u8, CliError> {
+    let terminal = !args.plain && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let path = match &args.lesson {
         Some(path) => path.clone(),
-        None => choose_lesson()?,
+        None => match choose_lesson(terminal)? {
+            Some(path) => path,
+            None => return Ok(exit::INTERRUPTED),
+        },
     };
     let lesson = load_runnable(&path)?;
     let (mut log, mut prior, learner) = open_log(&args.learner, &lesson)?;
@@ -33,13 +38,15 @@ pub fn run(args: &StartArgs) -> Result<u8, CliError> {
         learner,
     };
     let mut exec = BlockRunner::new();
-    let plain = args.plain || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal();
     let stdin = std::io::stdin();
     let piped = !stdin.is_terminal();
-    let mut ui = PlainUi::new(stdin.lock(), std::io::stderr(), Term::stderr()).echo_answers(piped);
-    let _ = plain;
+    let mut ui: Box<dyn Ui> = if terminal {
+        Box::new(TerminalUi::new())
+    } else {
+        Box::new(PlainUi::new(stdin.lock(), std::io::stderr(), Term::stderr()).echo_answers(piped))
+    };
     let session = Session::new(
-        &lesson, &mut ui, &mut exec, &mut log, &interrupt, options, &prior,
+        &lesson, &mut *ui, &mut exec, &mut log, &interrupt, options, &prior,
     );
     Ok(match session.run(&prior)? {
         SessionEnd::Completed => exit::OK,
@@ -48,8 +55,9 @@ pub fn run(args: &StartArgs) -> Result<u8, CliError> {
     })
 }
 
-/// Without a lesson argument: the lessons in `lessons/`, to pick one by number.
-fn choose_lesson() -> Result<PathBuf, CliError> {
+/// Without a lesson argument: the lessons in `lessons/`, to pick one from a list on a
+/// terminal, else by number. `None`: Ctrl-C.
+fn choose_lesson(terminal: bool) -> Result<Option<PathBuf>, CliError> {
     let dir = PathBuf::from("lessons");
     if !dir.is_dir() {
         return Err(CliError::Usage(
@@ -67,11 +75,30 @@ fn choose_lesson() -> Result<PathBuf, CliError> {
             names.join(", ")
         )));
     }
+    let titles: Vec<String> = lessons
+        .iter()
+        .map(|path| {
+            crate::lesson::load(path)
+                .map(|l| l.lesson.title)
+                .unwrap_or_default()
+        })
+        .collect();
+    if terminal {
+        let items = titles
+            .iter()
+            .zip(&lessons)
+            .map(|(title, path)| format!("{title} ({})", path.display()))
+            .collect();
+        return match terminal::pick("Start which lesson?", items) {
+            Ok(Some(i)) => Ok(lessons.get(i).cloned()),
+            Ok(None) => Err(CliError::Usage("no lesson chosen".into())),
+            Err(UiError::Interrupted) => Ok(None),
+            Err(UiError::Eof) => Err(CliError::Usage("no lesson chosen".into())),
+            Err(UiError::Io(error)) => Err(CliError::Output(error)),
+        };
+    }
     eprintln!("Lessons in {}:", dir.display());
-    for (i, path) in lessons.iter().enumerate() {
-        let title = crate::lesson::load(path)
-            .map(|l| l.lesson.title)
-            .unwrap_or_default();
+    for (i, (title, path)) in titles.iter().zip(&lessons).enumerate() {
         eprintln!("  {}) {title} ({})", i + 1, path.display());
     }
     loop {
@@ -91,7 +118,7 @@ fn choose_lesson() -> Result<PathBuf, CliError> {
             .and_then(|n| n.checked_sub(1))
             .and_then(|i| lessons.get(i))
         {
-            return Ok(path.clone());
+            return Ok(Some(path.clone()));
         }
         eprintln!("type a number from 1 to {}", lessons.len());
     }

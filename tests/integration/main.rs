@@ -3,4 +3,8 @@
 mod harness;
 mod lint;
 mod list;
+mod pty;
+mod report;
+mod server;
 mod show;
+mod start;

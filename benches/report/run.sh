@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The `labrun report` benchmark: `labrun report --format json` (release build) against the
+# same aggregation as a jq pipeline (report.jq), over the same 10,000 generated logs.
+#
+# Prints both wall-clock times, their ratio, each one's peak RSS (/usr/bin/time -v), the
+# event count, and whether the two outputs agree. Targets: labrun at least 10x faster than
+# jq, under 1 s, and memory bounded by learners × steps (well below the size of the logs).
+#
+# Knobs (environment): LABRUN_BENCH_RUNS (labrun runs, the median is kept; default 5),
+# LABRUN_BENCH_JQ_RUNS (default 1: jq takes about a minute), LABRUN_BENCH_REGENERATE=1.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+data=benches/report/data
+runs=${LABRUN_BENCH_RUNS:-5}
+jq_runs=${LABRUN_BENCH_JQ_RUNS:-1}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+for tool in jq python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install -y jq time python3)" >&2; exit 2; }
+done
+
+if [[ ${LABRUN_BENCH_REGENERATE:-0} == 1 || ! -f $data/.generated ]]; then
+  rm -rf "$data"
+  python3 benches/report/generate.py "$data"
+  touch "$data/.generated"
+fi
+cargo build --release --locked --quiet
+bin=target/release/labrun
+
+find "$data" -name '*.jsonl' | LC_ALL=C sort > "$work/files"
+files=$(wc -l < "$work/files")
+events=$(xargs cat < "$work/files" | wc -l)
+bytes=$(xargs cat < "$work/files" | wc -c)
+# Warm the page cache, so both read from memory.
+xargs cat < "$work/files" > /dev/null
+
+# One timed run: prints "SECONDS PEAK_RSS_KIB"; the command's stdout goes to $2.
+measure() {
+  local out=$1; shift
+  /usr/bin/time -v -o "$work/time" "$@" > "$out"
+  local wall rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time")
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time")
+  # m:ss.cc or h:mm:ss to seconds.
+  echo "$wall" | awk -F: -v rss="$rss" '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f %d\n", s, rss }'
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+: > "$work/labrun.runs"
+for _ in $(seq "$runs"); do
+  measure "$work/labrun.json" "$bin" report --format json "$data" >> "$work/labrun.runs"
+done
+: > "$work/jq.runs"
+for _ in $(seq "$jq_runs"); do
+  measure "$work/jq.json" bash -c "xargs cat < '$work/files' | jq -n -f benches/report/report.jq" >> "$work/jq.runs"
+done
+
+labrun_s=$(cut -d' ' -f1 "$work/labrun.runs" | median)
+labrun_rss=$(cut -d' ' -f2 "$work/labrun.runs" | sort -n | tail -1)
+jq_s=$(cut -d' ' -f1 "$work/jq.runs" | median)
+jq_rss=$(cut -d' ' -f2 "$work/jq.runs" | sort -n | tail -1)
+
+if diff <(jq -S . "$work/labrun.json") <(jq -S . "$work/jq.json") > "$work/diff"; then
+  agree="yes, identical JSON"
+else
+  agree="NO: $(wc -l < "$work/diff") diff lines (first ones below)"
+fi
+
+awk -v f="$files" -v e="$events" -v b="$bytes" -v ls="$labrun_s" -v lr="$labrun_rss" \
+    -v js="$jq_s" -v jr="$jq_rss" -v runs="$runs" -v jruns="$jq_runs" -v agree="$agree" 'BEGIN {
+  ratio = (ls > 0) ? js / ls : 0
+  printf "input:   %d logs, %d events, %.1f MB\n", f, e, b / 1e6
+  printf "labrun:  %6.2f s (median of %d)  peak RSS %6.1f MiB\n", ls, runs, lr / 1024
+  printf "jq:      %6.2f s (median of %d)  peak RSS %6.1f MiB\n", js, jruns, jr / 1024
+  printf "ratio:   labrun is %.1fx faster than jq\n", ratio
+  printf "agree:   %s\n", agree
+  printf "targets: >= 10x faster: %s; under 1 s: %s; RSS below the input size: %s\n",
+    (ratio >= 10 ? "met" : "MISSED"), (ls < 1 ? "met" : "MISSED"), (lr * 1024 < b ? "met" : "MISSED")
+}'
+head -20 "$work/diff"

@@ -1,0 +1,143 @@
+//! `labrun report`: who finished what, from progress logs alone.
+
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+use crate::progress;
+use crate::report::{self, Aggregate, FileWarnings, Filter, LearnerRow, Summary, format};
+use crate::ui::style::{Term, error_prefix, plural};
+
+use super::args::{ReportArgs, ReportFormat};
+use super::{CliError, exit};
+
+/// Reads every log under the paths, prints the report on stdout and unreadable lines on
+/// stderr. Exit 1 with `--require-complete` when someone has not completed.
+pub fn run(args: &ReportArgs) -> Result<u8, CliError> {
+    let paths = if args.paths.is_empty() {
+        vec![default_dir()]
+    } else {
+        args.paths.clone()
+    };
+    if let Some(missing) = paths.iter().find(|path| !path.exists()) {
+        return Err(CliError::NotFound(missing.clone()));
+    }
+    let files = report::log_files(&paths)?;
+    if files.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        eprintln!(
+            "warning: no progress logs (*.jsonl) in {}",
+            names.join(", ")
+        );
+    }
+    let mut aggregate = Aggregate::new(Filter {
+        lessons: args.lessons.clone(),
+        learners: args.learners.clone(),
+        since: args.since,
+    });
+    report::scan(&files, &mut aggregate, print_warnings)?;
+    let summary = aggregate.finish();
+
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match args.format {
+        ReportFormat::Table => {
+            let width = std::io::stdout()
+                .is_terminal()
+                .then(|| console::Term::stdout().size().1);
+            format::table::write(&mut out, &summary, Term::stdout(), width)?;
+        }
+        ReportFormat::Json => format::json::write(&mut out, &summary)?,
+        ReportFormat::Csv => format::csv::write(&mut out, &summary)?,
+        ReportFormat::Junit => format::junit::write(&mut out, &summary)?,
+        ReportFormat::Markdown => format::markdown::write(&mut out, &summary)?,
+        ReportFormat::Html => format::html::write(&mut out, &summary)?,
+    }
+    out.flush()?;
+    drop(out);
+
+    if args.require_complete && !everyone_complete(&summary) {
+        return Ok(exit::FAILED);
+    }
+    Ok(exit::OK)
+}
+
+/// `$LABRUN_PROGRESS_DIR`, else the platform data folder: where `labrun start` writes.
+fn default_dir() -> PathBuf {
+    std::env::var_os("LABRUN_PROGRESS_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map_or_else(progress::default_dir, PathBuf::from)
+}
+
+fn print_warnings(file: FileWarnings) {
+    for warning in &file.shown {
+        eprintln!("warning: {warning}");
+    }
+    if file.more > 0 {
+        eprintln!(
+            "warning: {}: {} more skipped",
+            file.path.display(),
+            plural(file.more, "unreadable line")
+        );
+    }
+}
+
+/// Names on stderr everyone who has not completed; false when anyone has not, or when
+/// there is nobody to judge (a gate that passes on no evidence would be no gate).
+fn everyone_complete(summary: &Summary) -> bool {
+    if summary.learners.is_empty() {
+        eprintln!(
+            "{} --require-complete: no learner progress in the report",
+            error_prefix()
+        );
+        return false;
+    }
+    let incomplete: Vec<&LearnerRow> = summary.incomplete().collect();
+    if incomplete.is_empty() {
+        return true;
+    }
+    let total = summary.learners.len();
+    eprintln!(
+        "{} {} of {total} {} not completed their lesson:",
+        error_prefix(),
+        incomplete.len(),
+        if total == 1 {
+            "learner has"
+        } else {
+            "learners have"
+        }
+    );
+    for row in incomplete {
+        eprintln!("  {}", incomplete_line(row));
+    }
+    false
+}
+
+/// `bob (welcome): 3 of 5 steps complete; deploy failed, cleanup pending`.
+fn incomplete_line(row: &LearnerRow) -> String {
+    const SHOWN: usize = 4;
+    let open: Vec<String> = row
+        .steps
+        .iter()
+        .filter(|step| !step.status.is_complete())
+        .map(|step| format!("{} {}", step.id, step.status.as_str()))
+        .collect();
+    let mut reasons = open
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if open.len() > SHOWN {
+        reasons.push_str(&format!(", {} more", open.len() - SHOWN));
+    }
+    if row.steps.is_empty() {
+        reasons = "the lesson has no steps in the log".into();
+    }
+    format!(
+        "{} ({}): {} of {} complete; {reasons}",
+        row.learner,
+        row.lesson,
+        row.done(),
+        plural(row.steps.len(), "step")
+    )
+}

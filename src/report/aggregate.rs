@@ -1,0 +1,190 @@
+//! Every learner of every lesson, folded record by record, then summed up per step.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+
+use crate::progress::{Event, Record, StepStatus};
+
+use super::filter::Filter;
+use super::summary::{LearnerRow, LearnerStep, LessonInfo, StepStats, Summary, median};
+use super::tally::LearnerTally;
+
+/// The fold of a whole report: feed it records in log order, then [`finish`](Self::finish).
+///
+/// Records of one learner and lesson must come in the order they were written; records of
+/// different learners may interleave freely (they are keyed by the record's own `learner`
+/// and `lesson`, not by the file they came from).
+#[derive(Debug, Default)]
+pub struct Aggregate {
+    filter: Filter,
+    lessons: HashMap<String, LessonTally>,
+}
+
+#[derive(Debug, Default)]
+struct LessonTally {
+    /// From the newest `session_started`: its time, the title and the step ids.
+    announced: Option<(Timestamp, String, Vec<String>)>,
+    learners: HashMap<String, LearnerTally>,
+}
+
+impl Aggregate {
+    pub fn new(filter: Filter) -> Self {
+        Self {
+            filter,
+            lessons: HashMap::new(),
+        }
+    }
+
+    /// Folds one record; records of lessons or learners the filter leaves out are dropped.
+    pub fn record(&mut self, record: Record) {
+        if !self.filter.keeps_lesson(&record.lesson) || !self.filter.keeps_learner(&record.learner)
+        {
+            return;
+        }
+        let lesson = self.lessons.entry(record.lesson).or_default();
+        if let Event::SessionStarted { title, steps, .. } = &record.event {
+            let newer = lesson
+                .announced
+                .as_ref()
+                .is_none_or(|(seen, _, _)| record.ts >= *seen);
+            if newer {
+                lesson.announced = Some((record.ts, title.clone(), steps.clone()));
+            }
+        }
+        lesson
+            .learners
+            .entry(record.learner)
+            .or_insert_with(|| LearnerTally::new(record.ts))
+            .apply(record.ts, &record.event);
+    }
+
+    /// The report: lessons by id, learners by lesson and name. A lesson none of whose
+    /// learners passes `--since` is left out.
+    pub fn finish(self) -> Summary {
+        let mut summary = Summary {
+            format: super::summary::FORMAT,
+            lessons: Vec::new(),
+            learners: Vec::new(),
+            steps: Vec::new(),
+        };
+        let mut lessons: Vec<_> = self.lessons.into_iter().collect();
+        lessons.sort_by(|a, b| a.0.cmp(&b.0));
+        for (id, lesson) in lessons {
+            let mut learners: Vec<_> = lesson
+                .learners
+                .into_iter()
+                .filter(|(_, tally)| self.filter.keeps_activity(tally.last_activity()))
+                .collect();
+            if learners.is_empty() {
+                continue;
+            }
+            learners.sort_by(|a, b| a.0.cmp(&b.0));
+            let (title, steps) = match lesson.announced {
+                Some((_, title, steps)) => (title, steps),
+                None => (id.clone(), steps_seen(&learners)),
+            };
+            let rows: Vec<LearnerRow> = learners
+                .iter()
+                .map(|(name, tally)| learner_row(&id, name, tally, &steps))
+                .collect();
+            summary.steps.extend(
+                steps
+                    .iter()
+                    .enumerate()
+                    .map(|(index, step)| step_stats(&id, step, index, &rows)),
+            );
+            summary.learners.extend(rows);
+            summary.lessons.push(LessonInfo { id, title, steps });
+        }
+        summary
+    }
+}
+
+/// The steps of a lesson no log announced (its `session_started` lines were lost): every
+/// step any learner's events name, in the order first seen.
+fn steps_seen(learners: &[(String, LearnerTally)]) -> Vec<String> {
+    let mut steps: Vec<String> = Vec::new();
+    for (_, tally) in learners {
+        for (id, _) in &tally.state().steps {
+            if !steps.contains(id) {
+                steps.push(id.clone());
+            }
+        }
+    }
+    steps
+}
+
+fn learner_row(lesson: &str, learner: &str, tally: &LearnerTally, steps: &[String]) -> LearnerRow {
+    let steps: Vec<LearnerStep> = steps
+        .iter()
+        .map(|id| {
+            let status = tally.state().status(id);
+            let step = tally.step(id).cloned().unwrap_or_default();
+            LearnerStep {
+                id: id.clone(),
+                status,
+                failed_attempts: step.failed_attempts,
+                hints: step.hints,
+                seconds: if status.is_complete() {
+                    step.seconds_to_complete()
+                } else {
+                    None
+                },
+            }
+        })
+        .collect();
+    let count = |wanted: &[StepStatus]| {
+        steps
+            .iter()
+            .filter(|step| wanted.contains(&step.status))
+            .count()
+    };
+    LearnerRow {
+        learner: learner.to_owned(),
+        lesson: lesson.to_owned(),
+        complete: !steps.is_empty() && steps.iter().all(|step| step.status.is_complete()),
+        verified: count(&[StepStatus::Verified, StepStatus::Solved]),
+        self_reported: count(&[StepStatus::Confirmed]),
+        skipped: count(&[StepStatus::Skipped]),
+        steps,
+        started: tally.started(),
+        last_activity: tally.last_activity(),
+        active_seconds: tally.active_seconds(),
+        hints: tally.hints(),
+    }
+}
+
+fn step_stats(lesson: &str, step: &str, index: usize, rows: &[LearnerRow]) -> StepStats {
+    let mut stats = StepStats {
+        lesson: lesson.to_owned(),
+        step: step.to_owned(),
+        learners: rows.len(),
+        completed: 0,
+        median_seconds: None,
+        failed_attempts: 0,
+        hints: 0,
+        stuck: 0,
+        skipped: 0,
+    };
+    let mut seconds = Vec::new();
+    for row in rows {
+        let learner = &row.steps[index];
+        stats.failed_attempts += learner.failed_attempts;
+        stats.hints += learner.hints;
+        match learner.status {
+            status if status.is_complete() => {
+                stats.completed += 1;
+                seconds.extend(learner.seconds);
+            }
+            StepStatus::Failed => stats.stuck += 1,
+            StepStatus::Skipped => stats.skipped += 1,
+            _ => {}
+        }
+    }
+    stats.median_seconds = median(&mut seconds);
+    stats
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,10 @@
+//! `--format json`: the [`Summary`] as is, pretty-printed (see `summary.rs` for the fields).
+
+use std::io::{self, Write};
+
+use crate::report::Summary;
+
+pub fn write(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, summary)?;
+    writeln!(out)
+}

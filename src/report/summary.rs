@@ -1,0 +1,211 @@
+//! What a report says, whatever its format; `--format json` prints it as is.
+//!
+//! ```json
+//! {"format":1,
+//!  "lessons":[{"id":"welcome","title":"Welcome","steps":["hello","workspace"]}],
+//!  "learners":[{"learner":"ada","lesson":"welcome","complete":false,
+//!               "steps":{"hello":"verified","workspace":"failed"},
+//!               "verified":1,"self_reported":0,"skipped":0,
+//!               "started":"2026-11-26T09:00:00Z","last_activity":"2026-11-26T09:12:40Z",
+//!               "active_seconds":760,"hints":1}],
+//!  "steps":[{"lesson":"welcome","step":"hello","learners":1,"completed":1,"median_seconds":42,
+//!            "failed_attempts":0,"hints":0,"stuck":0,"skipped":0}]}
+//! ```
+
+use jiff::Timestamp;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::progress::StepStatus;
+
+/// The version of the JSON report, in its `format` field.
+pub const FORMAT: u32 = 1;
+
+/// A whole report: lessons by id, learners by lesson then name, steps in lesson order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// The report format version ([`FORMAT`]).
+    pub format: u32,
+    /// Every lesson with at least one learner in the report.
+    pub lessons: Vec<LessonInfo>,
+    /// One row per learner and lesson.
+    pub learners: Vec<LearnerRow>,
+    /// One row per lesson step: where learners struggle.
+    pub steps: Vec<StepStats>,
+}
+
+/// A lesson, as its newest `session_started` event describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LessonInfo {
+    /// The lesson id.
+    pub id: String,
+    /// The lesson title (the id when no log says).
+    pub title: String,
+    /// The step ids, in lesson order.
+    pub steps: Vec<String>,
+}
+
+/// One learner in one lesson.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LearnerRow {
+    /// The learner's name.
+    pub learner: String,
+    /// The lesson id.
+    pub lesson: String,
+    /// Every step of the lesson verified, solved or confirmed.
+    pub complete: bool,
+    /// Each step's status, in lesson order: `{"STEP": "STATUS"}`.
+    #[serde(serialize_with = "step_statuses")]
+    pub steps: Vec<LearnerStep>,
+    /// Steps whose checks passed: verified or solved.
+    pub verified: usize,
+    /// Steps the learner confirmed without checks.
+    pub self_reported: usize,
+    /// Steps skipped.
+    pub skipped: usize,
+    /// The learner's first event in this lesson.
+    pub started: Timestamp,
+    /// The learner's latest event in this lesson.
+    pub last_activity: Timestamp,
+    /// Time spent, from gaps between events (see the `report` module).
+    pub active_seconds: u64,
+    /// Hints revealed, every step, resets included.
+    pub hints: u32,
+}
+
+/// One step of one learner. JSON shows only the status; the other figures feed the CSV
+/// and HTML formats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LearnerStep {
+    pub id: String,
+    pub status: StepStatus,
+    /// `check_failed` events, resets included.
+    pub failed_attempts: u32,
+    /// `hint_shown` events, resets included.
+    pub hints: u32,
+    /// From entering the step to completing it, when it is complete.
+    pub seconds: Option<u64>,
+}
+
+fn step_statuses<S: Serializer>(steps: &[LearnerStep], serializer: S) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(steps.len()))?;
+    for step in steps {
+        map.serialize_entry(&step.id, &step.status)?;
+    }
+    map.end()
+}
+
+/// One step of one lesson, over every learner in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepStats {
+    /// The lesson id.
+    pub lesson: String,
+    /// The step id.
+    pub step: String,
+    /// Learners of the lesson in the report.
+    pub learners: usize,
+    /// Learners who completed the step (verified, solved or confirmed).
+    pub completed: usize,
+    /// Median seconds from entering the step to completing it, over those learners;
+    /// null when nobody completed it after entering it.
+    pub median_seconds: Option<u64>,
+    /// `check_failed` events, every learner, resets included.
+    pub failed_attempts: u32,
+    /// `hint_shown` events, every learner, resets included.
+    pub hints: u32,
+    /// Learners whose last check of the step failed: stuck there now.
+    pub stuck: usize,
+    /// Learners who skipped the step.
+    pub skipped: usize,
+}
+
+impl Summary {
+    /// The learners who have not completed their lesson, in report order.
+    pub fn incomplete(&self) -> impl Iterator<Item = &LearnerRow> {
+        self.learners.iter().filter(|row| !row.complete)
+    }
+
+    /// The learners of one lesson.
+    pub fn learners_of<'s>(&'s self, lesson: &'s str) -> impl Iterator<Item = &'s LearnerRow> {
+        self.learners.iter().filter(move |row| row.lesson == lesson)
+    }
+
+    /// The step figures of one lesson, in lesson order.
+    pub fn steps_of<'s>(&'s self, lesson: &'s str) -> impl Iterator<Item = &'s StepStats> {
+        self.steps
+            .iter()
+            .filter(move |stats| stats.lesson == lesson)
+    }
+
+    /// The latest event of any learner: what the report is up to date with.
+    pub fn last_activity(&self) -> Option<Timestamp> {
+        self.learners.iter().map(|row| row.last_activity).max()
+    }
+}
+
+impl LearnerRow {
+    /// Steps verified, solved or confirmed.
+    pub fn done(&self) -> usize {
+        self.steps.iter().filter(|s| s.status.is_complete()).count()
+    }
+}
+
+/// The median of `values` (sorted in place), halves rounded up; `None` when empty.
+pub(crate) fn median(values: &mut [u64]) -> Option<u64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let middle = values.len() / 2;
+    if values.len() % 2 == 1 {
+        Some(values[middle])
+    } else {
+        Some((values[middle - 1] + values[middle]).div_ceil(2))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_takes_the_middle_or_the_rounded_up_mean_of_the_two_middles() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [7]), Some(7));
+        assert_eq!(median(&mut [30, 10, 20]), Some(20));
+        assert_eq!(median(&mut [10, 13]), Some(12));
+        assert_eq!(median(&mut [40, 10, 20, 30]), Some(25));
+    }
+
+    #[test]
+    fn learner_steps_serialize_as_a_map_in_lesson_order() {
+        let step = |id: &str, status| LearnerStep {
+            id: id.into(),
+            status,
+            failed_attempts: 3,
+            hints: 1,
+            seconds: None,
+        };
+        let row = LearnerRow {
+            learner: "ada".into(),
+            lesson: "welcome".into(),
+            complete: false,
+            steps: vec![
+                step("zeta", StepStatus::Verified),
+                step("alpha", StepStatus::Failed),
+            ],
+            verified: 1,
+            self_reported: 0,
+            skipped: 0,
+            started: Timestamp::UNIX_EPOCH,
+            last_activity: Timestamp::UNIX_EPOCH,
+            active_seconds: 0,
+            hints: 1,
+        };
+        let json = serde_json::to_string(&row).unwrap();
+        assert!(
+            json.contains(r#""steps":{"zeta":"verified","alpha":"failed"}"#),
+            "{json}"
+        );
+    }
+}

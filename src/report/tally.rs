@@ -1,0 +1,307 @@
+//! One learner's lesson as a report sees it: the step statuses come from [`LessonState`]
+//! (the rules live there, once); beside it, what a report adds: when, for how long, and
+//! how hard each step was.
+
+use jiff::Timestamp;
+
+use crate::progress::{Event, LessonState};
+
+/// A gap between two events of a session counts as active time up to this many seconds.
+pub const ACTIVE_GAP_CAP_SECONDS: u64 = 5 * 60;
+
+/// What a report keeps about one step of one learner, beside its status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepTally {
+    /// The first `step_entered` since the step last went back to pending.
+    pub entered: Option<Timestamp>,
+    /// When the step became verified, solved or confirmed (cleared by a reset).
+    pub completed: Option<Timestamp>,
+    /// Every `check_failed`, resets included.
+    pub failed_attempts: u32,
+    /// Every `hint_shown`, resets included.
+    pub hints: u32,
+}
+
+impl StepTally {
+    /// Seconds from entering the step to completing it, when both are known.
+    pub fn seconds_to_complete(&self) -> Option<u64> {
+        let (entered, completed) = (self.entered?, self.completed?);
+        let millis = completed
+            .as_millisecond()
+            .checked_sub(entered.as_millisecond())?;
+        u64::try_from(millis).ok().map(|millis| millis / 1000)
+    }
+
+    fn reset(&mut self) {
+        self.entered = None;
+        self.completed = None;
+    }
+}
+
+/// One learner's lesson, folded event by event.
+#[derive(Debug, Clone)]
+pub struct LearnerTally {
+    state: LessonState,
+    steps: Vec<(String, StepTally)>,
+    started: Timestamp,
+    last_activity: Timestamp,
+    active_millis: u64,
+    /// The previous event's time, and whether the gap after it counts (it does not after a
+    /// `session_ended`).
+    previous: Option<(Timestamp, bool)>,
+    hints: u32,
+}
+
+impl LearnerTally {
+    pub fn new(first: Timestamp) -> Self {
+        Self {
+            state: LessonState::default(),
+            steps: Vec::new(),
+            started: first,
+            last_activity: first,
+            active_millis: 0,
+            previous: None,
+            hints: 0,
+        }
+    }
+
+    /// Folds one event, written at `ts`, in log order.
+    pub fn apply(&mut self, ts: Timestamp, event: &Event) {
+        self.clock(ts, event);
+        match event {
+            // A report never prints a variable's value, so it never holds one.
+            Event::VarSet { .. } => return,
+            Event::StepEntered { step } => {
+                let tally = self.step_mut(step);
+                tally.entered.get_or_insert(ts);
+            }
+            Event::CheckFailed { step, .. } => self.step_mut(step).failed_attempts += 1,
+            Event::HintShown { step, .. } => {
+                self.hints += 1;
+                self.step_mut(step).hints += 1;
+            }
+            Event::StepReset { step } => self.step_mut(step).reset(),
+            Event::LessonReset => self.steps.iter_mut().for_each(|(_, tally)| tally.reset()),
+            _ => {}
+        }
+        let Some(step) = event.step() else {
+            self.state.apply(event);
+            return;
+        };
+        let before = self.state.status(step);
+        self.state.apply(event);
+        if !before.is_complete() && self.state.status(step).is_complete() {
+            self.step_mut(step).completed = Some(ts);
+        }
+    }
+
+    fn clock(&mut self, ts: Timestamp, event: &Event) {
+        let starts_session = matches!(event, Event::SessionStarted { .. });
+        if let Some((previous, counts)) = self.previous
+            && counts
+            && !starts_session
+        {
+            // A clock that went backwards (or logs merged out of order) adds nothing.
+            let gap = ts
+                .as_millisecond()
+                .saturating_sub(previous.as_millisecond());
+            let gap = u64::try_from(gap).unwrap_or(0);
+            self.active_millis += gap.min(ACTIVE_GAP_CAP_SECONDS * 1000);
+        }
+        self.previous = Some((ts, !matches!(event, Event::SessionEnded { .. })));
+        self.started = self.started.min(ts);
+        self.last_activity = self.last_activity.max(ts);
+    }
+
+    fn step_mut(&mut self, id: &str) -> &mut StepTally {
+        let index = match self.steps.iter().position(|(step, _)| step == id) {
+            Some(index) => index,
+            None => {
+                self.steps.push((id.to_owned(), StepTally::default()));
+                self.steps.len() - 1
+            }
+        };
+        &mut self.steps[index].1
+    }
+
+    /// The statuses, as [`LessonState`] derives them.
+    pub fn state(&self) -> &LessonState {
+        &self.state
+    }
+
+    pub fn step(&self, id: &str) -> Option<&StepTally> {
+        self.steps
+            .iter()
+            .find(|(step, _)| step == id)
+            .map(|(_, tally)| tally)
+    }
+
+    /// The earliest event.
+    pub fn started(&self) -> Timestamp {
+        self.started
+    }
+
+    /// The latest event.
+    pub fn last_activity(&self) -> Timestamp {
+        self.last_activity
+    }
+
+    /// See [`ACTIVE_GAP_CAP_SECONDS`].
+    pub fn active_seconds(&self) -> u64 {
+        self.active_millis / 1000
+    }
+
+    /// Every hint revealed, in every step, resets included.
+    pub fn hints(&self) -> u32 {
+        self.hints
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::{EndReason, StepStatus};
+
+    fn at(seconds: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + seconds).unwrap()
+    }
+
+    fn fold(events: &[(i64, Event)]) -> LearnerTally {
+        let mut tally = LearnerTally::new(at(events[0].0));
+        for (seconds, event) in events {
+            tally.apply(at(*seconds), event);
+        }
+        tally
+    }
+
+    fn started() -> Event {
+        Event::SessionStarted {
+            title: "T".into(),
+            lesson_hash: "h".into(),
+            steps: vec!["a".into(), "b".into()],
+        }
+    }
+
+    fn entered(step: &str) -> Event {
+        Event::StepEntered { step: step.into() }
+    }
+
+    fn verified(step: &str) -> Event {
+        Event::StepVerified { step: step.into() }
+    }
+
+    fn failed(step: &str) -> Event {
+        Event::CheckFailed {
+            step: step.into(),
+            attempt: 1,
+            reason: "no".into(),
+            evidence: Default::default(),
+        }
+    }
+
+    fn ended() -> Event {
+        Event::SessionEnded {
+            reason: EndReason::Quit,
+        }
+    }
+
+    #[test]
+    fn active_time_caps_each_gap_and_skips_the_time_between_sessions() {
+        let tally = fold(&[
+            (0, started()),
+            (30, entered("a")),
+            // 1 hour idle in the session: capped at 5 minutes.
+            (3630, failed("a")),
+            (3640, ended()),
+            // A day away: not counted, nor the gap into the next session.
+            (90_000, started()),
+            (90_020, verified("a")),
+        ]);
+        assert_eq!(tally.active_seconds(), 30 + 300 + 10 + 20);
+        assert_eq!(tally.started(), at(0));
+        assert_eq!(tally.last_activity(), at(90_020));
+    }
+
+    #[test]
+    fn a_crashed_session_without_an_end_still_does_not_bridge_into_the_next() {
+        let tally = fold(&[(0, started()), (60, entered("a")), (9000, started())]);
+        assert_eq!(tally.active_seconds(), 60);
+    }
+
+    #[test]
+    fn a_clock_that_goes_backwards_adds_no_time_and_keeps_the_extremes() {
+        let tally = fold(&[(100, started()), (40, entered("a")), (70, failed("a"))]);
+        assert_eq!(tally.active_seconds(), 30);
+        assert_eq!(tally.started(), at(40));
+        assert_eq!(tally.last_activity(), at(100));
+    }
+
+    #[test]
+    fn time_to_complete_runs_from_the_first_entry_to_the_completing_event() {
+        let tally = fold(&[
+            (0, started()),
+            (10, entered("a")),
+            (20, entered("b")),
+            (25, entered("a")),
+            (70, verified("a")),
+            // Verified again later: the first completion stands.
+            (500, verified("a")),
+        ]);
+        assert_eq!(tally.step("a").unwrap().seconds_to_complete(), Some(60));
+        assert_eq!(tally.step("b").unwrap().seconds_to_complete(), None);
+    }
+
+    #[test]
+    fn a_reset_restarts_the_clock_of_a_step_but_keeps_its_struggle() {
+        let tally = fold(&[
+            (0, started()),
+            (10, entered("a")),
+            (20, failed("a")),
+            (
+                30,
+                Event::HintShown {
+                    step: "a".into(),
+                    hint: 1,
+                },
+            ),
+            (40, verified("a")),
+            (100, Event::StepReset { step: "a".into() }),
+            (200, entered("a")),
+            (260, verified("a")),
+        ]);
+        let a = tally.step("a").unwrap();
+        assert_eq!(a.seconds_to_complete(), Some(60));
+        assert_eq!((a.failed_attempts, a.hints), (1, 1));
+        assert_eq!(tally.hints(), 1);
+        assert_eq!(tally.state().status("a"), StepStatus::Verified);
+    }
+
+    #[test]
+    fn a_lesson_reset_clears_every_completion() {
+        let tally = fold(&[
+            (0, started()),
+            (10, entered("a")),
+            (20, verified("a")),
+            (30, Event::LessonReset),
+        ]);
+        let a = tally.step("a").unwrap();
+        assert_eq!((a.entered, a.completed), (None, None));
+        assert_eq!(tally.state().status("a"), StepStatus::Pending);
+    }
+
+    #[test]
+    fn variable_values_are_never_kept() {
+        let tally = fold(&[
+            (0, started()),
+            (
+                1,
+                Event::VarSet {
+                    name: "token".into(),
+                    value: "hunter2".into(),
+                },
+            ),
+        ]);
+        assert!(tally.state().vars.is_empty());
+        assert!(!format!("{tally:?}").contains("hunter2"));
+    }
+}

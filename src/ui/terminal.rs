@@ -1,0 +1,13 @@
+//! The terminal UI: inquire prompts, console styles, an indicatif spinner while blocks run.
+//! Used when stdin and stderr are both terminals and `--plain` is not given; covered by the
+//! PTY tests in `tests/integration/pty.rs`.
+
+mod look;
+mod menu;
+mod prompt;
+mod running;
+mod spinner;
+mod terminal_ui;
+
+pub use prompt::pick;
+pub use terminal_ui::TerminalUi;

@@ -1,0 +1,93 @@
+//! How the terminal UI's own lines look: the marks and colours around the rendered lesson.
+//! Colour only where [`Term`] allows it, so `NO_COLOR` gives the same text unpainted.
+
+use console::Style;
+
+use crate::progress::StepStatus;
+use crate::ui::style::Term;
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Look {
+    pub term: Term,
+}
+
+impl Look {
+    pub fn paint(self, style: &Style, text: &str) -> String {
+        self.term.paint(style, text)
+    }
+
+    /// Success: `✔ done`, `✔ Step verified.`
+    pub fn good(self, text: &str) -> String {
+        self.paint(&Style::new().green().bold(), text)
+    }
+
+    /// A verdict against the learner: `✘ Not verified yet.`
+    pub fn bad(self, text: &str) -> String {
+        self.paint(&Style::new().red().bold(), text)
+    }
+
+    /// Why something failed.
+    pub fn reason(self, text: &str) -> String {
+        self.paint(&Style::new().red(), text)
+    }
+
+    pub fn dim(self, text: &str) -> String {
+        self.paint(&Style::new().dim(), text)
+    }
+
+    pub fn heading(self, text: &str) -> String {
+        self.paint(&Style::new().bold().cyan(), text)
+    }
+
+    pub fn code(self, text: &str) -> String {
+        self.paint(&Style::new().cyan(), text)
+    }
+
+    /// `✔ verified`, the word padded to `width` for a column.
+    pub fn status(self, status: StepStatus, width: usize) -> String {
+        let (glyph, style) = match status {
+            StepStatus::Verified | StepStatus::Confirmed => ("✔", Style::new().green()),
+            StepStatus::Solved => ("◆", Style::new().yellow()),
+            StepStatus::Skipped => ("↷", Style::new().dim()),
+            StepStatus::Failed => ("✘", Style::new().red()),
+            StepStatus::Pending => ("·", Style::new().dim()),
+        };
+        self.paint(&style, &format!("{glyph} {:<width$}", status.as_str()))
+    }
+
+    /// The first non-blank line of a block, `…` when there is more, cut to fit a line
+    /// that already has `used` columns.
+    pub fn first_line(self, code: &str, used: usize) -> String {
+        let mut lines = code.lines().map(str::trim).filter(|l| !l.is_empty());
+        let first = lines.next().unwrap_or("");
+        let more = if lines.next().is_some() { " …" } else { "" };
+        let room = self.term.width.saturating_sub(used);
+        console::truncate_str(&format!("{first}{more}"), room, "…").into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_block_is_named_by_its_first_line_cut_to_the_width() {
+        let look = Look {
+            term: Term::plain(40),
+        };
+        assert_eq!(look.first_line("\n  echo hi\n", 0), "echo hi");
+        assert_eq!(look.first_line("echo one\necho two", 0), "echo one …");
+        let long = look.first_line(&"x".repeat(100), 10);
+        assert_eq!(console::measure_text_width(&long), 30);
+        assert!(long.ends_with('…'));
+    }
+
+    #[test]
+    fn without_colour_the_marks_are_plain_text() {
+        let look = Look {
+            term: Term::plain(80),
+        };
+        assert_eq!(look.status(StepStatus::Verified, 9), "✔ verified ");
+        assert_eq!(look.bad("✘ Not verified yet."), "✘ Not verified yet.");
+    }
+}

@@ -1,0 +1,329 @@
+//! [`TerminalUi`]: the session on a real terminal. Steps are rendered as `labrun show`
+//! renders them, questions are inquire prompts, running blocks get a spinner.
+
+use console::Style;
+use inquire::ui::RenderConfig;
+
+use crate::engine::{Action, Summary, Ui, UiError, Vars};
+use crate::exec::{BlockRun, Progress, Stream};
+use crate::lesson::{Block, Lesson, Quiz, Role, ToolRequirement, VarSpec};
+use crate::progress::{StepState, StepStatus};
+use crate::ui::plain::display;
+use crate::ui::render;
+use crate::ui::style::Term;
+
+use super::look::Look;
+use super::running::Running;
+use super::{menu, prompt};
+
+/// The learner's terminal; everything goes to stderr.
+pub struct TerminalUi {
+    out: console::Term,
+    look: Look,
+    config: RenderConfig<'static>,
+    running: Option<Running>,
+    /// The learner just saw the block and said yes: no need to show it again.
+    confirmed: bool,
+}
+
+impl Default for TerminalUi {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TerminalUi {
+    pub fn new() -> Self {
+        let term = Term::stderr();
+        Self {
+            out: console::Term::stderr(),
+            look: Look { term },
+            config: prompt::render_config(term),
+            running: None,
+            confirmed: false,
+        }
+    }
+
+    /// Writes a line above the spinner, if one is showing. Output errors have nowhere to
+    /// go: a closed terminal shows up at the next prompt anyway.
+    fn say(&self, text: &str) {
+        let out = &self.out;
+        match self.running.as_ref().and_then(|r| r.spinner.as_ref()) {
+            Some(spinner) => spinner.suspend(|| {
+                let _ = out.write_line(text);
+            }),
+            None => {
+                let _ = out.write_line(text);
+            }
+        }
+    }
+
+    fn code_lines(&self, lang: &str, code: &str) {
+        let mark = if lang.eq_ignore_ascii_case("http") {
+            "│"
+        } else {
+            "$"
+        };
+        for line in code.lines() {
+            self.say(&format!(
+                "  {} {}",
+                self.look.dim(mark),
+                self.look.code(line)
+            ));
+        }
+    }
+
+    fn stop_spinner(&mut self) -> Option<Running> {
+        let mut running = self.running.take()?;
+        running.stop();
+        Some(running)
+    }
+}
+
+impl Drop for TerminalUi {
+    /// Whatever ends the session, the terminal is left as it was found.
+    fn drop(&mut self) {
+        let _ = self.stop_spinner();
+        let _ = self.out.show_cursor();
+    }
+}
+
+impl Ui for TerminalUi {
+    fn lesson_start(&mut self, lesson: &Lesson, resume_at: Option<&str>, vars: &Vars) {
+        self.say("");
+        self.say(&self.look.heading(&lesson.title));
+        if let Some(summary) = &lesson.summary {
+            self.say(&self.look.dim(summary));
+        }
+        self.say("");
+        let _ = render::intro(&mut self.out, lesson, self.look.term, display(vars));
+        if let Some(step) = resume_at.and_then(|id| lesson.step(id)) {
+            self.say("");
+            self.say(&format!(
+                "{} resuming at {}",
+                self.look.paint(&Style::new().cyan(), "↺ Welcome back:"),
+                self.look.paint(&Style::new().bold(), &step.title)
+            ));
+        }
+    }
+
+    fn missing_tools(&mut self, missing: &[&ToolRequirement]) -> Result<bool, UiError> {
+        self.say(&self.look.paint(
+            &Style::new().yellow(),
+            "This lesson needs programs that are not on your PATH:",
+        ));
+        for tool in missing {
+            let name = self.look.paint(&Style::new().bold(), &tool.name);
+            match &tool.hint {
+                Some(hint) => self.say(&format!("  • {name}: {hint}")),
+                None => self.say(&format!("  • {name}")),
+            }
+        }
+        prompt::confirm(self.config, "Go on anyway?", false)
+    }
+
+    fn consent(&mut self, lesson: &Lesson) -> Result<bool, UiError> {
+        let count = lesson
+            .lesson_blocks()
+            .chain(lesson.steps.iter().flat_map(|s| &s.blocks))
+            .filter(|b| matches!(b.role, Some(Role::Setup | Role::Check | Role::Cleanup)))
+            .count();
+        self.say("");
+        self.say(&format!(
+            "This lesson verifies your work with {} on this machine.",
+            if count == 1 {
+                "1 setup, check or cleanup command that runs".to_owned()
+            } else {
+                format!("{count} setup, check and cleanup commands that run")
+            }
+        ));
+        self.say(&self.look.dim(&format!(
+            "To read them first, quit and run `labrun show {} --commands`.",
+            lesson.path.display()
+        )));
+        prompt::confirm(self.config, "Allow them to run?", true)
+    }
+
+    fn ask_var(
+        &mut self,
+        spec: &VarSpec,
+        default: Option<&str>,
+        problem: Option<&str>,
+    ) -> Result<String, UiError> {
+        if let Some(problem) = problem {
+            self.say(&self.look.reason(&format!("✘ {problem}")));
+        }
+        if let Some(description) = &spec.description {
+            self.say("");
+            self.say(&self.look.dim(description));
+        }
+        prompt::var(self.config, spec, default)
+    }
+
+    fn step(&mut self, lesson: &Lesson, index: usize, state: &StepState, vars: &Vars) {
+        // The terminal may have been resized since the last step.
+        self.look.term = Term::stderr();
+        self.say("");
+        let _ = render::step(&mut self.out, lesson, index, self.look.term, display(vars));
+        if state.status != StepStatus::Pending {
+            self.say(&format!(
+                "{} {}",
+                self.look.dim("status:"),
+                self.look.status(state.status, 0)
+            ));
+        }
+    }
+
+    fn choose(
+        &mut self,
+        lesson: &Lesson,
+        index: usize,
+        actions: &[Action],
+    ) -> Result<Action, UiError> {
+        self.say("");
+        menu::choose(self.config, lesson, index, actions)
+    }
+
+    fn confirm_block(&mut self, block: &Block, code: &str) -> Result<bool, UiError> {
+        self.say("");
+        self.say(&self.look.dim(&format!(
+            "About to run ({}) in the lesson workspace:",
+            if block.is_http() { "HTTP" } else { "shell" }
+        )));
+        self.code_lines(&block.lang, code);
+        self.confirmed = prompt::confirm(self.config, "Run it?", true)?;
+        Ok(self.confirmed)
+    }
+
+    fn block_started(&mut self, block: &Block, code: &str) {
+        let _ = self.stop_spinner();
+        let confirmed = std::mem::take(&mut self.confirmed);
+        let look = self.look;
+        if block.attrs.interactive {
+            self.say(&look.dim(&format!(
+                "▶ {} (it has the terminal until it ends)",
+                look.first_line(code, 40)
+            )));
+        } else if matches!(block.role, None | Some(Role::Run | Role::Solve)) && !confirmed {
+            self.say(&look.dim(&format!("▶ {}", look.first_line(code, 4))));
+        }
+        self.running = Some(Running::start(block, code, look));
+    }
+
+    fn progress(&mut self, progress: &Progress) {
+        match progress {
+            Progress::Output { stream, text } => {
+                let bar = if *stream == Stream::Stderr {
+                    self.look.paint(&Style::new().yellow(), "│")
+                } else {
+                    self.look.dim("│")
+                };
+                for line in text.lines() {
+                    self.say(&format!("  {bar} {line}"));
+                }
+                if let Some(running) = &mut self.running {
+                    running.streamed = true;
+                }
+            }
+            Progress::Request { method, url } => {
+                if let Some(spinner) = self.running.as_ref().and_then(|r| r.spinner.as_ref()) {
+                    spinner.set_text(&format!("{method} {url}"));
+                }
+            }
+            Progress::Waiting {
+                attempt,
+                remaining,
+                last,
+            } => {
+                if let Some(spinner) = self.running.as_ref().and_then(|r| r.spinner.as_ref()) {
+                    spinner.waiting(*attempt, *remaining, last);
+                }
+            }
+        }
+    }
+
+    fn block_finished(&mut self, _block: &Block, run: &BlockRun) {
+        if let Some(running) = self.stop_spinner() {
+            for line in running.verdict(run, self.look) {
+                self.say(&line);
+            }
+        }
+    }
+
+    fn checks_finished(&mut self, passed: bool, failures: &[String]) {
+        if passed {
+            self.say(&self.look.good("✔ Step verified."));
+            return;
+        }
+        self.say(&self.look.bad("✘ Not verified yet."));
+        for failure in failures {
+            for line in failure.lines() {
+                self.say(&format!("    {}", self.look.reason(line)));
+            }
+        }
+        self.say(
+            &self
+                .look
+                .dim("Fix it and check again, or choose `hint` for help."),
+        );
+    }
+
+    fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Vec<String>, UiError> {
+        prompt::quiz(self.config, quiz)
+    }
+
+    fn quiz_result(&mut self, quiz: &Quiz, correct: bool) {
+        if correct {
+            self.say(&self.look.good("✔ Correct."));
+            if let Some(explain) = &quiz.explain {
+                self.say(&format!("  {explain}"));
+            }
+        } else {
+            self.say(&self.look.bad("✘ Not quite."));
+        }
+    }
+
+    fn hint(&mut self, number: u32, total: u32, markdown: &str) {
+        self.say("");
+        self.say(&self.look.paint(
+            &Style::new().yellow().bold(),
+            &format!("💡 Hint {number} of {total}"),
+        ));
+        let _ = render::markdown(&mut self.out, markdown, self.look.term);
+        let _ = self.out.flush();
+    }
+
+    fn solution(&mut self, blocks: &[(String, String)]) {
+        self.say("");
+        self.say(&self.look.paint(&Style::new().yellow().bold(), "Solution"));
+        for (lang, code) in blocks {
+            self.code_lines(lang, code);
+        }
+        self.say(&self.look.dim(
+            "Type it yourself, or choose `apply` to have labrun run it (the step then counts as solved).",
+        ));
+    }
+
+    fn notice(&mut self, text: &str) {
+        self.say(&format!(
+            "{} {text}",
+            self.look.paint(&Style::new().blue(), "ℹ")
+        ));
+    }
+
+    fn finished(&mut self, summary: &Summary) {
+        let _ = self.stop_spinner();
+        self.say("");
+        self.say(&self.look.heading(&summary.title));
+        for (title, status) in &summary.steps {
+            self.say(&format!("  {} {title}", self.look.status(*status, 9)));
+        }
+        self.say("");
+        if summary.complete {
+            self.say(&self.look.good("Lesson complete. Well done!"));
+        } else {
+            self.say("Progress saved. Run the same command again to continue where you left off.");
+        }
+        self.say(&self.look.dim(&format!("Progress log: {}", summary.log)));
+    }
+}

@@ -1,0 +1,536 @@
+"""The state of the stand-in IBM Cloud account: registry, Vulnerability Advisor, Key Protect,
+one Kubernetes Service cluster (with Portieris and Calico objects) and the notary trust data,
+plus the CLI session that `ibmcloud login` and `ibmcloud cr region-set` set up.
+
+The REST handlers (`api.py`) and the stand-in CLIs (`cli_*.py`) read and change this one
+object, under one lock, so a command's effect is what the next API call sees.
+"""
+
+import fnmatch
+import hashlib
+import threading
+import time
+import uuid
+
+# Registry domain of each region, as `ibmcloud cr region-set` names them.
+REGISTRIES = {
+    "us-south": "us.icr.io",
+    "eu-de": "de.icr.io",
+    "eu-gb": "uk.icr.io",
+    "jp-tok": "jp.icr.io",
+    "jp-osa": "jp2.icr.io",
+    "au-syd": "au.icr.io",
+    "ca-tor": "ca.icr.io",
+    "br-sao": "br.icr.io",
+    "global": "icr.io",
+}
+
+# The issue a Debian 9 image with the wget of early 2019 has (IBM-APIS.md, "VA report").
+WGET_CVE = {
+    "cve_id": "CVE-2019-5953",
+    "summary": "Buffer overflow in GNU Wget",
+    "notice_id": "DSA-4425-1",
+    "notice": "wget security update",
+    "package_name": "wget",
+    "installed_version": "1.18-5+deb9u2",
+    "fix_version": "1.18-5+deb9u3",
+    "corrective_action": "Upgrade wget to at least 1.18-5+deb9u3",
+}
+
+DEPLOYABLE = ("OK", "WARN", "UNSUPPORTED")
+
+PORTIERIS_WEBHOOK = "trust.hooks.securityenforcement.admission.cloud.ibm.com"
+
+# The GlobalNetworkPolicies every IKS classic cluster starts with (IBM-APIS.md, "Calico").
+DEFAULT_CALICO_POLICIES = [
+    ("allow-all-outbound", 1900, "ibm.role in { 'worker_public', 'master_public' }"),
+    ("allow-bigfix-port", 1900, "ibm.role in { 'worker_public' }"),
+    ("allow-icmp", 1500, "ibm.role in { 'worker_public', 'master_public' }"),
+    ("allow-node-port-dnat", 1500, "ibm.role == 'worker_public'"),
+    ("allow-sys-mgmt", 1950, "ibm.role in { 'worker_public', 'master_public' }"),
+    ("allow-vrrp", 1500, "ibm.role == 'worker_public'"),
+]
+
+
+def now_iso(t=None):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t if t is not None else time.time()))
+
+
+def short_id(*parts):
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()
+
+
+class Config:
+    """Knobs a test turns: how many status reads a slow cloud operation stays pending for."""
+
+    def __init__(self):
+        # Reads of an image's VA status that still see it unscanned after a push.
+        self.scan_polls = 0
+        # Reads of the cluster that see "Key management service feature enablement in
+        # progress." after `kms enable`, before the master is Ready again.
+        self.kms_polls = 2
+        # Reads of the Portieris pods that see them ContainerCreating after enabling.
+        self.portieris_polls = 0
+
+
+class Cloud:
+    def __init__(self, account="0123456789abcdef0123456789abcdef", api_key="test-api-key",
+                 cluster="mycluster"):
+        self.lock = threading.RLock()
+        self.config = Config()
+        self.account = account
+        self.account_name = "Lab Account"
+        self.user = "lab-user@example.com"
+        self.api_key = api_key
+        self.token = "eyJraWQiOiJzdHViIiwiYWxnIjoiUlMyNTYifQ.eyJpYW1faWQiOiJpa3Mtc3R1YiJ9." + short_id(
+            "token", api_key
+        )[:43]
+        self.started = time.time()
+        # CLI session (what ~/.bluemix would hold).
+        self.logged_in = False
+        self.region = None
+        self.cr_region = None
+        # Registry: namespace name -> details; image ref (REG/NS/REPO:TAG) -> image.
+        self.namespaces = {}
+        self.images = {}
+        # The docker daemon's local images: ref -> {"content", "digest", "created"}.
+        self.local_images = {}
+        # VA exemptions: dicts shaped like GET /va/api/v4/exemptions/account items.
+        self.exemptions = []
+        # Notary: repository (REG/NS/REPO) -> trust data.
+        self.trust = {}
+        # Resource instances (Key Protect): guid -> instance.
+        self.instances = {}
+        self.cluster = Cluster(cluster, account)
+
+    # --- identity -------------------------------------------------------------------------
+
+    def token_valid(self, authorization):
+        if not authorization:
+            return False
+        scheme, _, token = authorization.partition(" ")
+        return scheme.lower() == "bearer" and token.strip() == self.token
+
+    # --- registry -------------------------------------------------------------------------
+
+    def registry(self):
+        return REGISTRIES.get(self.cr_region or self.region or "us-south", "us.icr.io")
+
+    def add_namespace(self, name):
+        if name in self.namespaces:
+            return False
+        stamp = now_iso()
+        self.namespaces[name] = {
+            "account": self.account,
+            "created_date": stamp,
+            "crn": "crn:v1:bluemix:public:container-registry:%s:a/%s::namespace:%s"
+            % (self.cr_region or "us-south", self.account, name),
+            "name": name,
+            "resource_group": "default-resource-group-id",
+            "updated_date": stamp,
+        }
+        return True
+
+    def image(self, ref):
+        """The pushed image `ref` names (a tag defaults to `latest`), or None."""
+        return self.images.get(normalize_ref(ref))
+
+    def push(self, ref, local):
+        ref = normalize_ref(ref)
+        self.images[ref] = {
+            "content": local["content"],
+            "digest": local["digest"],
+            "created": time.time(),
+            "size": 95_400_000 if local["content"] == "debian9-wget" else 72_800_000,
+            "pending_scans": self.config.scan_polls,
+        }
+        return self.images[ref]
+
+    # --- Vulnerability Advisor ------------------------------------------------------------
+
+    def scanned(self, ref, consume=True):
+        """Whether VA has scanned `ref`; each unscanned read brings the scan closer."""
+        image = self.image(ref)
+        if image is None:
+            return False
+        if image["pending_scans"] > 0:
+            if consume:
+                image["pending_scans"] -= 1
+            return False
+        return True
+
+    def issues(self, ref):
+        """Every issue VA finds in the image, each with whether an exemption covers it."""
+        image = self.image(ref)
+        if image is None or image["content"] != "debian9-wget":
+            return []
+        exempt = self.exempted(ref, "cve", WGET_CVE["cve_id"])
+        return [dict(WGET_CVE, exempt=exempt)]
+
+    def exempted(self, ref, issue_type, issue_id):
+        registry, namespace, repository, tag = split_ref(ref)
+        for e in self.exemptions:
+            if e["issue_type"] != issue_type or e["issue_id"] != issue_id:
+                continue
+            scope = e["scope"]
+            kind = scope["scope_type"]
+            if kind == "account":
+                return True
+            if scope.get("namespace") != namespace:
+                continue
+            if kind == "namespace":
+                return True
+            if scope.get("repository") != repository:
+                continue
+            if kind == "repository" or scope.get("tag") == tag:
+                return True
+        return False
+
+    def va_status(self, ref):
+        """The v4 status body for `ref` (None when the image does not exist)."""
+        image = self.image(ref)
+        if image is None:
+            return None
+        base = {
+            "scan_time": int(image["created"]) + 30,
+            "issue_count": 0,
+            "exempt_issue_count": 0,
+            "vulnerability_count": 0,
+            "exempt_vulnerability_count": 0,
+            "configuration_issue_count": 0,
+            "exempt_configuration_issue_count": 0,
+        }
+        if not self.scanned(ref):
+            return dict(base, status="UNSCANNED", scan_time=0)
+        issues = self.issues(ref)
+        open_issues = [i for i in issues if not i["exempt"]]
+        exempt = len(issues) - len(open_issues)
+        status = "FAIL" if open_issues else ("WARN" if exempt else "OK")
+        return dict(
+            base,
+            status=status,
+            issue_count=len(open_issues),
+            exempt_issue_count=exempt,
+            vulnerability_count=len(open_issues),
+            exempt_vulnerability_count=exempt,
+        )
+
+    def va_report(self, ref):
+        status = self.va_status(ref)
+        if status is None or status["status"] == "UNSCANNED":
+            return status
+        image = self.image(ref)
+        vulnerabilities = []
+        for issue in self.issues(ref):
+            vulnerabilities.append({
+                "cve_id": issue["cve_id"],
+                "summary": issue["summary"],
+                "cve_exempt": issue["exempt"],
+                "exempt_status": "exempt" if issue["exempt"] else "active",
+                "security_notices": [{
+                    "notice_id": issue["notice_id"],
+                    "notice": issue["notice"],
+                    "notice_exempt": issue["exempt"],
+                    "vulnerable_packages": [{
+                        "package_name": issue["package_name"],
+                        "installed_version": issue["installed_version"],
+                        "fix_version": issue["fix_version"],
+                        "corrective_action": issue["corrective_action"],
+                    }],
+                }],
+            })
+        debian = image["content"] == "debian9-wget"
+        return {
+            "id": "sha256:" + image["digest"],
+            "status": status["status"],
+            "scan_time": status["scan_time"],
+            "os_distribution": {
+                "distribution_id": "debian" if debian else "alpine",
+                "version_id": "9" if debian else "3.20",
+            },
+            "vulnerabilities": vulnerabilities,
+            "configuration_issues": [],
+        }
+
+    def add_exemption(self, scope_text, issue_type, issue_id):
+        """Adds an exemption for `scope_text` (`*`, a namespace, a repository or an image)."""
+        scope = parse_scope(scope_text)
+        exemption = {
+            "account_id": self.account,
+            "issue_type": issue_type,
+            "issue_id": issue_id,
+            "scope": scope,
+        }
+        for existing in self.exemptions:
+            if (existing["issue_type"], existing["issue_id"], existing["scope"]) == (
+                issue_type, issue_id, scope,
+            ):
+                return existing, False
+        self.exemptions.append(exemption)
+        return exemption, True
+
+    def remove_exemption(self, scope_text, issue_type, issue_id):
+        scope = parse_scope(scope_text)
+        before = len(self.exemptions)
+        self.exemptions = [
+            e for e in self.exemptions
+            if (e["issue_type"], e["issue_id"], e["scope"]) != (issue_type, issue_id, scope)
+        ]
+        return len(self.exemptions) < before
+
+    # --- Key Protect ----------------------------------------------------------------------
+
+    def instance_named(self, name):
+        for instance in self.instances.values():
+            if instance["name"] == name:
+                return instance
+        return None
+
+    def create_instance(self, name, service, plan, location):
+        guid = str(uuid.uuid5(uuid.NAMESPACE_URL, "instance/" + name))
+        self.instances[guid] = {
+            "guid": guid,
+            "name": name,
+            "service": service,
+            "plan": plan,
+            "location": location,
+            "crn": "crn:v1:bluemix:public:%s:%s:a/%s:%s::" % (service, location, self.account, guid),
+            "created_at": now_iso(),
+            "keys": [],
+        }
+        return self.instances[guid]
+
+    def create_key(self, instance, name, root=True):
+        key_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "key/%s/%s" % (instance["guid"], name)))
+        key = {
+            "id": key_id,
+            "name": name,
+            "type": "application/vnd.ibm.kms.key+json",
+            "state": 1,
+            "extractable": not root,
+            "crn": "crn:v1:bluemix:public:kms:%s:a/%s:%s:key:%s"
+            % (instance["location"], self.account, instance["guid"], key_id),
+            "creationDate": now_iso(),
+        }
+        instance["keys"] = [k for k in instance["keys"] if k["name"] != name] + [key]
+        return key
+
+    def find_key(self, instance_id, key_id):
+        instance = self.instances.get(instance_id)
+        if instance is None:
+            return None, None
+        for key in instance["keys"]:
+            if key["id"] == key_id:
+                return instance, key
+        return instance, None
+
+    # --- Portieris admission --------------------------------------------------------------
+
+    def admit(self, namespace, image):
+        """None when Portieris lets a pod with `image` into `namespace`, else the denial."""
+        kube = self.cluster.kube
+        if not kube.portieris:
+            return None
+        ref = normalize_ref(image)
+        policies = [p for p in kube.image_policies.values() if p["metadata"]["namespace"] == namespace]
+        if not policies:
+            policies = list(kube.cluster_image_policies.values())
+        repositories = []
+        for policy in policies:
+            repositories.extend(policy.get("spec", {}).get("repositories") or [])
+        matching = [r for r in repositories if fnmatch.fnmatchcase(ref, r.get("name", "")) or
+                    fnmatch.fnmatchcase(ref.rsplit(":", 1)[0], r.get("name", ""))]
+        if not matching:
+            return "Deny %s, no image policies or cluster polices for %s" % (_quote(ref), ref)
+        # The most specific pattern wins: the longest one without its wildcards.
+        best = max(matching, key=lambda r: len(r.get("name", "").replace("*", "")))
+        policy = best.get("policy") or {}
+        if (policy.get("trust") or {}).get("enabled"):
+            registry, namespace_, repository, tag = split_ref(ref)
+            trust = self.trust.get("%s/%s/%s" % (registry, namespace_, repository))
+            if trust is None or tag not in trust["signed"]:
+                return "Deny %s, failed to get content trust information: No valid trust data for %s" % (
+                    _quote(ref), tag)
+        va = ((policy.get("vulnerability") or {}).get("ICCRVA") or {})
+        if va.get("enabled"):
+            status = self.va_status(ref)
+            if status is None or status["status"] not in DEPLOYABLE:
+                return (
+                    "Deny %s, the Vulnerability Advisor image scan assessment found issues with the "
+                    "container image that are not exempted. Refer to your image vulnerability report "
+                    "for more details by using the command `ibmcloud cr va`." % _quote(ref)
+                )
+        return None
+
+
+class Cluster:
+    def __init__(self, name, account):
+        self.name = name
+        self.id = "c" + short_id("cluster", name)[:19]
+        self.account = account
+        self.key_protect = None  # {"instance_id", "crk_id", "private_endpoint"}
+        self.kms_pending = 0
+        self.created = now_iso()
+        self.workers = ["10.176.48.10", "10.176.48.11"]
+        self.kube = Kube(self)
+
+    def master_status(self, consume=True):
+        if self.kms_pending > 0:
+            if consume:
+                self.kms_pending -= 1
+            return "Key management service feature enablement in progress."
+        return "Ready"
+
+    def describe(self, consume=True):
+        """The cluster as GET /global/v2/getCluster shows it."""
+        status = self.master_status(consume)
+        enabled = self.key_protect is not None
+        return {
+            "id": self.id,
+            "name": self.name,
+            "region": "us-south",
+            "resourceGroup": "default-resource-group-id",
+            "resourceGroupName": "Default",
+            "location": "dal10",
+            "dataCenter": "dal10",
+            "multiAzCapable": True,
+            "provider": "classic",
+            "state": "normal",
+            "status": "All Workers Normal",
+            "createdDate": self.created,
+            "masterKubeVersion": "1.30.4_1531",
+            "targetVersion": "1.30.4_1531",
+            "workerCount": len(self.workers),
+            "masterStatus": status,
+            "masterState": "deployed",
+            "masterHealth": "normal" if status == "Ready" else "warning",
+            "keyProtectEnabled": enabled,
+            "features": {"keyProtectEnabled": enabled, "pullSecretApplied": True},
+            "serviceEndpoints": {
+                "privateServiceEndpointEnabled": True,
+                "publicServiceEndpointEnabled": True,
+            },
+            "masterURL": "https://c100.us-south.containers.cloud.ibm.com:30426",
+        }
+
+
+class Kube:
+    """What `kubectl` and `calicoctl` see of the cluster."""
+
+    def __init__(self, cluster):
+        self.cluster = cluster
+        self.portieris = False
+        self.portieris_pending = 0
+        self.image_policies = {}  # "ns/name" -> object
+        self.cluster_image_policies = {}  # name -> object
+        self.pods = {}  # "ns/name" -> {"image", "created"}
+        self.network_policies = {}  # GlobalNetworkPolicy name -> object
+        for name, order, selector in DEFAULT_CALICO_POLICIES:
+            self.network_policies[name] = calico_default(name, order, selector)
+
+    def enable_portieris(self, pending):
+        if self.portieris:
+            return False
+        self.portieris = True
+        self.portieris_pending = pending
+        for namespace in ("kube-system", "ibm-system"):
+            self.image_policies["%s/default" % namespace] = {
+                "apiVersion": "portieris.cloud.ibm.com/v1",
+                "kind": "ImagePolicy",
+                "metadata": {"name": "default", "namespace": namespace},
+                "spec": {"repositories": [
+                    {"name": "*.icr.io/armada/*"},
+                    {"name": "*.icr.io/armada-master/*"},
+                    {"name": "icr.io/armada/*"},
+                    {"name": "icr.io/ext/*"},
+                ]},
+            }
+        self.cluster_image_policies["default"] = {
+            "apiVersion": "portieris.cloud.ibm.com/v1",
+            "kind": "ClusterImagePolicy",
+            "metadata": {"name": "default"},
+            "spec": {"repositories": [{"name": "*"}]},
+        }
+        return True
+
+
+def calico_default(name, order, selector):
+    rules = {
+        "allow-all-outbound": {"egress": [{"action": "Allow", "destination": {}, "source": {}}],
+                               "types": ["Egress"]},
+        "allow-bigfix-port": {"ingress": [{"action": "Allow", "protocol": "TCP",
+                                           "destination": {"ports": [52311]}, "source": {}}],
+                              "types": ["Ingress"]},
+        "allow-icmp": {"ingress": [{"action": "Allow", "protocol": "ICMP", "destination": {},
+                                    "source": {}}], "types": ["Ingress"]},
+        "allow-node-port-dnat": {"ingress": [{"action": "Allow", "destination": {
+            "nets": ["172.30.0.0/16"]}, "source": {}}], "types": ["Ingress"]},
+        "allow-sys-mgmt": {"ingress": [{"action": "Allow", "destination": {}, "source": {
+            "selector": "ibm.role == 'master_public'"}}], "types": ["Ingress"]},
+        "allow-vrrp": {"ingress": [{"action": "Allow", "protocol": 112, "destination": {},
+                                    "source": {}}], "types": ["Ingress"]},
+    }[name]
+    spec = {"order": order, "selector": selector}
+    spec.update(rules)
+    return {
+        "apiVersion": "projectcalico.org/v3",
+        "kind": "GlobalNetworkPolicy",
+        "metadata": {"name": name, "creationTimestamp": "2024-01-01T00:00:00Z"},
+        "spec": spec,
+    }
+
+
+def normalize_ref(ref):
+    """`REG/NS/REPO:TAG`, with `latest` when no tag is given."""
+    ref = ref.strip()
+    if "@" in ref:
+        return ref
+    last = ref.rsplit("/", 1)[-1]
+    return ref if ":" in last else ref + ":latest"
+
+
+def split_ref(ref):
+    """(registry, namespace, repository, tag) of `REG/NS/REPO[:TAG]`; missing parts are None."""
+    ref = normalize_ref(ref)
+    path, _, tag = ref.rpartition(":")
+    parts = path.split("/")
+    registry = parts[0] if len(parts) >= 3 else None
+    rest = parts[1:] if registry else parts
+    namespace = rest[0] if rest else None
+    repository = "/".join(rest[1:]) or None
+    return registry, namespace, repository, tag
+
+
+def parse_scope(text):
+    """An exemption scope: `*` is the account; else NS, NS/REPO or NS/REPO:TAG, with or
+    without the registry in front."""
+    text = text.strip()
+    if text in ("*", ""):
+        return {"scope_type": "account"}
+    parts = text.split("/")
+    if len(parts) >= 2 and "." in parts[0]:
+        parts = parts[1:]
+    namespace = parts[0]
+    if len(parts) == 1:
+        return {"scope_type": "namespace", "namespace": namespace}
+    repo_tag = "/".join(parts[1:])
+    if ":" in repo_tag:
+        repository, tag = repo_tag.rsplit(":", 1)
+        return {"scope_type": "image", "namespace": namespace, "repository": repository, "tag": tag}
+    return {"scope_type": "repository", "namespace": namespace, "repository": repo_tag}
+
+
+def scope_text(scope, registry):
+    kind = scope["scope_type"]
+    if kind == "account":
+        return "*"
+    text = "%s/%s" % (registry, scope["namespace"])
+    if kind in ("repository", "image"):
+        text += "/" + scope["repository"]
+    if kind == "image":
+        text += ":" + scope["tag"]
+    return text
+
+
+def _quote(text):
+    return '"%s"' % text

@@ -1,0 +1,416 @@
+//! The terminal UI, driven as a person would: `labrun start` in a pseudo-terminal, keys in,
+//! screen text out. inquire refuses to run without a terminal, so this is the only way to
+//! test it end to end.
+//!
+//! Each `expect` waits up to [`WAIT`] for its text: CI is a loaded machine. Menus are used by
+//! typing the start of an action's word and Enter, or with the arrow keys.
+
+#![cfg(unix)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
+use expectrl::{Expect, Regex};
+
+const WAIT: Duration = Duration::from_secs(10);
+const ENTER: &str = "\r";
+const DOWN: &str = "\x1b[B";
+const ESC: &str = "\x1b";
+const CTRL_C: &str = "\x03";
+
+/// A lesson with a prompted variable, a run block, a check that fails until `done.txt`
+/// exists, a hint, a solution, and a quiz.
+const LESSON: &str = r#"---
+id: pty
+title: A lesson in a terminal
+vars:
+  name:
+    description: What to call you
+    prompt: What is your name?
+    default: friend
+---
+
+# A lesson in a terminal
+
+Some intro text.
+
+## Make the file {#make}
+
+Hello, {{name}}.
+
+```bash {run}
+echo "greeting {{name}}"
+```
+
+```bash {check}
+test -f done.txt || { echo "done.txt is missing"; exit 1; }
+```
+
+<details><summary>Hint</summary>
+
+Create it with touch.
+
+</details>
+
+```bash {solve}
+touch done.txt
+```
+
+## Answer a question {#question}
+
+```quiz
+question: What colour is a clear sky?
+choices:
+  - green
+  - blue
+answer: blue
+```
+"#;
+
+/// A learner at a terminal, and everything the terminal showed them so far.
+struct Learner {
+    session: OsSession,
+    seen: String,
+}
+
+impl Learner {
+    /// `labrun ARGS` in a pseudo-terminal, in `dir`, with its progress kept there.
+    fn start(dir: &Path, args: &[&str]) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_labrun"));
+        command.args(args);
+        Self::spawn(dir, command)
+    }
+
+    /// `sh -c SCRIPT`, for what must run after labrun in the same terminal; `$LABRUN` is
+    /// the binary.
+    fn script(dir: &Path, script: &str) -> Self {
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", script])
+            .env("LABRUN", env!("CARGO_BIN_EXE_labrun"));
+        Self::spawn(dir, command)
+    }
+
+    fn spawn(dir: &Path, mut command: Command) -> Self {
+        command
+            .current_dir(dir)
+            .env("LABRUN_PROGRESS_DIR", dir.join("progress"))
+            .env("LABRUN_LEARNER", "ada")
+            .env("TERM", "xterm-256color")
+            .env("NO_COLOR", "1")
+            .env_remove("LABRUN_WORKSPACE");
+        let mut session = OsSession::spawn(command).expect("spawn labrun in a pty");
+        session.set_expect_timeout(Some(WAIT));
+        Self {
+            session,
+            seen: String::new(),
+        }
+    }
+
+    /// Waits for `text`; returns what came before it.
+    fn expect(&mut self, text: &str) -> String {
+        self.expect_regex(&regex_escape(text))
+    }
+
+    fn expect_regex(&mut self, pattern: &str) -> String {
+        match self.session.expect(Regex(pattern)) {
+            Ok(found) => {
+                let before = String::from_utf8_lossy(found.before()).into_owned();
+                self.seen
+                    .push_str(&String::from_utf8_lossy(found.as_bytes()));
+                before
+            }
+            Err(error) => {
+                if let Ok(rest) = self.session.check(Regex("(?s).+")) {
+                    self.seen
+                        .push_str(&String::from_utf8_lossy(rest.as_bytes()));
+                }
+                panic!(
+                    "waited for `{pattern}` ({error}); the terminal showed:\n{}",
+                    readable(&self.seen)
+                );
+            }
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.session.send(keys).expect("type into the pty");
+    }
+
+    /// Types an answer and presses Enter.
+    fn answer(&mut self, text: &str) {
+        self.send(text);
+        self.send(ENTER);
+    }
+
+    /// Waits for the action menu, then picks `word` by typing it.
+    fn choose(&mut self, word: &str) {
+        self.expect("What next?");
+        self.answer(word);
+    }
+
+    /// Everything until the program ends.
+    fn rest(&mut self) -> String {
+        match self.session.expect(expectrl::Eof) {
+            Ok(found) => {
+                let rest = String::from_utf8_lossy(found.as_bytes()).into_owned();
+                self.seen.push_str(&rest);
+                rest
+            }
+            Err(error) => panic!(
+                "the program did not end ({error}); the terminal showed:\n{}",
+                readable(&self.seen)
+            ),
+        }
+    }
+
+    /// Waits for the program to end; its exit code.
+    fn exit_code(&mut self) -> i32 {
+        if let Ok(found) = self.session.expect(expectrl::Eof) {
+            self.seen
+                .push_str(&String::from_utf8_lossy(found.as_bytes()));
+        }
+        match self.session.get_process().wait() {
+            Ok(WaitStatus::Exited(_, code)) => code,
+            other => panic!("labrun did not exit normally: {other:?}"),
+        }
+    }
+}
+
+fn regex_escape(text: &str) -> String {
+    regex_syntax::escape(text)
+}
+
+/// The transcript without escape sequences, for a failure message a person can read.
+fn readable(raw: &str) -> String {
+    let escapes = regex::Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").expect("valid regex");
+    escapes.replace_all(raw, "").into_owned()
+}
+
+/// A scratch folder with the lesson in it.
+fn lab(lesson: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lesson.md");
+    std::fs::write(&path, lesson).expect("write the lesson");
+    (dir, path)
+}
+
+fn progress_log(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("progress/pty/ada.jsonl")).unwrap_or_default()
+}
+
+/// Answers the variable and allows the checks: the start of a first session.
+fn first_questions(learner: &mut Learner) {
+    learner.expect("What is your name?");
+    learner.answer("ada");
+    learner.expect("Allow them to run?");
+    learner.send(ENTER);
+}
+
+#[test]
+fn a_learner_runs_checks_reads_a_hint_solves_and_quits_from_the_menu() {
+    let (dir, _) = lab(LESSON);
+    let mut learner = Learner::start(dir.path(), &["start", "lesson.md"]);
+    first_questions(&mut learner);
+    learner.expect("Step 1/2 · Make the file");
+    learner.expect("Hello, ada.");
+
+    learner.choose("run");
+    learner.expect("echo \"greeting ada\"");
+    learner.expect("Run it?");
+    learner.send(ENTER);
+    learner.expect("│ greeting ada");
+    learner.expect("✔ done");
+
+    learner.choose("check");
+    learner.expect("✘ Not verified yet.");
+    learner.expect("done.txt is missing");
+
+    learner.choose("hint");
+    learner.expect("Hint 1 of 1");
+    learner.expect("Create it with touch.");
+
+    learner.choose("solution");
+    learner.expect("touch done.txt");
+    learner.choose("apply");
+    learner.expect("Run it?");
+    learner.send(ENTER);
+    learner.expect("✔ done");
+
+    learner.choose("check");
+    learner.expect("✔ Step verified.");
+    learner.expect("Step 2/2 · Answer a question");
+
+    learner.choose("quit");
+    learner.expect("Progress saved.");
+    assert_eq!(learner.exit_code(), 1, "quitting with steps left exits 1");
+    let log = progress_log(dir.path());
+    assert!(log.contains(r#""event":"hint_shown""#), "{log}");
+    assert!(log.contains(r#""reason":"quit""#), "{log}");
+}
+
+#[test]
+fn starting_again_resumes_at_the_same_step_without_asking_the_saved_variable_again() {
+    let (dir, _) = lab(LESSON);
+    let mut learner = Learner::start(dir.path(), &["start", "lesson.md"]);
+    first_questions(&mut learner);
+    learner.choose("jump");
+    learner.expect("Go to which step?");
+    learner.send(DOWN);
+    learner.send(ENTER);
+    learner.expect("Step 2/2 · Answer a question");
+    learner.choose("quit");
+    assert_eq!(learner.exit_code(), 1);
+
+    let mut learner = Learner::start(dir.path(), &["start", "lesson.md"]);
+    let mut before_menu = learner.expect("Allow them to run?");
+    learner.send(ENTER);
+    before_menu.push_str(&learner.expect("What next?"));
+    assert!(
+        before_menu.contains("Welcome back: resuming at Answer a question"),
+        "{}",
+        readable(&before_menu)
+    );
+    assert!(
+        before_menu.contains("Step 2/2 · Answer a question"),
+        "{}",
+        readable(&before_menu)
+    );
+    assert!(
+        !before_menu.contains("What is your name?"),
+        "the saved answer was asked for again:\n{}",
+        readable(&before_menu)
+    );
+    // The saved answer is still known where the lesson uses it.
+    learner.answer("back");
+    learner.expect("Step 1/2 · Make the file");
+    learner.expect("Hello, ada.");
+    learner.choose("quit");
+    assert_eq!(learner.exit_code(), 1);
+}
+
+#[test]
+fn ctrl_c_at_the_menu_exits_130_and_leaves_the_terminal_sane() {
+    let (dir, _) = lab(LESSON);
+    let mut learner = Learner::script(
+        dir.path(),
+        r#"before=$(stty -g); "$LABRUN" start lesson.md; code=$?; after=$(stty -g)
+           echo "labrun exited $code"
+           if [ "$before" = "$after" ]; then echo "terminal as it was"; else echo "terminal changed"; fi
+           stty -a"#,
+    );
+    first_questions(&mut learner);
+    learner.expect("What next?");
+    learner.send(CTRL_C);
+    learner.expect("labrun exited 130");
+    let stty = learner.rest();
+    let _ = learner.exit_code();
+
+    // labrun left raw mode: the terminal settings are those it started with, line by line.
+    assert!(stty.contains("terminal as it was"), "{}", readable(&stty));
+    let cooked = regex::Regex::new(r"(^|\s)icanon\b").expect("valid regex");
+    assert!(cooked.is_match(&stty), "raw mode left on:\n{stty}");
+    // The cursor, hidden while the menu was drawn, is visible again.
+    let hidden = learner.seen.rfind("\x1b[?25l");
+    let shown = learner.seen.rfind("\x1b[?25h");
+    assert!(hidden.is_some(), "the menu never hid the cursor");
+    assert!(shown > hidden, "the cursor was left hidden");
+    assert!(
+        progress_log(dir.path()).contains(r#""reason":"interrupted""#),
+        "the interruption was not recorded"
+    );
+}
+
+#[test]
+fn escape_at_the_menu_asks_again_instead_of_quitting() {
+    let (dir, _) = lab(LESSON);
+    let mut learner = Learner::start(dir.path(), &["start", "lesson.md"]);
+    first_questions(&mut learner);
+    learner.expect("What next?");
+    learner.send(ESC);
+    learner.expect("(esc)");
+    learner.choose("quit");
+    learner.expect("Progress saved.");
+    assert_eq!(learner.exit_code(), 1);
+}
+
+#[test]
+fn a_long_running_block_shows_a_spinner_with_its_first_line_and_its_output_above() {
+    let (dir, _) = lab(
+        "---\nid: pty\n---\n\n# Slow\n\n## Wait {#wait}\n\n```bash {run}\nsleep 2; echo finished\necho more\n```\n",
+    );
+    let mut learner = Learner::start(dir.path(), &["start", "lesson.md", "--yes"]);
+    learner.choose("run");
+    learner.expect_regex(r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] sleep 2; echo finished …  \d+\.\ds");
+    learner.expect("│ finished");
+    learner.expect("✔ done");
+    learner.choose("quit");
+    assert_eq!(learner.exit_code(), 1);
+}
+
+#[test]
+fn a_polling_check_shows_the_time_left_and_the_last_value_seen() {
+    let (dir, _) = lab(concat!(
+        "---\nid: pty\n---\n\n# Poll\n\n## Wait for it {#wait}\n\n",
+        "```bash {check timeout=20s interval=1s}\n",
+        "test -f ready.txt || { echo \"not ready yet\"; exit 1; }\n",
+        "```\n",
+    ));
+    let mut learner = Learner::start(dir.path(), &["start", "lesson.md", "--yes"]);
+    learner.choose("check");
+    learner.expect_regex(r"waiting: 1\ds left · last: not ready yet");
+    std::fs::write(workspace(dir.path()).join("ready.txt"), "").expect("make ready.txt");
+    learner.expect("✔ Step verified.");
+    learner.expect("Lesson complete.");
+    assert_eq!(learner.exit_code(), 0);
+}
+
+#[test]
+fn a_secret_is_typed_masked_and_never_shown() {
+    let (dir, _) = lab(concat!(
+        "---\nid: pty\nvars:\n  token:\n    prompt: Your token\n    secret: true\n---\n\n",
+        "# Secret\n\n## Use it {#use}\n\nThe token is {{token}}.\n\n",
+        "```bash {run}\necho \"token is $token\"\n```\n",
+    ));
+    let mut learner = Learner::start(dir.path(), &["start", "lesson.md", "--yes"]);
+    learner.expect("Your token");
+    learner.answer("hunter2");
+    learner.expect("The token is ••••.");
+    learner.choose("run");
+    learner.expect("│ token is ••••");
+    learner.choose("quit");
+    assert_eq!(learner.exit_code(), 1);
+    let seen = readable(&learner.seen);
+    assert!(!seen.contains("hunter2"), "the secret was shown:\n{seen}");
+    assert!(
+        !progress_log(dir.path()).contains("hunter2"),
+        "the secret was written to the log"
+    );
+}
+
+/// Where labrun runs the lesson's commands for learner `ada`.
+fn workspace(dir: &Path) -> PathBuf {
+    dir.join("workspaces/pty/ada")
+}
+
+#[test]
+fn without_a_lesson_argument_the_learner_picks_one_from_a_list() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("lessons")).expect("lessons folder");
+    for (file, title) in [("a.md", "Alpha"), ("b.md", "Beta")] {
+        let lesson =
+            format!("---\nid: pty\n---\n\n# {title}\n\n## Only step {{#only}}\n\nIn {title}.\n");
+        std::fs::write(dir.path().join("lessons").join(file), lesson).expect("write a lesson");
+    }
+    let mut learner = Learner::start(dir.path(), &["start"]);
+    learner.expect("Start which lesson?");
+    learner.expect("Beta");
+    learner.send(DOWN);
+    learner.send(ENTER);
+    learner.expect("In Beta.");
+    learner.choose("quit");
+    assert_eq!(learner.exit_code(), 1);
+}
