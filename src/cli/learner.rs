@@ -29,16 +29,23 @@ pub fn progress_dir(args: &LearnerArgs) -> PathBuf {
         .unwrap_or_else(progress::default_dir)
 }
 
-/// `--workspace`, else `workspaces/LESSON/LEARNER` beside the progress folder.
+/// `--workspace`; else `workspaces/LESSON/LEARNER` beside the default progress folder
+/// (`~/.local/share/labrun/workspaces/...`), or inside a progress folder given with
+/// `--progress-dir`, as `.workspaces/...`, so two progress folders never share a workspace.
 pub fn workspace_dir(args: &LearnerArgs, lesson: &str, learner: &str) -> PathBuf {
     if let Some(dir) = &args.workspace {
         return dir.clone();
     }
-    let progress = progress_dir(args);
-    let base = progress.parent().map_or_else(
-        || progress.join("workspaces"),
-        |parent| parent.join("workspaces"),
-    );
+    let base = match &args.progress_dir {
+        Some(progress) => progress.join(".workspaces"),
+        None => {
+            let progress = progress::default_dir();
+            progress.parent().map_or_else(
+                || progress.join(".workspaces"),
+                |data| data.join("workspaces"),
+            )
+        }
+    };
     let log = progress::log_path(&base, learner, lesson);
     log.with_extension("")
 }
@@ -95,4 +102,15 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
         let _ = signal_hook::flag::register(SIGINT, Arc::clone(&flag));
     }
     flag
+}
+
+/// Empties the lesson workspace when a lesson starts over, so its checks fail again until the
+/// learner redoes the work. A folder given with `--workspace` is the learner's own and is
+/// never touched. True when something was removed.
+pub fn clear_workspace(args: &LearnerArgs, lesson: &str, learner: &str) -> bool {
+    if args.workspace.is_some() {
+        return false;
+    }
+    let dir = workspace_dir(args, lesson, learner);
+    dir.is_dir() && std::fs::remove_dir_all(&dir).is_ok()
 }

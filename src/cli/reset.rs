@@ -3,7 +3,7 @@
 use crate::progress::Event;
 
 use super::args::ResetArgs;
-use super::learner::{load_runnable, open_log};
+use super::learner::{clear_workspace, load_runnable, open_log};
 use super::{CliError, exit};
 
 pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
@@ -30,9 +30,15 @@ pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
         }
         None => {
             log.append(Event::LessonReset)?;
+            let cleared = clear_workspace(&args.learner, &lesson.id, &learner);
             eprintln!(
-                "{} starts over for {learner}: every step is pending and saved answers are forgotten.",
-                lesson.title
+                "{} starts over for {learner}: every step is pending and saved answers are forgotten{}.",
+                lesson.title,
+                if cleared {
+                    "; the lesson workspace was emptied"
+                } else {
+                    ""
+                }
             );
         }
     }

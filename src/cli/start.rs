@@ -11,7 +11,7 @@ use crate::ui::style::Term;
 use crate::ui::terminal::{self, TerminalUi};
 
 use super::args::StartArgs;
-use super::learner::{interrupt_flag, load_runnable, open_log, workspace_dir};
+use super::learner::{clear_workspace, interrupt_flag, load_runnable, open_log, workspace_dir};
 use super::{CliError, discover, exit};
 
 pub fn run(args: &StartArgs) -> Result<u8, CliError> {
@@ -28,6 +28,7 @@ pub fn run(args: &StartArgs) -> Result<u8, CliError> {
     if args.restart {
         log.append(Event::LessonReset)?;
         prior.apply(&Event::LessonReset);
+        clear_workspace(&args.learner, &lesson.id, &learner);
     }
     let interrupt = interrupt_flag();
     let options = Options {

@@ -183,10 +183,12 @@ impl<'a> Session<'a> {
                 }
             });
         }
+        // Back where the learner was, unless that step is done: then the first one that isn't.
         let resume = prior
             .current
             .as_ref()
-            .and_then(|id| steps.iter().position(|step| &step.id == id));
+            .and_then(|id| steps.iter().position(|step| &step.id == id))
+            .filter(|&index| !prior.status(&steps[index].id).is_complete());
         let first_open = steps
             .iter()
             .position(|step| !prior.status(&step.id).is_complete());

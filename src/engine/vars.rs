@@ -97,7 +97,7 @@ impl Vars {
                 if value.secret {
                     crate::exec::MASK.to_owned()
                 } else {
-                    value.text.clone()
+                    self.secrets.mask(&value.text).into_owned()
                 }
             })
         })
@@ -109,7 +109,7 @@ impl Vars {
             if value.secret {
                 crate::exec::MASK.to_owned()
             } else {
-                value.text.clone()
+                self.secrets.mask(&value.text).into_owned()
             }
         })
     }

@@ -327,7 +327,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         }
     }
 
-    fn block_finished(&mut self, _block: &Block, run: &BlockRun) {
+    fn block_finished(&mut self, block: &Block, run: &BlockRun) {
         let evidence = run.outcome.evidence();
         let exit = evidence
             .exit_code
@@ -342,7 +342,17 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
                     "  failed ({exit}{}):",
                     seconds(evidence.duration_ms)
                 ));
-                for line in reason.lines() {
+                // The output of a block the learner runs was already shown as it came:
+                // repeat only the verdict line.
+                let shown =
+                    matches!(block.role, None | Some(Role::Run | Role::Solve)) && !block.is_http();
+                let lines: Vec<&str> = reason.lines().collect();
+                let from = if shown {
+                    lines.len().saturating_sub(1)
+                } else {
+                    0
+                };
+                for line in &lines[from..] {
                     self.say(&format!("    {line}"));
                 }
             }

@@ -114,6 +114,13 @@ pub fn plural(count: usize, noun: &str) -> String {
     match count {
         1 => format!("1 {noun}"),
         _ if noun.ends_with('z') => format!("{count} {noun}zes"),
+        _ if noun.ends_with('y')
+            && !["ay", "ey", "oy", "uy"]
+                .iter()
+                .any(|end| noun.ends_with(end)) =>
+        {
+            format!("{count} {}ies", &noun[..noun.len() - 1])
+        }
         _ if noun.ends_with(['s', 'x']) || noun.ends_with("sh") || noun.ends_with("ch") => {
             format!("{count} {noun}es")
         }

@@ -393,7 +393,7 @@ fn a_secret_is_typed_masked_and_never_shown() {
 
 /// Where labrun runs the lesson's commands for learner `ada`.
 fn workspace(dir: &Path) -> PathBuf {
-    dir.join("workspaces/pty/ada")
+    dir.join("progress/.workspaces/pty/ada")
 }
 
 #[test]

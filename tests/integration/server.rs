@@ -26,6 +26,8 @@ pub struct Request {
     pub method: String,
     /// The path, without the query string.
     pub path: String,
+    /// The query string, without `?` (empty when there is none).
+    pub query: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
 }
@@ -310,7 +312,8 @@ fn read_request(reader: &mut impl BufRead) -> Option<Request> {
     let mut parts = line.split_whitespace();
     let method = parts.next()?.to_owned();
     let target = parts.next()?;
-    let path = target.split('?').next().unwrap_or(target).to_owned();
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let (path, query) = (path.to_owned(), query.to_owned());
     let mut headers = Vec::new();
     loop {
         let mut line = String::new();
@@ -332,6 +335,7 @@ fn read_request(reader: &mut impl BufRead) -> Option<Request> {
     Some(Request {
         method,
         path,
+        query,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     })

@@ -43,9 +43,13 @@ fn lab() -> Test {
         .timeout(HANG)
 }
 
-/// The lesson workspace of `ada` in lesson `lesson` (the default: beside the progress folder).
+/// The lesson workspace of `ada` in lesson `lesson`: by default, inside the progress folder
+/// that the harness sets.
 fn workspace(test: &Test, lesson: &str) -> PathBuf {
-    test.path().join("workspaces").join(lesson).join("ada")
+    test.path()
+        .join(".progress/.workspaces")
+        .join(lesson)
+        .join("ada")
 }
 
 /// Every event of `ada`'s log for `lesson`, parsed.

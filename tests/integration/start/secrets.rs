@@ -333,6 +333,34 @@ fn a_secret_captured_by_an_http_entry_is_masked_in_a_later_entry_of_the_same_blo
     );
 }
 
+#[test]
+fn a_plain_value_computed_from_a_secret_shows_the_secret_masked() {
+    let server = Server::start();
+    server.route("/login", Reply::json(200, r#"{"user":"ada"}"#));
+    let lab = lab().env("LAB_TOKEN", SECRET).file(
+        "secret.md",
+        &with_base(
+            "---\nid: secret\nvars:\n  token: { secret: true, env: LAB_TOKEN }\n\
+             \x20 login: { value: \"@BASE/login?key={{token}}\" }\n---\n# Secret\n\n\
+             ## Log in {#login}\n\nOpen {{login}} in a browser.\n\n\
+             <details><summary>Hint</summary>\n\nThe address is {{login}}.\n\n</details>\n\n\
+             ```http {check}\nGET {{login}}\nHTTP 200\n```\n",
+            &server.url(""),
+        ),
+    );
+    let out = lab
+        .run_with(["start", "secret.md", "--yes"], "hint\ncheck\n")
+        .status(0)
+        .finished_within(FAST)
+        .stderr_contains("/login?key=•••• in a browser.")
+        .stderr_contains("The address is http://")
+        .stderr_contains("✔ Step verified.");
+    assert!(!out.stderr.contains(SECRET), "{}", out.stderr);
+    assert!(files_containing(lab.path(), SECRET).is_empty());
+    // The secret was sent.
+    assert_eq!(server.requests()[0].query, format!("key={SECRET}"));
+}
+
 /// The scan itself: it finds a value where it is, so an empty scan is a real result.
 #[test]
 fn the_scan_finds_a_value_written_anywhere_in_the_folder() {
