@@ -32,6 +32,7 @@ mod aggregate;
 mod filter;
 pub mod format;
 mod scan;
+mod step_ids;
 mod summary;
 mod tally;
 

@@ -169,7 +169,7 @@ pub struct ResetArgs {
     /// Reset only this step.
     #[arg(long, value_name = "ID")]
     pub step: Option<String>,
-    /// Run the lesson's cleanup commands without asking.
+    /// Run the lesson's cleanup commands without asking (a full reset runs them first).
     #[arg(long, short = 'y')]
     pub yes: bool,
     #[command(flatten)]

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::engine::{Source, Vars};
+use crate::engine::Vars;
 use crate::exec::{BlockRunner, Executor, Outcome, RunContext};
 use crate::lesson::Role;
 use crate::progress::Event;
@@ -39,35 +39,13 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         None => (0..lesson.steps.len()).collect(),
     };
     // Saved answers, `--var`, and each variable's environment variable; never a prompt.
-    let mut vars = Vars::new(&lesson.vars);
     let workspace = workspace_dir(&args.learner, &lesson.id, &learner);
-    vars.set("learner", learner.clone(), Source::Builtin, false);
-    vars.set("lesson", lesson.id.clone(), Source::Builtin, false);
-    vars.set(
-        "workspace",
-        workspace.display().to_string(),
-        Source::Builtin,
-        false,
-    );
-    for (name, value) in &prior.vars {
-        vars.set(name, value.clone(), Source::Saved, false);
-    }
-    for spec in &lesson.vars {
-        if let Some(value) = spec
-            .env
-            .as_deref()
-            .and_then(|env| std::env::var(env).ok())
-            .filter(|v| !v.is_empty())
-        {
-            vars.set(&spec.name, value, Source::Env, spec.secret);
-        } else if let (None, Some(default)) = (vars.get(&spec.name), &spec.default) {
-            vars.set(&spec.name, default.clone(), Source::Saved, spec.secret);
-        }
-    }
-    for (name, value) in &args.vars {
-        vars.set(name, value.clone(), Source::Flag, false);
-    }
-    vars.compute(&lesson.vars);
+    let builtins = [
+        ("learner", learner.clone()),
+        ("lesson", lesson.id.clone()),
+        ("workspace", workspace.display().to_string()),
+    ];
+    let vars = Vars::preset(&lesson.vars, &builtins, &args.vars, &prior.vars, true);
     std::fs::create_dir_all(&workspace)?;
 
     let interrupt = interrupt_flag();

@@ -4,7 +4,7 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::progress;
-use crate::report::{self, Aggregate, FileWarnings, Filter, LearnerRow, Summary, format};
+use crate::report::{self, FileWarnings, Filter, LearnerRow, Summary, format};
 use crate::ui::style::{Term, error_prefix, plural};
 
 use super::args::{ReportArgs, ReportFormat};
@@ -29,13 +29,12 @@ pub fn run(args: &ReportArgs) -> Result<u8, CliError> {
             names.join(", ")
         );
     }
-    let mut aggregate = Aggregate::new(Filter {
+    let filter = Filter {
         lessons: args.lessons.clone(),
         learners: args.learners.clone(),
         since: args.since,
-    });
-    report::scan(&files, &mut aggregate, print_warnings)?;
-    let summary = aggregate.finish();
+    };
+    let summary = report::scan(&files, &filter, print_warnings)?.finish();
 
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());

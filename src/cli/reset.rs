@@ -1,14 +1,19 @@
 //! `labrun reset`: a lesson, or one step, goes back to pending.
 
-use crate::progress::Event;
+use std::io::{IsTerminal, Write};
+
+use crate::engine::Vars;
+use crate::exec::{BlockRunner, Executor, RunContext};
+use crate::lesson::{Block, Lesson, Role};
+use crate::progress::{Event, LessonState};
 
 use super::args::ResetArgs;
-use super::learner::{clear_workspace, load_runnable, open_log};
+use super::learner::{clear_workspace, interrupt_flag, load_runnable, open_log, workspace_dir};
 use super::{CliError, exit};
 
 pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
     let lesson = load_runnable(&args.lesson)?;
-    let (mut log, _, learner) = open_log(&args.learner, &lesson)?;
+    let (mut log, prior, learner) = open_log(&args.learner, &lesson)?;
     match &args.step {
         Some(id) => {
             if lesson.step(id).is_none() {
@@ -29,6 +34,7 @@ pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
             );
         }
         None => {
+            cleanup(args, &lesson, &prior, &learner)?;
             log.append(Event::LessonReset)?;
             let cleared = clear_workspace(&args.learner, &lesson.id, &learner);
             eprintln!(
@@ -43,4 +49,68 @@ pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
         }
     }
     Ok(exit::OK)
+}
+
+/// Runs the lesson's cleanup blocks before it starts over: with `--yes`, or when the learner
+/// agrees at a terminal; never silently.
+fn cleanup(
+    args: &ResetArgs,
+    lesson: &Lesson,
+    prior: &LessonState,
+    learner: &str,
+) -> Result<(), CliError> {
+    let blocks: Vec<&Block> = lesson
+        .lesson_blocks()
+        .chain(lesson.steps.iter().flat_map(|step| &step.blocks))
+        .filter(|block| block.role == Some(Role::Cleanup))
+        .collect();
+    if blocks.is_empty() {
+        return Ok(());
+    }
+    if !args.yes {
+        let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        if !interactive {
+            eprintln!(
+                "The lesson's {} cleanup commands were not run: pass --yes to run them.",
+                blocks.len()
+            );
+            return Ok(());
+        }
+        eprint!(
+            "Run the lesson's {} cleanup commands first? [Y/n] ",
+            blocks.len()
+        );
+        std::io::stderr().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if matches!(answer.trim().to_ascii_lowercase().as_str(), "n" | "no") {
+            return Ok(());
+        }
+    }
+    let workspace = workspace_dir(&args.learner, &lesson.id, learner);
+    std::fs::create_dir_all(&workspace)?;
+    let builtins = [
+        ("learner", learner.to_owned()),
+        ("lesson", lesson.id.clone()),
+        ("workspace", workspace.display().to_string()),
+    ];
+    let vars = Vars::preset(&lesson.vars, &builtins, &[], &prior.vars, true);
+    let env = vars.env();
+    let lookup = |name: &str| vars.get(name).map(str::to_owned);
+    let interrupt = interrupt_flag();
+    let context = RunContext {
+        vars: &lookup,
+        env: &env,
+        secrets: vars.secrets(),
+        workspace: &workspace,
+        interrupt: &interrupt,
+    };
+    let mut exec = BlockRunner::new();
+    for block in blocks {
+        let run = exec.run(block, &context, &mut |_| {});
+        if let Some(reason) = run.outcome.reason() {
+            eprintln!("a cleanup command failed: {}", vars.secrets().mask(reason));
+        }
+    }
+    Ok(())
 }

@@ -137,7 +137,7 @@ impl<'a> Session<'a> {
     /// Runs the session to its end. `prior` is the state derived from the log so far.
     pub fn run(mut self, prior: &LessonState) -> Result<SessionEnd, SessionError> {
         let start = self.start_index(prior)?;
-        let first_time = prior.title.is_none();
+        let first_time = !prior.started;
         self.journal.append(Event::SessionStarted {
             title: self.lesson.title.clone(),
             lesson_hash: lesson_hash(self.lesson),
@@ -149,8 +149,16 @@ impl<'a> Session<'a> {
                 .collect(),
         })?;
         let outcome = self.drive(prior, start, first_time);
+        // Cleanup runs when the lesson is finished in this session, not on every later visit.
+        let mut finished_now = false;
         let (end, reason) = match outcome {
-            Ok(()) if self.machine.is_complete() => (SessionEnd::Completed, EndReason::Completed),
+            Ok(()) if self.machine.is_complete() => {
+                finished_now = true;
+                (SessionEnd::Completed, EndReason::Completed)
+            }
+            Err(Stop::Quit) if self.machine.is_complete() => {
+                (SessionEnd::Completed, EndReason::Quit)
+            }
             Ok(()) | Err(Stop::Quit) => (SessionEnd::Incomplete, EndReason::Quit),
             Err(Stop::Interrupted) => (SessionEnd::Interrupted, EndReason::Interrupted),
             Err(Stop::Failed(error)) => {
@@ -160,7 +168,7 @@ impl<'a> Session<'a> {
                 return Err(error);
             }
         };
-        if end == SessionEnd::Completed {
+        if finished_now {
             self.run_cleanup();
         }
         self.journal.append(Event::SessionEnded { reason })?;
@@ -200,12 +208,14 @@ impl<'a> Session<'a> {
             .current
             .as_deref()
             .filter(|_| self.options.step.is_none());
+        // Known values first, so the intro shows them; then the questions.
+        self.preset_vars(prior);
         self.ui.lesson_start(self.lesson, resume_at, &self.vars);
         let missing = missing_tools(&self.lesson.requires);
         if !missing.is_empty() && !self.ui.missing_tools(&missing)? {
             return Err(Stop::Quit);
         }
-        self.resolve_vars(prior)?;
+        self.ask_vars()?;
         if !self.consented && needs_consent(self.lesson) {
             self.consented = self.ui.consent(self.lesson)?;
         }
@@ -328,36 +338,27 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    fn resolve_vars(&mut self, prior: &LessonState) -> Result<(), Stop> {
-        for (name, value) in [
+    /// The values known without asking, so the intro can show them.
+    fn preset_vars(&mut self, prior: &LessonState) {
+        let builtins = [
             ("learner", self.options.learner.clone()),
             ("lesson", self.lesson.id.clone()),
             ("workspace", self.options.workspace.display().to_string()),
-        ] {
-            self.vars.set(name, value, Source::Builtin, false);
-        }
-        for (name, value) in self.options.vars.clone() {
-            self.vars.set(&name, value, Source::Flag, false);
-        }
+        ];
+        self.vars = Vars::preset(
+            &self.lesson.vars,
+            &builtins,
+            &self.options.vars,
+            &prior.vars,
+            false,
+        );
+    }
+
+    /// Asks for every variable with a `prompt` that has no value yet.
+    fn ask_vars(&mut self) -> Result<(), Stop> {
         for spec in &self.lesson.vars {
-            if self.vars.get(&spec.name).is_some() {
-                continue;
-            }
-            if let Some(value) = spec
-                .env
-                .as_deref()
-                .and_then(|env| std::env::var(env).ok())
-                .filter(|v| !v.is_empty())
+            if self.vars.get(&spec.name).is_some() || spec.prompt.is_none() || spec.value.is_some()
             {
-                self.vars.set(&spec.name, value, Source::Env, spec.secret);
-                continue;
-            }
-            if let Some(saved) = prior.var(&spec.name).filter(|_| !spec.secret) {
-                self.vars
-                    .set(&spec.name, saved.to_owned(), Source::Saved, false);
-                continue;
-            }
-            if spec.prompt.is_none() || spec.value.is_some() {
                 continue;
             }
             let mut problem: Option<String> = None;
@@ -383,12 +384,6 @@ impl<'a> Session<'a> {
             }
             self.vars
                 .set(&spec.name, value, Source::Prompt, spec.secret);
-        }
-        // Answers captured by earlier sessions are still known.
-        for (name, value) in &prior.vars {
-            if self.vars.get(name).is_none() && !self.vars.is_secret(name) {
-                self.vars.set(name, value.clone(), Source::Saved, false);
-            }
         }
         self.vars.compute(&self.lesson.vars);
         Ok(())

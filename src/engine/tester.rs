@@ -98,41 +98,23 @@ impl TestRun<'_> {
 
     fn vars(&self) -> Result<Vars, TestError> {
         let lesson = self.lesson;
-        let mut vars = Vars::new(&lesson.vars);
-        vars.set("learner", "labrun-test".into(), Source::Builtin, false);
-        vars.set("lesson", lesson.id.clone(), Source::Builtin, false);
-        vars.set(
-            "workspace",
-            self.workspace.display().to_string(),
-            Source::Builtin,
-            false,
-        );
-        for (name, value) in &self.vars {
-            vars.set(name, value.clone(), Source::Flag, false);
+        let builtins = [
+            ("learner", "labrun-test".to_owned()),
+            ("lesson", lesson.id.clone()),
+            ("workspace", self.workspace.display().to_string()),
+        ];
+        let vars = Vars::preset(&lesson.vars, &builtins, &self.vars, &[], true);
+        let missing: Vec<String> = lesson
+            .vars
+            .iter()
+            .filter(|spec| spec.prompt.is_some() && vars.get(&spec.name).is_none())
+            .map(|spec| spec.name.clone())
+            .collect();
+        if missing.is_empty() {
+            Ok(vars)
+        } else {
+            Err(TestError::MissingVars(missing))
         }
-        let mut missing = Vec::new();
-        for spec in &lesson.vars {
-            if vars.get(&spec.name).is_some() || spec.value.is_some() {
-                continue;
-            }
-            if let Some(value) = spec
-                .env
-                .as_deref()
-                .and_then(|env| std::env::var(env).ok())
-                .filter(|v| !v.is_empty())
-            {
-                vars.set(&spec.name, value, Source::Env, spec.secret);
-            } else if let Some(default) = &spec.default {
-                vars.set(&spec.name, default.clone(), Source::Saved, spec.secret);
-            } else if spec.prompt.is_some() {
-                missing.push(spec.name.clone());
-            }
-        }
-        if !missing.is_empty() {
-            return Err(TestError::MissingVars(missing));
-        }
-        vars.compute(&lesson.vars);
-        Ok(vars)
     }
 
     fn step(&mut self, step: &Step, vars: &mut Vars) -> Verdict {

@@ -19,6 +19,8 @@ pub enum Source {
     Computed,
     Step,
     Builtin,
+    /// The variable's `default`, where nobody can be asked (`labrun test`, `labrun check`).
+    Default,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,21 +35,66 @@ struct Value {
 pub struct Vars {
     values: BTreeMap<String, Value>,
     secrets: Secrets,
-    /// Names declared secret, so a value set later by a step is secret too.
-    secret_names: Vec<String>,
 }
 
 impl Vars {
     pub fn new(specs: &[VarSpec]) -> Self {
-        let secret_names = specs
-            .iter()
-            .filter(|spec| spec.secret)
-            .map(|spec| spec.name.clone())
-            .collect();
+        let mut secrets = Secrets::new();
+        for spec in specs.iter().filter(|spec| spec.secret) {
+            secrets.add_name(&spec.name);
+        }
         Self {
-            secret_names,
+            secrets,
             ..Self::default()
         }
+    }
+
+    /// The values known without asking anyone, by precedence: `flags` (`--var`), each
+    /// variable's environment variable, `saved` answers and captures of earlier sessions, then
+    /// (with `use_defaults`, where nobody can be asked) each variable's default. Computed
+    /// values last.
+    pub fn preset(
+        specs: &[VarSpec],
+        builtins: &[(&str, String)],
+        flags: &[(String, String)],
+        saved: &[(String, String)],
+        use_defaults: bool,
+    ) -> Self {
+        let mut vars = Self::new(specs);
+        for (name, value) in builtins {
+            vars.set(name, value.clone(), Source::Builtin, false);
+        }
+        for (name, value) in flags {
+            vars.set(name, value.clone(), Source::Flag, false);
+        }
+        for spec in specs {
+            if vars.get(&spec.name).is_some() {
+                continue;
+            }
+            let from_env = spec
+                .env
+                .as_deref()
+                .and_then(|env| std::env::var(env).ok())
+                .filter(|v| !v.is_empty());
+            if let Some(value) = from_env {
+                vars.set(&spec.name, value, Source::Env, spec.secret);
+            }
+        }
+        for (name, value) in saved {
+            // A secret is never saved; a value for one here would not be trusted.
+            if vars.get(name).is_none() && !vars.is_secret(name) {
+                vars.set(name, value.clone(), Source::Saved, false);
+            }
+        }
+        if use_defaults {
+            for spec in specs.iter().filter(|spec| spec.value.is_none()) {
+                if let (None, Some(default)) = (vars.get(&spec.name), &spec.default) {
+                    vars.set(&spec.name, default.clone(), Source::Default, spec.secret);
+                }
+            }
+        }
+        vars.compute(specs);
+        vars
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -59,7 +106,7 @@ impl Vars {
     }
 
     pub fn is_secret(&self, name: &str) -> bool {
-        self.secret_names.iter().any(|secret| secret == name)
+        self.secrets.is_secret_name(name)
     }
 
     pub fn secrets(&self) -> &Secrets {
@@ -71,9 +118,7 @@ impl Vars {
         let secret = secret || self.is_secret(name);
         if secret {
             self.secrets.add(&text);
-            if !self.is_secret(name) {
-                self.secret_names.push(name.to_owned());
-            }
+            self.secrets.add_name(name);
         }
         self.values.insert(
             name.to_owned(),

@@ -7,7 +7,7 @@
 //! whole block — runs out. Without them, `timeout=` limits the single run.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use crate::lesson::{Block, Role, template};
@@ -30,11 +30,33 @@ const REASON_LINES: usize = 30;
 pub struct BlockRunner {
     /// Made on the first HTTP block: most lessons never need it.
     http: Option<HttpRunner>,
+    /// A private folder (mode 0700) for `$LABRUN_OUTPUT` files, which may hold secrets:
+    /// never a guessable name in the shared temporary folder. Removed when the runner is.
+    outputs: Option<tempfile::TempDir>,
+    runs: u64,
 }
 
 impl BlockRunner {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A fresh path for one run's `$LABRUN_OUTPUT`.
+    fn output_file(&mut self) -> Result<PathBuf, String> {
+        if self.outputs.is_none() {
+            let dir = tempfile::Builder::new()
+                .prefix("labrun-")
+                .tempdir()
+                .map_err(|error| format!("cannot make a folder for `$LABRUN_OUTPUT`: {error}"))?;
+            self.outputs = Some(dir);
+        }
+        self.runs += 1;
+        let dir = self
+            .outputs
+            .as_ref()
+            .map(tempfile::TempDir::path)
+            .ok_or("no output folder")?;
+        Ok(dir.join(format!("{}.output", self.runs)))
     }
 
     fn http(&mut self) -> Result<&HttpRunner, String> {
@@ -52,8 +74,15 @@ impl BlockRunner {
         context: &RunContext<'_>,
         progress: &mut dyn FnMut(Progress),
     ) -> BlockRun {
+        let polling = block.attrs.interval.is_some() || block.attrs.retry.is_some();
+        let default_budget = if block.role == Some(Role::Check) {
+            CHECK_TIMEOUT
+        } else {
+            COMMAND_TIMEOUT
+        };
         let limits = Limits {
-            budget: block.attrs.timeout,
+            // Polling always has a budget: the block's `timeout=`, or the default for its role.
+            budget: block.attrs.timeout.or(polling.then_some(default_budget)),
             retry: block
                 .attrs
                 .retry
@@ -130,8 +159,18 @@ impl BlockRunner {
         };
         let interval = block.attrs.interval.unwrap_or(DEFAULT_INTERVAL);
         // Learners see the output of what they run; checks and setup speak only when they fail.
-        let visible = matches!(block.role, None | Some(Role::Run | Role::Solve));
-        let output_file = output_file_path();
+        // Output that becomes a secret (`capture=` into a secret variable) is never shown.
+        let captures_secret = block
+            .attrs
+            .capture
+            .as_deref()
+            .is_some_and(|name| context.secrets.is_secret_name(name));
+        let visible =
+            matches!(block.role, None | Some(Role::Run | Role::Solve)) && !captures_secret;
+        let output_file = match self.output_file() {
+            Ok(path) => path,
+            Err(reason) => return failed(reason, Evidence::default()),
+        };
         let started = Instant::now();
         let mut attempt = 0u32;
         loop {
@@ -368,13 +407,6 @@ fn failed(reason: String, evidence: Evidence) -> BlockRun {
         captures: Vec::new(),
         interrupted: false,
     }
-}
-
-/// A fresh path for one run's `$LABRUN_OUTPUT`.
-fn output_file_path() -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("labrun-{}-{n}.output", std::process::id()))
 }
 
 /// Waits, watching for Ctrl-C; false when interrupted.

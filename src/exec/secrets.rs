@@ -11,6 +11,8 @@ pub const MASK: &str = "••••";
 pub struct Secrets {
     /// Longest first, so a secret that contains another is masked whole.
     values: Vec<String>,
+    /// Variables whose values are secret, so a value captured into one later is masked too.
+    names: Vec<String>,
 }
 
 impl Secrets {
@@ -27,6 +29,17 @@ impl Secrets {
         }
         self.values.push(value.to_owned());
         self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    }
+
+    /// Marks the variable `name` as secret.
+    pub fn add_name(&mut self, name: &str) {
+        if !self.is_secret_name(name) {
+            self.names.push(name.to_owned());
+        }
+    }
+
+    pub fn is_secret_name(&self, name: &str) -> bool {
+        self.names.iter().any(|known| known == name)
     }
 
     pub fn is_empty(&self) -> bool {

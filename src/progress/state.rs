@@ -67,6 +67,8 @@ pub struct LessonState {
     pub vars: Vec<(String, String)>,
     pub title: Option<String>,
     pub lesson_hash: Option<String>,
+    /// A session started since the lesson was last reset: the lesson's setup has run.
+    pub started: bool,
 }
 
 impl LessonState {
@@ -126,6 +128,7 @@ impl LessonState {
                 lesson_hash,
                 steps,
             } => {
+                self.started = true;
                 self.title = Some(title.clone());
                 self.lesson_hash = Some(lesson_hash.clone());
                 let mut ordered: Vec<(String, StepState)> = steps
@@ -181,6 +184,7 @@ impl LessonState {
                 }
                 self.vars.clear();
                 self.current = None;
+                self.started = false;
             }
             Event::SessionEnded { .. }
             | Event::BlockRan { .. }

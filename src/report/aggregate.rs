@@ -1,12 +1,14 @@
 //! Every learner of every lesson, folded record by record, then summed up per step.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
 use crate::progress::{Event, Record, StepStatus};
 
 use super::filter::Filter;
+use super::step_ids::StepIds;
 use super::summary::{LearnerRow, LearnerStep, LessonInfo, StepStats, Summary, median};
 use super::tally::LearnerTally;
 
@@ -25,6 +27,8 @@ pub struct Aggregate {
 struct LessonTally {
     /// From the newest `session_started`: its time, the title and the step ids.
     announced: Option<(Timestamp, String, Vec<String>)>,
+    /// Every step id any event of the lesson named.
+    ids: StepIds,
     learners: HashMap<String, LearnerTally>,
 }
 
@@ -52,11 +56,50 @@ impl Aggregate {
                 lesson.announced = Some((record.ts, title.clone(), steps.clone()));
             }
         }
+        let step = record.event.step().map(|id| lesson.ids.intern(id));
         lesson
             .learners
             .entry(record.learner)
             .or_insert_with(|| LearnerTally::new(record.ts))
-            .apply(record.ts, &record.event);
+            .apply(record.ts, &record.event, step);
+    }
+
+    /// Adds what `later` read from files that come after this one's, when no learner's
+    /// lesson is in both; otherwise leaves `self` as it was and gives `later` back, as the two
+    /// could only be combined by reading that learner's events again, in order.
+    pub fn merge(&mut self, later: Aggregate) -> Result<(), Box<Aggregate>> {
+        let shared = later.lessons.iter().any(|(id, lesson)| {
+            self.lessons.get(id).is_some_and(|mine| {
+                lesson
+                    .learners
+                    .keys()
+                    .any(|learner| mine.learners.contains_key(learner))
+            })
+        });
+        if shared {
+            return Err(Box::new(later));
+        }
+        for (id, lesson) in later.lessons {
+            let mine = self.lessons.entry(id).or_default();
+            let newer = match (&mine.announced, &lesson.announced) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                // A tie goes to the later files, as when read in one pass.
+                (Some((seen, _, _)), Some((ts, _, _))) => ts >= seen,
+            };
+            if newer {
+                mine.announced = lesson.announced;
+            }
+            let mapping: Vec<usize> = (0..)
+                .map_while(|index| lesson.ids.name(index))
+                .map(|name| mine.ids.intern(name))
+                .collect();
+            for (learner, mut tally) in lesson.learners {
+                tally.renumber(&mapping);
+                mine.learners.insert(learner, tally);
+            }
+        }
+        Ok(())
     }
 
     /// The report: lessons by id, learners by lesson and name. A lesson none of whose
@@ -70,7 +113,7 @@ impl Aggregate {
         };
         let mut lessons: Vec<_> = self.lessons.into_iter().collect();
         lessons.sort_by(|a, b| a.0.cmp(&b.0));
-        for (id, lesson) in lessons {
+        for (id, mut lesson) in lessons {
             let mut learners: Vec<_> = lesson
                 .learners
                 .into_iter()
@@ -84,17 +127,20 @@ impl Aggregate {
                 Some((_, title, steps)) => (title, steps),
                 None => (id.clone(), steps_seen(&learners)),
             };
-            let rows: Vec<LearnerRow> = learners
-                .iter()
-                .map(|(name, tally)| learner_row(&id, name, tally, &steps))
-                .collect();
+            let indexes: Vec<usize> = steps.iter().map(|step| lesson.ids.intern(step)).collect();
+            let first_row = summary.learners.len();
+            // Each tally is dropped as its row is made, so the two never all live at once.
+            for (name, tally) in learners {
+                let row = learner_row(&id, name, &tally, &lesson.ids, &indexes);
+                summary.learners.push(row);
+            }
+            let rows = &summary.learners[first_row..];
             summary.steps.extend(
                 steps
                     .iter()
                     .enumerate()
-                    .map(|(index, step)| step_stats(&id, step, index, &rows)),
+                    .map(|(index, step)| step_stats(&id, step, index, rows)),
             );
-            summary.learners.extend(rows);
             summary.lessons.push(LessonInfo { id, title, steps });
         }
         summary
@@ -115,14 +161,28 @@ fn steps_seen(learners: &[(String, LearnerTally)]) -> Vec<String> {
     steps
 }
 
-fn learner_row(lesson: &str, learner: &str, tally: &LearnerTally, steps: &[String]) -> LearnerRow {
-    let steps: Vec<LearnerStep> = steps
+/// One learner's row over the lesson's steps (`indexes` into `ids`, in lesson order).
+fn learner_row(
+    lesson: &str,
+    learner: String,
+    tally: &LearnerTally,
+    ids: &StepIds,
+    indexes: &[usize],
+) -> LearnerRow {
+    // The state's steps, by step index: one pass instead of a search per lesson step.
+    let mut statuses = vec![StepStatus::Pending; indexes.iter().max().map_or(0, |max| max + 1)];
+    for (id, state) in &tally.state().steps {
+        if let Some(slot) = ids.get(id).and_then(|index| statuses.get_mut(index)) {
+            *slot = state.status;
+        }
+    }
+    let steps: Vec<LearnerStep> = indexes
         .iter()
-        .map(|id| {
-            let status = tally.state().status(id);
-            let step = tally.step(id).cloned().unwrap_or_default();
+        .map(|&index| {
+            let status = statuses[index];
+            let step = tally.step(index);
             LearnerStep {
-                id: id.clone(),
+                id: ids.name(index).map_or_else(|| Arc::from(""), Arc::clone),
                 status,
                 failed_attempts: step.failed_attempts,
                 hints: step.hints,
@@ -141,7 +201,7 @@ fn learner_row(lesson: &str, learner: &str, tally: &LearnerTally, steps: &[Strin
             .count()
     };
     LearnerRow {
-        learner: learner.to_owned(),
+        learner,
         lesson: lesson.to_owned(),
         complete: !steps.is_empty() && steps.iter().all(|step| step.status.is_complete()),
         verified: count(&[StepStatus::Verified, StepStatus::Solved]),

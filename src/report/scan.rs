@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::progress::{LogError, Warning, for_each_record};
 
 use super::aggregate::Aggregate;
+use super::filter::Filter;
 
 /// How many unreadable lines of one file are named; the rest are only counted, so a file
 /// that is not a log at all does not bury the report in warnings.
@@ -34,34 +35,60 @@ pub fn log_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LogError> {
         if metadata.is_dir() {
             walk(path, &mut found)?;
         } else {
-            found.push(path.clone());
+            found.push((path.clone(), identity(path, &metadata)));
         }
     }
     let mut seen = HashSet::new();
-    found.retain(|path| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())));
-    Ok(found)
+    found.retain(|(_, identity)| seen.insert(identity.clone()));
+    Ok(found.into_iter().map(|(path, _)| path).collect())
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), LogError> {
+/// What tells two paths to one file apart from two files: the device and inode on Unix,
+/// where asking costs nothing more (a report may list ten thousand logs); the canonical
+/// path elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Identity {
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Inode(u64, u64),
+    #[cfg_attr(unix, allow(dead_code))]
+    Path(PathBuf),
+}
+
+#[cfg(unix)]
+fn identity(_path: &Path, metadata: &std::fs::Metadata) -> Identity {
+    use std::os::unix::fs::MetadataExt;
+    Identity::Inode(metadata.dev(), metadata.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(path: &Path, _metadata: &std::fs::Metadata) -> Identity {
+    Identity::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+fn walk(dir: &Path, found: &mut Vec<(PathBuf, Identity)>) -> Result<(), LogError> {
     let mut entries = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|source| io(dir, source))? {
         let entry = entry.map_err(|source| io(dir, source))?;
-        if entry.file_name().to_string_lossy().starts_with('.') {
+        if entry.file_name().as_encoded_bytes().starts_with(b".") {
             continue;
         }
-        entries.push(entry.path());
+        // The entry's own type, from the folder listing: a link to a folder is not followed,
+        // so a link loop cannot make the walk endless.
+        let kind = entry
+            .file_type()
+            .map_err(|source| io(&entry.path(), source))?;
+        entries.push((entry.path(), kind));
     }
-    entries.sort();
-    for path in entries {
-        // `metadata` follows links to files; links to folders are not followed, so a link
-        // loop cannot make the walk endless.
-        let link = std::fs::symlink_metadata(&path).map_err(|source| io(&path, source))?;
-        if link.is_dir() {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, kind) in entries {
+        if kind.is_dir() {
             walk(&path, found)?;
         } else if path.extension().is_some_and(|ext| ext == "jsonl")
-            && std::fs::metadata(&path).is_ok_and(|meta| meta.is_file())
+            && let Ok(metadata) = std::fs::metadata(&path)
+            && metadata.is_file()
         {
-            found.push(path);
+            let identity = identity(&path, &metadata);
+            found.push((path, identity));
         }
     }
     Ok(())
@@ -74,13 +101,91 @@ fn io(path: &Path, source: std::io::Error) -> LogError {
     }
 }
 
-/// Streams every line of `files` into `aggregate`. An unreadable line is skipped and
-/// reported through `warn` (once per file that has any); an unreadable file, or a line
-/// written by a newer labrun, ends the scan with an error.
+/// Streams every line of `files` into an [`Aggregate`] with this filter. An unreadable line
+/// is skipped and reported through `warn` (once per file that has any, in file order); an
+/// unreadable file, or a line written by a newer labrun, ends the scan with an error.
+///
+/// Many files are read on several threads, each folding a contiguous run of files into an
+/// aggregate of its own, merged in file order afterwards. That gives the same result as one
+/// thread as long as each learner's lesson sits in one run of files; when one does not (the
+/// same learner and lesson in two files far apart), the files are read again on one thread.
 pub fn scan(
     files: &[PathBuf],
-    aggregate: &mut Aggregate,
+    filter: &Filter,
     mut warn: impl FnMut(FileWarnings),
+) -> Result<Aggregate, LogError> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(MAX_WORKERS)
+        .min(files.len() / FILES_PER_WORKER);
+    if workers <= 1 {
+        let mut aggregate = Aggregate::new(filter.clone());
+        read(files, &mut aggregate, &mut warn)?;
+        return Ok(aggregate);
+    }
+    let chunk = files.len().div_ceil(workers);
+    let runs: Vec<Run> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|files| {
+                scope.spawn(move || {
+                    let mut aggregate = Aggregate::new(filter.clone());
+                    let mut warnings = Vec::new();
+                    let error = read(files, &mut aggregate, &mut |w| warnings.push(w)).err();
+                    Run {
+                        aggregate,
+                        warnings,
+                        error,
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut merged: Option<Aggregate> = None;
+    let mut apart = false;
+    for run in runs {
+        run.warnings.into_iter().for_each(&mut warn);
+        if let Some(error) = run.error {
+            return Err(error);
+        }
+        match &mut merged {
+            None => merged = Some(run.aggregate),
+            Some(merged) => apart |= merged.merge(run.aggregate).is_err(),
+        }
+    }
+    if apart {
+        // The warnings were given already.
+        let mut aggregate = Aggregate::new(filter.clone());
+        read(files, &mut aggregate, &mut |_| {})?;
+        return Ok(aggregate);
+    }
+    Ok(merged.unwrap_or_else(|| Aggregate::new(filter.clone())))
+}
+
+/// At most this many threads read logs: reading is cheap, the fold is the work.
+const MAX_WORKERS: usize = 8;
+/// A thread is worth starting for this many files.
+const FILES_PER_WORKER: usize = 64;
+
+/// What one thread of [`scan`] read.
+struct Run {
+    aggregate: Aggregate,
+    warnings: Vec<FileWarnings>,
+    error: Option<LogError>,
+}
+
+fn read(
+    files: &[PathBuf],
+    aggregate: &mut Aggregate,
+    warn: &mut dyn FnMut(FileWarnings),
 ) -> Result<(), LogError> {
     let mut warnings = Vec::new();
     for path in files {
@@ -105,7 +210,6 @@ pub fn scan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Filter;
 
     fn write(dir: &Path, path: &str, text: &str) -> PathBuf {
         let full = dir.join(path);

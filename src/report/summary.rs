@@ -12,6 +12,8 @@
 //!            "failed_attempts":0,"hints":0,"stuck":0,"skipped":0}]}
 //! ```
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -77,7 +79,8 @@ pub struct LearnerRow {
 /// and HTML formats.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LearnerStep {
-    pub id: String,
+    /// The step id, shared by every learner's row.
+    pub id: Arc<str>,
     pub status: StepStatus,
     /// `check_failed` events, resets included.
     pub failed_attempts: u32,
@@ -90,7 +93,7 @@ pub struct LearnerStep {
 fn step_statuses<S: Serializer>(steps: &[LearnerStep], serializer: S) -> Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(Some(steps.len()))?;
     for step in steps {
-        map.serialize_entry(&step.id, &step.status)?;
+        map.serialize_entry(&*step.id, &step.status)?;
     }
     map.end()
 }

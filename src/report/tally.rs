@@ -4,18 +4,19 @@
 
 use jiff::Timestamp;
 
-use crate::progress::{Event, LessonState};
+use crate::progress::{Event, LessonState, StepStatus};
 
 /// A gap between two events of a session counts as active time up to this many seconds.
 pub const ACTIVE_GAP_CAP_SECONDS: u64 = 5 * 60;
 
-/// What a report keeps about one step of one learner, beside its status.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What a report keeps about one step of one learner, beside its status. Times are
+/// milliseconds since the Unix epoch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StepTally {
     /// The first `step_entered` since the step last went back to pending.
-    pub entered: Option<Timestamp>,
+    pub entered: Option<i64>,
     /// When the step became verified, solved or confirmed (cleared by a reset).
-    pub completed: Option<Timestamp>,
+    pub completed: Option<i64>,
     /// Every `check_failed`, resets included.
     pub failed_attempts: u32,
     /// Every `hint_shown`, resets included.
@@ -25,10 +26,7 @@ pub struct StepTally {
 impl StepTally {
     /// Seconds from entering the step to completing it, when both are known.
     pub fn seconds_to_complete(&self) -> Option<u64> {
-        let (entered, completed) = (self.entered?, self.completed?);
-        let millis = completed
-            .as_millisecond()
-            .checked_sub(entered.as_millisecond())?;
+        let millis = self.completed?.checked_sub(self.entered?)?;
         u64::try_from(millis).ok().map(|millis| millis / 1000)
     }
 
@@ -39,10 +37,17 @@ impl StepTally {
 }
 
 /// One learner's lesson, folded event by event.
+///
+/// Steps are named by their index in the lesson's [`StepIds`](super::step_ids::StepIds):
+/// the caller interns `event.step()` and passes the index with the event.
 #[derive(Debug, Clone)]
 pub struct LearnerTally {
     state: LessonState,
-    steps: Vec<(String, StepTally)>,
+    /// Indexed by step index.
+    steps: Vec<StepTally>,
+    /// Where the last step looked up sits in `state.steps`: consecutive events are mostly
+    /// about one step, so this saves a search through the step ids.
+    position: usize,
     started: Timestamp,
     last_activity: Timestamp,
     active_millis: u64,
@@ -57,6 +62,7 @@ impl LearnerTally {
         Self {
             state: LessonState::default(),
             steps: Vec::new(),
+            position: 0,
             started: first,
             last_activity: first,
             active_millis: 0,
@@ -65,33 +71,43 @@ impl LearnerTally {
         }
     }
 
-    /// Folds one event, written at `ts`, in log order.
-    pub fn apply(&mut self, ts: Timestamp, event: &Event) {
+    /// Folds one event, written at `ts`, in log order; `step` is the index of the event's
+    /// step, when it has one.
+    pub fn apply(&mut self, ts: Timestamp, event: &Event, step: Option<usize>) {
         self.clock(ts, event);
+        let millis = ts.as_millisecond();
+        if let Some(index) = step {
+            let tally = self.step_mut(index);
+            match event {
+                Event::StepEntered { .. } => {
+                    tally.entered.get_or_insert(millis);
+                }
+                Event::CheckFailed { .. } => tally.failed_attempts += 1,
+                Event::HintShown { .. } => {
+                    tally.hints += 1;
+                    self.hints += 1;
+                }
+                Event::StepReset { .. } => tally.reset(),
+                _ => {}
+            }
+        }
         match event {
             // A report never prints a variable's value, so it never holds one.
-            Event::VarSet { .. } => return,
-            Event::StepEntered { step } => {
-                let tally = self.step_mut(step);
-                tally.entered.get_or_insert(ts);
+            Event::VarSet { .. } => {}
+            Event::LessonReset => {
+                self.steps.iter_mut().for_each(StepTally::reset);
+                self.state.apply(event);
             }
-            Event::CheckFailed { step, .. } => self.step_mut(step).failed_attempts += 1,
-            Event::HintShown { step, .. } => {
-                self.hints += 1;
-                self.step_mut(step).hints += 1;
-            }
-            Event::StepReset { step } => self.step_mut(step).reset(),
-            Event::LessonReset => self.steps.iter_mut().for_each(|(_, tally)| tally.reset()),
-            _ => {}
-        }
-        let Some(step) = event.step() else {
-            self.state.apply(event);
-            return;
-        };
-        let before = self.state.status(step);
-        self.state.apply(event);
-        if !before.is_complete() && self.state.status(step).is_complete() {
-            self.step_mut(step).completed = Some(ts);
+            _ => match (event.step(), step) {
+                (Some(id), Some(index)) => {
+                    let before = self.status(id);
+                    self.state.apply(event);
+                    if !before.is_complete() && self.status(id).is_complete() {
+                        self.step_mut(index).completed = Some(millis);
+                    }
+                }
+                _ => self.state.apply(event),
+            },
         }
     }
 
@@ -113,15 +129,39 @@ impl LearnerTally {
         self.last_activity = self.last_activity.max(ts);
     }
 
-    fn step_mut(&mut self, id: &str) -> &mut StepTally {
-        let index = match self.steps.iter().position(|(step, _)| step == id) {
-            Some(index) => index,
-            None => {
-                self.steps.push((id.to_owned(), StepTally::default()));
-                self.steps.len() - 1
+    /// The step's status in [`LessonState`], looked up where the last one was first.
+    fn status(&mut self, id: &str) -> StepStatus {
+        let steps = &self.state.steps;
+        if steps
+            .get(self.position)
+            .is_none_or(|(known, _)| known != id)
+        {
+            match steps.iter().position(|(known, _)| known == id) {
+                Some(position) => self.position = position,
+                None => return StepStatus::Pending,
             }
-        };
-        &mut self.steps[index].1
+        }
+        steps[self.position].1.status
+    }
+
+    fn step_mut(&mut self, index: usize) -> &mut StepTally {
+        if index >= self.steps.len() {
+            self.steps.resize(index + 1, StepTally::default());
+        }
+        &mut self.steps[index]
+    }
+
+    /// Moves each step's figures from index `i` to `mapping[i]`: the tally now speaks of
+    /// another [`StepIds`](super::step_ids::StepIds), where `mapping` says each id went.
+    pub fn renumber(&mut self, mapping: &[usize]) {
+        let size = mapping.iter().max().map_or(0, |max| max + 1);
+        let mut steps = vec![StepTally::default(); size.max(self.steps.len())];
+        for (index, tally) in self.steps.iter().enumerate() {
+            if let Some(&to) = mapping.get(index) {
+                steps[to] = *tally;
+            }
+        }
+        self.steps = steps;
     }
 
     /// The statuses, as [`LessonState`] derives them.
@@ -129,11 +169,9 @@ impl LearnerTally {
         &self.state
     }
 
-    pub fn step(&self, id: &str) -> Option<&StepTally> {
-        self.steps
-            .iter()
-            .find(|(step, _)| step == id)
-            .map(|(_, tally)| tally)
+    /// The figures of the step at `index` (zero when the log never named it).
+    pub fn step(&self, index: usize) -> StepTally {
+        self.steps.get(index).copied().unwrap_or_default()
     }
 
     /// The earliest event.
@@ -160,18 +198,41 @@ impl LearnerTally {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::progress::{EndReason, StepStatus};
+    use crate::progress::EndReason;
+    use crate::report::step_ids::StepIds;
 
     fn at(seconds: i64) -> Timestamp {
         Timestamp::from_second(1_800_000_000 + seconds).unwrap()
     }
 
-    fn fold(events: &[(i64, Event)]) -> LearnerTally {
+    /// A tally, and the ids its step indexes stand for.
+    struct Folded {
+        tally: LearnerTally,
+        ids: StepIds,
+    }
+
+    impl std::ops::Deref for Folded {
+        type Target = LearnerTally;
+        fn deref(&self) -> &LearnerTally {
+            &self.tally
+        }
+    }
+
+    impl Folded {
+        fn step_of(&self, id: &str) -> StepTally {
+            self.tally
+                .step(self.ids.get(id).expect("a step of the log"))
+        }
+    }
+
+    fn fold(events: &[(i64, Event)]) -> Folded {
+        let mut ids = StepIds::default();
         let mut tally = LearnerTally::new(at(events[0].0));
         for (seconds, event) in events {
-            tally.apply(at(*seconds), event);
+            let step = event.step().map(|id| ids.intern(id));
+            tally.apply(at(*seconds), event, step);
         }
-        tally
+        Folded { tally, ids }
     }
 
     fn started() -> Event {
@@ -247,8 +308,8 @@ mod tests {
             // Verified again later: the first completion stands.
             (500, verified("a")),
         ]);
-        assert_eq!(tally.step("a").unwrap().seconds_to_complete(), Some(60));
-        assert_eq!(tally.step("b").unwrap().seconds_to_complete(), None);
+        assert_eq!(tally.step_of("a").seconds_to_complete(), Some(60));
+        assert_eq!(tally.step_of("b").seconds_to_complete(), None);
     }
 
     #[test]
@@ -269,11 +330,12 @@ mod tests {
             (200, entered("a")),
             (260, verified("a")),
         ]);
-        let a = tally.step("a").unwrap();
+        let a = tally.step_of("a");
         assert_eq!(a.seconds_to_complete(), Some(60));
         assert_eq!((a.failed_attempts, a.hints), (1, 1));
         assert_eq!(tally.hints(), 1);
         assert_eq!(tally.state().status("a"), StepStatus::Verified);
+        assert_eq!(tally.step_of("a").completed, Some(at(260).as_millisecond()));
     }
 
     #[test]
@@ -284,7 +346,7 @@ mod tests {
             (20, verified("a")),
             (30, Event::LessonReset),
         ]);
-        let a = tally.step("a").unwrap();
+        let a = tally.step_of("a");
         assert_eq!((a.entered, a.completed), (None, None));
         assert_eq!(tally.state().status("a"), StepStatus::Pending);
     }
@@ -302,6 +364,6 @@ mod tests {
             ),
         ]);
         assert!(tally.state().vars.is_empty());
-        assert!(!format!("{tally:?}").contains("hunter2"));
+        assert!(!format!("{:?}", tally.tally).contains("hunter2"));
     }
 }

@@ -93,6 +93,9 @@ impl Test {
             .args(args.iter().map(AsRef::as_ref))
             .current_dir(self.dir.path())
             .env_remove("NO_COLOR")
+            // The developer's own settings never leak into a test.
+            .env_remove("LABRUN_LEARNER")
+            .env_remove("LABRUN_WORKSPACE")
             .env("LABRUN_PROGRESS_DIR", self.dir.path().join(".progress"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -1,6 +1,7 @@
 //! Integration tests of the `labrun` binary. See `tests/README.md` for how to add one.
 
 mod harness;
+mod iks;
 mod lint;
 mod list;
 mod pty;

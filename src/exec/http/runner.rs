@@ -105,7 +105,7 @@ impl HttpRunner {
         let run = Run {
             client: &self.client,
             vars: context.vars,
-            secrets: context.secrets,
+            secrets: context.secrets.clone(),
             limits,
             interrupt: context.interrupt,
             deadline: limits.budget.map(|budget| started + budget),
@@ -129,7 +129,7 @@ impl HttpRunner {
                 (Outcome::Failed { reason, evidence }, true)
             }
             Err(End::Failed(reason)) => {
-                let reason = context.secrets.mask(&reason).into_owned();
+                let reason = run.secrets.mask(&reason).into_owned();
                 (Outcome::Failed { reason, evidence }, false)
             }
         };
@@ -155,7 +155,8 @@ impl Drop for HttpRunner {
 struct Run<'a> {
     client: &'a reqwest::Client,
     vars: &'a dyn Fn(&str) -> Option<String>,
-    secrets: &'a Secrets,
+    /// The session's secrets, and values captured into secret variables during this run.
+    secrets: Secrets,
     limits: &'a Limits,
     interrupt: &'a AtomicBool,
     /// When the block's time budget runs out.
@@ -264,7 +265,7 @@ impl Run<'_> {
             }
             let request = {
                 let lookup = |name: &str| self.lookup(name);
-                prepare(entry, &lookup, self.secrets)
+                prepare(entry, &lookup, &self.secrets)
             };
             let request = match request {
                 Ok(request) => request,
@@ -285,6 +286,11 @@ impl Run<'_> {
             });
             let failure = match self.attempt(entry, &request).await? {
                 Ok(captured) => {
+                    for (name, value) in &captured {
+                        if self.secrets.is_secret_name(name) {
+                            self.secrets.add(value);
+                        }
+                    }
                     self.captures.extend(captured);
                     return Ok(());
                 }
@@ -370,7 +376,7 @@ impl Run<'_> {
         self.evidence.body_sha256 = Some(sha256_hex(&response.body));
         let checked = {
             let lookup = |name: &str| self.lookup(name);
-            examine(entry, &response, &lookup, self.secrets)
+            examine(entry, &response, &lookup, &self.secrets)
         };
         Ok(checked.map_err(|misses| Failure {
             lines: misses.iter().map(|m| m.line.clone()).collect(),
@@ -400,7 +406,7 @@ impl Run<'_> {
             }
             seen.push_str(&format!(
                 ", body: {}",
-                body_start(&response.body, self.secrets)
+                body_start(&response.body, &self.secrets)
             ));
             lines.push(seen);
         }

@@ -64,7 +64,7 @@ fn report(logs: &[String]) -> Summary {
 fn statuses(row: &LearnerRow) -> Vec<(&str, &str)> {
     row.steps
         .iter()
-        .map(|s| (s.id.as_str(), s.status.as_str()))
+        .map(|s| (&*s.id, s.status.as_str()))
         .collect()
 }
 

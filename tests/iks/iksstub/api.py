@@ -118,7 +118,7 @@ def image_list(cloud, namespace=None, repository=None):
         key = (registry, ns, repo, image["digest"])
         entry = by_digest.get(key)
         if entry is None:
-            status = cloud.va_status(ref)
+            status = cloud.va_status(ref, consume=False)
             issues = status["issue_count"] if status else 0
             exempt = status["exempt_issue_count"] if status else 0
             entry = by_digest[key] = {

@@ -263,7 +263,7 @@ def cr_image_list(cloud, cmd, args):
         rows.append([
             "%s/%s/%s" % (registry, ns, repo), tag, image["digest"][:12], ns,
             age(time.time() - image["created"]), "%d MB" % (image["size"] // 1_000_000),
-            security_status(cloud.va_status(ref)),
+            security_status(cloud.va_status(ref, consume=False)),
         ])
     if opts.get("--quiet"):
         for row in rows:

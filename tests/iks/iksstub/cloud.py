@@ -186,8 +186,9 @@ class Cloud:
                 return True
         return False
 
-    def va_status(self, ref):
-        """The v4 status body for `ref` (None when the image does not exist)."""
+    def va_status(self, ref, consume=True):
+        """The v4 status body for `ref` (None when the image does not exist). Reads through
+        VA (`consume`) bring a pending scan closer; the registry's image list only looks."""
         image = self.image(ref)
         if image is None:
             return None
@@ -200,7 +201,7 @@ class Cloud:
             "configuration_issue_count": 0,
             "exempt_configuration_issue_count": 0,
         }
-        if not self.scanned(ref):
+        if not self.scanned(ref, consume):
             return dict(base, status="UNSCANNED", scan_time=0)
         issues = self.issues(ref)
         open_issues = [i for i in issues if not i["exempt"]]

@@ -79,8 +79,9 @@ fn a_retry_check_waits_for_a_state_that_appears_after_a_delay() {
         .finished_within(FAST)
         .stderr_contains("… try 1 not yet (status 503)")
         .stderr_contains("✔ Step verified.");
+    // The server flips 1.2s after the route was set, a little before labrun started.
     assert!(
-        out.elapsed >= Duration::from_millis(1200),
+        out.elapsed >= Duration::from_millis(1000),
         "{:?}",
         out.elapsed
     );
@@ -205,7 +206,6 @@ fn a_polling_shell_check_gives_up_at_its_timeout_when_the_file_never_comes() {
 }
 
 #[test]
-#[ignore = "bug: an HTTP check with `interval=` and no `timeout=` polls for ever instead of for the default 60s"]
 fn an_http_check_polling_without_a_timeout_gives_up_at_the_default_check_budget() {
     let server = Server::start();
     server.route("/cluster", Reply::json(200, r#"{"ready":false}"#));

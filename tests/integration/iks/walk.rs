@@ -1,0 +1,446 @@
+//! Every check of the lab fails while the state it looks for is not there, and passes once
+//! the step is done. One walk through the lab, in order, against one stub: before each step
+//! (and before the step that creates the state a read-only step looks at), `labrun check
+//! --step ID` must fail with one `FAIL ID` line per check and the reasons expected; then a
+//! plain-mode session runs the step's solution (or its commands) and its checks, answers its
+//! quiz, and must say `✔ Step verified.`.
+//!
+//! A polling check (`interval=`) would wait out its whole budget on `labrun check`; those are
+//! watched failing in a session instead: each failed check and a `… try 1 not yet` line show,
+//! then the session is stopped.
+
+use std::time::Duration;
+
+use super::Lab;
+
+/// One move of the walk.
+enum Move {
+    /// `labrun check --step STEP` exits 1, with `checks` failing checks and every reason.
+    Fails {
+        step: &'static str,
+        checks: usize,
+        reasons: &'static [&'static str],
+        /// More arguments for labrun (a `--var` that makes the state wrong).
+        args: &'static [&'static str],
+    },
+    /// A session at STEP runs the checks ("check"); every marker shows, then it is stopped.
+    FailsLive {
+        step: &'static str,
+        markers: &'static [&'static str],
+    },
+    /// A session at STEP answers `input`; the step is verified, and every marker shows.
+    Does {
+        step: &'static str,
+        input: &'static str,
+        markers: &'static [&'static str],
+    },
+    /// A bash script with the stand-ins, in the workspace: the cloud changed behind labrun.
+    Shell(&'static str),
+    /// The stub's settings (how long slow operations stay pending).
+    Configure(&'static str),
+}
+
+use Move::{Configure, Does, FailsLive, Shell};
+
+const fn fails(step: &'static str, checks: usize, reasons: &'static [&'static str]) -> Move {
+    Move::Fails {
+        step,
+        checks,
+        reasons,
+        args: &[],
+    }
+}
+
+const fn does(step: &'static str, input: &'static str) -> Move {
+    Does {
+        step,
+        input,
+        markers: &[],
+    }
+}
+
+/// Show the solution, run it, check, leave.
+const SOLVE: &str = "solution\napply\ncheck\nquit\n";
+/// Checks (the state is already there), then leave.
+const CHECK: &str = "check\nquit\n";
+
+const WALK: &[Move] = &[
+    // Part 1: Container Registry.
+    fails(
+        "login",
+        1,
+        &["Not logged in. Use 'ibmcloud login' to log in."],
+    ),
+    does("login", SOLVE),
+    Move::Fails {
+        step: "iam-token",
+        checks: 1,
+        reasons: &["status: expected 200, got 400", "BXNIM0415E"],
+        args: &["--var", "api_key=not-the-key"],
+    },
+    does("iam-token", CHECK),
+    // Logged in, but the registry region points elsewhere and Docker has no credential.
+    Shell("ibmcloud cr region-set eu-de"),
+    fails(
+        "registry-login",
+        2,
+        &[
+            "the registry is 'de.icr.io'",
+            "Docker has no credential for us.icr.io",
+        ],
+    ),
+    does("registry-login", SOLVE),
+    fails(
+        "namespace",
+        2,
+        &[
+            "does not match `^birds\\s*$`",
+            "jsonpath \"$\": expected contains \"birds\", got []",
+        ],
+    ),
+    does("namespace", SOLVE),
+    // Read-only steps about the image fail before it is pushed.
+    fails(
+        "images",
+        1,
+        &["does not match `^us.icr.io/birds/bluebird\\s+1\\s`"],
+    ),
+    fails(
+        "va-issues",
+        1,
+        &["report/image/us.icr.io/birds/bluebird:1", "got 404"],
+    ),
+    fails("va-fix", 1, &["got 404"]),
+    fails("deployable", 2, &["got 404", "BXNVA0002E"]),
+    fails(
+        "push",
+        1,
+        &["expected contains \"us.icr.io/birds/bluebird:1\""],
+    ),
+    // The scan takes two reads after this push.
+    Configure(r#"{"scan_polls": 2}"#),
+    does("push", SOLVE),
+    Configure(r#"{"scan_polls": 0}"#),
+    does("images", "check\n2\nquit\n"),
+    // Part 2: Vulnerability Advisor.
+    FailsLive {
+        step: "va-status",
+        markers: &["BXNVA0009E", "try 1 not yet", "\"UNSCANNED\""],
+    },
+    does("va-status", "check\n3\nquit\n"),
+    does("va-issues", "check\nwget\nquit\n"),
+    does("va-fix", "check\n1.18-5+deb9u3\nquit\n"),
+    fails(
+        "deployable",
+        2,
+        &[
+            "jsonpath \"$.status\": expected matches /^(WARN|OK)$/, got \"FAIL\"",
+            "\"status\": \"FAIL\"",
+        ],
+    ),
+    fails(
+        "exemption",
+        2,
+        &[
+            "does not match `CVE-2019-5953`",
+            "expected count >= 1, got count 0",
+        ],
+    ),
+    does("exemption", SOLVE),
+    does("deployable", "check\n2\nquit\n"),
+    fails(
+        "policy-exemption",
+        1,
+        &["@.scope.scope_type == 'account']\": expected count == 1, got count 0"],
+    ),
+    does("policy-exemption", SOLVE),
+    // Part 3: Key Protect.
+    fails(
+        "kp-instance",
+        2,
+        &[
+            "Service instance iks-security-kp was not found.",
+            "does not match `iks-security-kp`",
+        ],
+    ),
+    does("kp-instance", SOLVE),
+    fails("root-key", 2, &["expected count == 1", "(no output)"]),
+    does("root-key", SOLVE),
+    FailsLive {
+        step: "master-ready",
+        markers: &["try 1 not yet", "$.keyProtectEnabled"],
+    },
+    fails(
+        "enable-kms",
+        2,
+        &[
+            "does not match `\"keyProtectEnabled\": true`",
+            "jsonpath \"$.keyProtectEnabled\": expected == true, got false",
+        ],
+    ),
+    // The master re-encrypts for three reads: the two checks of `enable-kms`, then one more.
+    Configure(r#"{"kms_polls": 3}"#),
+    does("enable-kms", SOLVE),
+    Does {
+        step: "master-ready",
+        input: "check\n2\nquit\n",
+        markers: &[
+            "try 1 not yet",
+            "Key management service feature enablement in progress.",
+        ],
+    },
+    // Part 4: content trust.
+    fails(
+        "trust-server",
+        1,
+        &["there is no dct.env in the workspace yet"],
+    ),
+    does("trust-server", SOLVE),
+    fails(
+        "trust-inspect",
+        1,
+        &["No signatures or cannot access us.icr.io/birds/bluebird"],
+    ),
+    fails(
+        "signed-push",
+        1,
+        &["No signatures or cannot access us.icr.io/birds/bluebird:signed"],
+    ),
+    does("signed-push", SOLVE),
+    does("trust-inspect", "check\n1\nquit\n"),
+    fails(
+        "revoke",
+        1,
+        &["expected contains \"us.icr.io/birds/bluebird:old\""],
+    ),
+    // Pushed and signed, not revoked yet: now the signature is what is wrong.
+    Shell(
+        ". ./dct.env && docker tag us.icr.io/birds/bluebird:1 us.icr.io/birds/bluebird:old \
+         && docker push us.icr.io/birds/bluebird:old",
+    ),
+    fails(
+        "revoke",
+        1,
+        &["does not match `^No signatures for us.icr.io/birds/bluebird:old`"],
+    ),
+    does("revoke", SOLVE),
+    fails(
+        "key-backup",
+        1,
+        &["there is no private_keys_backup.tar.gz in the workspace"],
+    ),
+    does("key-backup", SOLVE),
+    fails("signer-remove", 1, &["there is no private key for alice"]),
+    fails("signer-add", 1, &["does not match `^alice\\s`"]),
+    does("signer-add", SOLVE),
+    fails(
+        "signer-remove",
+        1,
+        &["alice is still a signer of us.icr.io/birds/bluebird"],
+    ),
+    does("signer-remove", SOLVE),
+    // Part 5: Portieris.
+    fails(
+        "cluster-config",
+        2,
+        &[
+            "error: current-context is not set",
+            "The connection to the server localhost:8080 was refused",
+        ],
+    ),
+    does("cluster-config", SOLVE),
+    fails(
+        "portieris-defaults",
+        2,
+        &[
+            "the server doesn't have a resource type \"clusterimagepolicies\"",
+            "the server doesn't have a resource type \"imagepolicies\"",
+        ],
+    ),
+    FailsLive {
+        step: "portieris",
+        markers: &["customresourcedefinitions", "not found", "try 1 not yet"],
+    },
+    does("portieris", SOLVE),
+    does("portieris-defaults", "check\n2\nquit\n"),
+    fails(
+        "deny-unsigned",
+        1,
+        &[
+            "pod/unsigned-check created (server dry run)",
+            "(exit code 0, expected 1)",
+        ],
+    ),
+    fails(
+        "image-policy",
+        1,
+        &["imagepolicies.portieris.cloud.ibm.com \"trust-and-va\" not found"],
+    ),
+    does("image-policy", SOLVE),
+    does("deny-unsigned", CHECK),
+    // The signed image is let in only while it is signed and deployable for VA.
+    Shell(". ./dct.env && docker trust revoke us.icr.io/birds/bluebird:signed"),
+    fails("deny-unsigned", 1, &["No valid trust data for signed"]),
+    Shell(". ./dct.env && docker trust sign us.icr.io/birds/bluebird:signed"),
+    Shell("ibmcloud cr exemption-rm --scope '*' --issue-type cve --issue-id CVE-2019-5953"),
+    fails(
+        "deny-unsigned",
+        1,
+        &["the Vulnerability Advisor image scan assessment found issues"],
+    ),
+    Shell("ibmcloud cr exemption-add --scope '*' --issue-type cve --issue-id CVE-2019-5953"),
+    does("deny-unsigned", CHECK),
+    // Part 6: Calico.
+    fails(
+        "calico-defaults",
+        1,
+        &["open calicoctl.cfg: no such file or directory"],
+    ),
+    fails(
+        "calico-cli",
+        1,
+        &["open calicoctl.cfg: no such file or directory"],
+    ),
+    does("calico-cli", SOLVE),
+    does("calico-defaults", "check\n3\nquit\n"),
+    fails("nodeports-closed", 1, &["deny-nodeports is not applied"]),
+    fails(
+        "deny-nodeports",
+        1,
+        &["resource does not exist: GlobalNetworkPolicy(deny-nodeports)"],
+    ),
+    // A policy that is not pre-DNAT, and comes after the default allow: both checks see it.
+    Shell(
+        "sed -e 's/preDNAT: true/preDNAT: false/' -e 's/order: 1100/order: 1600/' deny-nodeports.yaml > late.yaml \
+         && calicoctl apply -f late.yaml --config=calicoctl.cfg",
+    ),
+    fails(
+        "deny-nodeports",
+        1,
+        &["deny-nodeports has no `preDNAT: true`"],
+    ),
+    fails(
+        "nodeports-closed",
+        1,
+        &["deny-nodeports (order 1600) comes after allow-node-port-dnat (order 1500)"],
+    ),
+    does("deny-nodeports", SOLVE),
+    does("nodeports-closed", "check\n2\n"),
+];
+
+#[test]
+fn every_check_fails_before_its_step_and_passes_after() {
+    let lab = Lab::new();
+    for (number, step) in WALK.iter().enumerate() {
+        play(&lab, number, step);
+    }
+    let statuses = lab.statuses();
+    assert_eq!(statuses.len(), 32, "{statuses:?}");
+    for (id, status) in &statuses {
+        assert!(
+            status == "verified" || status == "solved",
+            "step {id} is {status}, not verified or solved: {statuses:?}"
+        );
+    }
+    // Each check block of each step is in some move: a step's `Fails` moves together show at
+    // least as many failing checks as it has, or a session watched them fail.
+    let shown = lab.labrun(
+        &["show".to_owned(), super::lab_lesson(), "--json".into()],
+        "",
+    );
+    for step in shown.json()["steps"].as_array().expect("steps") {
+        let id = step["id"].as_str().unwrap_or_default();
+        let checks = step["blocks"]
+            .as_array()
+            .map_or(0, |b| b.iter().filter(|b| b["role"] == "check").count());
+        let failed: usize = WALK
+            .iter()
+            .map(|m| match m {
+                Move::Fails { step, checks, .. } if *step == id => *checks,
+                FailsLive { step, .. } if *step == id => usize::MAX / 2,
+                _ => 0,
+            })
+            .sum();
+        assert!(
+            failed >= checks,
+            "the walk shows {failed} failing checks of `{id}`, which has {checks}"
+        );
+    }
+}
+
+fn play(lab: &Lab, number: usize, step: &Move) {
+    match step {
+        Move::Fails {
+            step,
+            checks,
+            reasons,
+            args,
+        } => {
+            let output = lab.check(step, args).status(1);
+            let failed = output
+                .stdout
+                .matches(&format!("  FAIL      {step}\n"))
+                .count();
+            assert_eq!(
+                failed, *checks,
+                "move {number}: {checks} checks of `{step}` should fail, {failed} did:\n{}",
+                output.stdout
+            );
+            for reason in *reasons {
+                assert!(
+                    output.stdout.contains(reason),
+                    "move {number}: `{step}` failed without saying {reason:?}:\n{}",
+                    output.stdout
+                );
+            }
+        }
+        FailsLive { step, markers } => {
+            let mut session = lab.test.spawn(lab_start(lab, step));
+            session.write("check\n");
+            for marker in *markers {
+                session.wait_for_stderr(marker, Duration::from_secs(30));
+            }
+            assert!(
+                !session.stderr().contains("✔ Step verified."),
+                "move {number}: `{step}` passed before its state was there:\n{}",
+                session.stderr()
+            );
+        }
+        Does {
+            step,
+            input,
+            markers,
+        } => {
+            let output = lab.start_at(step, input);
+            assert!(
+                output.stderr.contains("✔ Step verified."),
+                "move {number}: `{step}` was not verified:\n{}",
+                output.stderr
+            );
+            for marker in *markers {
+                assert!(
+                    output.stderr.contains(marker),
+                    "move {number}: `{step}`'s session did not show {marker:?}:\n{}",
+                    output.stderr
+                );
+            }
+        }
+        Shell(script) => {
+            lab.sh(script);
+        }
+        Configure(settings) => lab.stub.configure(settings),
+    }
+}
+
+fn lab_start(lab: &Lab, step: &str) -> Vec<String> {
+    let mut args = vec![
+        "start".to_owned(),
+        super::lab_lesson(),
+        "--step".into(),
+        step.into(),
+        "--plain".into(),
+        "--yes".into(),
+    ];
+    args.extend(lab.vars(true));
+    args
+}
