@@ -12,7 +12,7 @@
 //!   └──── quit ─► Finished(quit)              after the last step ─► Finished(completed?)
 //! ```
 
-use crate::progress::{EndReason, Event as LogEvent, StepState, StepStatus};
+use crate::progress::{EndReason, Event as LogEvent, StepState};
 
 /// What the machine needs to know of a step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +57,8 @@ pub enum Input {
     /// The session starts at this step.
     Start(usize),
     Chose(Action),
-    /// The checks asked for by [`Effect::RunChecks`] finished.
+    /// The checks asked for by [`Effect::RunChecks`] finished. A result the machine did not
+    /// ask for (no `RunChecks` just before) is ignored: only a check can verify a step.
     Checked {
         passed: bool,
     },
@@ -99,6 +100,8 @@ pub struct Machine {
     current: usize,
     /// Checks run at the current step in this session.
     attempts: u32,
+    /// The step whose checks were asked for by the last transition, awaiting their result.
+    checking: Option<usize>,
     finished: bool,
 }
 
@@ -112,6 +115,7 @@ impl Machine {
             states,
             current: 0,
             attempts: 0,
+            checking: None,
             finished: false,
         }
     }
@@ -195,12 +199,11 @@ impl Machine {
             return vec![Effect::Finish(EndReason::Completed)];
         }
         let step = self.current;
+        let requested = self.checking.take();
         match input {
+            Input::Checked { .. } if requested != Some(step) => Vec::new(),
             Input::Start(at) => self.enter(at.min(self.steps.len() - 1)),
-            Input::Chose(Action::Check) if self.steps[step].has_checks => {
-                self.attempts += 1;
-                vec![Effect::RunChecks(step)]
-            }
+            Input::Chose(Action::Check) if self.steps[step].has_checks => self.check(step),
             Input::Chose(Action::Check | Action::Continue) => self.go_on(step),
             Input::Checked { passed: true } => {
                 let event = LogEvent::StepVerified {
@@ -211,13 +214,9 @@ impl Machine {
                 effects.extend(self.next(step));
                 effects
             }
-            Input::Checked { passed: false } => {
-                self.states[step].status = match self.states[step].status {
-                    done if done.is_complete() => done,
-                    _ => StepStatus::Failed,
-                };
-                vec![Effect::AskAction(step)]
-            }
+            // The step's status follows the `check_failed` events the session wrote and
+            // passed to [`Machine::observe`], so it is what the log says.
+            Input::Checked { passed: false } => vec![Effect::AskAction(step)],
             Input::Chose(Action::Run) => vec![Effect::RunCommands(step), Effect::AskAction(step)],
             Input::Chose(Action::Hint) => {
                 let shown = self.states[step].hints_shown;
@@ -314,8 +313,7 @@ impl Machine {
             return self.next(step);
         }
         if self.steps[step].has_checks {
-            self.attempts += 1;
-            return vec![Effect::RunChecks(step)];
+            return self.check(step);
         }
         let event = LogEvent::StepConfirmed {
             step: self.steps[step].id.clone(),
@@ -324,6 +322,12 @@ impl Machine {
         let mut effects = vec![Effect::Record(event)];
         effects.extend(self.next(step));
         effects
+    }
+
+    fn check(&mut self, step: usize) -> Vec<Effect> {
+        self.attempts += 1;
+        self.checking = Some(step);
+        vec![Effect::RunChecks(step)]
     }
 
     /// Moves past `step`: to the next step, or to the end of the lesson.
@@ -340,6 +344,17 @@ impl Machine {
         vec![Effect::Finish(reason)]
     }
 
+    /// An event the session wrote to the log itself (a check's result, a quiz answer): the
+    /// step it is about changes as the log will say when it is read back.
+    pub fn observe(&mut self, event: &LogEvent) {
+        let index = event
+            .step()
+            .and_then(|id| self.steps.iter().position(|facts| facts.id == id));
+        if let Some(index) = index {
+            self.apply(index, event);
+        }
+    }
+
     fn apply(&mut self, step: usize, event: &LogEvent) {
         let mut state = crate::progress::LessonState {
             steps: vec![(self.steps[step].id.clone(), self.states[step].clone())],
@@ -352,5 +367,7 @@ impl Machine {
     }
 }
 
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;

@@ -241,7 +241,12 @@ impl<'a> Session<'a> {
             }
             let input = match effect {
                 Effect::Record(event) => {
+                    let verified = matches!(event, Event::StepVerified { .. });
                     self.journal.append(event)?;
+                    if verified {
+                        // Told only once it is saved: a crash cannot take back what was said.
+                        self.ui.checks_finished(true, &[]);
+                    }
                     None
                 }
                 Effect::Enter(index) => {
@@ -435,7 +440,7 @@ impl<'a> Session<'a> {
             let run = self.run_block(&step.id, block)?;
             match &run.outcome {
                 Outcome::Passed { evidence } => {
-                    self.journal.append(Event::CheckPassed {
+                    self.write(Event::CheckPassed {
                         step: step.id.clone(),
                         attempt,
                         evidence: evidence.clone(),
@@ -443,7 +448,7 @@ impl<'a> Session<'a> {
                 }
                 Outcome::Failed { reason, evidence } => {
                     let reason = self.vars.secrets().mask(reason).into_owned();
-                    self.journal.append(Event::CheckFailed {
+                    self.write(Event::CheckFailed {
                         step: step.id.clone(),
                         attempt,
                         reason: reason.clone(),
@@ -462,7 +467,7 @@ impl<'a> Session<'a> {
         for quiz in &step.quizzes {
             let answers = self.ui.ask_quiz(quiz)?;
             let correct = quiz_correct(quiz, &answers);
-            self.journal.append(Event::QuizAnswered {
+            self.write(Event::QuizAnswered {
                 step: step.id.clone(),
                 correct,
                 answer: answers.join(", "),
@@ -470,14 +475,14 @@ impl<'a> Session<'a> {
             self.ui.quiz_result(quiz, correct);
             let evidence = Default::default();
             if correct {
-                self.journal.append(Event::CheckPassed {
+                self.write(Event::CheckPassed {
                     step: step.id.clone(),
                     attempt,
                     evidence,
                 })?;
             } else {
                 let reason = format!("wrong answer to \"{}\"", quiz.question);
-                self.journal.append(Event::CheckFailed {
+                self.write(Event::CheckFailed {
                     step: step.id.clone(),
                     attempt,
                     reason: reason.clone(),
@@ -487,8 +492,19 @@ impl<'a> Session<'a> {
                 failures.push(reason);
             }
         }
-        self.ui.checks_finished(passed, &failures);
+        if !passed {
+            // The failures are saved already; a pass is told once `step_verified` is.
+            self.ui.checks_finished(false, &failures);
+        }
         Ok(passed)
+    }
+
+    /// Writes an event of the session's own (not one the machine asked to record) and tells
+    /// the machine, so the state it shows is the state the log gives when read back.
+    fn write(&mut self, event: Event) -> Result<(), LogError> {
+        self.journal.append(event.clone())?;
+        self.machine.observe(&event);
+        Ok(())
     }
 
     /// Setup blocks: no confirmation beyond the session's consent, output only on failure.

@@ -194,7 +194,7 @@ pub fn parse_front_matter(yaml: &str, base: usize, diags: &mut Vec<Diagnostic>) 
         entries.extend(entry_lines(&vars.keys, end_of(&keys, "vars", end)));
     }
     entries.extend(entry_lines(&keys.keys, end));
-    let mut front: FrontMatter = yaml.typed(&entries, Code::InvalidFrontMatter, diags);
+    let mut front: FrontMatter = yaml.typed(&keys, &entries, Code::InvalidFrontMatter, diags);
     // A variable whose settings were dropped is still declared, so its uses are not
     // reported again as undefined.
     if let Some(vars) = keys.get("vars") {

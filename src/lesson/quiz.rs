@@ -114,7 +114,7 @@ pub fn parse_quiz(
     let misspelt = diags.len() > before_keys;
     report_duplicates(&yaml, &keys, Code::MalformedQuiz, "key", diags);
     let errors_before = diags.len();
-    let raw: RawQuiz = yaml.typed(&[], Code::MalformedQuiz, diags);
+    let raw: RawQuiz = yaml.typed(&keys, &[], Code::MalformedQuiz, diags);
     if diags.len() > errors_before {
         return None;
     }

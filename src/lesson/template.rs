@@ -5,26 +5,31 @@
 
 use std::borrow::Cow;
 
-use super::validate::is_identifier;
-
 /// Every `{{NAME}}` in `text`: the name and the byte range of the whole reference.
 pub fn references(text: &str) -> impl Iterator<Item = (&str, std::ops::Range<usize>)> {
+    let bytes = text.as_bytes();
     let mut pos = 0;
     std::iter::from_fn(move || {
-        while let Some(found) = text[pos..].find("{{") {
+        // `find(char)` is a memchr; `find("{{")` would build a substring searcher per call.
+        while let Some(found) = text[pos..].find('{') {
             let start = pos + found;
-            let inner = start + 2;
-            let Some(close) = text[inner..].find("}}") else {
-                pos = text.len();
-                return None;
-            };
-            let name = &text[inner..inner + close];
-            if is_identifier(name) {
-                pos = inner + close + 2;
-                return Some((name, start..pos));
-            }
-            // `{{{x}}}` or `{{ .X }}`: move one byte on so a later `{{` is still found.
             pos = start + 1;
+            if bytes.get(start + 1) != Some(&b'{') {
+                continue;
+            }
+            // A name is identifier bytes right up to `}}`: reading them finds what a search
+            // for `}}` would, without scanning past the name.
+            let inner = start + 2;
+            let len = bytes[inner..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+            let end = inner + len;
+            if len > 0 && !bytes[inner].is_ascii_digit() && bytes[end..].starts_with(b"}}") {
+                pos = end + 2;
+                return Some((&text[inner..end], start..pos));
+            }
+            // `{{{x}}}` or `{{ .X }}`: go on one byte later, so a later `{{` is still found.
         }
         pos = text.len();
         None

@@ -8,10 +8,17 @@ pub fn regex(pattern: &str) -> Result<(), String> {
     if pattern.contains("{{") {
         return Ok(());
     }
-    regex_syntax::Parser::new()
+    // The syntax tree finds every syntax error; translating it further can only fail on
+    // Unicode classes (`\p{..}`) and on turning Unicode off (`-u`), so only those pay for it.
+    regex_syntax::ast::parse::Parser::new()
         .parse(pattern)
-        .map(drop)
-        .map_err(|error| first_line_of_regex_error(&error.to_string()))
+        .map_err(|error| first_line_of_regex_error(&error.to_string()))?;
+    if pattern.contains("\\p") || pattern.contains("\\P") || pattern.contains("-u") {
+        regex_syntax::Parser::new()
+            .parse(pattern)
+            .map_err(|error| first_line_of_regex_error(&error.to_string()))?;
+    }
+    Ok(())
 }
 
 /// regex-syntax renders errors over several lines with the pattern and a caret; lint has its
@@ -76,6 +83,12 @@ mod tests {
         assert_eq!(regex("a(b").unwrap_err(), "unclosed group");
         assert!(regex("^ok$").is_ok());
         assert!(regex("{{pattern}}(").is_ok());
+        assert!(regex(r"\p{Greek}+").is_ok());
+        assert!(
+            regex(r"\p{NoSuchClass}").unwrap_err().contains("Unicode"),
+            "{:?}",
+            regex(r"\p{NoSuchClass}")
+        );
     }
 
     #[test]

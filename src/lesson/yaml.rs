@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer};
 use serde_saphyr::{DuplicateKeyPolicy, Location, Options, Spanned};
 
 use super::diagnostic::{Code, Diagnostic};
-use super::span::{LineIndex, Span};
+use super::span::Span;
 
 /// YAML 1.2 booleans (`yes` is a string), and plain scalars read as written when a string
 /// is wanted (`version: 1.10` stays `1.10`).
@@ -46,19 +46,26 @@ impl<'t> Yaml<'t> {
     }
 
     /// Reads `T`, reporting each entry with a value of the wrong type and reading on
-    /// without it. `entries` are the line ranges that may be dropped, innermost first.
+    /// without it. `entries` are the line ranges that may be dropped, innermost first;
+    /// `keys` is what [`Self::keys`] found in the same text.
     pub fn typed<T: DeserializeOwned + Default>(
         &self,
+        keys: &KeyTree,
         entries: &[LineRange],
         code: Code,
         diags: &mut Vec<Diagnostic>,
     ) -> T {
+        // `LastWins` buffers every entry of every mapping to collapse repeated keys, which
+        // costs as much as the parse itself; without repeated keys (reported already) it
+        // reads the same as `PassThrough`, which streams.
+        let duplicates = if keys.has_duplicates() {
+            DuplicateKeyPolicy::LastWins
+        } else {
+            DuplicateKeyPolicy::PassThrough
+        };
         let mut text = self.text.to_owned();
         for _ in 0..=entries.len() {
-            let error = match serde_saphyr::from_str_with_options::<T>(
-                &text,
-                options(DuplicateKeyPolicy::LastWins),
-            ) {
+            let error = match serde_saphyr::from_str_with_options::<T>(&text, options(duplicates)) {
                 Ok(value) => return value,
                 Err(error) => error,
             };
@@ -104,11 +111,16 @@ impl<'t> Yaml<'t> {
         if line == 0 {
             return 0;
         }
-        let index = LineIndex::new(self.text);
-        let Some(line_start) = index.line_start(line) else {
-            return self.text.len();
-        };
-        let line_text = index.line_text(self.text, line);
+        // Walk to the line rather than index every line: this runs for each key reported.
+        let mut line_start = 0;
+        for _ in 1..line {
+            match self.text[line_start..].find('\n') {
+                Some(at) => line_start += at + 1,
+                None => return self.text.len(),
+            }
+        }
+        let rest = &self.text[line_start..];
+        let line_text = rest[..rest.find('\n').unwrap_or(rest.len())].trim_end_matches('\r');
         let within: usize = line_text
             .chars()
             .take(column.saturating_sub(1))
@@ -215,6 +227,18 @@ impl KeyTree {
             .rev()
             .find(|(key, _)| key.value == name)
             .map(|(_, value)| value)
+    }
+
+    /// Whether a mapping, at any depth, gives a key twice.
+    pub fn has_duplicates(&self) -> bool {
+        let repeated = self.keys.iter().enumerate().any(|(index, (key, _))| {
+            self.keys[..index]
+                .iter()
+                .any(|(earlier, _)| earlier.value == key.value)
+        });
+        repeated
+            || self.keys.iter().any(|(_, value)| value.has_duplicates())
+            || self.items.iter().any(KeyTree::has_duplicates)
     }
 
     /// The last line any key of this tree is on.

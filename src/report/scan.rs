@@ -112,12 +112,21 @@ fn io(path: &Path, source: std::io::Error) -> LogError {
 pub fn scan(
     files: &[PathBuf],
     filter: &Filter,
-    mut warn: impl FnMut(FileWarnings),
+    warn: impl FnMut(FileWarnings),
 ) -> Result<Aggregate, LogError> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(MAX_WORKERS)
         .min(files.len() / FILES_PER_WORKER);
+    scan_on(workers, files, filter, warn)
+}
+
+fn scan_on(
+    workers: usize,
+    files: &[PathBuf],
+    filter: &Filter,
+    mut warn: impl FnMut(FileWarnings),
+) -> Result<Aggregate, LogError> {
     if workers <= 1 {
         let mut aggregate = Aggregate::new(filter.clone());
         read(files, &mut aggregate, &mut warn)?;
@@ -255,9 +264,8 @@ mod tests {
         ));
         text.push('\n');
         let path = write(dir.path(), "l/ada.jsonl", &text);
-        let mut aggregate = Aggregate::new(Filter::default());
         let mut warnings = Vec::new();
-        scan(std::slice::from_ref(&path), &mut aggregate, |w| {
+        let aggregate = scan(std::slice::from_ref(&path), &Filter::default(), |w| {
             warnings.push(w)
         })
         .unwrap();
@@ -267,5 +275,78 @@ mod tests {
         assert_eq!(warnings[0].shown[0].line, 2);
         let summary = aggregate.finish();
         assert!(summary.learners[0].complete, "{summary:?}");
+    }
+
+    /// `count` logs of one step each, one learner per log; with `split`, learner 0's last
+    /// event is in the last log instead of the first.
+    fn logs(dir: &Path, count: usize, split: bool) -> Vec<PathBuf> {
+        let line = |learner: usize, second: usize, event: &str| {
+            format!(
+                r#"{{"v":1,"ts":"2026-11-26T09:00:{second:02}Z","learner":"l{learner:03}","lesson":"lab","event":{event}}}"#
+            ) + "\n"
+        };
+        let started = r#""session_started","title":"Lab","lesson_hash":"h","steps":["a"]"#;
+        let entered = r#""step_entered","step":"a""#;
+        let verified = r#""step_verified","step":"a""#;
+        let mut paths = Vec::new();
+        for n in 0..count {
+            let mut text = line(n, 0, started) + &line(n, 1, entered);
+            if !(split && n == 0) {
+                text += &line(n, 1 + n % 50, verified);
+            }
+            if split && n == count - 1 {
+                // Learner 0's last event, in a file read by another thread.
+                text += &line(0, 59, verified);
+            }
+            paths.push(write(dir, &format!("logs/{n:03}.jsonl"), &text));
+        }
+        paths
+    }
+
+    fn summary_on(workers: usize, files: &[PathBuf]) -> crate::report::Summary {
+        scan_on(workers, files, &Filter::default(), |_| {})
+            .unwrap()
+            .finish()
+    }
+
+    #[test]
+    fn threads_give_the_same_report_as_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = logs(dir.path(), 150, false);
+        let one = summary_on(1, &files);
+        assert_eq!(one.learners.len(), 150);
+        assert_eq!(summary_on(2, &files), one);
+        assert_eq!(summary_on(3, &files), one);
+    }
+
+    #[test]
+    fn a_learner_split_across_threads_is_read_again_in_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = logs(dir.path(), 150, true);
+        let one = summary_on(1, &files);
+        let first = &one.learners[0];
+        assert_eq!(first.learner, "l000");
+        assert!(first.complete, "{first:?}");
+        assert_eq!(first.steps[0].seconds, Some(58));
+        assert_eq!(summary_on(2, &files), one);
+    }
+
+    #[test]
+    fn warnings_keep_file_order_and_an_error_still_gives_earlier_warnings() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = logs(dir.path(), 140, false);
+        let broken = |n: usize| files[n].clone();
+        for n in [3, 70, 139] {
+            std::fs::write(broken(n), "garbage\n").unwrap();
+        }
+        let mut seen = Vec::new();
+        scan_on(2, &files, &Filter::default(), |w| seen.push(w.path)).unwrap();
+        assert_eq!(seen, [broken(3), broken(70), broken(139)]);
+
+        files.push(dir.path().join("logs/missing.jsonl"));
+        let mut seen = Vec::new();
+        let error = scan_on(2, &files, &Filter::default(), |w| seen.push(w.path)).unwrap_err();
+        assert!(error.to_string().contains("missing.jsonl"), "{error}");
+        assert_eq!(seen.len(), 3);
     }
 }

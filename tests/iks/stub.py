@@ -15,6 +15,8 @@ import os
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# Nothing written into the source tree: no __pycache__ beside the modules.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from iksstub import api, cli, cli_calicoctl, cli_docker, cli_ibmcloud, cli_kubectl  # noqa: E402

@@ -1,5 +1,6 @@
 //! Integration tests of the `labrun` binary. See `tests/README.md` for how to add one.
 
+mod crash;
 mod harness;
 mod iks;
 mod lint;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::progress::StepStatus;
 
 fn facts(id: &str, has_checks: bool, hints: u32, has_solution: bool) -> StepFacts {
     StepFacts {
@@ -70,13 +71,52 @@ fn a_failing_check_keeps_the_learner_at_the_step() {
         m.transition(Input::Chose(Action::Check)),
         [Effect::RunChecks(0)]
     );
+    // The session writes the failed check and tells the machine, then feeds the result.
+    m.observe(&LogEvent::CheckFailed {
+        step: "a".into(),
+        attempt: 1,
+        reason: "no".into(),
+        evidence: Default::default(),
+    });
     assert_eq!(
         m.transition(Input::Checked { passed: false }),
         [Effect::AskAction(0)]
     );
     assert_eq!(m.state(0).map(|s| s.status), Some(StepStatus::Failed));
+    assert_eq!(m.state(0).map(|s| s.failed_checks), Some(1));
     assert_eq!(m.current(), 0);
     assert_eq!(m.attempts(), 1);
+}
+
+#[test]
+fn checks_that_did_not_run_leave_the_step_as_it_was() {
+    // No `check_failed` was written (the learner refused to let checks run): the log says
+    // pending, so the machine does too.
+    let mut m = machine();
+    let _ = m.transition(Input::Start(0));
+    let _ = m.transition(Input::Chose(Action::Check));
+    let _ = m.transition(Input::Checked { passed: false });
+    assert_eq!(m.state(0).map(|s| s.status), Some(StepStatus::Pending));
+}
+
+#[test]
+fn a_check_result_the_machine_did_not_ask_for_is_ignored() {
+    let mut m = machine();
+    let _ = m.transition(Input::Start(1));
+    assert!(m.transition(Input::Checked { passed: true }).is_empty());
+    assert_eq!(
+        m.state(1).map(|s| s.status),
+        Some(StepStatus::Pending),
+        "a step without checks was verified"
+    );
+    let _ = m.transition(Input::Chose(Action::Jump(0)));
+    let _ = m.transition(Input::Chose(Action::Check));
+    let _ = m.transition(Input::Chose(Action::Hint));
+    assert!(
+        m.transition(Input::Checked { passed: true }).is_empty(),
+        "a result after another action is stale"
+    );
+    assert_eq!(m.state(0).map(|s| s.status), Some(StepStatus::Pending));
 }
 
 #[test]

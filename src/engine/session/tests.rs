@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::io::Cursor;
+use std::io::Write as _;
 use std::sync::atomic::AtomicBool;
 
 use super::*;
@@ -324,5 +325,99 @@ fn declining_consent_runs_no_check() {
     assert!(
         run.transcript
             .contains("the checks were not run: they need your consent")
+    );
+}
+
+/// An output the UI and the journal both write to, so a test sees what came first.
+#[derive(Clone, Default)]
+struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes `[saved EVENT]` to the shared output as each event is appended.
+struct TellingJournal(Shared);
+
+impl Journal for TellingJournal {
+    fn append(&mut self, event: Event) -> Result<(), LogError> {
+        let value = serde_json::to_value(&event).unwrap();
+        let name = value["event"].as_str().unwrap_or_default().to_owned();
+        let _ = writeln!(self.0, "[saved {name}]");
+        Ok(())
+    }
+
+    fn location(&self) -> String {
+        "memory".into()
+    }
+}
+
+#[test]
+fn a_step_is_told_verified_only_once_its_event_is_saved() {
+    let loaded = from_sources(
+        "tour.md".into(),
+        vec![Source {
+            path: "tour.md".into(),
+            text: LESSON.into(),
+        }],
+    );
+    let shared = Shared::default();
+    // name, token, consent, check (fails), check (passes), continue, quiz answer.
+    let input = "Ada\nt\n\n\n\n\n\n2\n";
+    let mut ui = PlainUi::new(Cursor::new(input), shared.clone(), Term::plain(80));
+    let mut exec = FakeExecutor {
+        outcomes: [false, true].into(),
+        ..Default::default()
+    };
+    let mut journal = TellingJournal(shared.clone());
+    let interrupt = AtomicBool::new(false);
+    let workspace = tempfile::tempdir().unwrap();
+    let options = Options {
+        workspace: workspace.path().to_path_buf(),
+        learner: "ada".into(),
+        ..Options::default()
+    };
+    let prior = LessonState::default();
+    let session = Session::new(
+        &loaded.lesson,
+        &mut ui,
+        &mut exec,
+        &mut journal,
+        &interrupt,
+        options,
+        &prior,
+    );
+    assert_eq!(session.run(&prior).unwrap(), SessionEnd::Completed);
+    let transcript = String::from_utf8(shared.0.borrow().clone()).unwrap();
+    let told: Vec<usize> = transcript
+        .match_indices("✔ Step verified.")
+        .map(|(at, _)| at)
+        .collect();
+    let saved: Vec<usize> = transcript
+        .match_indices("[saved step_verified]")
+        .map(|(at, _)| at)
+        .collect();
+    assert_eq!(told.len(), 2, "{transcript}");
+    assert_eq!(saved.len(), 2, "{transcript}");
+    for (told, saved) in told.iter().zip(&saved) {
+        assert!(saved < told, "told before it was saved:\n{transcript}");
+    }
+    // A failure is told after its `check_failed` is saved, the end after `session_ended`.
+    let failed = transcript.find("[saved check_failed]").unwrap();
+    assert!(
+        failed < transcript.find("✘ Not verified yet").unwrap(),
+        "{transcript}"
+    );
+    let ended = transcript.find("[saved session_ended]").unwrap();
+    assert!(
+        ended < transcript.find("Lesson complete.").unwrap(),
+        "{transcript}"
     );
 }

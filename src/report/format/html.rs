@@ -131,7 +131,7 @@ fn grid(out: &mut dyn Write, lesson: &LessonInfo, rows: &[&LearnerRow]) -> io::R
     }
     writeln!(
         out,
-        "<th scope=\"col\">Active</th><th scope=\"col\">Hints</th><th scope=\"col\">Last activity</th></tr>\n</thead>\n<tbody>"
+        "<th scope=\"col\">Active</th><th scope=\"col\">Hints</th><th scope=\"col\">Last activity (UTC)</th></tr>\n</thead>\n<tbody>"
     )?;
     for row in rows {
         let (done_class, done_mark) = if row.complete {
@@ -151,12 +151,11 @@ fn grid(out: &mut dyn Write, lesson: &LessonInfo, rows: &[&LearnerRow]) -> io::R
         for step in &row.steps {
             writeln!(
                 out,
-                "<td data-step=\"{id}\" data-status=\"{status}\" title=\"{learner} · {id}: {status}{}\">{}</td>",
+                "<td data-step=\"{id}\" data-status=\"{status}\" title=\"{id}: {status}{}\">{}</td>",
                 cell_detail(step.failed_attempts, step.hints, step.seconds),
                 symbol(step.status),
                 id = escape(&step.id),
                 status = step.status.as_str(),
-                learner = escape(&row.learner),
             )?;
         }
         writeln!(
@@ -164,7 +163,7 @@ fn grid(out: &mut dyn Write, lesson: &LessonInfo, rows: &[&LearnerRow]) -> io::R
             "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"when\">{}</td></tr>",
             duration(Some(row.active_seconds)),
             row.hints,
-            moment(row.last_activity)
+            row.last_activity.strftime("%Y-%m-%d %H:%M")
         )?;
     }
     writeln!(out, "</tbody>\n</table>\n</div>")
@@ -290,8 +289,9 @@ table { border-collapse: collapse; }
 th, td { padding: 4px 8px; border: 1px solid var(--line); }
 thead th { background: var(--head); font-weight: 600; text-align: left; vertical-align: bottom; }
 .scroll { overflow-x: auto; max-width: 100%; }
-.grid td[data-status] { width: 26px; min-width: 26px; padding: 0; height: 26px; text-align: center; font-weight: 700; box-shadow: inset 0 0 0 1px #fff; }
-.grid th.step { padding: 6px 2px; width: 26px; min-width: 26px; max-width: 26px; }
+.grid td, .grid th { padding: 4px 6px; }
+.grid td[data-status] { width: 24px; min-width: 24px; padding: 0; height: 26px; text-align: center; font-weight: 700; box-shadow: inset 0 0 0 1px #fff; }
+.grid th.step { padding: 6px 2px; width: 24px; min-width: 24px; max-width: 24px; }
 .grid th.step span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; display: inline-block; max-height: 160px; overflow: hidden; text-overflow: ellipsis; font-weight: 500; font-size: 12.5px; }
 .grid th.name { position: sticky; left: 0; background: #fff; white-space: nowrap; max-width: 220px; overflow: hidden; text-overflow: ellipsis; text-align: left; font-weight: 600; }
 .grid thead th.name { background: var(--head); }

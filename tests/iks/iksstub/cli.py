@@ -40,7 +40,8 @@ class Run:
 
     def path(self, name):
         """`name` as the command would open it: `~` expanded, relative to its folder."""
-        name = os.path.expanduser(name) if not name.startswith("~") else self.home() + name[1:]
+        if name.startswith("~"):
+            name = self.home() + name[1:]
         return name if os.path.isabs(name) else os.path.join(self.cwd, name)
 
     def reply(self):
@@ -101,3 +102,16 @@ def write_file(path, text, mode=None):
         f.write(text)
     if mode is not None:
         os.chmod(path, mode)
+
+
+def failed(cmd, message):
+    """The IBM Cloud CLI's way to fail: `FAILED`, then the reason."""
+    cmd.say("FAILED")
+    return cmd.fail(message)
+
+
+def ok(cmd):
+    """The IBM Cloud CLI's way to end a command that changed something."""
+    cmd.say("")
+    cmd.say("OK")
+    return cmd

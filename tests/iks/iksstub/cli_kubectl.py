@@ -111,8 +111,9 @@ def get(cloud, cmd, args, opts, namespace):
         found = [o for o in items if o["metadata"]["name"] in names]
         missing = [n for n in names if n not in [o["metadata"]["name"] for o in found]]
         if missing:
-            return cmd.fail('Error from server (NotFound): %s.%s "%s" not found' % (
-                plural, POLICY_GROUP if "ImagePolicy" in kind else "", missing[0]))
+            group = {"ImagePolicy": "." + POLICY_GROUP, "ClusterImagePolicy": "." + POLICY_GROUP,
+                     "CustomResourceDefinition": ".apiextensions.k8s.io"}.get(kind, "")
+            return cmd.fail('Error from server (NotFound): %s%s "%s" not found' % (plural, group, missing[0]))
         items = found
     output = opts.get("-o", "")
     if output in ("yaml", "json"):
@@ -195,11 +196,7 @@ def listing(kind, items, with_namespace, wide):
     if with_namespace:
         rows = [[o["metadata"].get("namespace", "")] + r for o, r in zip(items, rows)]
         header = ["NAMESPACE"] + header
-    lines = []
-    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
-    for row in [header] + rows:
-        lines.append("".join(str(c).ljust(w + 3) for c, w in zip(row, widths)).rstrip())
-    return lines
+    return table(rows, header)
 
 
 def manifests(cmd, opts):

@@ -28,11 +28,10 @@ enum Move {
         step: &'static str,
         markers: &'static [&'static str],
     },
-    /// A session at STEP answers `input`; the step is verified, and every marker shows.
+    /// A session at STEP answers `input`, and the step is verified.
     Does {
         step: &'static str,
         input: &'static str,
-        markers: &'static [&'static str],
     },
     /// A bash script with the stand-ins, in the workspace: the cloud changed behind labrun.
     Shell(&'static str),
@@ -52,11 +51,7 @@ const fn fails(step: &'static str, checks: usize, reasons: &'static [&'static st
 }
 
 const fn does(step: &'static str, input: &'static str) -> Move {
-    Does {
-        step,
-        input,
-        markers: &[],
-    }
+    Does { step, input }
 }
 
 /// Show the solution, run it, check, leave.
@@ -153,6 +148,18 @@ const WALK: &[Move] = &[
         1,
         &["@.scope.scope_type == 'account']\": expected count == 1, got count 0"],
     ),
+    // Half done: the image exemption removed, the account one not made yet.
+    Shell(
+        "ibmcloud cr exemption-rm --scope us.icr.io/birds/bluebird:1 --issue-type cve --issue-id CVE-2019-5953",
+    ),
+    fails(
+        "policy-exemption",
+        2,
+        &[
+            "expected count == 1, got count 0",
+            "jsonpath \"$.status\": expected matches /^(WARN|OK)$/, got \"FAIL\"",
+        ],
+    ),
     does("policy-exemption", SOLVE),
     // Part 3: Key Protect.
     fails(
@@ -181,14 +188,14 @@ const WALK: &[Move] = &[
     // The master re-encrypts for three reads: the two checks of `enable-kms`, then one more.
     Configure(r#"{"kms_polls": 3}"#),
     does("enable-kms", SOLVE),
-    Does {
+    FailsLive {
         step: "master-ready",
-        input: "check\n2\nquit\n",
         markers: &[
             "try 1 not yet",
             "Key management service feature enablement in progress.",
         ],
     },
+    does("master-ready", "check\n2\nquit\n"),
     // Part 4: content trust.
     fails(
         "trust-server",
@@ -406,24 +413,13 @@ fn play(lab: &Lab, number: usize, step: &Move) {
                 session.stderr()
             );
         }
-        Does {
-            step,
-            input,
-            markers,
-        } => {
+        Does { step, input } => {
             let output = lab.start_at(step, input);
             assert!(
                 output.stderr.contains("✔ Step verified."),
                 "move {number}: `{step}` was not verified:\n{}",
                 output.stderr
             );
-            for marker in *markers {
-                assert!(
-                    output.stderr.contains(marker),
-                    "move {number}: `{step}`'s session did not show {marker:?}:\n{}",
-                    output.stderr
-                );
-            }
         }
         Shell(script) => {
             lab.sh(script);
