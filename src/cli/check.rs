@@ -2,10 +2,10 @@
 
 use std::io::Write;
 
-use crate::engine::Vars;
+use crate::engine::{Source, Vars};
 use crate::exec::{BlockRunner, Executor, Outcome, RunContext};
 use crate::lesson::Role;
-use crate::progress::Event;
+use crate::progress::{EndReason, Event};
 
 use super::args::CheckArgs;
 use super::learner::{interrupt_flag, load_runnable, open_log, workspace_dir};
@@ -45,11 +45,18 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         ("lesson", lesson.id.clone()),
         ("workspace", workspace.display().to_string()),
     ];
-    let vars = Vars::preset(&lesson.vars, &builtins, &args.vars, &prior.vars, true);
+    let mut vars = Vars::preset(&lesson.vars, &builtins, &args.vars, &prior.vars, true);
     std::fs::create_dir_all(&workspace)?;
 
     let interrupt = interrupt_flag();
     let mut exec = BlockRunner::new();
+    // A check run is a session of its own in the log, so a report knows the lesson's steps
+    // even for a learner who only ever ran `labrun check`.
+    log.append(Event::SessionStarted {
+        title: lesson.title.clone(),
+        lesson_hash: crate::engine::lesson_hash(&lesson),
+        steps: lesson.steps.iter().map(|step| step.id.clone()).collect(),
+    })?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut all_passed = true;
@@ -72,6 +79,17 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
                 interrupt: &interrupt,
             };
             let run = exec.run(block, &context, &mut |_| {});
+            // What a check captures feeds the later checks, as in a session.
+            for (name, value) in &run.captures {
+                if !vars.is_secret(name) {
+                    log.append(Event::VarSet {
+                        name: name.clone(),
+                        value: value.clone(),
+                    })?;
+                }
+                vars.set(name, value.clone(), Source::Step, false);
+            }
+            vars.compute(&lesson.vars);
             let attempt = u32::try_from(attempt + 1).unwrap_or(u32::MAX);
             match run.outcome {
                 Outcome::Passed { evidence } => {
@@ -110,5 +128,11 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         }
         all_passed &= step_passed;
     }
+    let reason = if all_passed {
+        EndReason::Completed
+    } else {
+        EndReason::Quit
+    };
+    log.append(Event::SessionEnded { reason })?;
     Ok(if all_passed { exit::OK } else { exit::FAILED })
 }

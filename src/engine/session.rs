@@ -359,9 +359,20 @@ impl<'a> Session<'a> {
         );
     }
 
-    /// Asks for every variable with a `prompt` that has no value yet.
+    /// Asks for every variable with a `prompt` that has no value yet; one without a prompt
+    /// takes its `default`.
     fn ask_vars(&mut self) -> Result<(), Stop> {
         for spec in &self.lesson.vars {
+            if let (None, None, None, Some(default)) = (
+                self.vars.get(&spec.name),
+                &spec.prompt,
+                &spec.value,
+                &spec.default,
+            ) {
+                self.vars
+                    .set(&spec.name, default.clone(), Source::Default, spec.secret);
+                continue;
+            }
             if self.vars.get(&spec.name).is_some() || spec.prompt.is_none() || spec.value.is_some()
             {
                 continue;
@@ -616,14 +627,7 @@ impl<'a> Session<'a> {
     }
 
     fn env(&self) -> Vec<(String, String)> {
-        let mut env = self.vars.env();
-        env.push((
-            "LABRUN_WORKSPACE".into(),
-            self.options.workspace.display().to_string(),
-        ));
-        env.push(("LABRUN_LESSON".into(), self.lesson.id.clone()));
-        env.push(("LABRUN_LEARNER".into(), self.options.learner.clone()));
-        env
+        self.vars.env()
     }
 
     fn summary(&self) -> Summary {

@@ -160,10 +160,23 @@ impl Vars {
     }
 
     /// Every value, as environment variables for commands.
+    /// Every value, as environment variables for commands; the built-ins also as
+    /// `LABRUN_WORKSPACE`, `LABRUN_LESSON` and `LABRUN_LEARNER`.
     pub fn env(&self) -> Vec<(String, String)> {
+        let builtins = self
+            .values
+            .iter()
+            .filter(|(_, value)| value.source == Source::Builtin)
+            .map(|(name, value)| {
+                (
+                    format!("LABRUN_{}", name.to_ascii_uppercase()),
+                    value.text.clone(),
+                )
+            });
         self.values
             .iter()
             .map(|(name, value)| (name.clone(), value.text.clone()))
+            .chain(builtins)
             .collect()
     }
 

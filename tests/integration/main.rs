@@ -3,6 +3,7 @@
 mod crash;
 mod harness;
 mod iks;
+mod instructor;
 mod lint;
 mod list;
 mod pty;
