@@ -204,14 +204,11 @@ fn new_never_overwrites_a_lesson() {
 }
 
 #[test]
-fn every_shipped_local_lesson_passes_its_own_test() {
-    let lessons = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons");
-    for name in ["welcome.md"] {
-        let path = format!("{lessons}/{name}");
-        Test::new()
-            .args(["test", &path])
-            .run()
-            .status(0)
-            .stdout_contains("0 failed");
-    }
+fn the_welcome_lesson_passes_its_own_test() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/welcome.md");
+    Test::new()
+        .args(["test", path])
+        .run()
+        .status(0)
+        .stdout_contains("5 passed, 0 failed");
 }
