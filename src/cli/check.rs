@@ -8,7 +8,7 @@ use crate::lesson::Role;
 use crate::progress::{EndReason, Event};
 
 use super::args::CheckArgs;
-use super::learner::{interrupt_flag, load_runnable, open_log, workspace_dir};
+use super::learner::{interrupt_flag, load_runnable, open_log, step_index, workspace_dir};
 use super::{CliError, exit};
 
 pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
@@ -19,23 +19,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
     let lesson = load_runnable(&path)?;
     let (mut log, prior, learner) = open_log(&args.learner, &lesson)?;
     let steps: Vec<usize> = match &args.step {
-        Some(id) => vec![
-            lesson
-                .steps
-                .iter()
-                .position(|s| &s.id == id)
-                .ok_or_else(|| {
-                    CliError::Usage(format!(
-                        "no step `{id}` in this lesson (steps: {})",
-                        lesson
-                            .steps
-                            .iter()
-                            .map(|s| s.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                })?,
-        ],
+        Some(id) => vec![step_index(&lesson, id)?],
         None => (0..lesson.steps.len()).collect(),
     };
     // Saved answers, `--var`, and each variable's environment variable; never a prompt.

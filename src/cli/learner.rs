@@ -114,3 +114,18 @@ pub fn clear_workspace(args: &LearnerArgs, lesson: &str, learner: &str) -> bool 
     let dir = workspace_dir(args, lesson, learner);
     dir.is_dir() && std::fs::remove_dir_all(&dir).is_ok()
 }
+
+/// The index of step `id`, or a usage error naming the steps there are.
+pub fn step_index(lesson: &Lesson, id: &str) -> Result<usize, CliError> {
+    lesson
+        .steps
+        .iter()
+        .position(|step| step.id == id)
+        .ok_or_else(|| {
+            let known: Vec<&str> = lesson.steps.iter().map(|step| step.id.as_str()).collect();
+            CliError::Usage(format!(
+                "no step `{id}` in this lesson (steps: {})",
+                known.join(", ")
+            ))
+        })
+}

@@ -8,7 +8,9 @@ use crate::lesson::{Block, Lesson, Role};
 use crate::progress::{Event, LessonState};
 
 use super::args::ResetArgs;
-use super::learner::{clear_workspace, interrupt_flag, load_runnable, open_log, workspace_dir};
+use super::learner::{
+    clear_workspace, interrupt_flag, load_runnable, open_log, step_index, workspace_dir,
+};
 use super::{CliError, exit};
 
 pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
@@ -16,17 +18,7 @@ pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
     let (mut log, prior, learner) = open_log(&args.learner, &lesson)?;
     match &args.step {
         Some(id) => {
-            if lesson.step(id).is_none() {
-                return Err(CliError::Usage(format!(
-                    "no step `{id}` in this lesson (steps: {})",
-                    lesson
-                        .steps
-                        .iter()
-                        .map(|s| s.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            }
+            step_index(&lesson, id)?;
             log.append(Event::StepReset { step: id.clone() })?;
             eprintln!(
                 "Step `{id}` of {} is pending again for {learner}.",

@@ -214,14 +214,7 @@ impl BlockRunner {
             let verdict = judge(block, &output, expect.as_ref(), budget);
             let evidence = evidence(output.termination.exit_code());
             if output.termination == Termination::Interrupted {
-                return BlockRun {
-                    outcome: Outcome::Failed {
-                        reason: "interrupted".into(),
-                        evidence,
-                    },
-                    captures: Vec::new(),
-                    interrupted: true,
-                };
+                return interrupted(evidence);
             }
             match verdict {
                 Ok(()) => {
@@ -261,14 +254,7 @@ impl BlockRunner {
                         last,
                     });
                     if !sleep(interval, context) {
-                        return BlockRun {
-                            outcome: Outcome::Failed {
-                                reason: "interrupted".into(),
-                                evidence,
-                            },
-                            captures: Vec::new(),
-                            interrupted: true,
-                        };
+                        return interrupted(evidence);
                     }
                 }
             }
@@ -399,6 +385,18 @@ fn substitute(text: &str, context: &RunContext<'_>) -> Result<String, String> {
         ));
     }
     Ok(template::substitute(text, |name| (context.vars)(name)).into_owned())
+}
+
+/// Ctrl-C cut the block short.
+fn interrupted(evidence: Evidence) -> BlockRun {
+    BlockRun {
+        outcome: Outcome::Failed {
+            reason: "interrupted".into(),
+            evidence,
+        },
+        captures: Vec::new(),
+        interrupted: true,
+    }
 }
 
 fn failed(reason: String, evidence: Evidence) -> BlockRun {
