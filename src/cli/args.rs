@@ -150,7 +150,7 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// A lesson file or folder (default: the only lesson in progress).
+    /// A lesson file or folder (required: which lesson to check).
     pub lesson: Option<PathBuf>,
     /// Check only this step.
     #[arg(long, value_name = "ID")]
