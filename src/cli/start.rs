@@ -10,15 +10,18 @@ use crate::ui::plain::PlainUi;
 use crate::ui::style::Term;
 use crate::ui::terminal::{self, TerminalUi};
 
-use super::args::StartArgs;
-use super::learner::{clear_workspace, interrupt_flag, load_runnable, open_log, workspace_dir};
+use super::args::{LearnerArgs, StartArgs};
+use super::learner::{
+    clear_workspace, interrupt_flag, learner_name, load_runnable, open_log, progress_dir,
+    workspace_dir,
+};
 use super::{CliError, discover, exit};
 
 pub fn run(args: &StartArgs) -> Result<u8, CliError> {
     let terminal = !args.plain && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let path = match &args.lesson {
         Some(path) => path.clone(),
-        None => match choose_lesson(terminal)? {
+        None => match choose_lesson(terminal, &args.learner)? {
             Some(path) => path,
             None => return Ok(exit::INTERRUPTED),
         },
@@ -58,7 +61,7 @@ pub fn run(args: &StartArgs) -> Result<u8, CliError> {
 
 /// Without a lesson argument: the lessons in `lessons/`, to pick one from a list on a
 /// terminal, else by number. `None`: Ctrl-C.
-fn choose_lesson(terminal: bool) -> Result<Option<PathBuf>, CliError> {
+fn choose_lesson(terminal: bool, learner: &LearnerArgs) -> Result<Option<PathBuf>, CliError> {
     let dir = PathBuf::from("lessons");
     if !dir.is_dir() {
         return Err(CliError::Usage(
@@ -76,19 +79,12 @@ fn choose_lesson(terminal: bool) -> Result<Option<PathBuf>, CliError> {
             names.join(", ")
         )));
     }
-    let titles: Vec<String> = lessons
-        .iter()
-        .map(|path| {
-            crate::lesson::load(path)
-                .map(|l| l.lesson.title)
-                .unwrap_or_default()
-        })
-        .collect();
+    let titles: Vec<String> = lessons.iter().map(|path| describe(path, learner)).collect();
     if terminal {
         let items = titles
             .iter()
             .zip(&lessons)
-            .map(|(title, path)| format!("{title} ({})", path.display()))
+            .map(|(title, path)| format!("{title} · {}", path.display()))
             .collect();
         return match terminal::pick("Start which lesson?", items) {
             Ok(Some(i)) => Ok(lessons.get(i).cloned()),
@@ -100,7 +96,7 @@ fn choose_lesson(terminal: bool) -> Result<Option<PathBuf>, CliError> {
     }
     eprintln!("Lessons in {}:", dir.display());
     for (i, (title, path)) in titles.iter().zip(&lessons).enumerate() {
-        eprintln!("  {}) {title} ({})", i + 1, path.display());
+        eprintln!("  {}) {title} · {}", i + 1, path.display());
     }
     loop {
         eprint!("Start which? ");
@@ -123,4 +119,29 @@ fn choose_lesson(terminal: bool) -> Result<Option<PathBuf>, CliError> {
         }
         eprintln!("type a number from 1 to {}", lessons.len());
     }
+}
+
+/// A lesson's title and the learner's progress in it: "Welcome to labrun (2/5 steps done)".
+fn describe(path: &std::path::Path, learner: &LearnerArgs) -> String {
+    let Ok(loaded) = crate::lesson::load(path) else {
+        return path.display().to_string();
+    };
+    let lesson = loaded.lesson;
+    let log = crate::progress::log_path(&progress_dir(learner), &learner_name(learner), &lesson.id);
+    let state = crate::progress::read_log(&log)
+        .map(|read| {
+            crate::progress::LessonState::from_events(read.records.iter().map(|r| &r.event))
+        })
+        .unwrap_or_default();
+    let done = lesson
+        .steps
+        .iter()
+        .filter(|step| state.status(&step.id).is_complete())
+        .count();
+    let progress = match (state.started, done) {
+        (false, 0) => "not started".to_owned(),
+        (_, done) if done == lesson.steps.len() => "complete".to_owned(),
+        (_, done) => format!("{done}/{} steps done", lesson.steps.len()),
+    };
+    format!("{} ({progress})", lesson.title)
 }

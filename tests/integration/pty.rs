@@ -407,7 +407,8 @@ fn without_a_lesson_argument_the_learner_picks_one_from_a_list() {
     }
     let mut learner = Learner::start(dir.path(), &["start"]);
     learner.expect("Start which lesson?");
-    learner.expect("Beta");
+    learner.expect("Alpha (not started)");
+    learner.expect("Beta (not started)");
     learner.send(DOWN);
     learner.send(ENTER);
     learner.expect("In Beta.");
