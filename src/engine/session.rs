@@ -414,10 +414,11 @@ impl<'a> Session<'a> {
         {
             let path = block.attrs.file.as_deref().unwrap_or_default();
             let path = self.vars.substitute(path).into_owned();
+            // A secret is never written to disk: in a file it shows as the mask.
             let text = if block.attrs.raw {
                 block.code.clone()
             } else {
-                self.vars.substitute(&block.code).into_owned()
+                self.vars.substitute_for_display(&block.code).into_owned()
             };
             if let Err(reason) =
                 workspace::write_file(&self.options.workspace, Path::new(&path), &text)

@@ -126,10 +126,11 @@ impl TestRun<'_> {
             let path = vars
                 .substitute(block.attrs.file.as_deref().unwrap_or_default())
                 .into_owned();
+            // As in a session: a secret is never written to disk.
             let text = if block.attrs.raw {
                 block.code.clone()
             } else {
-                vars.substitute(&block.code).into_owned()
+                vars.substitute_for_display(&block.code).into_owned()
             };
             if let Err(reason) =
                 workspace::write_file(self.workspace, std::path::Path::new(&path), &text)

@@ -421,3 +421,42 @@ fn a_step_is_told_verified_only_once_its_event_is_saved() {
         "{transcript}"
     );
 }
+
+#[test]
+fn a_file_block_never_writes_a_secret_to_disk() {
+    let lesson = "---\nvars:\n  token: { secret: true }\n---\n# T\n\n## S\n\n```yaml {file=config.yaml}\ntoken: {{token}}\n```\n";
+    let loaded = from_sources(
+        "t.md".into(),
+        vec![Source {
+            path: "t.md".into(),
+            text: lesson.into(),
+        }],
+    );
+    let mut ui = PlainUi::new(
+        Cursor::new(String::from("quit\n")),
+        Vec::new(),
+        Term::plain(80),
+    );
+    let mut exec = FakeExecutor::default();
+    let mut journal = MemoryJournal::default();
+    let interrupt = AtomicBool::new(false);
+    let workspace = tempfile::tempdir().unwrap();
+    let options = Options {
+        workspace: workspace.path().to_path_buf(),
+        vars: vec![("token".into(), "s3cr3t".into())],
+        ..Default::default()
+    };
+    let prior = LessonState::default();
+    let session = Session::new(
+        &loaded.lesson,
+        &mut ui,
+        &mut exec,
+        &mut journal,
+        &interrupt,
+        options,
+        &prior,
+    );
+    session.run(&prior).unwrap();
+    let written = std::fs::read_to_string(workspace.path().join("config.yaml")).unwrap();
+    assert_eq!(written, "token: ••••\n");
+}
