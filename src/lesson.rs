@@ -5,7 +5,9 @@ mod diagnostic;
 mod duration;
 mod front_matter;
 pub mod http;
-mod info_string;
+// Public for the fuzz targets in `fuzz/` only: not part of the library's API.
+#[doc(hidden)]
+pub mod info_string;
 mod lint;
 mod load;
 pub mod markdown;

@@ -27,15 +27,20 @@ pub fn write_file(workspace: &Path, relative: &Path, text: &str) -> Result<PathB
     let root = workspace
         .canonicalize()
         .map_err(|e| format!("workspace: {e}"))?;
-    let target = root.join(&normal);
-    let parent = target.parent().unwrap_or(&root);
-    fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-    // A symlinked folder on the way could point anywhere: judge where it really leads.
-    let real_parent = parent.canonicalize().map_err(|e| e.to_string())?;
-    if !real_parent.starts_with(&root) {
-        return Err("the path goes through a link that leaves the lesson workspace".into());
+    let file_name = normal.file_name().ok_or("the path names no file")?;
+    // Folder by folder: a symlinked folder on the way could point anywhere, so judge where it
+    // really leads before creating anything behind it.
+    let mut real_parent = root.clone();
+    for folder in normal.parent().into_iter().flat_map(Path::components) {
+        let next = real_parent.join(folder);
+        if !next.exists() {
+            fs::create_dir(&next).map_err(|e| e.to_string())?;
+        }
+        real_parent = next.canonicalize().map_err(|e| e.to_string())?;
+        if !real_parent.starts_with(&root) {
+            return Err("the path goes through a link that leaves the lesson workspace".into());
+        }
     }
-    let file_name = target.file_name().ok_or("the path names no file")?;
     let final_path = real_parent.join(file_name);
     if final_path
         .symlink_metadata()
@@ -43,9 +48,17 @@ pub fn write_file(workspace: &Path, relative: &Path, text: &str) -> Result<PathB
     {
         return Err("the file is a symbolic link; labrun does not write through links".into());
     }
-    // Write to a temporary file and rename, so a crash never leaves half a file.
+    // Write to a temporary file and rename, so a crash never leaves half a file. The name is
+    // made afresh (a leftover, or a link planted there, is removed, never written through).
     let temp = real_parent.join(format!(".{}.labrun-tmp", file_name.to_string_lossy()));
-    let mut file = fs::File::create(&temp).map_err(|e| e.to_string())?;
+    if temp.symlink_metadata().is_ok() {
+        fs::remove_file(&temp).map_err(|e| e.to_string())?;
+    }
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .map_err(|e| e.to_string())?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|e| e.to_string())?;
@@ -90,5 +103,42 @@ mod tests {
             .unwrap();
         assert!(write_file(dir.path(), Path::new("f.txt"), "x").is_err());
         assert!(!outside.path().join("target").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_out_is_not_followed_to_create_folders_outside() {
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("out")).unwrap();
+        let error = write_file(dir.path(), Path::new("out/new/deeper/x.txt"), "x").unwrap_err();
+        assert!(error.contains("link that leaves"), "{error}");
+        assert!(
+            !outside.path().join("new").exists(),
+            "a folder was created outside the workspace"
+        );
+        // A link that stays inside is fine, and folders are made behind it.
+        fs::create_dir(dir.path().join("real")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("alias")).unwrap();
+        let written = write_file(dir.path(), Path::new("alias/sub/x.txt"), "x").unwrap();
+        assert_eq!(fs::read_to_string(written).unwrap(), "x");
+        assert!(dir.path().join("real/sub/x.txt").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_at_the_temporary_name_is_not_written_through() {
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim.txt");
+        fs::write(&victim, "keep me").unwrap();
+        std::os::unix::fs::symlink(&victim, dir.path().join(".notes.txt.labrun-tmp")).unwrap();
+        let written = write_file(dir.path(), Path::new("notes.txt"), "lesson text").unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+        assert_eq!(fs::read_to_string(&written).unwrap(), "lesson text");
+        assert!(
+            !written.symlink_metadata().unwrap().file_type().is_symlink(),
+            "the planted link became the file"
+        );
     }
 }

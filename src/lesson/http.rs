@@ -1066,6 +1066,13 @@ fn parse_query(cur: &mut Cursor<'_>) -> Result<Query, Diagnostic> {
     if word == "header" {
         return Ok(Query::Header(text));
     }
+    let depth = jsonpath_nesting(&text);
+    if depth > MAX_JSONPATH_NESTING {
+        let message = format!(
+            "invalid JSONPath: brackets nested {depth} deep (labrun reads at most {MAX_JSONPATH_NESTING})"
+        );
+        return Err(Diagnostic::new(Code::BadJsonPath, text_span, message));
+    }
     match serde_json_path::JsonPath::parse(&text) {
         Err(e) if !text.contains("{{") => {
             let at = match text.get(e.position()..).filter(|rest| !rest.is_empty()) {
@@ -1077,6 +1084,29 @@ fn parse_query(cur: &mut Cursor<'_>) -> Result<Query, Diagnostic> {
         }
         _ => Ok(Query::JsonPath(text)),
     }
+}
+
+/// The deepest a JSONPath's brackets may nest. serde_json_path's parser takes time
+/// exponential in it (about 1 ms at 8 levels, 2 s at 20, hours at 30), so without a limit a
+/// short line of a lesson, or a captured value put into a query, could hang labrun (found
+/// by fuzzing `parse_http_block`).
+pub(crate) const MAX_JSONPATH_NESTING: usize = 8;
+
+/// How deep brackets nest in `path`. Brackets inside quoted names count too: a quote
+/// cannot hide nesting from the limit.
+pub(crate) fn jsonpath_nesting(path: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for c in path.chars() {
+        match c {
+            '[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 fn assert(t: &str, abs: usize) -> Result<Assert, Diagnostic> {
@@ -1274,6 +1304,55 @@ fn check_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing `parse_http_block`: nested filters took the JSONPath parser seconds
+    /// (it is exponential in the nesting); now refused at once.
+    #[test]
+    fn a_jsonpath_nested_too_deep_is_refused_before_it_is_parsed() {
+        let nested = |depth: usize| format!("$.a{}{}", "[?@.b".repeat(depth), "]".repeat(depth));
+        let text = format!(
+            "GET http://x/\nHTTP 200\n[Asserts]\njsonpath \"{}\" exists\n",
+            nested(9)
+        );
+        let diag = one_error(&text);
+        assert_eq!(diag.code, Code::BadJsonPath);
+        assert_eq!(
+            diag.message,
+            "invalid JSONPath: brackets nested 9 deep (labrun reads at most 8)"
+        );
+        // At the limit it is read as before.
+        let text = text.replace(&nested(9), &nested(8));
+        ok(&text);
+        // The input the fuzzer found (565 bytes that took 12 s), byte for byte.
+        let found = "GET {{kp_s\nHTTP 20s\n[Asserts]\njsonpath \"$.ererusroceq[?@.naqtcoccur1[?@.\
+                     naqusroceq[?@ts]\njsonpath \"$.ererusroceq[?@.naqtcoccur1[?@.naqusroceq[?@.n\
+                     aqtceq[?@.naqtcocsur1[?@.naqusroceq[?@.naqtcourc0s[?@.natceq[?@.naqtcocsur1[\
+                     ?@.naqusroceq[?@.tceq[?@.naqtcocsur1[?@.naqusroceq[?@.naqtcourc0s[?@.natceq[\
+                     ?@.naqtcocsur1[?@.naqusroceq[?@.naqtcourc1s[?@.naqte \"ssserts]\njson0aprp}i\
+                     .[}\nHTTqte \"ssserts]\njson\nPOST https://ap}i.[}\nHLLLLLLLLLLLL6ath \"$.en\
+                     aqtcourc1s[?@.naqte \"ssserts]\njson0aprp}i.[}\nHTTqte \"ssserts]\njson\nPOS\
+                     T https://ap}i.[}\nHLLLLLLLLLLLL6ath \"$.erusrocLLLLLeq";
+        let started = std::time::Instant::now();
+        let (_, diags) = parse(found);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.message.starts_with("invalid JSONPath: brackets nested")),
+            "{diags:#?}"
+        );
+    }
+
+    #[test]
+    fn quotes_do_not_hide_brackets_from_the_nesting_limit() {
+        assert_eq!(jsonpath_nesting("$['a[b'][0]"), 2);
+        assert_eq!(jsonpath_nesting("$.a[?@.b[?@.c]][0]"), 2);
+        assert_eq!(jsonpath_nesting("$]]]["), 1);
+    }
 
     /// Blocks start somewhere in their lesson: every span must include this.
     const BASE: usize = 1000;

@@ -221,6 +221,8 @@ fn killing_labrun_at_random_moments_never_corrupts_the_log_nor_loses_a_reported_
     let kills = kills();
     let deadline = Instant::now() + Duration::from_secs(600);
     let mut round = 0;
+    let mut complete = true;
+    let header = regex::Regex::new(r"(?m)^Step \d+/\d+ · ").expect("valid regex");
     while killed_count < kills {
         round += 1;
         assert!(
@@ -229,7 +231,8 @@ fn killing_labrun_at_random_moments_never_corrupts_the_log_nor_loses_a_reported_
         );
         let before = std::fs::metadata(lab.log()).map_or(0, |m| m.len() as usize);
         let delay = Duration::from_micros(dice.below(span.as_micros() as u64 + 1));
-        let restart = dice.below(10) == 0;
+        // A complete lesson is started over, so that every session has events to write.
+        let restart = complete || dice.below(10) == 0;
         let (mut stderr, mut killed) = lab.start_and_kill(restart, delay);
         // A command forked at the moment of the kill shares the log's open file, and so its
         // lock, until it has exec'd: on a loaded machine that can take a few milliseconds.
@@ -279,10 +282,11 @@ fn killing_labrun_at_random_moments_never_corrupts_the_log_nor_loses_a_reported_
                 "step_verified",
                 lines_starting(&stderr, "✔ Step verified."),
             ),
-            ("Step N/N ·", "step_entered", {
-                let header = regex::Regex::new(r"(?m)^Step \d+/\d+ · ").expect("valid regex");
-                header.find_iter(&stderr).count()
-            }),
+            (
+                "Step N/N ·",
+                "step_entered",
+                header.find_iter(&stderr).count(),
+            ),
             (
                 "Hint 1/1:",
                 "hint_shown",
@@ -315,6 +319,7 @@ fn killing_labrun_at_random_moments_never_corrupts_the_log_nor_loses_a_reported_
         let json: serde_json::Value =
             serde_json::from_slice(&status.stdout).expect("status --json prints JSON");
         assert!(json.to_string().contains("\"s1\""), "{json}; {context}");
+        complete = json.to_string().contains("\"complete\":true");
     }
     eprintln!(
         "{killed_count} kills in {round} rounds (seed {seed}); a whole session took {span:?}; \

@@ -1,9 +1,11 @@
 //! Integration tests of the `labrun` binary. See `tests/README.md` for how to add one.
 
 mod crash;
+mod hardening;
 mod harness;
 mod iks;
 mod instructor;
+mod interrupt;
 mod lint;
 mod list;
 mod pty;

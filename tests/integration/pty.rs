@@ -16,10 +16,10 @@ use expectrl::session::OsSession;
 use expectrl::{Expect, Regex};
 
 const WAIT: Duration = Duration::from_secs(10);
-const ENTER: &str = "\r";
+pub(crate) const ENTER: &str = "\r";
 const DOWN: &str = "\x1b[B";
 const ESC: &str = "\x1b";
-const CTRL_C: &str = "\x03";
+pub(crate) const CTRL_C: &str = "\x03";
 
 /// A lesson with a prompted variable, a run block, a check that fails until `done.txt`
 /// exists, a hint, a solution, and a quiz.
@@ -71,9 +71,9 @@ answer: blue
 "#;
 
 /// A learner at a terminal, and everything the terminal showed them so far.
-struct Learner {
+pub(crate) struct Learner {
     session: OsSession,
-    seen: String,
+    pub(crate) seen: String,
 }
 
 impl Learner {
@@ -86,7 +86,7 @@ impl Learner {
 
     /// `sh -c SCRIPT`, for what must run after labrun in the same terminal; `$LABRUN` is
     /// the binary.
-    fn script(dir: &Path, script: &str) -> Self {
+    pub(crate) fn script(dir: &Path, script: &str) -> Self {
         let mut command = Command::new("sh");
         command
             .args(["-c", script])
@@ -111,7 +111,7 @@ impl Learner {
     }
 
     /// Waits for `text`; returns what came before it.
-    fn expect(&mut self, text: &str) -> String {
+    pub(crate) fn expect(&mut self, text: &str) -> String {
         self.expect_regex(&regex_escape(text))
     }
 
@@ -136,7 +136,7 @@ impl Learner {
         }
     }
 
-    fn send(&mut self, keys: &str) {
+    pub(crate) fn send(&mut self, keys: &str) {
         self.session.send(keys).expect("type into the pty");
     }
 
@@ -147,13 +147,13 @@ impl Learner {
     }
 
     /// Waits for the action menu, then picks `word` by typing it.
-    fn choose(&mut self, word: &str) {
+    pub(crate) fn choose(&mut self, word: &str) {
         self.expect("What next?");
         self.answer(word);
     }
 
     /// Everything until the program ends.
-    fn rest(&mut self) -> String {
+    pub(crate) fn rest(&mut self) -> String {
         match self.session.expect(expectrl::Eof) {
             Ok(found) => {
                 let rest = String::from_utf8_lossy(found.as_bytes()).into_owned();
@@ -168,7 +168,7 @@ impl Learner {
     }
 
     /// Waits for the program to end; its exit code.
-    fn exit_code(&mut self) -> i32 {
+    pub(crate) fn exit_code(&mut self) -> i32 {
         if let Ok(found) = self.session.expect(expectrl::Eof) {
             self.seen
                 .push_str(&String::from_utf8_lossy(found.as_bytes()));
@@ -185,13 +185,13 @@ fn regex_escape(text: &str) -> String {
 }
 
 /// The transcript without escape sequences, for a failure message a person can read.
-fn readable(raw: &str) -> String {
+pub(crate) fn readable(raw: &str) -> String {
     let escapes = regex::Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").expect("valid regex");
     escapes.replace_all(raw, "").into_owned()
 }
 
 /// A scratch folder with the lesson in it.
-fn lab(lesson: &str) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn lab(lesson: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("lesson.md");
     std::fs::write(&path, lesson).expect("write the lesson");

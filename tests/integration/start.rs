@@ -31,11 +31,11 @@ use crate::harness::Test;
 const HANG: Duration = Duration::from_secs(60);
 
 /// What a test that is not about time must finish within.
-const FAST: Duration = Duration::from_secs(5);
+pub(crate) const FAST: Duration = Duration::from_secs(5);
 
 /// A scratch folder for a session: the learner is `ada`, and labrun's temporary files
 /// (`$LABRUN_OUTPUT`) go to `tmp/` inside it, so that a scan of the folder sees them too.
-fn lab() -> Test {
+pub(crate) fn lab() -> Test {
     let test = Test::new().file("tmp/.keep", "");
     let tmp = test.path().join("tmp");
     test.env("LABRUN_LEARNER", "ada")
@@ -45,7 +45,7 @@ fn lab() -> Test {
 
 /// The lesson workspace of `ada` in lesson `lesson`: by default, inside the progress folder
 /// that the harness sets.
-fn workspace(test: &Test, lesson: &str) -> PathBuf {
+pub(crate) fn workspace(test: &Test, lesson: &str) -> PathBuf {
     test.path()
         .join(".progress/.workspaces")
         .join(lesson)
@@ -53,7 +53,7 @@ fn workspace(test: &Test, lesson: &str) -> PathBuf {
 }
 
 /// Every event of `ada`'s log for `lesson`, parsed.
-fn events(test: &Test, lesson: &str) -> Vec<serde_json::Value> {
+pub(crate) fn events(test: &Test, lesson: &str) -> Vec<serde_json::Value> {
     let path = test.path().join(".progress").join(lesson).join("ada.jsonl");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("read the log {}: {e}", path.display()));
@@ -71,7 +71,7 @@ fn event_names(test: &Test, lesson: &str) -> Vec<String> {
 }
 
 /// The events named `name`.
-fn events_named(test: &Test, lesson: &str, name: &str) -> Vec<serde_json::Value> {
+pub(crate) fn events_named(test: &Test, lesson: &str, name: &str) -> Vec<serde_json::Value> {
     events(test, lesson)
         .into_iter()
         .filter(|e| e["event"] == name)
@@ -79,7 +79,7 @@ fn events_named(test: &Test, lesson: &str, name: &str) -> Vec<serde_json::Value>
 }
 
 /// Every file under `root` whose bytes contain `needle`.
-fn files_containing(root: &Path, needle: &str) -> Vec<PathBuf> {
+pub(crate) fn files_containing(root: &Path, needle: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut folders = vec![root.to_path_buf()];
     while let Some(folder) = folders.pop() {
@@ -111,6 +111,6 @@ fn position(text: &str, needle: &str) -> usize {
 }
 
 /// `lesson` with every `@BASE` replaced by the server's address.
-fn with_base(lesson: &str, base: &str) -> String {
+pub(crate) fn with_base(lesson: &str, base: &str) -> String {
     lesson.replace("@BASE", base)
 }

@@ -10,8 +10,17 @@
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
+use crate::lesson::http::{MAX_JSONPATH_NESTING, jsonpath_nesting};
+
 /// The value `path` selects in `doc`: `Ok(None)` when a singular query selects nothing.
 pub(super) fn query(path: &str, doc: &Value) -> Result<Option<Value>, String> {
+    // A query may have been filled in from a captured value: the lint's limit holds here too.
+    let depth = jsonpath_nesting(path);
+    if depth > MAX_JSONPATH_NESTING {
+        return Err(format!(
+            "invalid JSONPath `{path}`: brackets nested {depth} deep (labrun reads at most {MAX_JSONPATH_NESTING})"
+        ));
+    }
     let parsed = JsonPath::parse(path).map_err(|e| format!("invalid JSONPath `{path}`: {e}"))?;
     let nodes = parsed.query(doc).all();
     if is_singular(path) {
@@ -55,6 +64,18 @@ pub(super) fn is_singular(path: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_query_nested_too_deep_is_refused_before_it_is_parsed() {
+        let nested = |depth: usize| format!("$.a{}{}", "[?@.b".repeat(depth), "]".repeat(depth));
+        let doc = json!({"a": [{"b": [1]}]});
+        let error = query(&nested(9), &doc).unwrap_err();
+        assert!(
+            error.ends_with("brackets nested 9 deep (labrun reads at most 8)"),
+            "{error}"
+        );
+        assert!(query(&nested(8), &doc).is_ok());
+    }
 
     #[test]
     fn singular_queries_are_told_from_the_others_by_syntax() {

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Seeds the fuzz corpora from the repository: the shipped lessons, the lint fixtures and the
+docs (whole lessons; their http blocks; their fence info strings), and progress logs.
+
+Run from the repository root: `python3 fuzz/seed.py`, then `cargo fuzz cmin TARGET` to keep
+the corpus small. Progress-log seeds come from `fuzz/seeds/progress_log/` (real logs written
+by labrun) and from the JSON lines quoted in docs/progress-log.md.
+"""
+
+import hashlib
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "fuzz" / "corpus"
+FENCE = re.compile(r"^(```+|~~~+)(.*)$")
+
+
+def put(target: str, data: bytes) -> None:
+    folder = CORPUS / target
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / hashlib.sha1(data).hexdigest()).write_bytes(data)
+
+
+def lessons():
+    """(name, text) of every Markdown lesson; a folder lesson's parts joined by NUL."""
+    for base in ["lessons", "tests/fixtures/lint", "docs", "src/ui/render/fixtures"]:
+        for path in sorted((ROOT / base).iterdir()):
+            if path.is_dir():
+                parts = sorted(path.glob("*.md"))
+                if parts:
+                    yield path, "\0".join(p.read_text(errors="replace") for p in parts)
+                for part in parts:
+                    yield part, part.read_text(errors="replace")
+            elif path.suffix == ".md":
+                yield path, path.read_text(errors="replace")
+
+
+def blocks(text: str):
+    """(info string, body) of every fenced block."""
+    lines = text.splitlines(keepends=True)
+    i = 0
+    while i < len(lines):
+        m = FENCE.match(lines[i].rstrip("\n"))
+        if not m:
+            i += 1
+            continue
+        fence, info = m.group(1), m.group(2)
+        body = []
+        i += 1
+        while i < len(lines) and not lines[i].startswith(fence):
+            body.append(lines[i])
+            i += 1
+        i += 1
+        yield info, "".join(body)
+
+
+def main() -> None:
+    for _, text in lessons():
+        put("lesson", text.encode())
+        for info, body in blocks(text):
+            put("info_string", info.encode())
+            if info.strip().startswith("http"):
+                put("http_block", body.encode())
+    docs = (ROOT / "docs" / "progress-log.md").read_text()
+    lines = [l for l in docs.splitlines() if l.startswith('{"v"')]
+    for line in lines:
+        put("progress_log", (line + "\n").encode())
+    for log in sorted((ROOT / "fuzz" / "seeds" / "progress_log").glob("*.jsonl")):
+        put("progress_log", log.read_bytes())
+
+
+if __name__ == "__main__":
+    main()
