@@ -1,6 +1,7 @@
 //! Integration tests of the `labrun` binary. See `tests/README.md` for how to add one.
 
 mod crash;
+mod fuzz_corpus;
 mod hardening;
 mod harness;
 mod iks;

@@ -1,0 +1,224 @@
+//! What fuzzing keeps, replayed on every test run through the same entry points as the fuzz
+//! targets (`fuzz/fuzz_targets/`), on the stable toolchain and without libFuzzer: no input
+//! panics, and none is slow (the fuzzer once found a JSONPath that took 12 s to parse).
+//!
+//! The inputs of a target: `fuzz/regressions/TARGET/` (committed: inputs that once broke
+//! labrun), the seeds the corpus grows from (the shipped lessons and the lint fixtures, their
+//! `http` blocks and info strings, `fuzz/seeds/`), and `fuzz/corpus/TARGET/` when a local
+//! fuzzing run left one (it is not committed).
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use labrun::lesson::http::parse_http_block;
+use labrun::lesson::info_string::parse_info_string;
+use labrun::lesson::{Severity, Source, from_sources};
+use labrun::progress::{LessonState, for_each_record};
+use labrun::ui::diagnostics::{Renderer, to_json};
+use labrun::ui::render::{self, ShowOptions};
+use labrun::ui::style::Term;
+
+/// Longer than any input takes in a debug build, far shorter than the slow ones found.
+const SLOW: Duration = Duration::from_secs(3);
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The files of `dir`, sorted; none when it does not exist.
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Every Markdown lesson of the seeds, as text.
+fn seed_lessons() -> Vec<(String, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut folders = vec![root().join("lessons"), root().join("tests/fixtures/lint")];
+    while let Some(folder) = folders.pop() {
+        for path in files_in(&folder) {
+            if path.extension().is_some_and(|ext| ext == "md") {
+                let bytes = std::fs::read(&path).expect("read a seed lesson");
+                found.push((path.display().to_string(), bytes));
+            }
+        }
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            if entry.path().is_dir() {
+                folders.push(entry.path());
+            }
+        }
+    }
+    assert!(found.len() > 10, "{} seed lessons", found.len());
+    found
+}
+
+/// The fenced blocks of the seed lessons: (info string, body).
+fn seed_blocks() -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    for (_, bytes) in seed_lessons() {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            let Some(info) = line.strip_prefix("```") else {
+                continue;
+            };
+            let body: Vec<&str> = lines
+                .by_ref()
+                .take_while(|l| !l.starts_with("```"))
+                .collect();
+            blocks.push((info.to_owned(), body.join("\n") + "\n"));
+        }
+    }
+    blocks
+}
+
+/// The inputs of `target`, each with a name to report: its regressions, `seeds`, and the
+/// local corpus.
+fn inputs(target: &str, seeds: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
+    let mut all = seeds;
+    for dir in [
+        root().join("fuzz/regressions").join(target),
+        root().join("fuzz/corpus").join(target),
+    ] {
+        for path in files_in(&dir) {
+            let bytes = std::fs::read(&path).expect("read a fuzz input");
+            all.push((path.display().to_string(), bytes));
+        }
+    }
+    assert!(all.len() > 10, "{target}: {} inputs", all.len());
+    all
+}
+
+/// Runs `each` on every input, failing with the input's name when it panics or is slow.
+fn replay(target: &str, inputs: Vec<(String, Vec<u8>)>, each: impl Fn(&[u8])) {
+    for (name, bytes) in inputs {
+        let started = Instant::now();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| each(&bytes)));
+        assert!(outcome.is_ok(), "{target} panicked on {name}");
+        let took = started.elapsed();
+        assert!(took < SLOW, "{target} took {took:?} on {name}");
+    }
+}
+
+fn lesson(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let sources = text
+        .split('\0')
+        .take(4)
+        .enumerate()
+        .map(|(i, part)| Source {
+            path: PathBuf::from(format!("lesson/{i}-part.md")),
+            text: Arc::from(part),
+        })
+        .collect();
+    let loaded = from_sources(PathBuf::from("lesson"), sources);
+    let lesson = &loaded.lesson;
+    let mut out = Vec::new();
+    let renderer = Renderer::new(Term::plain(80));
+    for diagnostic in &loaded.diagnostics {
+        let _ = renderer.render(&mut out, lesson, diagnostic);
+        let _ = to_json(lesson, diagnostic);
+    }
+    let options = ShowOptions {
+        hints: true,
+        solutions: true,
+        session: false,
+    };
+    let _ = render::lesson(&mut out, lesson, Term::plain(60), options);
+    let _ = render::commands(&mut out, lesson, Term::plain(60));
+    let errors = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let _ = render::view(lesson, errors, loaded.diagnostics.len() - errors);
+}
+
+#[test]
+fn lessons_that_fuzzing_keeps_parse_lint_and_render_without_panicking() {
+    replay("lesson", inputs("lesson", seed_lessons()), lesson);
+}
+
+#[test]
+fn http_blocks_that_fuzzing_keeps_parse_without_panicking() {
+    let seeds = seed_blocks()
+        .into_iter()
+        .filter(|(info, _)| info.trim_start().starts_with("http"))
+        .map(|(info, body)| (format!("an http block ({info})"), body.into_bytes()))
+        .collect();
+    let inputs = inputs("http_block", seeds);
+    assert!(
+        inputs.iter().any(|(name, _)| name.contains("regressions")),
+        "the input that took 12 s is replayed"
+    );
+    replay("http_block", inputs, |data| {
+        if let Ok(text) = std::str::from_utf8(data) {
+            let _ = parse_http_block(text, 0);
+        }
+    });
+}
+
+#[test]
+fn info_strings_that_fuzzing_keeps_parse_without_panicking() {
+    let seeds = seed_blocks()
+        .into_iter()
+        .map(|(info, _)| (format!("info string {info:?}"), info.into_bytes()))
+        .collect();
+    replay("info_string", inputs("info_string", seeds), |data| {
+        if let Ok(text) = std::str::from_utf8(data) {
+            let _ = parse_info_string(text, 0, &mut Vec::new());
+        }
+    });
+}
+
+#[test]
+fn progress_logs_that_fuzzing_keeps_read_without_panicking() {
+    let seeds = files_in(&root().join("fuzz/seeds/progress_log"))
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).expect("read a seed log");
+            (path.display().to_string(), bytes)
+        })
+        .collect::<Vec<_>>();
+    // Each seed cut at every length: torn lines at every byte.
+    let mut cut = Vec::new();
+    for (name, bytes) in &seeds {
+        for len in 0..bytes.len() {
+            cut.push((format!("{name} cut at {len}"), bytes[..len].to_vec()));
+        }
+    }
+    let mut all = seeds;
+    all.extend(cut);
+    replay("progress_log", inputs("progress_log", all), |data| {
+        let mut state = LessonState::default();
+        let _ = for_each_record(
+            Cursor::new(data),
+            Path::new("fuzz.jsonl"),
+            &mut Vec::new(),
+            |record| state.apply(&record.event),
+        );
+    });
+}
+
+/// The replay can fail: a slow input is caught (the JSONPath the fuzzer found, before its
+/// fix, took seconds).
+#[test]
+fn the_replay_catches_a_slow_input() {
+    let outcome = std::panic::catch_unwind(|| {
+        replay("slow", vec![("one".into(), Vec::new())], |_| {
+            std::thread::sleep(SLOW);
+        });
+    });
+    assert!(outcome.is_err(), "a slow input went unnoticed");
+}
