@@ -13,8 +13,8 @@
 //!   and no `Referer` is added.
 //! - Every request has a timeout, and a body larger than [`Limits::max_body`] fails the check.
 //! - A failed entry is retried on any failure but a mistake in the block itself (an undefined
-//!   variable, a URL or regex that is invalid once filled in), with `Retry-After` honoured on
-//!   429 and 503.
+//!   variable, a URL or regex that is invalid once filled in), with `Retry-After` (seconds or an
+//!   HTTP date) honoured on 429 and 503.
 //!
 //! Layout: `request` builds a request from an entry, `client` sends it, `assert` (with
 //! `jsonpath`) checks the response, `runner` runs a block's entries and polls.

@@ -176,7 +176,7 @@ fn every_http_fault_fails_its_check_with_a_reason_and_none_stalls_labrun() {
     for (step, reason) in [
         (
             "reset",
-            "broke off after 11 bytes of the response body: Connection reset by peer",
+            "reset the connection after 11 of 100 bytes of the response body",
         ),
         (
             "slow-body",

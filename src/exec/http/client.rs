@@ -118,10 +118,8 @@ async fn read_body(
     let too_large = || format!("response body larger than {}", bytes(max_body));
     // hyper's size of the body to come, not the header: a HEAD response declares the length
     // of a body it does not send.
-    if response
-        .content_length()
-        .is_some_and(|n| n > max_body as u64)
-    {
+    let expected = response.content_length();
+    if expected.is_some_and(|n| n > max_body as u64) {
         return Err(too_large());
     }
     let mut body = Vec::new();
@@ -130,22 +128,44 @@ async fn read_body(
             Ok(Some(chunk)) if body.len() + chunk.len() > max_body => return Err(too_large()),
             Ok(Some(chunk)) => body.extend_from_slice(&chunk),
             Ok(None) => return Ok(body),
-            Err(e) => {
-                return Err(format!(
-                    "connection to {} broke off after {} of the response body: {}",
-                    target(url),
-                    bytes(body.len()),
-                    deepest(&e)
-                ));
-            }
+            Err(e) => return Err(broke_off(&e, url, body.len(), expected)),
         }
     }
+}
+
+/// A body that stopped coming after `got` bytes (of `expected`, when the response said), as a
+/// learner should read it: who ended it and how far it got, not the OS's wording.
+fn broke_off(error: &reqwest::Error, url: &Url, got: usize, expected: Option<u64>) -> String {
+    let target = target(url);
+    let so_far = match expected {
+        Some(total) => format!("{got} of {total} bytes"),
+        None => bytes(got),
+    };
+    match io_kind(error) {
+        Some(io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted) => {
+            format!("{target} reset the connection after {so_far} of the response body")
+        }
+        Some(io::ErrorKind::UnexpectedEof) => {
+            format!("{target} closed the connection after {so_far} of the response body")
+        }
+        _ if sources(error).any(|e| e.to_string().contains("end of file")) => {
+            format!("{target} closed the connection after {so_far} of the response body")
+        }
+        _ => format!(
+            "connection to {target} broke off after {so_far} of the response body: {}",
+            deepest(error)
+        ),
+    }
+}
+
+fn io_kind(error: &reqwest::Error) -> Option<io::ErrorKind> {
+    sources(error).find_map(|e| e.downcast_ref::<io::Error>().map(io::Error::kind))
 }
 
 /// A transport error as a learner should read it.
 fn describe(error: &reqwest::Error, url: &Url) -> String {
     let target = target(url);
-    let io_kind = sources(error).find_map(|e| e.downcast_ref::<io::Error>().map(io::Error::kind));
+    let io_kind = io_kind(error);
     let text = sources(error)
         .map(|e| e.to_string().to_ascii_lowercase())
         .collect::<Vec<_>>()

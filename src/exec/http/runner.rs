@@ -7,7 +7,7 @@ use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use reqwest::header::RETRY_AFTER;
+use reqwest::header::{DATE, RETRY_AFTER};
 use sha2::{Digest, Sha256};
 
 use super::assert::{Examiner, Miss, clip};
@@ -195,15 +195,33 @@ impl Failure {
         }
     }
 
-    /// `Retry-After`, in seconds, on a 429 or 503.
+    /// `Retry-After` on a 429 or 503.
     fn retry_after(&self) -> Option<Duration> {
         let response = self.response.as_ref()?;
         if !matches!(response.status.as_u16(), 429 | 503) {
             return None;
         }
-        let value = response.headers.get(RETRY_AFTER)?.to_str().ok()?;
-        value.trim().parse().ok().map(Duration::from_secs)
+        let header = |name| response.headers.get(name)?.to_str().ok();
+        retry_after(header(RETRY_AFTER)?, header(DATE), jiff::Timestamp::now())
     }
+}
+
+/// How long a `Retry-After` value asks to wait (RFC 9110, section 10.2.3): a number of
+/// seconds, or an HTTP date. A date is measured from the response's own `Date` when it has
+/// one, so that a clock that is off on either side does not change the wait; a date already
+/// past means no wait. `None` when the value is neither.
+fn retry_after(value: &str, date: Option<&str>, now: jiff::Timestamp) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let parser = jiff::fmt::rfc2822::DateTimeParser::new();
+    let at = parser.parse_timestamp(value).ok()?;
+    let sent = date
+        .and_then(|date| parser.parse_timestamp(date.trim()).ok())
+        .unwrap_or(now);
+    let wait = at.duration_since(sent);
+    Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
 }
 
 /// How a block ends when it does not pass.
@@ -557,6 +575,31 @@ mod tests {
         let shown = body_start(long.as_bytes(), &secrets);
         assert!(!shown.contains("hun"), "{shown}");
         assert!(shown.ends_with('…'), "{shown}");
+    }
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date() {
+        let now: jiff::Timestamp = "2026-11-26T12:00:00Z".parse().unwrap();
+        let secs = |s| Some(Duration::from_secs(s));
+        assert_eq!(retry_after("120", None, now), secs(120));
+        assert_eq!(retry_after(" 0 ", None, now), secs(0));
+        // An HTTP date, against the clock here when the response has no Date.
+        let date = "Thu, 26 Nov 2026 12:00:30 GMT";
+        assert_eq!(retry_after(date, None, now), secs(30));
+        // Against the response's Date when it has one: a clock an hour off does not matter.
+        let sent = Some("Thu, 26 Nov 2026 13:00:10 GMT");
+        assert_eq!(
+            retry_after("Thu, 26 Nov 2026 13:00:25 GMT", sent, now),
+            secs(15)
+        );
+        // A date already past: no wait.
+        let past = "Thu, 26 Nov 2026 11:59:00 GMT";
+        assert_eq!(retry_after(past, None, now), secs(0));
+        // A garbled Date falls back to the clock here.
+        assert_eq!(retry_after(date, Some("yesterday"), now), secs(30));
+        for garbage in ["", "soon", "-5", "1.5", "Thu, 99 Nov 2026 12:00:30 GMT"] {
+            assert_eq!(retry_after(garbage, None, now), None, "{garbage:?}");
+        }
     }
 
     #[test]

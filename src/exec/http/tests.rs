@@ -437,7 +437,7 @@ fn a_server_that_hangs_up_or_cuts_the_body_short_is_reported() {
         ),
         (
             "cut",
-            format!("connection to {target} broke off after 3 bytes of the response body"),
+            format!("{target} closed the connection after 3 of 100 bytes of the response body"),
         ),
         (
             "garbage",
@@ -729,6 +729,24 @@ fn retry_after_is_honoured_when_it_fits_the_budget() {
         unreachable!()
     };
     assert_eq!(last, "status 503");
+
+    // The same wait given as an HTTP date, one second after the response's own Date.
+    let dated = Server::start(|_, n| match n {
+        0 => Reply::status(503)
+            .header("Date", "Thu, 01 Jan 2026 00:00:00 GMT")
+            .header("Retry-After", "Thu, 01 Jan 2026 00:00:01 GMT"),
+        _ => Reply::json(200, "{}"),
+    });
+    Block::new(block)
+        .on(&dated)
+        .limits(|l| {
+            l.retry = 3;
+            l.budget = Some(Duration::from_secs(10));
+            fast_polls(l);
+        })
+        .run()
+        .assert_passed();
+    assert!(gap(&dated) >= Duration::from_secs(1), "{:?}", gap(&dated));
 
     // A Retry-After beyond the budget is not waited for: the usual interval is.
     let too_long = server("100");
