@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Seeds the fuzz corpora from the repository: the shipped lessons, the lint fixtures and the
-docs (whole lessons; their http blocks; their fence info strings), and progress logs.
+"""Seeds the working fuzz corpora, `fuzz/work/TARGET/`, from the repository: the shipped
+lessons, the lint fixtures and the docs (whole lessons; their http blocks; their fence info
+strings), and progress logs.
 
-Run from the repository root: `python3 fuzz/seed.py`, then `cargo fuzz cmin TARGET` to keep
-the corpus small. Progress-log seeds come from `fuzz/seeds/progress_log/` (real logs written
+Run from the repository root: `python3 fuzz/seed.py`; fuzz/README.md tells how a run's finds
+are merged into the committed corpus. Progress-log seeds come from `fuzz/seeds/progress_log/` (real logs written
 by labrun) and from the JSON lines quoted in docs/progress-log.md.
 """
 
@@ -12,7 +13,7 @@ import pathlib
 import re
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "fuzz" / "corpus"
+CORPUS = ROOT / "fuzz" / "work"
 FENCE = re.compile(r"^(```+|~~~+)(.*)$")
 
 
