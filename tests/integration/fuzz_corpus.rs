@@ -95,7 +95,10 @@ fn inputs(target: &str, seeds: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)>
         }
     }
     let kept = files_in(&root().join("fuzz/corpus").join(target)).len();
-    assert!(kept > 100, "{target}: the committed corpus has {kept} inputs");
+    assert!(
+        kept > 100,
+        "{target}: the committed corpus has {kept} inputs"
+    );
     all
 }
 

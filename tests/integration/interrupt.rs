@@ -1,6 +1,6 @@
-//! Ctrl-C while a command runs, in a real terminal: the command's whole process group is
-//! killed (grandchildren too), the terminal is left as it was, the interruption is recorded
-//! and labrun exits 130.
+//! Ctrl-C while a command runs or an `http` check polls, in a real terminal: the command's
+//! whole process group is killed (grandchildren too), no request is sent after, the terminal
+//! is left as it was, the interruption is recorded and labrun exits 130.
 
 #![cfg(unix)]
 
@@ -9,6 +9,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::pty::{CTRL_C, Learner, lab, readable};
+use crate::server::{Reply, Server};
 
 /// A `sleep` no other process on the machine runs: its argument is the marker `pgrep -f`
 /// looks for.
@@ -97,4 +98,84 @@ fn ctrl_c_during_a_command_kills_its_process_group_restores_the_terminal_and_exi
         .collect();
     assert_eq!(ended.len(), 1, "{log}");
     assert_eq!(ended[0]["reason"], "interrupted", "{log}");
+}
+
+/// Ctrl-C while an `http` check polls a server that never says yes: labrun stops at once,
+/// between tries or with a request in flight, sends no more requests, records no check
+/// result, restores the terminal and exits 130.
+fn ctrl_c_while_an_http_check_polls(server: &Server) {
+    let (dir, _) = lab(&format!(
+        "---\nid: interrupt\n---\n# Interrupt\n\n## Wait {{#wait}}\n\n\
+         ```http {{check timeout=5m interval=1s}}\nGET {}\nHTTP 200\n\
+         [Asserts]\njsonpath \"$.state\" == \"ready\"\n```\n",
+        server.url("/state")
+    ));
+    let mut learner = Learner::script(
+        dir.path(),
+        r#"trap : INT; before=$(stty -g); "$LABRUN" start lesson.md --yes; code=$?; after=$(stty -g)
+           echo "labrun exited $code"
+           if [ "$before" = "$after" ]; then echo "terminal as it was"; else echo "terminal changed"; fi"#,
+    );
+    learner.choose("check");
+    let until = Instant::now() + Duration::from_secs(10);
+    while server.hits("/state") < 2 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        server.hits("/state") >= 2,
+        "the check never polled:\n{}",
+        readable(&learner.seen)
+    );
+
+    learner.send(CTRL_C);
+    learner.expect("labrun exited 130");
+    let rest = learner.rest();
+    let _ = learner.exit_code();
+    assert!(
+        rest.contains("terminal as it was"),
+        "stty -g changed:\n{}",
+        readable(&rest)
+    );
+    let sent = server.hits("/state");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        server.hits("/state"),
+        sent,
+        "requests went on after labrun exited"
+    );
+
+    let log = progress_log(dir.path());
+    let events: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let named = |name: &str| events.iter().filter(|e| e["event"] == name).count();
+    assert_eq!(named("check_passed") + named("check_failed"), 0, "{log}");
+    let ended: Vec<_> = events
+        .iter()
+        .filter(|e| e["event"] == "session_ended")
+        .collect();
+    assert_eq!(ended.len(), 1, "{log}");
+    assert_eq!(ended[0]["reason"], "interrupted", "{log}");
+}
+
+#[test]
+fn ctrl_c_between_the_tries_of_an_http_check_stops_it_and_exits_130() {
+    let server = Server::start();
+    server.route("/state", Reply::json(200, r#"{"state":"pending"}"#));
+    ctrl_c_while_an_http_check_polls(&server);
+}
+
+#[test]
+fn ctrl_c_with_an_http_request_in_flight_stops_it_and_exits_130() {
+    let server = Server::start();
+    // The first answer comes at once, so that polling has begun; the next ones never in time.
+    server.sequence(
+        "/state",
+        vec![
+            Reply::json(200, r#"{"state":"pending"}"#),
+            Reply::json(200, r#"{"state":"pending"}"#).delay(Duration::from_secs(120)),
+        ],
+    );
+    ctrl_c_while_an_http_check_polls(&server);
 }
