@@ -96,6 +96,8 @@ impl Test {
             // The developer's own settings never leak into a test.
             .env_remove("LABRUN_LEARNER")
             .env_remove("LABRUN_WORKSPACE")
+            .env_remove("SSL_CERT_FILE")
+            .env_remove("SSL_CERT_DIR")
             .env("LABRUN_PROGRESS_DIR", self.dir.path().join(".progress"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

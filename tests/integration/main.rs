@@ -14,3 +14,4 @@ mod report;
 mod server;
 mod show;
 mod start;
+mod tls;

@@ -183,6 +183,8 @@ fn describe(error: &reqwest::Error, url: &Url) -> String {
     if text.contains("dns error") {
         let host = url.host_str().unwrap_or_default();
         format!("cannot resolve host `{host}`: {cause}")
+    } else if let Some(refused) = refused_certificate(error, url) {
+        format!("TLS handshake with {target} failed: {refused}")
     } else if is_tls(error, url, &text) {
         format!("TLS handshake with {target} failed: {cause}")
     } else if text.contains("closed before message completed") {
@@ -192,6 +194,52 @@ fn describe(error: &reqwest::Error, url: &Url) -> String {
     } else {
         format!("request to {target} failed: {cause}")
     }
+}
+
+/// Why the server's certificate was refused, in words a learner can act on; `None` when the
+/// error is not a refused certificate. rustls's error sits inside `io::Error`s (two, with
+/// hyper-rustls), whose `source` skips what they wrap: it is looked for with `get_ref`.
+fn refused_certificate(error: &reqwest::Error, url: &Url) -> Option<String> {
+    use rustls::CertificateError as Cert;
+    let rustls = sources(error).find_map(|e| {
+        let mut inner = e.downcast_ref::<io::Error>()?.get_ref()?;
+        loop {
+            if let Some(rustls) = inner.downcast_ref::<rustls::Error>() {
+                return Some(rustls);
+            }
+            inner = inner.downcast_ref::<io::Error>()?.get_ref()?;
+        }
+    });
+    let Some(rustls::Error::InvalidCertificate(refused)) = rustls else {
+        return None;
+    };
+    let host = url.host_str().unwrap_or_default();
+    Some(match refused {
+        Cert::UnknownIssuer => "the server's certificate is signed by an authority this machine \
+             does not trust (to trust a private CA, set SSL_CERT_FILE to a PEM bundle that \
+             holds it)"
+            .to_owned(),
+        Cert::Expired | Cert::ExpiredContext { .. } => {
+            "the server's certificate has expired (or this machine's clock is wrong)".to_owned()
+        }
+        Cert::NotValidYet | Cert::NotValidYetContext { .. } => {
+            "the server's certificate is not valid yet (or this machine's clock is wrong)"
+                .to_owned()
+        }
+        Cert::NotValidForName | Cert::NotValidForNameContext { .. } => {
+            format!("the server's certificate is not valid for the host `{host}`")
+        }
+        Cert::Revoked => "the server's certificate has been revoked".to_owned(),
+        other if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+            "the server's certificate is self-signed, and this machine does not trust \
+             it (to trust it, set SSL_CERT_FILE to a PEM bundle that holds it)"
+                .to_owned()
+        }
+        other => format!(
+            "the server's certificate was refused: {}",
+            rustls::Error::InvalidCertificate(other.clone())
+        ),
+    })
 }
 
 /// hyper-util names TCP failures `tcp connect error`; any other failure to connect to an

@@ -77,6 +77,9 @@ impl HttpRunner {
             .enable_all()
             .build()
             .map_err(HttpError::Runtime)?;
+        // reqwest asks rustls for the process's provider. An error means one is installed
+        // already, which does as well.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             // Redirects are followed by `client::send`, which knows what not to forward.
             .redirect(reqwest::redirect::Policy::none())
