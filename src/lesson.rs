@@ -5,9 +5,7 @@ mod diagnostic;
 mod duration;
 mod front_matter;
 pub mod http;
-// Public for the fuzz targets in `fuzz/` only: not part of the library's API.
-#[doc(hidden)]
-pub mod info_string;
+pub(crate) mod info_string;
 mod lint;
 mod load;
 pub mod markdown;

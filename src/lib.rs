@@ -9,6 +9,9 @@
 pub mod cli;
 pub mod engine;
 pub mod exec;
+// The entry points of the fuzz targets in `fuzz/`: not part of the library's API.
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lesson;
 pub mod progress;
 pub mod report;

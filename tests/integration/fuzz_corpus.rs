@@ -1,5 +1,5 @@
-//! What fuzzing keeps, replayed on every test run through the same entry points as the fuzz
-//! targets (`fuzz/fuzz_targets/`), on the stable toolchain and without libFuzzer: no input
+//! What fuzzing keeps, replayed on every test run through the entry points the fuzz targets
+//! call (`labrun::fuzzing`), on the stable toolchain and without libFuzzer: no input
 //! panics, and none is slow (the fuzzer once found a JSONPath that took 12 s to parse).
 //!
 //! The inputs of a target: `fuzz/regressions/TARGET/` (inputs that once broke labrun),
@@ -7,18 +7,10 @@
 //! from (the shipped lessons and the lint fixtures, their `http` blocks and info strings,
 //! `fuzz/seeds/`). All are committed.
 
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use labrun::lesson::http::parse_http_block;
-use labrun::lesson::info_string::parse_info_string;
-use labrun::lesson::{Severity, Source, from_sources};
-use labrun::progress::{LessonState, for_each_record};
-use labrun::ui::diagnostics::{Renderer, to_json};
-use labrun::ui::render::{self, ShowOptions};
-use labrun::ui::style::Term;
+use labrun::fuzzing;
 
 /// Longer than any input takes in a debug build, far shorter than the slow ones found.
 const SLOW: Duration = Duration::from_secs(3);
@@ -113,45 +105,9 @@ fn replay(target: &str, inputs: Vec<(String, Vec<u8>)>, each: impl Fn(&[u8])) {
     }
 }
 
-fn lesson(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let sources = text
-        .split('\0')
-        .take(4)
-        .enumerate()
-        .map(|(i, part)| Source {
-            path: PathBuf::from(format!("lesson/{i}-part.md")),
-            text: Arc::from(part),
-        })
-        .collect();
-    let loaded = from_sources(PathBuf::from("lesson"), sources);
-    let lesson = &loaded.lesson;
-    let mut out = Vec::new();
-    let renderer = Renderer::new(Term::plain(80));
-    for diagnostic in &loaded.diagnostics {
-        let _ = renderer.render(&mut out, lesson, diagnostic);
-        let _ = to_json(lesson, diagnostic);
-    }
-    let options = ShowOptions {
-        hints: true,
-        solutions: true,
-        session: false,
-    };
-    let _ = render::lesson(&mut out, lesson, Term::plain(60), options);
-    let _ = render::commands(&mut out, lesson, Term::plain(60));
-    let errors = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let _ = render::view(lesson, errors, loaded.diagnostics.len() - errors);
-}
-
 #[test]
 fn lessons_that_fuzzing_keeps_parse_lint_and_render_without_panicking() {
-    replay("lesson", inputs("lesson", seed_lessons()), lesson);
+    replay("lesson", inputs("lesson", seed_lessons()), fuzzing::lesson);
 }
 
 #[test]
@@ -166,11 +122,7 @@ fn http_blocks_that_fuzzing_keeps_parse_without_panicking() {
         inputs.iter().any(|(name, _)| name.contains("regressions")),
         "the input that took 12 s is replayed"
     );
-    replay("http_block", inputs, |data| {
-        if let Ok(text) = std::str::from_utf8(data) {
-            let _ = parse_http_block(text, 0);
-        }
-    });
+    replay("http_block", inputs, fuzzing::http_block);
 }
 
 #[test]
@@ -179,11 +131,11 @@ fn info_strings_that_fuzzing_keeps_parse_without_panicking() {
         .into_iter()
         .map(|(info, _)| (format!("info string {info:?}"), info.into_bytes()))
         .collect();
-    replay("info_string", inputs("info_string", seeds), |data| {
-        if let Ok(text) = std::str::from_utf8(data) {
-            let _ = parse_info_string(text, 0, &mut Vec::new());
-        }
-    });
+    replay(
+        "info_string",
+        inputs("info_string", seeds),
+        fuzzing::info_string,
+    );
 }
 
 #[test]
@@ -204,15 +156,11 @@ fn progress_logs_that_fuzzing_keeps_read_without_panicking() {
     }
     let mut all = seeds;
     all.extend(cut);
-    replay("progress_log", inputs("progress_log", all), |data| {
-        let mut state = LessonState::default();
-        let _ = for_each_record(
-            Cursor::new(data),
-            Path::new("fuzz.jsonl"),
-            &mut Vec::new(),
-            |record| state.apply(&record.event),
-        );
-    });
+    replay(
+        "progress_log",
+        inputs("progress_log", all),
+        fuzzing::progress_log,
+    );
 }
 
 /// The replay can fail: a slow input is caught (the JSONPath the fuzzer found, before its
