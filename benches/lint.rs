@@ -1,7 +1,7 @@
 //! `cargo bench --bench lint`: lint throughput against the bare pulldown-cmark parse.
 //!
 //! Generates a corpus of at least 20 MiB of realistic lessons (deterministically, from a
-//! fixed seed: see `lint/corpus.rs`), writes it to `benches/corpus/` (gitignored) so local
+//! fixed seed: see `lint/corpus/`), writes it to `benches/corpus/` (gitignored) so local
 //! images exist and the CLI can lint it, then times in one process, in alternating order:
 //!
 //! - (a) the bare parse: `markdown::parser(text).into_offset_iter()` consumed, per file;
@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use labrun::lesson::{self, Severity, Source, markdown};
 
-#[path = "lint/corpus.rs"]
+#[path = "lint/corpus/mod.rs"]
 mod corpus;
 
 const SEED: u64 = 0x1AB_2024_5EED;
