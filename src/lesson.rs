@@ -15,7 +15,7 @@ mod quiz;
 mod span;
 pub mod template;
 mod validate;
-mod yaml;
+pub(crate) mod yaml;
 
 pub use diagnostic::{Code, Diagnostic, Severity, nearest};
 pub use duration::parse_duration;

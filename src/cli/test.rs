@@ -8,6 +8,8 @@ use console::Style;
 
 use crate::engine::{StepResult, TestRun, Verdict};
 use crate::exec::BlockRunner;
+use crate::lesson::Code;
+use crate::lesson::yaml::{Node, Value};
 use crate::ui::style::Term;
 
 use super::args::TestArgs;
@@ -181,23 +183,29 @@ fn read_vars_file(path: &Path) -> Result<Vec<(String, String)>, CliError> {
             .map(|(name, value)| (name.trim().to_owned(), value.to_owned()))
             .collect());
     }
-    let map: std::collections::BTreeMap<String, serde_json::Value> = serde_saphyr::from_str(&text)
-        .map_err(|e| {
-            CliError::Usage(format!(
-                "`{}` is neither NAME=value lines nor a YAML mapping: {e}",
-                path.display()
-            ))
-        })?;
-    Ok(map
-        .into_iter()
-        .map(|(name, value)| {
-            let text = match value {
-                serde_json::Value::String(text) => text,
-                other => other.to_string(),
-            };
-            (name, text)
+    let neither = |why: &str| {
+        CliError::Usage(format!(
+            "`{}` is neither NAME=value lines nor a YAML mapping: {why}",
+            path.display()
+        ))
+    };
+    let root = Node::parse(&text, 0, Code::YamlSyntax).map_err(|d| neither(&d.message))?;
+    if !matches!(root.value, Value::Map(_)) {
+        return Err(neither("it is not a mapping of names to values"));
+    }
+    root.entries()
+        .iter()
+        .map(|entry| match &entry.value.value {
+            Value::Text { .. } if entry.value.is_null() => {
+                Ok((entry.key.name.clone(), String::new()))
+            }
+            Value::Text { text, .. } => Ok((entry.key.name.clone(), text.clone())),
+            _ => Err(neither(&format!(
+                "`{}` is not a single value",
+                entry.key.name
+            ))),
         })
-        .collect())
+        .collect()
 }
 
 fn tempdir_for(lesson: &str) -> Result<PathBuf, CliError> {

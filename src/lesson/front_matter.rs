@@ -25,26 +25,23 @@
 //! Unknown keys are errors, never silently ignored: every one is reported, and the keys that
 //! are known still take effect. A YAML syntax error stops the front matter there.
 
-use serde::de::{MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_saphyr::Spanned;
-use std::fmt;
+use serde::Serialize;
 
 use super::diagnostic::{Code, Diagnostic};
 use super::span::Span;
-use super::yaml::{KeyTree, Scalar, Yaml, entry_lines, report_duplicates, report_unknown};
+use super::yaml::{Entry, Key, Node, Reader, Value, report_duplicates, report_unknown};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The front matter as written: what each key gave, before the lesson's parts are joined.
+#[derive(Debug, Clone, Default)]
 pub struct FrontMatter {
-    pub id: Option<Scalar>,
-    pub title: Option<Scalar>,
-    pub summary: Option<Scalar>,
-    pub duration: Option<Scalar>,
-    pub version: Option<Scalar>,
-    #[serde(default)]
-    pub requires: Requires,
-    #[serde(default)]
-    pub vars: SpannedMap<RawVar>,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub duration: Option<String>,
+    pub version: Option<String>,
+    pub tools: Vec<ToolRequirement>,
+    /// In order; a variable given twice is here twice (and reported).
+    pub vars: Vec<(Key, RawVar)>,
 }
 
 /// The keys `labrun` knows, for suggestions.
@@ -62,23 +59,6 @@ pub const VAR_KEYS: &[&str] = &[
     "value",
 ];
 
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Requires {
-    #[serde(default)]
-    pub tools: Vec<ToolEntry>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum ToolEntry {
-    Name(String),
-    Full {
-        name: String,
-        #[serde(default)]
-        hint: Option<String>,
-    },
-}
-
 /// A program that must be on `PATH` before the lesson starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ToolRequirement {
@@ -87,28 +67,18 @@ pub struct ToolRequirement {
     pub hint: Option<String>,
 }
 
-impl From<ToolEntry> for ToolRequirement {
-    fn from(entry: ToolEntry) -> Self {
-        match entry {
-            ToolEntry::Name(name) => Self { name, hint: None },
-            ToolEntry::Full { name, hint } => Self { name, hint },
-        }
-    }
-}
-
 /// A variable as written in the front matter.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct RawVar {
     pub description: Option<String>,
     pub prompt: Option<String>,
-    pub default: Option<Scalar>,
-    #[serde(default)]
-    pub choices: Vec<Scalar>,
-    pub pattern: Option<Spanned<String>>,
-    #[serde(default)]
+    pub default: Option<String>,
+    pub choices: Vec<String>,
+    /// The regex and where it is.
+    pub pattern: Option<(String, Span)>,
     pub secret: bool,
     pub env: Option<String>,
-    pub value: Option<Scalar>,
+    pub value: Option<String>,
 }
 
 /// A declared variable of the lesson.
@@ -138,109 +108,109 @@ pub struct VarSpec {
     pub file: usize,
 }
 
-/// A YAML mapping whose order and key positions are kept.
-#[derive(Debug, Clone)]
-pub struct SpannedMap<V>(pub Vec<(Spanned<String>, V)>);
-
-impl<V> Default for SpannedMap<V> {
-    fn default() -> Self {
-        Self(Vec::new())
-    }
-}
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for SpannedMap<V> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MapVisitor<V>(std::marker::PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
-            type Value = SpannedMap<V>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mapping of names to settings")
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(SpannedMap::default())
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(SpannedMap(entries))
-            }
-        }
-        // `any`, so an empty value (`vars:` with nothing under it) is an empty map.
-        deserializer.deserialize_any(MapVisitor(std::marker::PhantomData))
-    }
-}
-
 /// Parses the YAML between the `---` lines; `base` is its byte offset in the file.
 pub fn parse_front_matter(yaml: &str, base: usize, diags: &mut Vec<Diagnostic>) -> FrontMatter {
     if yaml.trim().is_empty() {
         return FrontMatter::default();
     }
-    let yaml = Yaml::new(yaml, base);
-    let keys = match yaml.keys() {
-        Ok(keys) => keys,
+    let root = match Node::parse(yaml, base, Code::YamlSyntax) {
+        Ok(root) => root,
         Err(diag) => {
             diags.push(diag);
             return FrontMatter::default();
         }
     };
-    check_keys(&yaml, &keys, diags);
-    // Entries that may be dropped when a value has the wrong type: each variable, then
-    // each top-level key.
-    let end = keys.last_line().max(yaml.text.lines().count());
-    let mut entries = Vec::new();
-    if let Some(vars) = keys.get("vars") {
-        entries.extend(entry_lines(&vars.keys, end_of(&keys, "vars", end)));
+    check_keys(&root, diags);
+    let mut read = Reader::new(Code::InvalidFrontMatter, diags);
+    if !root.is_null() {
+        read.map(Some(&root), "the front matter");
     }
-    entries.extend(entry_lines(&keys.keys, end));
-    let mut front: FrontMatter = yaml.typed(&keys, &entries, Code::InvalidFrontMatter, diags);
-    // A variable whose settings were dropped is still declared, so its uses are not
-    // reported again as undefined.
-    if let Some(vars) = keys.get("vars") {
-        for (name, _) in &vars.keys {
-            if !front
-                .vars
-                .0
-                .iter()
-                .any(|(known, _)| known.value == name.value)
-            {
-                front.vars.0.push((name.clone(), RawVar::default()));
-            }
-        }
+    let mut text = |name: &str| read.text(root.get(name), &format!("`{name}`"));
+    let (id, title, summary) = (text("id"), text("title"), text("summary"));
+    let (duration, version) = (text("duration"), text("version"));
+    let requires = root.get("requires");
+    read.map(requires, "`requires`");
+    let tools = read
+        .list(requires.and_then(|r| r.get("tools")), "`requires.tools`")
+        .iter()
+        .filter_map(|tool| read_tool(&mut read, tool))
+        .collect();
+    let vars = read
+        .map(root.get("vars"), "`vars`")
+        .iter()
+        .map(|entry| (entry.key.clone(), read_var(&mut read, entry)))
+        .collect();
+    FrontMatter {
+        id,
+        title,
+        summary,
+        duration,
+        version,
+        tools,
+        vars,
     }
-    front
 }
 
-/// The last line of the top-level entry `name`.
-fn end_of(keys: &KeyTree, name: &str, end: usize) -> usize {
-    let lines = entry_lines(&keys.keys, end);
-    keys.keys
-        .iter()
-        .zip(lines)
-        .rev()
-        .find(|((key, _), _)| key.value == name)
-        .map_or(end, |(_, range)| range.last)
+/// A tool: its name alone, or `{ name, hint }`.
+fn read_tool(read: &mut Reader, tool: &Node) -> Option<ToolRequirement> {
+    if !matches!(tool.value, Value::Map(_)) {
+        let name = read.text(Some(tool), "a tool")?;
+        return Some(ToolRequirement { name, hint: None });
+    }
+    let hint = read.text(tool.get("hint"), "a tool's `hint`");
+    let Some(name) = read.text(tool.get("name"), "a tool's `name`") else {
+        read.diags.push(
+            Diagnostic::new(Code::InvalidFrontMatter, tool.span, "a tool needs a `name`")
+                .with_help(
+                    "write `- { name: kubectl, hint: \"how to install it\" }`, or just `- kubectl`",
+                ),
+        );
+        return None;
+    };
+    Some(ToolRequirement { name, hint })
+}
+
+/// A variable's settings; a setting of the wrong kind is reported and left out.
+fn read_var(read: &mut Reader, entry: &Entry) -> RawVar {
+    let var = &entry.value;
+    let name = &entry.key.name;
+    read.map(Some(var), &format!("variable `{name}`"));
+    let what = |key: &str| format!("`{key}` of variable `{name}`");
+    let pattern_node = var.get("pattern");
+    let pattern = read
+        .text(pattern_node, &what("pattern"))
+        .zip(pattern_node.map(|node| node.span));
+    RawVar {
+        description: read.text(var.get("description"), &what("description")),
+        prompt: read.text(var.get("prompt"), &what("prompt")),
+        default: read.text(var.get("default"), &what("default")),
+        choices: read.texts(var.get("choices"), &what("choices")),
+        pattern,
+        secret: read
+            .flag(var.get("secret"), &what("secret"))
+            .unwrap_or(false),
+        env: read.text(var.get("env"), &what("env")),
+        value: read.text(var.get("value"), &what("value")),
+    }
 }
 
 /// Unknown and duplicate keys, at every level labrun reads.
-fn check_keys(yaml: &Yaml, keys: &KeyTree, diags: &mut Vec<Diagnostic>) {
-    report_unknown(yaml, keys, KEYS, "", diags);
-    report_duplicates(yaml, keys, Code::InvalidFrontMatter, "key", diags);
-    if let Some(requires) = keys.get("requires") {
-        report_unknown(yaml, requires, &["tools"], " under `requires`", diags);
-        for tool in requires.get("tools").map_or(&[][..], |tools| &tools.items) {
-            report_unknown(yaml, tool, &["name", "hint"], " in a tool", diags);
+fn check_keys(root: &Node, diags: &mut Vec<Diagnostic>) {
+    report_unknown(root, KEYS, "", diags);
+    report_duplicates(root, Code::InvalidFrontMatter, "key", diags);
+    if let Some(requires) = root.get("requires") {
+        report_unknown(requires, &["tools"], " under `requires`", diags);
+        for tool in requires.get("tools").map_or(&[][..], Node::items) {
+            report_unknown(tool, &["name", "hint"], " in a tool", diags);
         }
     }
-    if let Some(vars) = keys.get("vars") {
-        report_duplicates(yaml, vars, Code::DuplicateVariable, "variable", diags);
-        for (name, var) in &vars.keys {
+    if let Some(vars) = root.get("vars") {
+        report_duplicates(vars, Code::DuplicateVariable, "variable", diags);
+        for entry in vars.entries() {
             report_unknown(
-                yaml,
-                var,
+                &entry.value,
                 VAR_KEYS,
-                &format!(" in variable `{}`", name.value),
+                &format!(" in variable `{}`", entry.key.name),
                 diags,
             );
         }

@@ -10,7 +10,7 @@ use super::lint;
 use super::model::{Lesson, Part, Source, VarRef};
 use super::parser::{Image, parse_file};
 use super::span::Span;
-use super::yaml::{Scalar, Yaml};
+use super::yaml::Key;
 
 /// A lesson could not be read at all (as opposed to read with problems: see [`Loaded`]).
 #[derive(Debug, thiserror::Error)]
@@ -166,20 +166,12 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
         let parsed = parse_file(&source.text, index, index);
         diagnostics.extend(parsed.diagnostics.into_iter().map(|d| d.in_file(index)));
         meta.absorb(&parsed.front_matter);
-        for tool in parsed.front_matter.requires.tools {
-            let tool = ToolRequirement::from(tool);
+        for tool in parsed.front_matter.tools {
             if !requires.iter().any(|known| known.name == tool.name) {
                 requires.push(tool);
             }
         }
-        declare_vars(
-            parsed.front_matter.vars.0,
-            &source.text,
-            index,
-            parsed.front_matter_span,
-            &mut vars,
-            &mut diagnostics,
-        );
+        declare_vars(parsed.front_matter.vars, index, &mut vars, &mut diagnostics);
         let first_step = steps.len();
         steps.extend(parsed.steps);
         parts.push(Part {
@@ -235,9 +227,9 @@ struct Meta {
 
 impl Meta {
     fn absorb(&mut self, front: &FrontMatter) {
-        let pick = |slot: &mut Option<String>, value: &Option<Scalar>| {
+        let pick = |slot: &mut Option<String>, value: &Option<String>| {
             if slot.is_none() {
-                *slot = value.as_ref().map(|Scalar(text)| text.clone());
+                slot.clone_from(value);
             }
         };
         pick(&mut self.id, &front.id);
@@ -249,28 +241,21 @@ impl Meta {
 }
 
 fn declare_vars(
-    raw: Vec<(serde_saphyr::Spanned<String>, RawVar)>,
-    text: &str,
+    raw: Vec<(Key, RawVar)>,
     file: usize,
-    front_matter: Option<Span>,
     vars: &mut Vec<VarSpec>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let span = front_matter.unwrap_or_default();
-    let yaml = Yaml::new(text.get(span.range()).unwrap_or(""), span.start);
     for (name, var) in raw {
-        let span = yaml.key_span(&name);
-        if let Some(first) = vars
-            .iter()
-            .find(|known: &&VarSpec| known.name == name.value)
-        {
+        let span = name.span;
+        if let Some(first) = vars.iter().find(|known: &&VarSpec| known.name == name.name) {
             // Twice in one file is reported by the YAML pass, with both places.
             if first.file != file {
                 diagnostics.push(
                     Diagnostic::new(
                         Code::DuplicateVariable,
                         span,
-                        format!("variable `{}` is declared twice", name.value),
+                        format!("variable `{}` is declared twice", name.name),
                     )
                     .with_help("declare each variable once, in the first part that needs it")
                     .in_file(file),
@@ -278,17 +263,17 @@ fn declare_vars(
             }
             continue;
         }
-        let pattern_span = var.pattern.as_ref().map(|p| yaml.span_at(&p.referenced));
+        let (pattern, pattern_span) = var.pattern.unzip();
         let spec = VarSpec {
-            name: name.value,
+            name: name.name,
             description: var.description,
             prompt: var.prompt,
-            default: var.default.map(|Scalar(text)| text),
-            choices: var.choices.into_iter().map(|Scalar(text)| text).collect(),
-            pattern: var.pattern.map(|p| p.value),
+            default: var.default,
+            choices: var.choices,
+            pattern,
             secret: var.secret,
             env: var.env,
-            value: var.value.map(|Scalar(text)| text),
+            value: var.value,
             span,
             file,
         };

@@ -9,16 +9,12 @@
 //!
 //! Free-text questions give `answer_pattern` (a regex) instead of `choices` and `answer`.
 
-use std::fmt;
-
-use serde::de::{SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_saphyr::Spanned;
+use serde::Serialize;
 
 use super::diagnostic::{Code, Diagnostic};
 use super::span::Span;
 use super::validate;
-use super::yaml::{Scalar, Yaml, report_duplicates, report_unknown};
+use super::yaml::{Node, Reader, Value, report_duplicates, report_unknown};
 
 /// A question the learner answers; it counts as a check of its step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,54 +38,7 @@ impl Quiz {
     }
 }
 
-#[derive(Deserialize, Default)]
-struct RawQuiz {
-    question: Option<String>,
-    #[serde(default)]
-    choices: Vec<Scalar>,
-    answer: Option<Spanned<Answers>>,
-    answer_pattern: Option<Spanned<String>>,
-    explain: Option<String>,
-}
-
 const KEYS: &[&str] = &["question", "choices", "answer", "answer_pattern", "explain"];
-
-struct Answers(Vec<String>);
-
-impl<'de> Deserialize<'de> for Answers {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct AnswersVisitor;
-        impl<'de> Visitor<'de> for AnswersVisitor {
-            type Value = Answers;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("one answer or a list of answers")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Answers, E> {
-                Ok(Answers(vec![v.to_owned()]))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Answers, E> {
-                Ok(Answers(vec![v.to_string()]))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Answers, E> {
-                Ok(Answers(vec![v.to_string()]))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Answers, E> {
-                Ok(Answers(vec![v.to_string()]))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Answers, E> {
-                Ok(Answers(vec![v.to_string()]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Answers, A::Error> {
-                let mut answers = Vec::new();
-                while let Some(Scalar(answer)) = seq.next_element()? {
-                    answers.push(answer);
-                }
-                Ok(Answers(answers))
-            }
-        }
-        deserializer.deserialize_any(AnswersVisitor)
-    }
-}
 
 /// Parses a quiz body starting at byte `base` of the file. `span` is the whole block, used
 /// for problems about the quiz as a whole.
@@ -99,29 +48,41 @@ pub fn parse_quiz(
     span: Span,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Quiz> {
-    let yaml = Yaml::new(yaml, base);
-    let keys = match yaml.keys() {
-        Ok(keys) => keys,
-        Err(mut diag) => {
-            diag.code = Code::MalformedQuiz;
+    let root = match Node::parse(yaml, base, Code::MalformedQuiz) {
+        Ok(root) => root,
+        Err(diag) => {
             diags.push(diag);
             return None;
         }
     };
     let before_keys = diags.len();
-    report_unknown(&yaml, &keys, KEYS, " in a quiz", diags);
+    report_unknown(&root, KEYS, " in a quiz", diags);
     // A misspelt key is likely the missing one: don't also report it as missing.
     let misspelt = diags.len() > before_keys;
-    report_duplicates(&yaml, &keys, Code::MalformedQuiz, "key", diags);
+    report_duplicates(&root, Code::MalformedQuiz, "key", diags);
     let errors_before = diags.len();
-    let raw: RawQuiz = yaml.typed(&keys, &[], Code::MalformedQuiz, diags);
+    let mut read = Reader::new(Code::MalformedQuiz, diags);
+    if !root.is_null() {
+        read.map(Some(&root), "a quiz");
+    }
+    let question = read.text(root.get("question"), "`question`");
+    let choices = read.texts(root.get("choices"), "`choices`");
+    let answer = root.get("answer").filter(|node| !node.is_null());
+    let answers = match answer {
+        Some(node) if matches!(node.value, Value::List(_)) => read.texts(Some(node), "`answer`"),
+        Some(node) => read.text(Some(node), "`answer`").into_iter().collect(),
+        None => Vec::new(),
+    };
+    let pattern_node = root.get("answer_pattern");
+    let answer_pattern = read.text(pattern_node, "`answer_pattern`");
+    let explain = read.text(root.get("explain"), "`explain`");
     if diags.len() > errors_before {
         return None;
     }
     let malformed = |message: &str, help: &str| {
         Diagnostic::new(Code::MalformedQuiz, span, message).with_help(help)
     };
-    let Some(question) = raw.question else {
+    let Some(question) = question else {
         if misspelt {
             return None;
         }
@@ -131,15 +92,8 @@ pub fn parse_quiz(
         ));
         return None;
     };
-    let choices: Vec<String> = raw
-        .choices
-        .into_iter()
-        .map(|Scalar(choice)| choice)
-        .collect();
-    let mut answers = Vec::new();
-    if let Some(answer) = &raw.answer {
-        let answer_span = yaml.span_at(&answer.referenced);
-        answers.clone_from(&answer.value.0);
+    if let Some(answer) = answer {
+        let answer_span = answer.span;
         if choices.is_empty() && !misspelt {
             diags.push(
                 Diagnostic::new(
@@ -165,17 +119,15 @@ pub fn parse_quiz(
             );
         }
     }
-    let answer_pattern = raw.answer_pattern.map(|pattern| {
-        if let Err(reason) = validate::regex(&pattern.value) {
-            let at = yaml.span_at(&pattern.referenced);
-            diags.push(Diagnostic::new(
-                Code::BadRegex,
-                at,
-                format!("bad regex: {reason}"),
-            ));
-        }
-        pattern.value
-    });
+    if let (Some(pattern), Some(node)) = (&answer_pattern, pattern_node)
+        && let Err(reason) = validate::regex(pattern)
+    {
+        diags.push(Diagnostic::new(
+            Code::BadRegex,
+            node.span,
+            format!("bad regex: {reason}"),
+        ));
+    }
     match (answers.is_empty(), &answer_pattern) {
         (true, None) if misspelt => {}
         (true, None) => diags.push(malformed(
@@ -193,7 +145,7 @@ pub fn parse_quiz(
         choices,
         answers,
         answer_pattern,
-        explain: raw.explain,
+        explain,
         span,
     })
 }

@@ -1,358 +1,524 @@
-//! YAML inside lessons (front matter, quizzes): one configuration, positions mapped back into
-//! the Markdown file, and a tolerant parse that reports every problem it can.
+//! YAML inside lessons (front matter, quizzes): read once into a tree of [`Node`]s that keep
+//! their byte spans in the lesson file, then read into the lesson's types by hand
+//! ([`Reader`]), so that every problem is reported at its place and none hides the others.
 //!
-//! Each YAML text is read twice. The first pass keeps only the keys and their positions
-//! ([`KeyTree`]): it finds syntax errors, unknown keys and duplicates, all at once. The second
-//! pass reads the typed values; when one has the wrong type, the entry holding it is reported
-//! and blanked out, and the pass runs again, so one bad value never hides the rest.
+//! The tree is built from granit-parser's event stream, the YAML 1.2 parser underneath. It
+//! keeps scalars as written (`version: 1.10` stays `1.10`, `title: Yes` stays `Yes`): a
+//! value is text, a list or a mapping, and what a text means (a flag, nothing) is decided
+//! when it is read. Anchors and aliases are resolved, within a budget (an alias that expands
+//! to a billion nodes is refused); `<<` merge keys are applied.
 
-use std::fmt;
+use std::collections::HashMap;
 
-use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
-use serde_saphyr::{DuplicateKeyPolicy, Location, Options, Spanned};
+use granit_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
 
 use super::diagnostic::{Code, Diagnostic};
 use super::span::Span;
 
-/// YAML 1.2 booleans (`yes` is a string), and plain scalars read as written when a string
-/// is wanted (`version: 1.10` stays `1.10`).
-fn options(duplicates: DuplicateKeyPolicy) -> Options {
-    let mut options = Options::default();
-    options.strict_booleans = true;
-    options.duplicate_keys = duplicates;
-    options
+/// The most nodes a YAML text may expand to through its aliases.
+const NODE_BUDGET: usize = 10_000;
+
+/// A YAML value and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value's first line in the lesson file (the whole value when it fits on one):
+    /// where a problem with it is shown.
+    pub span: Span,
+    pub value: Value,
 }
 
-/// A YAML text at byte `base` of a lesson file.
-#[derive(Clone, Copy)]
-pub struct Yaml<'t> {
-    pub text: &'t str,
-    pub base: usize,
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A scalar as written. `plain` when it was neither quoted, nor a block scalar, nor
+    /// tagged: only a plain scalar can mean nothing (`~`, `null`) or a flag (`true`).
+    Text {
+        text: String,
+        plain: bool,
+    },
+    List(Vec<Node>),
+    Map(Vec<Entry>),
 }
 
-impl<'t> Yaml<'t> {
-    pub fn new(text: &'t str, base: usize) -> Self {
-        Self { text, base }
+/// A mapping entry. Repeated keys are all kept, in order: the last one is the one read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: Key,
+    pub value: Node,
+}
+
+/// A mapping key and the span of its text (quotes included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub name: String,
+    pub span: Span,
+}
+
+impl Node {
+    /// Parses the YAML `text`, found at byte `base` of a lesson file. An empty text (or
+    /// only comments) is [`Node::is_null`]. A syntax error is reported with `code`.
+    pub fn parse(text: &str, base: usize, code: Code) -> Result<Node, Diagnostic> {
+        Builder::new(text, base)
+            .build()
+            .map_err(|(message, at)| Diagnostic::new(code, line_span(text, base, at), message))
     }
 
-    /// The keys, or the syntax error that stops everything.
-    pub fn keys(&self) -> Result<KeyTree, Diagnostic> {
-        serde_saphyr::from_str_with_options::<KeyTree>(
-            self.text,
-            options(DuplicateKeyPolicy::PassThrough),
-        )
-        .map_err(|error| self.diagnostic(&error, Code::YamlSyntax))
+    /// A plain `~`, `null` or nothing at all.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Text { text, plain: true }
+            if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
     }
 
-    /// Reads `T`, reporting each entry with a value of the wrong type and reading on
-    /// without it. `entries` are the line ranges that may be dropped, innermost first;
-    /// `keys` is what [`Self::keys`] found in the same text.
-    pub fn typed<T: DeserializeOwned + Default>(
-        &self,
-        keys: &KeyTree,
-        entries: &[LineRange],
-        code: Code,
-        diags: &mut Vec<Diagnostic>,
-    ) -> T {
-        // `LastWins` buffers every entry of every mapping to collapse repeated keys, which
-        // costs as much as the parse itself; without repeated keys (reported already) it
-        // reads the same as `PassThrough`, which streams.
-        let duplicates = if keys.has_duplicates() {
-            DuplicateKeyPolicy::LastWins
-        } else {
-            DuplicateKeyPolicy::PassThrough
-        };
-        let mut text = self.text.to_owned();
-        for _ in 0..=entries.len() {
-            let error = match serde_saphyr::from_str_with_options::<T>(&text, options(duplicates)) {
-                Ok(value) => return value,
-                Err(error) => error,
-            };
-            diags.push(self.diagnostic(&error, code));
-            let line = error
-                .location()
-                .map_or(0, |location| location.line() as usize);
-            match entries.iter().find(|range| range.contains(line)) {
-                Some(range) => text = blank_lines(&text, *range),
-                None => break,
-            }
+    /// The entries of a mapping; none for anything else.
+    pub fn entries(&self) -> &[Entry] {
+        match &self.value {
+            Value::Map(entries) => entries,
+            _ => &[],
         }
-        T::default()
     }
 
-    /// The span of the scalar or key at `location`.
-    pub fn span_at(&self, location: &Location) -> Span {
-        let offset = self.offset(location);
-        let rest = &self.text[offset..];
-        let len = rest.find(['\n', '\r', '#']).unwrap_or(rest.len());
-        let len = rest[..len].trim_end().len().max(1).min(rest.len().max(1));
-        Span::new(
-            self.base + offset,
-            self.base + (offset + len).min(self.text.len().max(offset)),
-        )
-    }
-
-    /// The span of a key (its text only).
-    pub fn key_span(&self, key: &Spanned<String>) -> Span {
-        let offset = self.offset(&key.referenced);
-        let quoted = matches!(self.text[offset..].chars().next(), Some('"' | '\''));
-        let len = key.value.len() + if quoted { 2 } else { 0 };
-        Span::new(
-            self.base + offset,
-            self.base + (offset + len).min(self.text.len()),
-        )
-    }
-
-    /// The byte offset of a location, from its line and (character) column: the only
-    /// coordinates every error carries.
-    fn offset(&self, location: &Location) -> usize {
-        let (line, column) = (location.line() as usize, location.column() as usize);
-        if line == 0 {
-            return 0;
+    /// The items of a list; none for anything else.
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::List(items) => items,
+            _ => &[],
         }
-        // Walk to the line rather than index every line: this runs for each key reported.
-        let mut line_start = 0;
-        for _ in 1..line {
-            match self.text[line_start..].find('\n') {
-                Some(at) => line_start += at + 1,
-                None => return self.text.len(),
-            }
-        }
-        let rest = &self.text[line_start..];
-        let line_text = rest[..rest.find('\n').unwrap_or(rest.len())].trim_end_matches('\r');
-        let within: usize = line_text
-            .chars()
-            .take(column.saturating_sub(1))
-            .map(char::len_utf8)
-            .sum();
-        (line_start + within).min(self.text.len())
     }
 
-    pub fn diagnostic(&self, error: &serde_saphyr::Error, code: Code) -> Diagnostic {
-        let span = error
-            .location()
-            .map_or(Span::new(self.base, self.base), |location| {
-                self.span_at(&location)
-            });
-        let message = plain_message(error);
-        if let Some(field) = unknown_field(&message) {
-            return Diagnostic::new(Code::UnknownKey, span, format!("unknown key `{field}`"));
-        }
-        Diagnostic::new(code, span, message)
-    }
-}
-
-/// Lines `first..=last` (1-based) of a YAML text: an entry that can be dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LineRange {
-    pub first: usize,
-    pub last: usize,
-}
-
-impl LineRange {
-    fn contains(&self, line: usize) -> bool {
-        (self.first..=self.last).contains(&line)
-    }
-}
-
-/// The line ranges of the entries of a mapping, each up to the next key.
-pub fn entry_lines(keys: &[(Spanned<String>, KeyTree)], end_line: usize) -> Vec<LineRange> {
-    let starts: Vec<usize> = keys
-        .iter()
-        .map(|(key, _)| key.referenced.line() as usize)
-        .collect();
-    starts
-        .iter()
-        .enumerate()
-        .map(|(i, &first)| LineRange {
-            first,
-            last: starts
-                .get(i + 1)
-                .map_or(end_line, |next| next.saturating_sub(1).max(first)),
-        })
-        .collect()
-}
-
-/// Replaces lines `range` with spaces, keeping every byte offset.
-fn blank_lines(text: &str, range: LineRange) -> String {
-    text.split_inclusive('\n')
-        .enumerate()
-        .map(|(i, line)| {
-            if range.contains(i + 1) {
-                line.chars()
-                    .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
-                    .collect()
-            } else {
-                line.to_owned()
-            }
-        })
-        .collect()
-}
-
-fn plain_message(error: &serde_saphyr::Error) -> String {
-    let options = serde_saphyr::render_options! { snippets: serde_saphyr::SnippetMode::Off };
-    let rendered = error.render_with_options(options);
-    let first_line = rendered.lines().next().unwrap_or("invalid YAML");
-    let message = match first_line.rfind(" at line ") {
-        Some(at) => &first_line[..at],
-        None => first_line,
-    };
-    let message = message.trim().trim_end_matches('.');
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => "invalid YAML".into(),
-    }
-}
-
-fn unknown_field(message: &str) -> Option<&str> {
-    let rest = message.split("unknown field `").nth(1)?;
-    rest.split('`').next()
-}
-
-/// The keys of a YAML document and where they are, values ignored.
-#[derive(Debug, Default)]
-pub struct KeyTree {
-    /// Mapping entries, duplicates included, in order.
-    pub keys: Vec<(Spanned<String>, KeyTree)>,
-    /// Sequence items.
-    pub items: Vec<KeyTree>,
-}
-
-impl KeyTree {
-    pub fn get(&self, name: &str) -> Option<&KeyTree> {
-        self.keys
+    /// The value of `name` in a mapping: the last one when it is repeated.
+    pub fn get(&self, name: &str) -> Option<&Node> {
+        self.entries()
             .iter()
             .rev()
-            .find(|(key, _)| key.value == name)
-            .map(|(_, value)| value)
+            .find(|entry| entry.key.name == name)
+            .map(|entry| &entry.value)
     }
 
-    /// Whether a mapping, at any depth, gives a key twice.
-    pub fn has_duplicates(&self) -> bool {
-        let repeated = self.keys.iter().enumerate().any(|(index, (key, _))| {
-            self.keys[..index]
-                .iter()
-                .any(|(earlier, _)| earlier.value == key.value)
-        });
-        repeated
-            || self.keys.iter().any(|(_, value)| value.has_duplicates())
-            || self.items.iter().any(KeyTree::has_duplicates)
-    }
-
-    /// The last line any key of this tree is on.
-    pub fn last_line(&self) -> usize {
-        let keys = self
-            .keys
-            .iter()
-            .map(|(key, value)| value.last_line().max(key.referenced.line() as usize));
-        keys.chain(self.items.iter().map(KeyTree::last_line))
-            .max()
-            .unwrap_or(0)
+    /// What the value is, for a message: `a list`, `a mapping`, `` `text` ``.
+    fn describe(&self) -> String {
+        match &self.value {
+            Value::List(_) => "a list".into(),
+            Value::Map(_) => "a mapping".into(),
+            Value::Text { text, .. } if text.chars().count() > 40 => "a long text".into(),
+            Value::Text { text, .. } => format!("`{text}`"),
+        }
     }
 }
 
-impl<'de> Deserialize<'de> for KeyTree {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TreeVisitor;
-        impl<'de> Visitor<'de> for TreeVisitor {
-            type Value = KeyTree;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any YAML value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KeyTree, A::Error> {
-                let mut tree = KeyTree::default();
-                while let Some(entry) = map.next_entry()? {
-                    tree.keys.push(entry);
-                }
-                Ok(tree)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<KeyTree, A::Error> {
-                let mut tree = KeyTree::default();
-                while let Some(item) = seq.next_element()? {
-                    tree.items.push(item);
-                }
-                Ok(tree)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<KeyTree, E> {
-                Ok(KeyTree::default())
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<KeyTree, E> {
-                Ok(KeyTree::default())
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<KeyTree, E> {
-                Ok(KeyTree::default())
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<KeyTree, E> {
-                Ok(KeyTree::default())
-            }
-            fn visit_str<E>(self, _: &str) -> Result<KeyTree, E> {
-                Ok(KeyTree::default())
-            }
-            fn visit_unit<E>(self) -> Result<KeyTree, E> {
-                Ok(KeyTree::default())
+/// Reads the typed values of a tree, reporting each value of the wrong kind with `code` and
+/// reading on without it.
+pub struct Reader<'d> {
+    code: Code,
+    pub diags: &'d mut Vec<Diagnostic>,
+}
+
+impl<'d> Reader<'d> {
+    pub fn new(code: Code, diags: &'d mut Vec<Diagnostic>) -> Self {
+        Self { code, diags }
+    }
+
+    fn wrong(&mut self, node: &Node, message: String, help: &str) {
+        self.diags
+            .push(Diagnostic::new(self.code, node.span, message).with_help(help));
+    }
+
+    /// A text; `None` for nothing (`~`, `null`, no value) or for a list or mapping, which
+    /// is reported.
+    pub fn text(&mut self, node: Option<&Node>, what: &str) -> Option<String> {
+        let node = node.filter(|node| !node.is_null())?;
+        match &node.value {
+            Value::Text { text, .. } => Some(text.clone()),
+            _ => {
+                let message = format!("{what} must be text, not {}", node.describe());
+                self.wrong(
+                    node,
+                    message,
+                    "write one value on the key's line; quote it if it holds `: ` or ` #`",
+                );
+                None
             }
         }
-        deserializer.deserialize_any(TreeVisitor)
+    }
+
+    /// `true` or `false` (YAML 1.2: `yes` and `on` are text).
+    pub fn flag(&mut self, node: Option<&Node>, what: &str) -> Option<bool> {
+        let node = node.filter(|node| !node.is_null())?;
+        if let Value::Text { text, plain: true } = &node.value {
+            match text.as_str() {
+                "true" | "True" | "TRUE" => return Some(true),
+                "false" | "False" | "FALSE" => return Some(false),
+                _ => {}
+            }
+        }
+        let message = format!("{what} must be `true` or `false`, not {}", node.describe());
+        self.wrong(node, message, "write `true` or `false`, without quotes");
+        None
+    }
+
+    /// A list of texts; a list item that is not text is reported and skipped.
+    pub fn texts(&mut self, node: Option<&Node>, what: &str) -> Vec<String> {
+        let Some(node) = node.filter(|node| !node.is_null()) else {
+            return Vec::new();
+        };
+        if !matches!(node.value, Value::List(_)) {
+            let message = format!("{what} must be a list, not {}", node.describe());
+            self.wrong(
+                node,
+                message,
+                "write a list: `[one, two]`, or one `- item` per line",
+            );
+            return Vec::new();
+        }
+        let item_what = format!("an item of {what}");
+        node.items()
+            .iter()
+            .filter_map(|item| self.text(Some(item), &item_what))
+            .collect()
+    }
+
+    /// The entries of a mapping; nothing (`vars:` with nothing under it) has none, and
+    /// anything else is reported.
+    pub fn map<'n>(&mut self, node: Option<&'n Node>, what: &str) -> &'n [Entry] {
+        let Some(node) = node.filter(|node| !node.is_null()) else {
+            return &[];
+        };
+        if !matches!(node.value, Value::Map(_)) {
+            let message = format!("{what} must be a mapping, not {}", node.describe());
+            self.wrong(node, message, "write `key: value` lines, indented under it");
+        }
+        node.entries()
+    }
+
+    /// The items of a list; nothing has none, and anything else is reported.
+    pub fn list<'n>(&mut self, node: Option<&'n Node>, what: &str) -> &'n [Node] {
+        let Some(node) = node.filter(|node| !node.is_null()) else {
+            return &[];
+        };
+        if !matches!(node.value, Value::List(_)) {
+            let message = format!("{what} must be a list, not {}", node.describe());
+            self.wrong(
+                node,
+                message,
+                "write one `- item` per line, indented under it",
+            );
+        }
+        node.items()
     }
 }
 
-/// A YAML scalar kept as written: `version: 1.10` stays `1.10`, `title: Yes` stays `Yes`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Scalar(pub String);
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Scalar)
-    }
-}
-
-/// Reports every key of `tree` not among `known`, with the nearest known one.
-pub fn report_unknown(
-    yaml: &Yaml,
-    tree: &KeyTree,
-    known: &[&str],
-    place: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
-    for (key, _) in &tree.keys {
-        if known.contains(&key.value.as_str()) {
+/// Reports every key of a mapping not among `known`, with the nearest known one.
+pub fn report_unknown(node: &Node, known: &[&str], place: &str, diags: &mut Vec<Diagnostic>) {
+    for entry in node.entries() {
+        let name = &entry.key.name;
+        if known.contains(&name.as_str()) {
             continue;
         }
         diags.push(
             Diagnostic::new(
                 Code::UnknownKey,
-                yaml.key_span(key),
-                format!("unknown key `{}`{place}", key.value),
+                entry.key.span,
+                format!("unknown key `{name}`{place}"),
             )
-            .with_suggestion(&key.value, known.iter().copied())
+            .with_suggestion(name, known.iter().copied())
             .with_help_unless_set(format!("expected one of {}", known.join(", "))),
         );
     }
 }
 
 /// Reports keys given twice in one mapping (YAML forbids it; the last one would win).
-pub fn report_duplicates(
-    yaml: &Yaml,
-    tree: &KeyTree,
-    code: Code,
-    what: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
-    for (index, (key, _)) in tree.keys.iter().enumerate() {
-        if tree.keys[..index]
+pub fn report_duplicates(node: &Node, code: Code, what: &str, diags: &mut Vec<Diagnostic>) {
+    let entries = node.entries();
+    for (index, entry) in entries.iter().enumerate() {
+        if entries[..index]
             .iter()
-            .any(|(earlier, _)| earlier.value == key.value)
+            .any(|earlier| earlier.key.name == entry.key.name)
         {
             diags.push(
                 Diagnostic::new(
                     code,
-                    yaml.key_span(key),
-                    format!("{what} `{}` is declared twice", key.value),
+                    entry.key.span,
+                    format!("{what} `{}` is declared twice", entry.key.name),
                 )
                 .with_help("keep one of the two declarations"),
             );
         }
     }
 }
+
+/// The span from byte `at` of `text` to the end of its line (or a comment), trailing blanks
+/// left out; one character at least, where there is one.
+fn line_span(text: &str, base: usize, at: usize) -> Span {
+    let at = floor_char_boundary(text, at.min(text.len()));
+    let rest = &text[at..];
+    let len = rest.find(['\n', '\r', '#']).unwrap_or(rest.len());
+    let len = match rest[..len].trim_end().len() {
+        0 => rest.chars().next().map_or(0, char::len_utf8),
+        len => len,
+    };
+    Span::new(base + at, base + at + len)
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// An open list or mapping, while its items come.
+enum Frame {
+    List {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        entries: Vec<Entry>,
+        /// The key whose value comes next, and whether it is a plain `<<`.
+        key: Option<(Key, bool)>,
+        /// The values of `<<` keys, merged when the mapping ends.
+        merges: Vec<Node>,
+    },
+}
+
+/// What stops the tree: a message and the byte of the text it points at.
+type Stop = (String, usize);
+
+struct Builder<'t> {
+    text: &'t str,
+    base: usize,
+    stack: Vec<Frame>,
+    /// Anchored nodes by id, with how many nodes each is.
+    anchors: HashMap<usize, (Node, usize)>,
+    root: Option<Node>,
+    documents: usize,
+    /// Nodes made so far, aliases counted in full.
+    nodes: usize,
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str, base: usize) -> Self {
+        Self {
+            text,
+            base,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            root: None,
+            documents: 0,
+            nodes: 0,
+        }
+    }
+
+    fn build(mut self) -> Result<Node, Stop> {
+        for next in Parser::new_from_str(self.text) {
+            let (event, span) = next.map_err(|error| self.syntax(&error))?;
+            let (start, end) = (self.offset(&span.start), self.offset(&span.end));
+            let (node, anchor) = match event {
+                Event::DocumentStart(..) => {
+                    self.documents += 1;
+                    if self.documents > 1 {
+                        return Err(("only one YAML document is allowed here".into(), start));
+                    }
+                    continue;
+                }
+                Event::Scalar(text, style, anchor, tag) => {
+                    let plain = style == ScalarStyle::Plain && tag.is_none();
+                    let value = Value::Text {
+                        text: text.into_owned(),
+                        plain,
+                    };
+                    (self.node(start, end, value), anchor)
+                }
+                Event::SequenceStart(_, anchor, _) => {
+                    self.stack.push(Frame::List {
+                        start,
+                        anchor,
+                        items: Vec::new(),
+                    });
+                    continue;
+                }
+                Event::MappingStart(_, anchor, _) => {
+                    self.stack.push(Frame::Map {
+                        start,
+                        anchor,
+                        entries: Vec::new(),
+                        key: None,
+                        merges: Vec::new(),
+                    });
+                    continue;
+                }
+                Event::SequenceEnd => match self.stack.pop() {
+                    Some(Frame::List {
+                        start,
+                        anchor,
+                        items,
+                    }) => (self.node(start, end, Value::List(items)), anchor),
+                    _ => return Err(("a list ends that never began".into(), start)),
+                },
+                Event::MappingEnd => match self.stack.pop() {
+                    Some(Frame::Map {
+                        start,
+                        anchor,
+                        mut entries,
+                        merges,
+                        ..
+                    }) => {
+                        merge(&mut entries, merges);
+                        (self.node(start, end, Value::Map(entries)), anchor)
+                    }
+                    _ => return Err(("a mapping ends that never began".into(), start)),
+                },
+                Event::Alias(id) => {
+                    let Some((node, size)) = self.anchors.get(&id) else {
+                        return Err(("an alias to an anchor that is not defined".into(), start));
+                    };
+                    self.nodes += size;
+                    if self.nodes > NODE_BUDGET {
+                        return Err((
+                            format!("aliases expand to more than {NODE_BUDGET} values"),
+                            start,
+                        ));
+                    }
+                    let node = Node {
+                        span: self.head(start, end),
+                        value: node.value.clone(),
+                    };
+                    (node, 0)
+                }
+                Event::UnresolvedAlias(name) => {
+                    return Err((
+                        format!("no anchor `&{name}` comes before this alias"),
+                        start,
+                    ));
+                }
+                _ => continue,
+            };
+            if anchor != 0 {
+                let size = size(&node);
+                self.anchors.insert(anchor, (node.clone(), size));
+            }
+            self.attach(node)?;
+        }
+        Ok(self.root.unwrap_or_else(|| Node {
+            span: Span::new(self.base, self.base),
+            value: Value::Text {
+                text: String::new(),
+                plain: true,
+            },
+        }))
+    }
+
+    fn node(&mut self, start: usize, end: usize, value: Value) -> Node {
+        self.nodes += 1;
+        Node {
+            span: self.head(start, end),
+            value,
+        }
+    }
+
+    /// Where a value is shown: its first line, trailing blanks left out.
+    fn head(&self, start: usize, end: usize) -> Span {
+        let start = start.min(self.text.len());
+        let end = end.clamp(start, self.text.len());
+        let value = &self.text[start..end];
+        let first_line = value.split(['\n', '\r']).next().unwrap_or("").trim_end();
+        let len = match first_line.len() {
+            0 => value.chars().next().map_or(0, char::len_utf8),
+            len => len,
+        };
+        Span::new(self.base + start, self.base + start + len)
+    }
+
+    fn attach(&mut self, node: Node) -> Result<(), Stop> {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::List { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                key,
+                entries,
+                merges,
+                ..
+            }) => match key.take() {
+                Some((_, true)) => merges.push(node),
+                Some((key, false)) => entries.push(Entry { key, value: node }),
+                None => {
+                    let Value::Text { text, plain } = node.value else {
+                        let at = node.span.start - self.base;
+                        return Err(("a key must be text, not a list or mapping".into(), at));
+                    };
+                    let merge = plain && text == "<<";
+                    let name = if plain && text == "~" {
+                        String::new()
+                    } else {
+                        text
+                    };
+                    *key = Some((
+                        Key {
+                            name,
+                            span: node.span,
+                        },
+                        merge,
+                    ));
+                }
+            },
+        }
+        Ok(())
+    }
+
+    /// A byte offset of the text, from a marker.
+    fn offset(&self, marker: &Marker) -> usize {
+        marker
+            .byte_offset()
+            .unwrap_or_else(|| char_to_byte(self.text, marker.index()))
+            .min(self.text.len())
+    }
+
+    fn syntax(&self, error: &ScanError) -> Stop {
+        let message = error.info();
+        let message = message.trim().trim_end_matches('.');
+        let mut chars = message.chars();
+        let message = match chars.next() {
+            Some(first) => first.to_lowercase().chain(chars).collect(),
+            None => "invalid YAML".into(),
+        };
+        (message, self.offset(error.marker()))
+    }
+}
+
+/// Applies `<<` merges: the entries of each merged mapping (or list of mappings, the first
+/// winning) that the mapping does not give itself.
+fn merge(entries: &mut Vec<Entry>, merges: Vec<Node>) {
+    for merged in merges {
+        let maps: Vec<Node> = match merged.value {
+            Value::Map(_) => vec![merged],
+            Value::List(items) => items,
+            Value::Text { .. } => Vec::new(),
+        };
+        for map in maps {
+            for entry in map.entries() {
+                if !entries.iter().any(|own| own.key.name == entry.key.name) {
+                    entries.push(entry.clone());
+                }
+            }
+        }
+    }
+}
+
+/// How many nodes a value is.
+fn size(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Text { .. } => 0,
+        Value::List(items) => items.iter().map(size).sum(),
+        Value::Map(entries) => entries.iter().map(|entry| 1 + size(&entry.value)).sum(),
+    }
+}
+
+fn char_to_byte(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(at, _)| at)
+}
+
+#[cfg(test)]
+mod tests;

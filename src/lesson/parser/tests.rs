@@ -110,15 +110,8 @@ fn checks_before_the_first_step_are_errors() {
 fn front_matter_is_parsed_and_its_errors_are_positioned() {
     let text = "---\ntitle: T\nsumary: s\nvars:\n  region:\n    promt: Region?\n---\n# T\n\n## S\n";
     let parsed = parse_file(text, 0, 0);
-    assert_eq!(
-        parsed.front_matter.title.as_ref().map(|s| s.0.as_str()),
-        Some("T")
-    );
-    assert_eq!(
-        parsed.front_matter.vars.0.len(),
-        1,
-        "known keys still count"
-    );
+    assert_eq!(parsed.front_matter.title.as_deref(), Some("T"));
+    assert_eq!(parsed.front_matter.vars.len(), 1, "known keys still count");
     assert_eq!(
         positions(text),
         [(3, 1, "unknown-key"), (6, 5, "unknown-key")]
@@ -362,14 +355,8 @@ fn yaml_scalars_keep_their_text() {
     let text = "---\ntitle: Yes\nversion: 1.10\n---\n## S\n\n```quiz\nquestion: Sure?\nchoices: [yes, no]\nanswer: yes\n```\n";
     let parsed = parse_file(text, 0, 0);
     assert!(parsed.diagnostics.is_empty(), "{:#?}", parsed.diagnostics);
-    assert_eq!(
-        parsed.front_matter.title.as_ref().map(|s| s.0.as_str()),
-        Some("Yes")
-    );
-    assert_eq!(
-        parsed.front_matter.version.as_ref().map(|s| s.0.as_str()),
-        Some("1.10")
-    );
+    assert_eq!(parsed.front_matter.title.as_deref(), Some("Yes"));
+    assert_eq!(parsed.front_matter.version.as_deref(), Some("1.10"));
     assert_eq!(parsed.steps[0].quizzes[0].choices, ["yes", "no"]);
 }
 
@@ -381,11 +368,10 @@ fn one_bad_value_in_the_front_matter_keeps_the_other_variables() {
     let names: Vec<_> = parsed
         .front_matter
         .vars
-        .0
         .iter()
-        .map(|(name, _)| name.value.as_str())
+        .map(|(name, _)| name.name.as_str())
         .collect();
-    assert_eq!(names, ["b", "a"], "the bad one is still declared");
+    assert_eq!(names, ["a", "b"], "the bad one is still declared");
 }
 
 #[test]
@@ -405,4 +391,61 @@ fn all_problems_of_a_quiz_are_reported() {
         found,
         ["unknown-key", "unknown-key", "quiz-answer-not-a-choice"]
     );
+}
+
+#[test]
+fn required_tools_are_names_or_name_and_hint_and_a_bad_one_is_reported_alone() {
+    let text = "---\nrequires:\n  tools:\n    - kubectl\n    - { name: ibmcloud, hint: get it }\n    - { hint: no name }\n    - [a, list]\n---\n## S\n";
+    let parsed = parse_file(text, 0, 0);
+    let tools: Vec<(&str, Option<&str>)> = parsed
+        .front_matter
+        .tools
+        .iter()
+        .map(|t| (t.name.as_str(), t.hint.as_deref()))
+        .collect();
+    assert_eq!(tools, [("kubectl", None), ("ibmcloud", Some("get it"))]);
+    let messages: Vec<&str> = parsed
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["a tool needs a `name`", "a tool must be text, not a list"],
+        "{:#?}",
+        parsed.diagnostics
+    );
+}
+
+#[test]
+fn front_matter_of_the_wrong_shape_is_reported_where_it_is() {
+    for (yaml, message) in [
+        (
+            "just text",
+            "the front matter must be a mapping, not `just text`",
+        ),
+        ("vars: [a, b]", "`vars` must be a mapping, not a list"),
+        (
+            "vars:\n  region: us-south",
+            "variable `region` must be a mapping, not `us-south`",
+        ),
+        (
+            "requires: kubectl",
+            "`requires` must be a mapping, not `kubectl`",
+        ),
+        ("title: [a]", "`title` must be text, not a list"),
+    ] {
+        let text = format!("---\n{yaml}\n---\n## S\n");
+        let parsed = parse_file(&text, 0, 0);
+        assert_eq!(
+            parsed.diagnostics.len(),
+            1,
+            "{yaml}: {:#?}",
+            parsed.diagnostics
+        );
+        let diagnostic = &parsed.diagnostics[0];
+        assert_eq!(diagnostic.message, message);
+        assert_eq!(diagnostic.code, Code::InvalidFrontMatter);
+        assert!(diagnostic.span.start >= 4 && diagnostic.span.end <= 4 + yaml.len());
+    }
 }
