@@ -13,6 +13,8 @@
 //! The target of the issue is (b) ≤ 2 × (a). See `benches/README.md` for the knobs
 //! (`LABRUN_BENCH_*` environment variables) and the latest figures.
 
+#![allow(clippy::disallowed_macros)] // a benchmark prints its figures
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -24,7 +24,8 @@ pub use args::{Cli, Command};
 pub use error::{CliError, exit};
 
 /// Parses `args`, runs the command, and turns the outcome into an exit code:
-/// 0 success, 1 a check or requirement failed, 2 usage, 3 invalid lesson, 130 interrupted.
+/// 0 success, 1 a check or requirement failed, 2 usage, 3 invalid lesson, 130 interrupted,
+/// 141 output closed early.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -52,12 +53,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        // `labrun show ... | head` closing the pipe early is not a failure.
+        // `labrun show ... | head` closed the pipe early: nothing to say, and no success
+        // claimed for output that was never written.
         Err(CliError::Output(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::from(exit::OK)
+            ExitCode::from(exit::OUTPUT_CLOSED)
         }
         Err(error) => {
-            eprintln!("{} {error}", crate::ui::style::error_prefix());
+            crate::note!("{} {error}", crate::ui::style::error_prefix());
             ExitCode::from(error.exit_code())
         }
     }

@@ -5,6 +5,30 @@
 //! its diagnostics; [`cli`] is the command line.
 
 #![forbid(unsafe_code)]
+// `eprintln!` and friends panic when the stream is closed (`labrun lint 2>&1 | head`): the
+// library writes through `note!` and `note_inline!` instead, or handles the write's error.
+#![deny(clippy::disallowed_macros)]
+
+/// Writes a line to stderr, like `eprintln!`, but never panics: when stderr is closed or
+/// full, the line is lost and labrun goes on (and ends with the exit code it would have).
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`note!`] without the newline, for a question on the same line as its answer.
+#[macro_export]
+macro_rules! note_inline {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stderr = std::io::stderr();
+        let _ = write!(stderr, $($arg)*);
+        let _ = stderr.flush();
+    }};
+}
 
 pub mod cli;
 pub mod engine;

@@ -8,6 +8,9 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     pub const INVALID_LESSON: u8 = 3;
     pub const INTERRUPTED: u8 = 130;
+    /// The output was closed before it was all written (`labrun lint | head`), as a
+    /// program stopped by SIGPIPE ends: never 0, so `set -o pipefail` still sees a failure.
+    pub const OUTPUT_CLOSED: u8 = 141;
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -85,7 +85,7 @@ pub fn open_log(
     let path = progress::log_path(&progress_dir(args), &learner, &lesson.id);
     let (log, read) = ProgressLog::open(&path, &learner, &lesson.id)?;
     for warning in &read.warnings {
-        eprintln!("warning: {warning}");
+        crate::note!("warning: {warning}");
     }
     let state = LessonState::from_events(read.records.iter().map(|record| &record.event));
     Ok((log, state, learner))

@@ -31,16 +31,16 @@ pub fn run(args: &NewArgs) -> Result<u8, CliError> {
         std::fs::create_dir_all(parent)?;
     }
     std::fs::write(&path, template(&id, &title))?;
-    eprintln!("Created {}. Next:", path.display());
-    eprintln!(
+    crate::note!("Created {}. Next:", path.display());
+    crate::note!(
         "  labrun show {}        # read it as a learner will",
         path.display()
     );
-    eprintln!(
+    crate::note!(
         "  labrun lint {}        # check it as you edit",
         path.display()
     );
-    eprintln!(
+    crate::note!(
         "  labrun test {}        # run it end to end",
         path.display()
     );

@@ -24,7 +24,7 @@ pub fn run(args: &ReportArgs) -> Result<u8, CliError> {
     let files = report::log_files(&paths)?;
     if files.is_empty() {
         let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
-        eprintln!(
+        crate::note!(
             "warning: no progress logs (*.jsonl) in {}",
             names.join(", ")
         );
@@ -69,10 +69,10 @@ fn default_dir() -> PathBuf {
 
 fn print_warnings(file: FileWarnings) {
     for warning in &file.shown {
-        eprintln!("warning: {warning}");
+        crate::note!("warning: {warning}");
     }
     if file.more > 0 {
-        eprintln!(
+        crate::note!(
             "warning: {}: {} more skipped",
             file.path.display(),
             plural(file.more, "unreadable line")
@@ -84,7 +84,7 @@ fn print_warnings(file: FileWarnings) {
 /// there is nobody to judge (a gate that passes on no evidence would be no gate).
 fn everyone_complete(summary: &Summary) -> bool {
     if summary.learners.is_empty() {
-        eprintln!(
+        crate::note!(
             "{} --require-complete: no learner progress in the report",
             error_prefix()
         );
@@ -95,7 +95,7 @@ fn everyone_complete(summary: &Summary) -> bool {
         return true;
     }
     let total = summary.learners.len();
-    eprintln!(
+    crate::note!(
         "{} {} of {total} {} not completed their lesson:",
         error_prefix(),
         incomplete.len(),
@@ -106,7 +106,7 @@ fn everyone_complete(summary: &Summary) -> bool {
         }
     );
     for row in incomplete {
-        eprintln!("  {}", incomplete_line(row));
+        crate::note!("  {}", incomplete_line(row));
     }
     false
 }

@@ -20,7 +20,7 @@ pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
         Some(id) => {
             step_index(&lesson, id)?;
             log.append(Event::StepReset { step: id.clone() })?;
-            eprintln!(
+            crate::note!(
                 "Step `{id}` of {} is pending again for {learner}.",
                 lesson.title
             );
@@ -29,7 +29,7 @@ pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
             cleanup(args, &lesson, &prior, &learner)?;
             log.append(Event::LessonReset)?;
             let cleared = clear_workspace(&args.learner, &lesson.id, &learner);
-            eprintln!(
+            crate::note!(
                 "{} starts over for {learner}: every step is pending and saved answers are forgotten{}.",
                 lesson.title,
                 if cleared {
@@ -62,13 +62,13 @@ fn cleanup(
     if !args.yes {
         let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         if !interactive {
-            eprintln!(
+            crate::note!(
                 "The lesson's {} cleanup commands were not run: pass --yes to run them.",
                 blocks.len()
             );
             return Ok(());
         }
-        eprint!(
+        crate::note_inline!(
             "Run the lesson's {} cleanup commands first? [Y/n] ",
             blocks.len()
         );
@@ -101,7 +101,7 @@ fn cleanup(
     for block in blocks {
         let run = exec.run(block, &context, &mut |_| {});
         if let Some(reason) = run.outcome.reason() {
-            eprintln!("a cleanup command failed: {}", vars.secrets().mask(reason));
+            crate::note!("a cleanup command failed: {}", vars.secrets().mask(reason));
         }
     }
     Ok(())

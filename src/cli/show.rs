@@ -44,7 +44,7 @@ pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
     }
     out.flush()?;
     if errors > 0 {
-        eprintln!(
+        crate::note!(
             "lesson has {}; run `labrun lint {}`",
             plural(errors, "error"),
             args.lesson.display()

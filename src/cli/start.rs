@@ -94,12 +94,12 @@ fn choose_lesson(terminal: bool, learner: &LearnerArgs) -> Result<Option<PathBuf
             Err(UiError::Io(error)) => Err(CliError::Output(error)),
         };
     }
-    eprintln!("Lessons in {}:", dir.display());
+    crate::note!("Lessons in {}:", dir.display());
     for (i, (title, path)) in titles.iter().zip(&lessons).enumerate() {
-        eprintln!("  {}) {title} · {}", i + 1, path.display());
+        crate::note!("  {}) {title} · {}", i + 1, path.display());
     }
     loop {
-        eprint!("Start which? ");
+        crate::note_inline!("Start which? ");
         let mut line = String::new();
         if std::io::stdin()
             .read_line(&mut line)
@@ -117,7 +117,7 @@ fn choose_lesson(terminal: bool, learner: &LearnerArgs) -> Result<Option<PathBuf
         {
             return Ok(Some(path.clone()));
         }
-        eprintln!("type a number from 1 to {}", lessons.len());
+        crate::note!("type a number from 1 to {}", lessons.len());
     }
 }
 

@@ -121,7 +121,7 @@ fn read_state(log: &std::path::Path) -> Result<LessonState, CliError> {
     }
     let read = progress::read_log(log)?;
     for warning in &read.warnings {
-        eprintln!("warning: {warning}");
+        crate::note!("warning: {warning}");
     }
     Ok(LessonState::from_events(
         read.records.iter().map(|r| &r.event),

@@ -1,5 +1,9 @@
 //! Integration tests of the `labrun` binary. See `tests/README.md` for how to add one.
 
+// Tests may print what they measured.
+#![allow(clippy::disallowed_macros)]
+
+mod closed_output;
 mod crash;
 mod fuzz_corpus;
 mod hardening;
