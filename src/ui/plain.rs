@@ -244,7 +244,8 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
 
     fn step(&mut self, lesson: &Lesson, index: usize, state: &StepState, vars: &Vars) {
         self.say("");
-        let _ = super::render::step(&mut self.out, lesson, index, self.term, display(vars));
+        let seen = state.hints_shown as usize;
+        let _ = super::render::step(&mut self.out, lesson, index, seen, self.term, display(vars));
         if state.status != StepStatus::Pending {
             self.say(&format!("(status: {})", status_word(state.status)));
         }

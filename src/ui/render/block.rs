@@ -316,7 +316,16 @@ pub(crate) fn hint(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io::
     } else {
         "hidden · `--hints` reveals it"
     };
-    collapsible(canvas, scope, &title, body, whole, Hue::Yellow, how)
+    let open = scope.options.hints || index < scope.hints_seen;
+    collapsible(
+        canvas,
+        scope,
+        &title,
+        body,
+        whole,
+        Hue::Yellow,
+        (!open).then_some(how),
+    )
 }
 
 /// A `<details>` section that is not a hint.
@@ -338,7 +347,7 @@ pub(crate) fn details(
         body,
         body,
         Hue::Blue,
-        "collapsed · `--hints` expands it",
+        (!scope.options.hints).then_some("collapsed · `--hints` expands it"),
     )
 }
 
@@ -349,16 +358,11 @@ fn collapsible(
     body: Span,
     whole: Span,
     hue: Hue,
-    collapsed: &str,
+    collapsed: Option<&str>,
 ) -> io::Result<()> {
     canvas.gap();
     canvas.indent("  ", "  ", Look::PLAIN);
-    if scope.options.hints {
-        canvas.text(&[Piece::new(format!("▾ {title}"), Look::bold_hue(hue))])?;
-        canvas.indent("│ ", "│ ", Look::hue(hue));
-        markdown::render(canvas, scope, body)?;
-        canvas.dedent();
-    } else {
+    if let Some(collapsed) = collapsed {
         let pieces = [
             Piece::new(format!("▸ {title}"), Look::bold_hue(hue)),
             Piece::new(" ", Look::PLAIN),
@@ -368,6 +372,11 @@ fn collapsible(
         // Blocks with a role inside still belong to the step: say so.
         canvas.indent("  ", "  ", Look::PLAIN);
         within(canvas, scope, whole)?;
+        canvas.dedent();
+    } else {
+        canvas.text(&[Piece::new(format!("▾ {title}"), Look::bold_hue(hue))])?;
+        canvas.indent("│ ", "│ ", Look::hue(hue));
+        markdown::render(canvas, scope, body)?;
         canvas.dedent();
     }
     canvas.dedent();

@@ -37,6 +37,8 @@ pub(crate) struct Scope<'l> {
     pub references: Rc<References>,
     /// Which of `blocks` have been rendered, so none is left out.
     pub shown: Vec<bool>,
+    /// How many of `hints` the learner has seen: those are shown open.
+    pub hints_seen: usize,
 }
 
 impl<'l> Scope<'l> {
@@ -58,6 +60,7 @@ impl<'l> Scope<'l> {
             options,
             references,
             shown: vec![false; blocks.len()],
+            hints_seen: 0,
         }
     }
 

@@ -41,11 +41,13 @@ pub fn intro(out: &mut dyn Write, lesson: &Lesson, term: Term, vars: Resolver) -
 }
 
 /// Step `index`: its heading and content (a part's heading and intro first, when the step
-/// opens a part other than the first).
+/// opens a part other than the first). The first `hints_seen` hints are shown open: the
+/// learner has seen them (in this session or an earlier one), and `hint` gives the next.
 pub fn step(
     out: &mut dyn Write,
     lesson: &Lesson,
     index: usize,
+    hints_seen: usize,
     term: Term,
     vars: Resolver,
 ) -> io::Result<()> {
@@ -87,6 +89,7 @@ pub fn step(
         SESSION,
         references,
     );
+    scope.hints_seen = hints_seen;
     contents(&mut canvas, &mut scope, &step.content)
 }
 

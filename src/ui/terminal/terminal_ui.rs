@@ -164,7 +164,15 @@ impl Ui for TerminalUi {
         // The terminal may have been resized since the last step.
         self.look.term = Term::stderr();
         self.say("");
-        let _ = render::step(&mut self.out, lesson, index, self.look.term, display(vars));
+        let seen = state.hints_shown as usize;
+        let _ = render::step(
+            &mut self.out,
+            lesson,
+            index,
+            seen,
+            self.look.term,
+            display(vars),
+        );
         if state.status != StepStatus::Pending {
             self.say(&format!(
                 "{} {}",

@@ -356,3 +356,47 @@ fn after_a_reset_or_a_restart_the_lesson_setup_runs_again() {
         .status(0)
         .stderr_lacks("\n    setup did not run");
 }
+
+const HINTED: &str = "\
+---
+id: hinted
+---
+# Hinted
+
+## Make a file {#file}
+
+```bash {check}
+test -f made
+```
+
+<details><summary>Hint</summary>
+
+First hint: use touch.
+
+</details>
+
+<details><summary>Hint</summary>
+
+Second hint: touch made.
+
+</details>
+";
+
+#[test]
+fn hints_seen_before_quitting_are_shown_open_on_resume_and_hint_gives_the_next() {
+    let lab = lab().file("hinted.md", HINTED);
+    lab.run_with(["start", "hinted.md", "--yes"], "hint\nquit\n")
+        .status(1)
+        .finished_within(FAST)
+        .stderr_count("First hint: use touch.", 1)
+        .stderr_lacks("Second hint");
+    lab.run_with(["start", "hinted.md", "--yes"], "hint\nquit\n")
+        .status(1)
+        .finished_within(FAST)
+        // Shown open with the step, before the menu; then `hint` reveals the second.
+        .stderr_contains("▾ Hint 1 of 2")
+        .stderr_contains("First hint: use touch.")
+        .stderr_contains("▸ Hint 2 of 2 (hidden")
+        .stderr_contains("Second hint: touch made.")
+        .stderr_lacks("▸ Hint 1 of 2");
+}
