@@ -61,6 +61,7 @@ codes! {
     FileOutsideWorkspace => "file-outside-workspace", Error;
     BlockOutsideStep => "block-outside-step", Error;
     UnclosedHint => "unclosed-hint", Error;
+    UnclosedFence => "unclosed-fence", Error;
     MissingImage => "missing-image", Warning;
     UnverifiableStep => "unverifiable-step", Warning;
     ExtraTitle => "extra-title", Warning;

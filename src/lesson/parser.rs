@@ -202,6 +202,34 @@ impl<'t> Builder<'t> {
 
     /// Turns a fenced or indented code block into a block, quiz or nothing, and returns the
     /// content entry that shows it (none inside `<details>`).
+    /// A fence left open runs on into the next block, which then closes it (or to the end of
+    /// the file): the steps in between vanish into one code block. Reported at the opening.
+    fn check_fence_closed(&mut self, span: Span) {
+        let block = &self.text[span.range()];
+        let fence = Fence::opening(block);
+        let swallowed = block
+            .match_indices('\n')
+            .map(|(at, _)| at + 1)
+            .find(|&at| fence.is_some_and(|fence| fence.opens(&block[at..])));
+        let message = match swallowed {
+            Some(at) => {
+                let line = self.text[..span.start + at].matches('\n').count() + 1;
+                format!(
+                    "this code block is never closed: it swallows everything up to the fence on line {line}"
+                )
+            }
+            None if self.text[span.end..].trim().is_empty() && !is_closed(block) => {
+                "this code block is never closed: the rest of the file is inside it".into()
+            }
+            None => return,
+        };
+        let opening = Span::new(span.start, line_end(self.text, span.start));
+        self.out.diagnostics.push(
+            Diagnostic::new(Code::UnclosedFence, opening, message)
+                .with_help("end it with a line of ``` (as many backticks as open it)"),
+        );
+    }
+
     fn code_block(
         &mut self,
         fenced: bool,
@@ -218,6 +246,9 @@ impl<'t> Builder<'t> {
         };
         let info_text = &self.text[info_span.range()];
         let parsed = parse_info_string(info_text, info_span.start, &mut self.out.diagnostics);
+        if fenced {
+            self.check_fence_closed(span);
+        }
         let in_details = !self.details.is_empty();
         // YAML and HTTP are parsed from the file's own text when the block is not indented,
         // so positions stay right in CRLF files; nested blocks use the de-indented text.
@@ -621,3 +652,59 @@ pub fn slug(title: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The fence that opens a fenced block: its character and how many.
+#[derive(Clone, Copy)]
+struct Fence {
+    char: char,
+    width: usize,
+}
+
+impl Fence {
+    /// The fence on the first line of `block`.
+    fn opening(block: &str) -> Option<Self> {
+        let first = unquote(block.lines().next().unwrap_or(""));
+        let char = first.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+        let width = first.chars().take_while(|&c| c == char).count();
+        Some(Self { char, width })
+    }
+
+    /// The fence run at the start of `line` (after indentation and `>`), and what follows.
+    fn split<'l>(&self, line: &'l str) -> Option<&'l str> {
+        let line = unquote(line);
+        let run = line.chars().take_while(|&c| c == self.char).count();
+        (run >= self.width).then(|| &line[run * self.char.len_utf8()..])
+    }
+
+    /// Whether `line` opens another block of this kind: a fence at least as wide, with an
+    /// info string. Inside the block that is only text, so the block was left open.
+    fn opens(&self, line: &str) -> bool {
+        let line = line.lines().next().unwrap_or("");
+        self.split(line).is_some_and(|info| {
+            let info = info.trim();
+            // A backtick fence's info string holds no backtick.
+            let backticked = self.char == '`' && info.contains('`');
+            !info.is_empty() && !backticked
+        })
+    }
+
+    /// Whether `line` closes this block: the fence alone.
+    fn closes(&self, line: &str) -> bool {
+        self.split(line).is_some_and(|rest| rest.trim().is_empty())
+    }
+}
+
+/// A line without its indentation and blockquote markers, nor trailing blanks.
+fn unquote(line: &str) -> &str {
+    line.trim_start_matches([' ', '\t', '>']).trim_end()
+}
+
+/// Whether a fenced block's source (opening fence to end) ends with its closing fence.
+fn is_closed(block: &str) -> bool {
+    let mut lines = block.trim_end().lines();
+    let opening = lines.next().and_then(Fence::opening);
+    match opening {
+        Some(fence) => lines.next_back().is_some_and(|last| fence.closes(last)),
+        None => true,
+    }
+}

@@ -449,3 +449,41 @@ fn front_matter_of_the_wrong_shape_is_reported_where_it_is() {
         assert!(diagnostic.span.start >= 4 && diagnostic.span.end <= 4 + yaml.len());
     }
 }
+
+#[test]
+fn a_fence_left_open_is_reported_at_its_opening_and_a_nested_fence_is_not() {
+    let unclosed = |text: &str| -> Vec<(usize, String)> {
+        parse_file(text, 0, 0)
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::UnclosedFence)
+            .map(|d| (d.span.start, d.message.clone()))
+            .collect()
+    };
+    // Runs on into the next block, whose fence closes it.
+    let swallowing = "## A\n\n```bash {run}\ntouch a\n\n## B\n\n```bash {check}\ntest -f a\n```\n";
+    assert_eq!(
+        unclosed(swallowing),
+        [(
+            6,
+            "this code block is never closed: it swallows everything up to the fence on line 8"
+                .to_owned()
+        )]
+    );
+    // Runs to the end of the file.
+    let open = "## A\n\n```bash {check}\ntest -f a\n\n## B\n\nMore.\n";
+    assert_eq!(unclosed(open).len(), 1);
+    assert!(unclosed(open)[0].1.contains("the rest of the file"));
+    // Closed, at the end of the file, in a list, or quoted: fine.
+    for fine in [
+        "## A\n\n```bash {check}\ntest -f a\n```",
+        "## A\n\n```bash {check}\ntest -f a\n```\n",
+        "## A\n\n- item\n\n  ```bash {check}\n  test -f a\n  ```\n",
+        "## A\n\n> ```text\n> quoted\n> ```\n",
+        // A Markdown example: the longer fence holds the shorter ones.
+        "## A\n\n````markdown\n```bash {check}\ntest -f a\n```\n````\n",
+        "## A\n\n~~~markdown\n```bash {run}\necho\n~~~\n",
+    ] {
+        assert_eq!(unclosed(fine), [], "{fine:?}");
+    }
+}
