@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use console::Style;
 
-use crate::engine::{StepResult, TestRun, Verdict};
+use crate::engine::{StepResult, TestRun, Verdict, missing_tools};
 use crate::exec::BlockRunner;
 use crate::lesson::Code;
 use crate::lesson::yaml::{Node, Value};
@@ -46,6 +46,23 @@ pub fn run(args: &TestArgs) -> Result<u8, CliError> {
                 &format!("{} ({})", lesson.title, path.display())
             )
         )?;
+        // Without them, every step would fail for a reason that is not the lesson's.
+        let missing = missing_tools(&lesson.requires);
+        if !missing.is_empty() {
+            let error = missing_message(&missing);
+            writeln!(
+                out,
+                "  {} {error}",
+                term.paint(&Style::new().red().bold(), "error")
+            )?;
+            all.push(LessonResults {
+                id: lesson.id.clone(),
+                title: lesson.title.clone(),
+                steps: Vec::new(),
+                error: Some(error),
+            });
+            continue;
+        }
         let scratch = tempdir_for(&lesson.id)?;
         let workspace = args.workspace.clone().unwrap_or_else(|| scratch.clone());
         let mut exec = BlockRunner::new();
@@ -161,6 +178,22 @@ fn print_step(
         Verdict::Passed => {}
     }
     Ok(())
+}
+
+/// Which required tools are not on `PATH`, with how to get each.
+fn missing_message(missing: &[&crate::lesson::ToolRequirement]) -> String {
+    let tools: Vec<String> = missing
+        .iter()
+        .map(|tool| match &tool.hint {
+            Some(hint) => format!("`{}` ({hint})", tool.name),
+            None => format!("`{}`", tool.name),
+        })
+        .collect();
+    let verb = if tools.len() == 1 { "is" } else { "are" };
+    format!(
+        "not run: {} {verb} required but not on PATH",
+        tools.join(", ")
+    )
 }
 
 /// `NAME=value` lines, or a YAML mapping of names to values.

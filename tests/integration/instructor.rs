@@ -212,3 +212,18 @@ fn the_welcome_lesson_passes_its_own_test() {
         .status(0)
         .stdout_contains("5 passed, 0 failed");
 }
+
+#[test]
+fn test_does_not_run_a_lesson_whose_required_tools_are_missing_and_says_which() {
+    let lesson = "---\nid: tools\nrequires:\n  tools:\n    - sh\n    - { name: no-such-tool-4711, hint: \"apt install no-such-tool\" }\n---\n# Tools\n\n## Mark {#mark}\n\n```bash {solve}\ntouch ran\n```\n\n```bash {check}\ntest -f ran\n```\n";
+    let out = Test::new()
+        .file("tools.md", lesson)
+        .args(["test", "tools.md", "--workspace", "."])
+        .run()
+        .status(1)
+        .stdout_contains(
+            "not run: `no-such-tool-4711` (apt install no-such-tool) is required but not on PATH",
+        )
+        .stdout_contains("1 could not run");
+    assert!(!out.dir.join("ran").exists(), "a step ran");
+}
