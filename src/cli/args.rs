@@ -92,7 +92,7 @@ pub enum Command {
                             labrun report logs/ --since 2026-11-01 --format csv > progress.csv\n  \
                             labrun report logs/ --format json | jq '.steps | sort_by(-.failed_attempts)[:3]'\n\n\
                             A step is verified, solved (verified after the solution was shown), confirmed, \
-                            skipped, failed (its last check failed) or pending; a learner has completed a lesson \
+                            skipped, failed (its last check failed, and it was never done) or pending; a learner has completed a lesson \
                             when every step is verified, solved or confirmed. Unreadable log lines are skipped \
                             with a warning naming file:line.\n\
                             Exit codes: 0 report written, 1 --require-complete and someone has not completed \

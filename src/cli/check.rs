@@ -48,7 +48,12 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         let step = &lesson.steps[index];
         let checks: Vec<_> = step.blocks_with(Role::Check).collect();
         if checks.is_empty() {
-            writeln!(out, "  -         {} (no checks)", step.id)?;
+            let why = if step.quizzes.is_empty() {
+                "no checks"
+            } else {
+                "a quiz: answered in `labrun start`"
+            };
+            writeln!(out, "  -         {} ({why})", step.id)?;
             continue;
         }
         let mut step_passed = true;
@@ -109,6 +114,14 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
                 step: step.id.clone(),
             })?;
             writeln!(out, "  ok        {}", step.id)?;
+        } else if prior.status(&step.id).is_complete() {
+            // The log keeps what was proven; a later failure does not undo it.
+            writeln!(
+                out,
+                "            (done earlier, and it stays so in the record; `labrun reset {} --step {}` redoes it)",
+                path.display(),
+                step.id
+            )?;
         }
         all_passed &= step_passed;
     }

@@ -151,7 +151,9 @@ impl LessonState {
             }
             Event::StepVerified { step } => {
                 let state = self.step_mut(step);
-                state.status = if state.solution_shown {
+                // Verified without help stays so when checked again after a look at the
+                // solution: the first pass was the learner's own.
+                state.status = if state.solution_shown && state.status != StepStatus::Verified {
                     StepStatus::Solved
                 } else {
                     StepStatus::Verified
@@ -250,6 +252,22 @@ mod tests {
             ]
         );
         assert!(!state.is_complete());
+    }
+
+    #[test]
+    fn a_step_verified_unaided_stays_verified_when_checked_again_after_its_solution() {
+        let state = LessonState::from_events(&[
+            started(&["a", "b"]),
+            Event::StepVerified { step: step("a") },
+            Event::SolutionShown { step: step("a") },
+            Event::StepVerified { step: step("a") },
+            // Solved, then checked again: still solved.
+            Event::SolutionShown { step: step("b") },
+            Event::StepVerified { step: step("b") },
+            Event::StepVerified { step: step("b") },
+        ]);
+        assert_eq!(state.status("a"), StepStatus::Verified);
+        assert_eq!(state.status("b"), StepStatus::Solved);
     }
 
     #[test]

@@ -162,3 +162,31 @@ fn another_learner_on_the_same_lesson_is_not_refused() {
         .stderr_contains("Step 1/1 · Only step");
     first.finish(Duration::from_secs(10)).status(1);
 }
+
+#[test]
+fn a_step_verified_earlier_stays_verified_when_a_later_check_fails_and_check_says_so() {
+    let lab = lab().file("two.md", &with_base(TWO_CHECKS, "http://127.0.0.1:9"));
+    let config = workspace(&lab, "two").join("config.yaml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "a: 1\n").unwrap();
+    lab.run_with(["check", "two.md", "--step", "config"], "")
+        .status(0)
+        .stdout_contains("  ok        config");
+    std::fs::remove_file(&config).unwrap();
+    lab.run_with(["check", "two.md", "--step", "config"], "")
+        .status(1)
+        .stdout_contains("  FAIL      config\n            config.yaml is missing")
+        .stdout_contains("(done earlier, and it stays so in the record; `labrun reset two.md --step config` redoes it)");
+    let status = lab
+        .run_with(["status", "two.md", "--json"], "")
+        .status(0)
+        .json();
+    let config = status[0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "config")
+        .unwrap()
+        .clone();
+    assert_eq!(config["status"], "verified", "{status:#}");
+}
