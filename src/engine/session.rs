@@ -245,7 +245,7 @@ impl<'a> Session<'a> {
                     self.journal.append(event)?;
                     if verified {
                         // Told only once it is saved: a crash cannot take back what was said.
-                        self.ui.checks_finished(true, &[]);
+                        self.ui.checks_finished(true, &[], false);
                     }
                     None
                 }
@@ -506,7 +506,12 @@ impl<'a> Session<'a> {
         }
         if !passed {
             // The failures are saved already; a pass is told once `step_verified` is.
-            self.ui.checks_finished(false, &failures);
+            let seen = self
+                .machine
+                .state(index)
+                .map_or(0, |state| state.hints_shown);
+            let hints_left = (seen as usize) < step.hints.len();
+            self.ui.checks_finished(false, &failures, hints_left);
         }
         Ok(passed)
     }

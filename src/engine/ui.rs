@@ -71,8 +71,9 @@ pub trait Ui {
 
     fn block_finished(&mut self, block: &Block, run: &BlockRun);
 
-    /// The checks of a step ran: every failure reason, secrets masked.
-    fn checks_finished(&mut self, passed: bool, failures: &[String]);
+    /// The checks of a step ran: every failure reason, secrets masked; `hints_left` when the
+    /// step has a hint the learner has not seen.
+    fn checks_finished(&mut self, passed: bool, failures: &[String], hints_left: bool);
 
     /// Asks a quiz: the chosen choices, or the typed answer.
     fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Vec<String>, UiError>;

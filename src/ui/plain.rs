@@ -360,12 +360,17 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         }
     }
 
-    fn checks_finished(&mut self, passed: bool, failures: &[String]) {
+    fn checks_finished(&mut self, passed: bool, failures: &[String], hints_left: bool) {
         if passed {
             self.say("✔ Step verified.");
         } else {
+            let hint = if hints_left {
+                ", or ask for a hint"
+            } else {
+                ""
+            };
             self.say(&format!(
-                "✘ Not verified yet ({} failed). Fix it and check again, or ask for a hint.",
+                "✘ Not verified yet ({} failed). Fix it and check again{hint}.",
                 failures.len()
             ));
         }

@@ -144,6 +144,8 @@ fn validator(
 /// A quiz: one choice, several, or a typed answer. Esc asks again: there is no way back
 /// from a quiz but to answer it (or Ctrl-C).
 pub(super) fn quiz(config: RenderConfig<'static>, quiz: &Quiz) -> Result<Vec<String>, UiError> {
+    // The answer is not judged yet: no tick beside it, right or wrong.
+    let config = config.with_answered_prompt_prefix(Styled::new("›"));
     loop {
         let answer = if quiz.choices.is_empty() {
             Text::new(&quiz.question)

@@ -258,7 +258,7 @@ impl Ui for TerminalUi {
         }
     }
 
-    fn checks_finished(&mut self, passed: bool, failures: &[String]) {
+    fn checks_finished(&mut self, passed: bool, failures: &[String], hints_left: bool) {
         if passed {
             self.say(&self.look.good("✔ Step verified."));
             return;
@@ -269,11 +269,12 @@ impl Ui for TerminalUi {
                 self.say(&format!("    {}", self.look.reason(line)));
             }
         }
-        self.say(
-            &self
-                .look
-                .dim("Fix it and check again, or choose `hint` for help."),
-        );
+        let next = if hints_left {
+            "Fix it and check again, or choose `hint` for help."
+        } else {
+            "Fix it and check again."
+        };
+        self.say(&self.look.dim(next));
     }
 
     fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Vec<String>, UiError> {

@@ -400,3 +400,23 @@ fn hints_seen_before_quitting_are_shown_open_on_resume_and_hint_gives_the_next()
         .stderr_contains("Second hint: touch made.")
         .stderr_lacks("▸ Hint 1 of 2");
 }
+
+#[test]
+fn a_failed_check_offers_a_hint_only_while_one_is_left() {
+    let lab = lab().file("hinted.md", HINTED);
+    let out = lab
+        .run_with(
+            ["start", "hinted.md", "--yes"],
+            "check\nhint\nhint\ncheck\nquit\n",
+        )
+        .status(1)
+        .finished_within(FAST);
+    let text = &out.stderr;
+    let first = text
+        .find("✘ Not verified yet (1 failed). Fix it and check again, or ask for a hint.")
+        .unwrap_or_else(|| panic!("{text}"));
+    let second = text
+        .find("✘ Not verified yet (1 failed). Fix it and check again.\n")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(first < second, "{text}");
+}
