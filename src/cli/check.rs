@@ -8,7 +8,9 @@ use crate::lesson::Role;
 use crate::progress::{EndReason, Event};
 
 use super::args::CheckArgs;
-use super::learner::{interrupt_flag, load_runnable, open_log, step_index, workspace_dir};
+use super::learner::{
+    check_given_vars, interrupt_flag, load_runnable, open_log, step_index, workspace_dir,
+};
 use super::{CliError, exit};
 
 pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
@@ -17,6 +19,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         .clone()
         .ok_or_else(|| CliError::Usage("name the lesson to check: `labrun check LESSON`".into()))?;
     let lesson = load_runnable(&path)?;
+    check_given_vars(&lesson, &args.vars, true)?;
     let (mut log, prior, learner) = open_log(&args.learner, &lesson)?;
     let steps: Vec<usize> = match &args.step {
         Some(id) => vec![step_index(&lesson, id)?],

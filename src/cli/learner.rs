@@ -129,3 +129,41 @@ pub fn step_index(lesson: &Lesson, id: &str) -> Result<usize, CliError> {
             ))
         })
 }
+
+/// Checks the values given with `--var` (and `--vars-file`) before anything runs: each must
+/// satisfy its variable's `choices` and `pattern`, as an answer typed at the prompt would.
+/// With `known_only`, a name the lesson neither declares nor sets is refused too, with the
+/// nearest one (a typo would otherwise be ignored in silence).
+pub fn check_given_vars(
+    lesson: &Lesson,
+    given: &[(String, String)],
+    known_only: bool,
+) -> Result<(), CliError> {
+    let mut names = lesson.variable_names();
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|name| seen.insert(*name));
+    for (name, value) in given {
+        if lesson::BUILTIN_VARS.contains(&name.as_str()) {
+            return Err(CliError::Usage(format!(
+                "`--var {name}=…`: `{name}` is set by labrun (use --learner or --workspace)"
+            )));
+        }
+        if let Some(spec) = lesson.var(name) {
+            crate::engine::validate(spec, value)
+                .map_err(|why| CliError::Usage(format!("`--var {name}=…`: {why}")))?;
+        } else if known_only && !names.contains(&name.as_str()) {
+            let nearest = lesson::nearest(name, names.iter().copied())
+                .map(|near| format!(" (did you mean `{near}`?)"))
+                .unwrap_or_default();
+            let all = if names.is_empty() {
+                "it has none".to_owned()
+            } else {
+                format!("its variables: {}", names.join(", "))
+            };
+            return Err(CliError::Usage(format!(
+                "`--var {name}=…`: the lesson has no variable `{name}`{nearest}; {all}"
+            )));
+        }
+    }
+    Ok(())
+}

@@ -12,8 +12,8 @@ use crate::ui::terminal::{self, TerminalUi};
 
 use super::args::{LearnerArgs, StartArgs};
 use super::learner::{
-    clear_workspace, interrupt_flag, learner_name, load_runnable, open_log, progress_dir,
-    workspace_dir,
+    check_given_vars, clear_workspace, interrupt_flag, learner_name, load_runnable, open_log,
+    progress_dir, workspace_dir,
 };
 use super::{CliError, discover, exit};
 
@@ -27,6 +27,7 @@ pub fn run(args: &StartArgs) -> Result<u8, CliError> {
         },
     };
     let lesson = load_runnable(&path)?;
+    check_given_vars(&lesson, &args.vars, true)?;
     let (mut log, mut prior, learner) = open_log(&args.learner, &lesson)?;
     if args.restart {
         log.append(Event::LessonReset)?;

@@ -13,7 +13,7 @@ use crate::lesson::yaml::{Node, Value};
 use crate::ui::style::Term;
 
 use super::args::TestArgs;
-use super::learner::{interrupt_flag, load_runnable};
+use super::learner::{check_given_vars, interrupt_flag, load_runnable};
 use super::{CliError, exit};
 
 /// One lesson's results, for the summary and `--junit`.
@@ -38,6 +38,8 @@ pub fn run(args: &TestArgs) -> Result<u8, CliError> {
     let mut all = Vec::new();
     for path in &args.lessons {
         let lesson = load_runnable(path)?;
+        // One vars file may serve several lessons: a name this one lacks is not an error.
+        check_given_vars(&lesson, &vars, false)?;
         writeln!(
             out,
             "{}",

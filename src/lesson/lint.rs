@@ -101,27 +101,7 @@ fn duplicate_step_ids(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
 
 fn undefined_variables(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
     let mut known: Vec<&str> = BUILTIN_VARS.to_vec();
-    known.extend(lesson.vars.iter().map(|var| var.name.as_str()));
-    for step in &lesson.steps {
-        for block in &step.blocks {
-            known.extend(block.attrs.capture.as_deref());
-            known.extend(
-                block
-                    .http
-                    .iter()
-                    .flat_map(|entry| entry.captures.iter().map(|c| c.name.as_str())),
-            );
-        }
-    }
-    for block in lesson.lesson_blocks() {
-        known.extend(block.attrs.capture.as_deref());
-        known.extend(
-            block
-                .http
-                .iter()
-                .flat_map(|entry| entry.captures.iter().map(|c| c.name.as_str())),
-        );
-    }
+    known.extend(lesson.variable_names());
     for reference in &lesson.var_refs {
         if known.contains(&reference.name.as_str()) {
             continue;

@@ -61,6 +61,27 @@ impl Lesson {
         self.vars.iter().find(|var| var.name == name)
     }
 
+    /// Every variable the lesson declares or sets (`capture=`, `[Captures]`), in order, with
+    /// repeats; not the built-in ones.
+    pub fn variable_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.vars.iter().map(|var| var.name.as_str()).collect();
+        let blocks = self
+            .steps
+            .iter()
+            .flat_map(|step| &step.blocks)
+            .chain(self.lesson_blocks());
+        for block in blocks {
+            names.extend(block.attrs.capture.as_deref());
+            names.extend(
+                block
+                    .http
+                    .iter()
+                    .flat_map(|entry| entry.captures.iter().map(|c| c.name.as_str())),
+            );
+        }
+        names
+    }
+
     /// Blocks before the first step of each part: `setup` runs once per lesson, `cleanup`
     /// when it is reset or finished; others are shown with the intro.
     pub fn lesson_blocks(&self) -> impl Iterator<Item = &Block> {

@@ -229,3 +229,71 @@ fn without_the_labrun_output_line_the_later_check_fails() {
         .stderr_contains("the variable `region` has no value yet")
         .stderr_lacks("✔ Step verified.");
 }
+
+const REGION: &str = "\
+---
+id: region
+vars:
+  region: { prompt: \"Region?\", choices: [us-south, eu-de] }
+  zone: { prompt: \"Zone?\", pattern: \"^[a-z]+-[0-9]$\" }
+---
+# Region
+
+## Look {#look}
+
+In {{region}}, {{zone}}, cluster {{cluster_id}}.
+
+```bash {run capture=cluster_id}
+echo c-1
+```
+
+```bash {check}
+true
+```
+";
+
+#[test]
+fn var_flags_are_checked_like_typed_answers_and_a_misspelt_name_is_refused() {
+    let lab = lab().file("region.md", REGION);
+    for (var, message) in [
+        (
+            "regoin=us-south",
+            "error: `--var regoin=…`: the lesson has no variable `regoin` (did you mean `region`?); its variables: region, zone, cluster_id",
+        ),
+        (
+            "region=mars",
+            "error: `--var region=…`: `region` must be one of: us-south, eu-de",
+        ),
+        (
+            "zone=nowhere",
+            "error: `--var zone=…`: `nowhere` does not match the pattern",
+        ),
+        (
+            "learner=eve",
+            "error: `--var learner=…`: `learner` is set by labrun",
+        ),
+    ] {
+        for command in ["start", "check"] {
+            lab.run_with([command, "region.md", "--var", var], "")
+                .status(2)
+                .finished_within(FAST)
+                .stderr_contains(message);
+        }
+    }
+    // A value a step captures may be given ahead; valid values run.
+    lab.run_with(
+        [
+            "check",
+            "region.md",
+            "--var",
+            "region=eu-de",
+            "--var",
+            "zone=eu-1",
+            "--var",
+            "cluster_id=c-9",
+        ],
+        "",
+    )
+    .status(0)
+    .finished_within(FAST);
+}
