@@ -21,6 +21,19 @@ pub fn run(args: &ReportArgs) -> Result<u8, CliError> {
     if let Some(missing) = paths.iter().find(|path| !path.exists()) {
         return Err(CliError::NotFound(missing.clone()));
     }
+    // An easy slip: the lesson instead of its logs.
+    if let Some(lesson) = paths
+        .iter()
+        .find(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "md"))
+    {
+        return Err(CliError::Usage(format!(
+            "`{}` is a lesson, not a progress log: give the folder of the logs (default `{}`), \
+             and `--lesson ID` to keep to one lesson; `labrun status {}` shows your own progress",
+            lesson.display(),
+            default_dir().display(),
+            lesson.display()
+        )));
+    }
     let files = report::log_files(&paths)?;
     if files.is_empty() {
         let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();

@@ -5,16 +5,26 @@ use std::io::{IsTerminal, Write};
 use crate::engine::Vars;
 use crate::exec::{BlockRunner, Executor, RunContext};
 use crate::lesson::{Block, Lesson, Role};
-use crate::progress::{Event, LessonState};
+use crate::progress::{self, Event, LessonState};
 
 use super::args::ResetArgs;
 use super::learner::{
-    clear_workspace, interrupt_flag, load_runnable, open_log, step_index, workspace_dir,
+    clear_workspace, interrupt_flag, learner_name, load_runnable, open_log, progress_dir,
+    step_index, workspace_dir,
 };
 use super::{CliError, exit};
 
 pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
     let lesson = load_runnable(&args.lesson)?;
+    let learner = learner_name(&args.learner);
+    let path = progress::log_path(&progress_dir(&args.learner), &learner, &lesson.id);
+    if !path.exists() {
+        crate::note!(
+            "{learner} has not started {} yet: nothing to reset.",
+            lesson.title
+        );
+        return Ok(exit::OK);
+    }
     let (mut log, prior, learner) = open_log(&args.learner, &lesson)?;
     match &args.step {
         Some(id) => {

@@ -20,6 +20,8 @@ struct LessonStatus {
     learner: String,
     /// Every step of the lesson complete.
     complete: bool,
+    /// A session began since the log started or since the last full reset.
+    started: bool,
     /// The step the learner was last in.
     current: Option<String>,
     steps: Vec<StepLine>,
@@ -93,8 +95,10 @@ pub fn run(args: &StatusArgs) -> Result<u8, CliError> {
             .count();
         let verdict = if lesson.complete {
             "complete"
-        } else {
+        } else if lesson.started || done > 0 {
             "in progress"
+        } else {
+            "not started"
         };
         writeln!(
             out,
@@ -152,6 +156,7 @@ fn status(
         title: title.to_owned(),
         learner: learner.to_owned(),
         complete: !steps.is_empty() && steps.iter().all(|s| s.status.is_complete()),
+        started: state.started,
         current: state.current.clone(),
         steps,
     }

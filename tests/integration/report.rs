@@ -668,3 +668,15 @@ fn the_html_report_shows_every_status_in_a_browser_grid() {
         png.len()
     );
 }
+
+#[test]
+fn a_lesson_given_instead_of_its_logs_is_a_usage_error_that_says_what_to_give() {
+    crate::harness::Test::new()
+        .file("welcome.md", "# Welcome\n\n## One\n")
+        .args(["report", "welcome.md"])
+        .run()
+        .status(2)
+        .stderr_contains("`welcome.md` is a lesson, not a progress log")
+        .stderr_contains("`labrun status welcome.md` shows your own progress")
+        .stderr_lacks("not a progress event");
+}

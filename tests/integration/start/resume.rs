@@ -420,3 +420,22 @@ fn a_failed_check_offers_a_hint_only_while_one_is_left() {
         .unwrap_or_else(|| panic!("{text}"));
     assert!(first < second, "{text}");
 }
+
+#[test]
+fn a_lesson_never_started_is_not_started_and_reset_leaves_no_log() {
+    let lab = lab().file("tour.md", TOUR);
+    lab.run_with(["status", "tour.md"], "")
+        .status(0)
+        .stdout_contains("Tour (tour) — not started, 0/3 steps");
+    lab.run_with(["reset", "tour.md"], "")
+        .status(0)
+        .stderr_contains("ada has not started Tour yet: nothing to reset.");
+    assert!(!lab.path().join(".progress/tour/ada.jsonl").exists());
+    lab.run_with(["start", "tour.md", "--yes"], "ada\nquit\n")
+        .status(1);
+    lab.run_with(["status", "tour.md"], "")
+        .stdout_contains("Tour (tour) — in progress, 0/3 steps");
+    lab.run_with(["reset", "tour.md"], "").status(0);
+    lab.run_with(["status", "tour.md"], "")
+        .stdout_contains("Tour (tour) — not started, 0/3 steps");
+}
