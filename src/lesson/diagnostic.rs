@@ -67,6 +67,7 @@ codes! {
     ExtraTitle => "extra-title", Warning;
     NoSteps => "no-steps", Warning;
     EmptyBlock => "empty-block", Warning;
+    UnclearDuration => "unclear-duration", Warning;
     Unreadable => "unreadable", Error;
 }
 

@@ -128,6 +128,30 @@ pub fn parse_front_matter(yaml: &str, base: usize, diags: &mut Vec<Diagnostic>) 
     let mut text = |name: &str| read.text(root.get(name), &format!("`{name}`"));
     let (id, title, summary) = (text("id"), text("title"), text("summary"));
     let (duration, version) = (text("duration"), text("version"));
+    if let (Some(id), Some(node)) = (&id, root.get("id"))
+        && !is_valid_id(id)
+    {
+        read.diags.push(
+            Diagnostic::new(
+                Code::InvalidFrontMatter,
+                node.span,
+                format!("`id` must be letters, digits, `-`, `_` or `.`, not `{id}`"),
+            )
+            .with_help("the id names the lesson's progress logs and workspace: write it like `iks-security`"),
+        );
+    }
+    if let (Some(duration), Some(node)) = (&duration, root.get("duration"))
+        && !reads_as_time(duration)
+    {
+        read.diags.push(
+            Diagnostic::new(
+                Code::UnclearDuration,
+                node.span,
+                format!("`duration` should read as a time, not `{duration}`"),
+            )
+            .with_help("write how long the lesson takes, like `45m`, `1 hour` or `30-45 min`"),
+        );
+    }
     let requires = root.get("requires");
     read.map(requires, "`requires`");
     let tools = read
@@ -149,6 +173,27 @@ pub fn parse_front_matter(yaml: &str, base: usize, diags: &mut Vec<Diagnostic>) 
         tools,
         vars,
     }
+}
+
+/// A lesson id: a name for files and logs, with no separator or space in it.
+fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Whether a lesson's `duration` names a time: a number with a unit of time.
+fn reads_as_time(duration: &str) -> bool {
+    static TIME: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    TIME.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\d\s*(ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)\b",
+        )
+        .expect("a valid regex")
+    })
+    .is_match(duration)
 }
 
 /// A tool: its name alone, or `{ name, hint }`.

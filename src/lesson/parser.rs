@@ -72,6 +72,7 @@ pub fn parse_file(text: &str, file: usize, part: usize) -> ParsedFile {
     while let Some((event, range)) = events.next() {
         builder.top_level(event, range, &mut events);
     }
+    builder.unclosed_front_matter();
     builder.finish()
 }
 
@@ -163,6 +164,29 @@ impl<'t> Builder<'t> {
             }
             Event::Rule | Event::Html(_) | Event::Text(_) => self.push_markdown(span),
             _ => {}
+        }
+    }
+
+    /// A first line `---` with no front matter read: its closing `---` is missing, and the
+    /// YAML became text of the lesson.
+    fn unclosed_front_matter(&mut self) {
+        let bom = if self.text.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
+        let mut lines = self.text[bom..].lines().map(str::trim_end);
+        let (first, second) = (lines.next(), lines.next());
+        // `---` twice is an empty front matter, which pulldown-cmark does not report.
+        if self.out.front_matter_span.is_none() && first == Some("---") && second != Some("---") {
+            self.out.diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidFrontMatter,
+                    Span::new(bom, bom + 3),
+                    "the front matter is never closed",
+                )
+                .with_help("end it with a line of `---` before the lesson's text"),
+            );
         }
     }
 

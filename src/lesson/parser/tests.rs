@@ -487,3 +487,61 @@ fn a_fence_left_open_is_reported_at_its_opening_and_a_nested_fence_is_not() {
         assert_eq!(unclosed(fine), [], "{fine:?}");
     }
 }
+
+#[test]
+fn front_matter_left_open_is_reported_and_closed_or_absent_front_matter_is_not() {
+    let unclosed = |text: &str| {
+        parse_file(text, 0, 0)
+            .diagnostics
+            .iter()
+            .any(|d| d.message == "the front matter is never closed")
+    };
+    assert!(unclosed("---\nid: x\n\n# T\n\n## S\n"));
+    assert!(unclosed("\u{feff}---\nid: x\n# T\n"));
+    for fine in [
+        "---\nid: x\n---\n# T\n",
+        "# T\n\n---\n\n## S\n",
+        "---\n---\n# T\n",
+        "",
+    ] {
+        assert!(!unclosed(fine), "{fine:?}");
+    }
+}
+
+#[test]
+fn a_lesson_id_is_a_file_name_and_a_duration_reads_as_a_time() {
+    let codes = |yaml: &str| -> Vec<Code> {
+        parse_file(&format!("---\n{yaml}\n---\n# T\n"), 0, 0)
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    };
+    for id in ["iks-security", "café-français", "v1.2_lab"] {
+        assert_eq!(codes(&format!("id: {id}")), [], "{id}");
+    }
+    for id in ["Helm Intro!", "../evil", ".hidden", "a/b"] {
+        assert_eq!(
+            codes(&format!("id: \"{id}\"")),
+            [Code::InvalidFrontMatter],
+            "{id}"
+        );
+    }
+    for duration in [
+        "45m",
+        "1h30m",
+        "1 hour",
+        "30-45 min",
+        "90 Minutes",
+        "about 2 hours",
+    ] {
+        assert_eq!(codes(&format!("duration: {duration}")), [], "{duration}");
+    }
+    for duration in ["soon", "a while", "45", "quick"] {
+        assert_eq!(
+            codes(&format!("duration: {duration}")),
+            [Code::UnclearDuration],
+            "{duration}"
+        );
+    }
+}

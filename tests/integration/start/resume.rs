@@ -144,7 +144,7 @@ fn status_shows_the_state_of_each_step_and_where_the_learner_is() {
     let lab = lab().file("tour.md", TOUR);
     lab.run_with(["status", "tour.md"], "")
         .status(0)
-        .stdout_contains("Tour (tour) — in progress, 0/3 steps")
+        .stdout_contains("Tour (tour) — not started, 0/3 steps")
         .stdout_contains("   pending    look\n   pending    file\n   pending    bye");
     // Confirm the first step, fail the second's check, then skip it; fail the third's.
     lab.run_with(
@@ -218,7 +218,7 @@ fn reset_makes_every_step_pending_and_forgets_the_answers() {
         .status(0)
         .stderr_contains("Tour starts over for ada");
     lab.run_with(["status", "tour.md"], "")
-        .stdout_contains("Tour (tour) — in progress, 0/3 steps")
+        .stdout_contains("Tour (tour) — not started, 0/3 steps")
         .stdout_contains("   pending    look\n   pending    file\n   pending    bye");
     lab.run_with(["start", "tour.md", "--yes"], "grace\nquit\n")
         .status(1)
