@@ -201,7 +201,7 @@ pub struct TestArgs {
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// The lesson's name or path (`.md` is added when missing).
+    /// The lesson's name or path (`.md` is added when it does not end so).
     pub name: String,
 }
 

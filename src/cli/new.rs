@@ -6,9 +6,15 @@ use super::args::NewArgs;
 use super::{CliError, exit};
 
 pub fn run(args: &NewArgs) -> Result<u8, CliError> {
+    if args.name.trim().is_empty() {
+        return Err(CliError::Usage(
+            "name the lesson: `labrun new my-lesson` writes my-lesson.md".into(),
+        ));
+    }
     let mut path = PathBuf::from(&args.name);
-    if path.extension().is_none() {
-        path.set_extension("md");
+    if path.extension().is_none_or(|ext| ext != "md") {
+        // `x.txt` becomes `x.txt.md`: a lesson is a Markdown file, or labrun would not list it.
+        path.as_mut_os_string().push(".md");
     }
     if path.exists() {
         return Err(CliError::Usage(format!(
@@ -27,24 +33,29 @@ pub fn run(args: &NewArgs) -> Result<u8, CliError> {
         id
     };
     let title = title_from(&id);
+    let cannot = |error: std::io::Error| {
+        CliError::Usage(format!("cannot write `{}`: {error}", path.display()))
+    };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
+        std::fs::create_dir_all(parent).map_err(cannot)?;
     }
-    std::fs::write(&path, template(&id, &title))?;
+    std::fs::write(&path, template(&id, &title)).map_err(cannot)?;
+    let shown = shell_word(&path.display().to_string());
     crate::note!("Created {}. Next:", path.display());
-    crate::note!(
-        "  labrun show {}        # read it as a learner will",
-        path.display()
-    );
-    crate::note!(
-        "  labrun lint {}        # check it as you edit",
-        path.display()
-    );
-    crate::note!(
-        "  labrun test {}        # run it end to end",
-        path.display()
-    );
+    crate::note!("  labrun show {shown}        # read it as a learner will");
+    crate::note!("  labrun lint {shown}        # check it as you edit");
+    crate::note!("  labrun test {shown}        # run it end to end");
     Ok(exit::OK)
+}
+
+/// `text` as one word for a shell: quoted when it holds anything but plain characters.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "-_./+:@%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
 }
 
 fn title_from(id: &str) -> String {

@@ -227,3 +227,29 @@ fn test_does_not_run_a_lesson_whose_required_tools_are_missing_and_says_which() 
         .stdout_contains("1 could not run");
     assert!(!out.dir.join("ran").exists(), "a step ran");
 }
+
+#[test]
+fn new_refuses_an_empty_name_names_a_path_it_cannot_write_and_quotes_what_it_suggests() {
+    Test::new()
+        .args(["new", ""])
+        .run()
+        .status(2)
+        .stderr_contains("name the lesson");
+    Test::new()
+        .file("blocker", "a file, not a folder")
+        .args(["new", "blocker/lesson"])
+        .run()
+        .status(2)
+        .stderr_contains("cannot write `blocker/lesson.md`");
+    let out = Test::new()
+        .args(["new", "Has Spaces"])
+        .run()
+        .status(0)
+        .stderr_contains("labrun lint 'Has Spaces.md'");
+    assert!(out.dir.join("Has Spaces.md").exists());
+    let out = Test::new().args(["new", "notes.txt"]).run().status(0);
+    assert!(
+        out.dir.join("notes.txt.md").exists(),
+        "a lesson is a .md file"
+    );
+}
