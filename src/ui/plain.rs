@@ -90,7 +90,10 @@ impl<R: BufRead, W: Write> PlainUi<R, W> {
 pub fn action_label(action: &Action) -> (&'static str, &'static str) {
     match action {
         Action::Check => ("check", "run the checks"),
-        Action::Continue => ("continue", "go on to the next step"),
+        Action::Continue => (
+            "continue",
+            "go on to the next step, once this one checks out",
+        ),
         Action::Run => ("run", "run this step's commands for me"),
         Action::Hint => ("hint", "show the next hint"),
         Action::Solution => ("solution", "show the solution"),
