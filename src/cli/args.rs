@@ -110,7 +110,8 @@ pub struct LearnerArgs {
     /// Where progress logs live (default: $XDG_DATA_HOME/labrun/progress).
     #[arg(long, env = "LABRUN_PROGRESS_DIR", value_name = "DIR")]
     pub progress_dir: Option<PathBuf>,
-    /// The lesson's working folder (default: beside the progress folder, in workspaces/LESSON/LEARNER).
+    /// The lesson's working folder (default: workspaces/LESSON/LEARNER in labrun's data folder, or
+    /// .workspaces/LESSON/LEARNER in the progress folder when that is given).
     #[arg(long, env = "LABRUN_WORKSPACE", value_name = "DIR")]
     pub workspace: Option<PathBuf>,
 }
@@ -151,8 +152,8 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// A lesson file or folder (required: which lesson to check).
-    pub lesson: Option<PathBuf>,
+    /// A lesson file or folder.
+    pub lesson: PathBuf,
     /// Check only this step.
     #[arg(long, value_name = "ID")]
     pub step: Option<String>,

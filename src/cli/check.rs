@@ -14,10 +14,7 @@ use super::learner::{
 use super::{CliError, exit};
 
 pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
-    let path = args
-        .lesson
-        .clone()
-        .ok_or_else(|| CliError::Usage("name the lesson to check: `labrun check LESSON`".into()))?;
+    let path = args.lesson.clone();
     let lesson = load_runnable(&path)?;
     check_given_vars(&lesson, &args.vars, true)?;
     let (mut log, prior, learner) = open_log(&args.learner, &lesson)?;

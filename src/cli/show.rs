@@ -45,7 +45,8 @@ pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
     out.flush()?;
     if errors > 0 {
         crate::note!(
-            "lesson has {}; run `labrun lint {}`",
+            "{} the lesson has {}; `labrun lint {}` shows them",
+            crate::ui::style::error_prefix(),
             plural(errors, "error"),
             args.lesson.display()
         );

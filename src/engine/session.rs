@@ -211,6 +211,21 @@ impl<'a> Session<'a> {
         // Known values first, so the intro shows them; then the questions.
         self.preset_vars(prior);
         self.ui.lesson_start(self.lesson, resume_at, &self.vars);
+        let hash = lesson_hash(self.lesson);
+        if prior
+            .lesson_hash
+            .as_ref()
+            .is_some_and(|before| *before != hash)
+        {
+            self.ui.notice(
+                "this lesson has changed since your last session: your progress is kept for the \
+                 steps it still has",
+            );
+        }
+        if prior.is_complete() && self.options.step.is_none() {
+            self.ui
+                .notice("you have completed this lesson already; `--restart` starts it over");
+        }
         let missing = missing_tools(&self.lesson.requires);
         if !missing.is_empty() && !self.ui.missing_tools(&missing)? {
             return Err(Stop::Quit);

@@ -136,7 +136,7 @@ fn a_lesson_with_errors_is_still_shown_but_exits_3_with_a_note() {
         .status(3)
         .stdout_contains("Step 1/1 · Step")
         .stdout_contains("│ ls")
-        .stderr_contains("lesson has 1 error; run `labrun lint bad.md`");
+        .stderr_contains("error: the lesson has 1 error; `labrun lint bad.md` shows them");
 }
 
 #[test]

@@ -67,8 +67,13 @@ fn section(out: &mut dyn Write, summary: &Summary, lesson: &LessonInfo) -> io::R
     let percent = (complete * 100).checked_div(rows.len()).unwrap_or(0);
     writeln!(
         out,
-        "<p class=\"verdict\"><strong>{complete} of {}</strong> learners complete ({percent}%).</p>",
-        rows.len()
+        "<p class=\"verdict\"><strong>{complete} of {}</strong> {} complete ({percent}%).</p>",
+        rows.len(),
+        if rows.len() == 1 {
+            "learner"
+        } else {
+            "learners"
+        },
     )?;
     struggle(out, &stats)?;
     grid(out, lesson, &rows)?;

@@ -21,10 +21,15 @@ pub fn write(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
         let complete = rows.iter().filter(|row| row.complete).count();
         writeln!(
             out,
-            "\n## {} (`{}`)\n\n**{complete} of {}** learners complete.\n",
+            "\n## {} (`{}`)\n\n**{complete} of {}** {} complete.\n",
             escape(&lesson.title),
             lesson.id.replace('`', "'"),
             rows.len(),
+            if rows.len() == 1 {
+                "learner"
+            } else {
+                "learners"
+            },
         )?;
         let mut head = vec!["Learner".to_owned(), "Complete".to_owned()];
         head.extend(lesson.steps.iter().map(|step| escape(step)));

@@ -281,8 +281,25 @@ fn resuming_a_completed_lesson_and_quitting_exits_0_as_its_summary_says() {
     complete(&lab);
     // End of input at the first menu, as in CI with nothing on stdin.
     lab.run_with(["start", "tour.md", "--yes"], "")
+        .stderr_contains("you have completed this lesson already; `--restart` starts it over")
         .stderr_contains("Lesson complete. Well done!")
         .status(0);
+}
+
+#[test]
+fn a_lesson_changed_since_the_last_session_is_noted_and_its_progress_kept() {
+    let lab = lab().file("tour.md", TOUR);
+    lab.run_with(["start", "tour.md", "--yes"], "ada\ncontinue\nquit\n")
+        .status(1);
+    lab.run_with(["start", "tour.md", "--yes"], "quit\n")
+        .status(1)
+        .stderr_lacks("has changed");
+    let edited = TOUR.replace("Goodbye, {{name}}.", "See you, {{name}}.");
+    std::fs::write(lab.path().join("tour.md"), edited).unwrap();
+    lab.run_with(["start", "tour.md", "--yes"], "quit\n")
+        .status(1)
+        .stderr_contains("this lesson has changed since your last session")
+        .stderr_contains("Welcome back: resuming at \"Make a file\".");
 }
 
 const CLEANUP: &str = "\
