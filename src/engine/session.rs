@@ -120,7 +120,8 @@ impl<'a> Session<'a> {
             .iter()
             .map(|step| prior.step(&step.id).cloned().unwrap_or_default())
             .collect();
-        let consented = options.yes;
+        // Asked once per version of the lesson: an edited lesson is asked about again.
+        let consented = options.yes || prior.consented.as_ref() == Some(&lesson_hash(lesson));
         Self {
             lesson,
             ui,
@@ -232,7 +233,7 @@ impl<'a> Session<'a> {
         }
         self.ask_vars()?;
         if !self.consented && needs_consent(self.lesson) {
-            self.consented = self.ui.consent(self.lesson)?;
+            self.ask_consent()?;
         }
         workspace::prepare(&self.options.workspace).map_err(|reason| {
             Stop::Failed(SessionError::Workspace {
@@ -454,7 +455,7 @@ impl<'a> Session<'a> {
         let attempt = self.machine.attempts();
         let checks: Vec<&Block> = step.blocks_with(Role::Check).collect();
         if !checks.is_empty() && !self.consented {
-            self.consented = self.ui.consent(self.lesson)?;
+            self.ask_consent()?;
             if !self.consented {
                 self.ui
                     .notice("the checks were not run: they need your consent");
@@ -533,6 +534,18 @@ impl<'a> Session<'a> {
 
     /// Writes an event of the session's own (not one the machine asked to record) and tells
     /// the machine, so the state it shows is the state the log gives when read back.
+    /// Asks the learner to allow the lesson's commands; a yes is saved for this version of
+    /// the lesson.
+    fn ask_consent(&mut self) -> Result<(), Stop> {
+        self.consented = self.ui.consent(self.lesson)?;
+        if self.consented {
+            self.write(Event::ConsentGiven {
+                lesson_hash: lesson_hash(self.lesson),
+            })?;
+        }
+        Ok(())
+    }
+
     fn write(&mut self, event: Event) -> Result<(), LogError> {
         self.journal.append(event.clone())?;
         self.machine.observe(&event);

@@ -122,6 +122,12 @@ pub enum Event {
     },
     /// Every step goes back to pending; saved answers are forgotten.
     LessonReset,
+    /// The learner allowed the lesson's setup, check and cleanup commands to run, for this
+    /// version of the lesson: not asked again until the lesson changes.
+    ConsentGiven {
+        /// The `lesson_hash` of the lesson agreed to.
+        lesson_hash: String,
+    },
     /// An event written by a newer labrun: kept out of the way, never fatal.
     #[serde(other)]
     Unknown,

@@ -67,6 +67,8 @@ pub struct LessonState {
     pub vars: Vec<(String, String)>,
     pub title: Option<String>,
     pub lesson_hash: Option<String>,
+    /// The version of the lesson (its hash) whose commands the learner allowed to run.
+    pub consented: Option<String>,
     /// A session started since the lesson was last reset: the lesson's setup has run.
     pub started: bool,
 }
@@ -180,6 +182,7 @@ impl LessonState {
                 }
             }
             Event::StepReset { step } => *self.step_mut(step) = StepState::default(),
+            Event::ConsentGiven { lesson_hash } => self.consented = Some(lesson_hash.clone()),
             Event::LessonReset => {
                 for (_, state) in &mut self.steps {
                     *state = StepState::default();

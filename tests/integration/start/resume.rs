@@ -456,3 +456,24 @@ fn a_lesson_never_started_is_not_started_and_reset_leaves_no_log() {
     lab.run_with(["status", "tour.md"], "")
         .stdout_contains("Tour (tour) — not started, 0/3 steps");
 }
+
+#[test]
+fn consent_is_asked_once_per_version_of_the_lesson_and_a_no_is_not_remembered() {
+    let lab = lab().file("tour.md", TOUR);
+    lab.run_with(["start", "tour.md"], "ada\nn\nquit\n")
+        .status(1)
+        .stderr_contains("Allow them to run? [Y/n] n");
+    lab.run_with(["start", "tour.md"], "y\nquit\n")
+        .status(1)
+        .stderr_contains("Allow them to run? [Y/n] y");
+    assert_eq!(events_named(&lab, "tour", "consent_given").len(), 1);
+    lab.run_with(["start", "tour.md"], "quit\n")
+        .status(1)
+        .stderr_lacks("Allow them to run?");
+    let edited = TOUR.replace("test -f bye", "test -s bye");
+    std::fs::write(lab.path().join("tour.md"), edited).unwrap();
+    lab.run_with(["start", "tour.md"], "y\nquit\n")
+        .status(1)
+        .stderr_contains("this lesson has changed since your last session")
+        .stderr_contains("Allow them to run? [Y/n] y");
+}
