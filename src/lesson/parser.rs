@@ -230,11 +230,16 @@ impl<'t> Builder<'t> {
     /// the file): the steps in between vanish into one code block. Reported at the opening.
     fn check_fence_closed(&mut self, span: Span) {
         let block = &self.text[span.range()];
-        let fence = Fence::opening(block);
-        let swallowed = block
-            .match_indices('\n')
-            .map(|(at, _)| at + 1)
-            .find(|&at| fence.is_some_and(|fence| fence.opens(&block[at..])));
+        let Some(fence) = Fence::opening(block) else {
+            return;
+        };
+        // Only lines holding the fence's run can open a block: find those first.
+        let run = fence.char.to_string().repeat(fence.width);
+        let body = block.find('\n').map_or(block.len(), |at| at + 1);
+        let swallowed = block[body..]
+            .match_indices(run.as_str())
+            .map(|(at, _)| block[..body + at].rfind('\n').map_or(0, |nl| nl + 1))
+            .find(|&line| fence.opens(&block[line..]));
         let message = match swallowed {
             Some(at) => {
                 let line = self.text[..span.start + at].matches('\n').count() + 1;
