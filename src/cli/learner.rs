@@ -145,7 +145,12 @@ pub fn check_given_vars(
     for (name, value) in given {
         if lesson::BUILTIN_VARS.contains(&name.as_str()) {
             return Err(CliError::Usage(format!(
-                "`--var {name}=…`: `{name}` is set by labrun (use --learner or --workspace)"
+                "`--var {name}=…`: `{name}` is set by labrun{}",
+                match name.as_str() {
+                    "learner" => " (use --learner)",
+                    "workspace" => " (use --workspace)",
+                    _ => "",
+                }
             )));
         }
         if let Some(spec) = lesson.var(name) {

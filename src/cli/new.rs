@@ -12,7 +12,17 @@ pub fn run(args: &NewArgs) -> Result<u8, CliError> {
         ));
     }
     let mut path = PathBuf::from(&args.name);
-    if path.extension().is_none_or(|ext| ext != "md") {
+    if args.name.ends_with(['/', '\\']) || path.is_dir() || path.file_name().is_none() {
+        return Err(CliError::Usage(format!(
+            "`{}` is a folder: give the lesson's file name, like `{}`",
+            args.name,
+            PathBuf::from(&args.name).join("my-lesson").display()
+        )));
+    }
+    if path
+        .extension()
+        .is_none_or(|ext| !ext.eq_ignore_ascii_case("md"))
+    {
         // `x.txt` becomes `x.txt.md`: a lesson is a Markdown file, or labrun would not list it.
         path.as_mut_os_string().push(".md");
     }
@@ -50,9 +60,15 @@ pub fn run(args: &NewArgs) -> Result<u8, CliError> {
 
 /// `text` as one word for a shell: quoted when it holds anything but plain characters.
 fn shell_word(text: &str) -> String {
+    // A leading `-` would read as an option, quoted or not.
+    let text = if text.starts_with('-') {
+        format!("./{text}")
+    } else {
+        text.to_owned()
+    };
     let plain = |c: char| c.is_alphanumeric() || "-_./+:@%".contains(c);
     if !text.is_empty() && text.chars().all(plain) {
-        text.to_owned()
+        text
     } else {
         format!("'{}'", text.replace('\'', r"'\''"))
     }

@@ -16,6 +16,9 @@ use super::{CliError, exit};
 
 pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
     let lesson = load_runnable(&args.lesson)?;
+    if let Some(id) = &args.step {
+        step_index(&lesson, id)?;
+    }
     let learner = learner_name(&args.learner);
     let path = progress::log_path(&progress_dir(&args.learner), &learner, &lesson.id);
     if !path.exists() {

@@ -225,6 +225,9 @@ fn read_vars_file(path: &Path) -> Result<Vec<(String, String)>, CliError> {
         ))
     };
     let root = Node::parse(&text, 0, Code::YamlSyntax).map_err(|d| neither(&d.message))?;
+    if root.is_null() {
+        return Ok(Vec::new());
+    }
     if !matches!(root.value, Value::Map(_)) {
         return Err(neither("it is not a mapping of names to values"));
     }

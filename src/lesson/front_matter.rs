@@ -245,8 +245,10 @@ fn check_keys(root: &Node, diags: &mut Vec<Diagnostic>) {
     report_duplicates(root, Code::InvalidFrontMatter, "key", diags);
     if let Some(requires) = root.get("requires") {
         report_unknown(requires, &["tools"], " under `requires`", diags);
+        report_duplicates(requires, Code::InvalidFrontMatter, "key", diags);
         for tool in requires.get("tools").map_or(&[][..], Node::items) {
             report_unknown(tool, &["name", "hint"], " in a tool", diags);
+            report_duplicates(tool, Code::InvalidFrontMatter, "key", diags);
         }
     }
     if let Some(vars) = root.get("vars") {
@@ -258,6 +260,7 @@ fn check_keys(root: &Node, diags: &mut Vec<Diagnostic>) {
                 &format!(" in variable `{}`", entry.key.name),
                 diags,
             );
+            report_duplicates(&entry.value, Code::InvalidFrontMatter, "key", diags);
         }
     }
 }

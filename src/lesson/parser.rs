@@ -177,8 +177,19 @@ impl<'t> Builder<'t> {
         };
         let mut lines = self.text[bom..].lines().map(str::trim_end);
         let (first, second) = (lines.next(), lines.next());
-        // `---` twice is an empty front matter, which pulldown-cmark does not report.
-        if self.out.front_matter_span.is_none() && first == Some("---") && second != Some("---") {
+        // Only when YAML follows: a first `---` above a blank line or text is a rule.
+        let yaml_key = |line: &str| {
+            line.split_once(':').is_some_and(|(key, _)| {
+                !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+            })
+        };
+        if self.out.front_matter_span.is_none()
+            && first == Some("---")
+            && second.is_some_and(yaml_key)
+        {
             self.out.diagnostics.push(
                 Diagnostic::new(
                     Code::InvalidFrontMatter,
@@ -224,13 +235,12 @@ impl<'t> Builder<'t> {
         });
     }
 
-    /// Turns a fenced or indented code block into a block, quiz or nothing, and returns the
-    /// content entry that shows it (none inside `<details>`).
     /// A fence left open runs on into the next block, which then closes it (or to the end of
     /// the file): the steps in between vanish into one code block. Reported at the opening.
     fn check_fence_closed(&mut self, span: Span) {
         let block = &self.text[span.range()];
-        let Some(fence) = Fence::opening(block) else {
+        let line_start = self.text[..span.start].rfind('\n').map_or(0, |nl| nl + 1);
+        let Some(fence) = Fence::opening(&self.text[line_start..span.start], block) else {
             return;
         };
         // Only lines holding the fence's run can open a block: find those first.
@@ -239,7 +249,7 @@ impl<'t> Builder<'t> {
         let swallowed = block[body..]
             .match_indices(run.as_str())
             .map(|(at, _)| block[..body + at].rfind('\n').map_or(0, |nl| nl + 1))
-            .find(|&line| fence.opens(&block[line..]));
+            .find(|&line| fence.opens(first_line(&block[line..])));
         let message = match swallowed {
             Some(at) => {
                 let line = self.text[..span.start + at].matches('\n').count() + 1;
@@ -247,18 +257,22 @@ impl<'t> Builder<'t> {
                     "this code block is never closed: it swallows everything up to the fence on line {line}"
                 )
             }
-            None if self.text[span.end..].trim().is_empty() && !is_closed(block) => {
+            None if self.text[span.end..].trim().is_empty() && !fence.closed(block) => {
                 "this code block is never closed: the rest of the file is inside it".into()
             }
             None => return,
         };
-        let opening = Span::new(span.start, line_end(self.text, span.start));
+        let end = line_end(self.text, span.start);
+        let end = span.start + self.text[span.start..end].trim_end().len();
+        let help = format!("end it with a line of {run}, indented as its opening line");
         self.out.diagnostics.push(
-            Diagnostic::new(Code::UnclosedFence, opening, message)
-                .with_help("end it with a line of ``` (as many backticks as open it)"),
+            Diagnostic::new(Code::UnclosedFence, Span::new(span.start, end), message)
+                .with_help(help),
         );
     }
 
+    /// Turns a fenced or indented code block into a block, quiz or nothing, and returns the
+    /// content entry that shows it (none inside `<details>`).
     fn code_block(
         &mut self,
         fenced: bool,
@@ -682,34 +696,46 @@ pub fn slug(title: &str) -> String {
 #[cfg(test)]
 mod tests;
 
-/// The fence that opens a fenced block: its character and how many.
+/// The fence that opens a fenced block: its character and how many, where it stands (the
+/// column after its list markers or indentation) and inside how many blockquotes.
 #[derive(Clone, Copy)]
 struct Fence {
     char: char,
     width: usize,
+    column: usize,
+    quotes: usize,
 }
 
 impl Fence {
-    /// The fence on the first line of `block`.
-    fn opening(block: &str) -> Option<Self> {
-        let first = unquote(block.lines().next().unwrap_or(""));
-        let char = first.chars().next().filter(|c| matches!(c, '`' | '~'))?;
-        let width = first.chars().take_while(|&c| c == char).count();
-        Some(Self { char, width })
+    /// The fence at the start of `block`, whose line begins with `before` (indentation, list
+    /// markers, `>`).
+    fn opening(before: &str, block: &str) -> Option<Self> {
+        let char = block.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+        let width = block.chars().take_while(|&c| c == char).count();
+        Some(Self {
+            char,
+            width,
+            column: before.chars().count(),
+            quotes: before.matches('>').count(),
+        })
     }
 
-    /// The fence run at the start of `line` (after indentation and `>`), and what follows.
-    fn split<'l>(&self, line: &'l str) -> Option<&'l str> {
-        let line = unquote(line);
-        let run = line.chars().take_while(|&c| c == self.char).count();
-        (run >= self.width).then(|| &line[run * self.char.len_utf8()..])
+    /// What follows the fence run on `line`, when the line could be a fence of this block's
+    /// container: as many `>` as the opening, at most 3 columns further in (CommonMark's
+    /// limit), then at least as wide a run.
+    fn after_run<'l>(&self, line: &'l str) -> Option<&'l str> {
+        let (quotes, column, text) = layout(line);
+        if quotes != self.quotes || column > self.column + 3 {
+            return None;
+        }
+        let run = text.chars().take_while(|&c| c == self.char).count();
+        (run >= self.width).then(|| &text[run * self.char.len_utf8()..])
     }
 
-    /// Whether `line` opens another block of this kind: a fence at least as wide, with an
-    /// info string. Inside the block that is only text, so the block was left open.
+    /// Whether `line` opens another block: a fence with an info string. Inside this block
+    /// it is only text, so this block was left open.
     fn opens(&self, line: &str) -> bool {
-        let line = line.lines().next().unwrap_or("");
-        self.split(line).is_some_and(|info| {
+        self.after_run(line).is_some_and(|info| {
             let info = info.trim();
             // A backtick fence's info string holds no backtick.
             let backticked = self.char == '`' && info.contains('`');
@@ -717,23 +743,37 @@ impl Fence {
         })
     }
 
-    /// Whether `line` closes this block: the fence alone.
-    fn closes(&self, line: &str) -> bool {
-        self.split(line).is_some_and(|rest| rest.trim().is_empty())
+    /// Whether `block` (the opening fence to the end of the block) ends with its closing
+    /// fence: the run alone on the last line.
+    fn closed(&self, block: &str) -> bool {
+        let mut lines = block.trim_end().lines();
+        lines.next();
+        lines
+            .next_back()
+            .and_then(|last| self.after_run(last))
+            .is_some_and(|rest| rest.trim().is_empty())
     }
 }
 
-/// A line without its indentation and blockquote markers, nor trailing blanks.
-fn unquote(line: &str) -> &str {
-    line.trim_start_matches([' ', '\t', '>']).trim_end()
+/// A line's blockquote depth, the column its text starts at (tabs to the next multiple of
+/// 4), and that text.
+fn layout(line: &str) -> (usize, usize, &str) {
+    let (mut quotes, mut column) = (0, 0);
+    for (at, c) in line.char_indices() {
+        match c {
+            '>' => {
+                quotes += 1;
+                column += 1;
+            }
+            ' ' => column += 1,
+            '\t' => column += 4 - column % 4,
+            _ => return (quotes, column, &line[at..]),
+        }
+    }
+    (quotes, column, "")
 }
 
-/// Whether a fenced block's source (opening fence to end) ends with its closing fence.
-fn is_closed(block: &str) -> bool {
-    let mut lines = block.trim_end().lines();
-    let opening = lines.next().and_then(Fence::opening);
-    match opening {
-        Some(fence) => lines.next_back().is_some_and(|last| fence.closes(last)),
-        None => true,
-    }
+/// The first line of `text`, without its line break.
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
 }

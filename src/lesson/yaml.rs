@@ -98,7 +98,10 @@ impl Node {
         match &self.value {
             Value::List(_) => "a list".into(),
             Value::Map(_) => "a mapping".into(),
-            Value::Text { text, .. } if text.chars().count() > 40 => "a long text".into(),
+            Value::Text { text, .. } if text.chars().count() > 40 || text.contains('\n') => {
+                "a long text".into()
+            }
+            Value::Text { text, .. } if text.is_empty() => "an empty text".into(),
             Value::Text { text, .. } => format!("`{text}`"),
         }
     }
@@ -169,10 +172,20 @@ impl<'d> Reader<'d> {
             return Vec::new();
         }
         let item_what = format!("an item of {what}");
-        node.items()
-            .iter()
-            .filter_map(|item| self.text(Some(item), &item_what))
-            .collect()
+        let mut texts = Vec::new();
+        for item in node.items() {
+            if item.is_null() {
+                let message = format!("{item_what} is empty");
+                self.wrong(
+                    item,
+                    message,
+                    "give every item a value; quote `null` or `~` to mean the word",
+                );
+            } else if let Some(text) = self.text(Some(item), &item_what) {
+                texts.push(text);
+            }
+        }
+        texts
     }
 
     /// The entries of a mapping; nothing (`vars:` with nothing under it) has none, and
@@ -293,7 +306,7 @@ struct Builder<'t> {
     anchors: HashMap<usize, (Node, usize)>,
     root: Option<Node>,
     documents: usize,
-    /// Nodes made so far, aliases counted in full.
+    /// Values that aliases have expanded to so far.
     nodes: usize,
 }
 
@@ -323,7 +336,13 @@ impl<'t> Builder<'t> {
                     continue;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
-                    let plain = style == ScalarStyle::Plain && tag.is_none();
+                    // A core-schema tag says how to read the text: `!!str` as text, `!!bool`
+                    // or `!!null` as a plain scalar would be; other tags change nothing.
+                    let plain = match tag.as_deref().and_then(granit_parser::Tag::core_suffix) {
+                        Some("str") => false,
+                        Some(_) => true,
+                        None => style == ScalarStyle::Plain,
+                    };
                     let value = Value::Text {
                         text: text.into_owned(),
                         plain,
@@ -364,6 +383,13 @@ impl<'t> Builder<'t> {
                         merges,
                         ..
                     }) => {
+                        if let Some(wrong) = merges.iter().find(|m| !is_mergeable(m)) {
+                            return Err((
+                                "`<<` merges a mapping, or a list of mappings, into this one"
+                                    .into(),
+                                wrong.span.start - self.base,
+                            ));
+                        }
                         merge(&mut entries, merges);
                         (self.node(start, end, Value::Map(entries)), anchor)
                     }
@@ -371,7 +397,11 @@ impl<'t> Builder<'t> {
                 },
                 Event::Alias(id) => {
                     let Some((node, size)) = self.anchors.get(&id) else {
-                        return Err(("an alias to an anchor that is not defined".into(), start));
+                        return Err((
+                            "an alias to an anchor that is not complete yet (it refers to itself)"
+                                .into(),
+                            start,
+                        ));
                     };
                     self.nodes += size;
                     if self.nodes > NODE_BUDGET {
@@ -409,8 +439,7 @@ impl<'t> Builder<'t> {
         }))
     }
 
-    fn node(&mut self, start: usize, end: usize, value: Value) -> Node {
-        self.nodes += 1;
+    fn node(&self, start: usize, end: usize, value: Value) -> Node {
         Node {
             span: self.head(start, end),
             value,
@@ -448,14 +477,10 @@ impl<'t> Builder<'t> {
                         return Err(("a key must be text, not a list or mapping".into(), at));
                     };
                     let merge = plain && text == "<<";
-                    let name = if plain && text == "~" {
-                        String::new()
-                    } else {
-                        text
-                    };
+                    // A key of nothing (`~:`, `null:`) keeps its text, to be named in messages.
                     *key = Some((
                         Key {
-                            name,
+                            name: text,
                             span: node.span,
                         },
                         merge,
@@ -502,6 +527,15 @@ fn merge(entries: &mut Vec<Entry>, merges: Vec<Node>) {
                 }
             }
         }
+    }
+}
+
+/// Whether `<<` can merge `node`: a mapping, or a list of mappings.
+fn is_mergeable(node: &Node) -> bool {
+    match &node.value {
+        Value::Map(_) => true,
+        Value::List(items) => items.iter().all(|item| matches!(item.value, Value::Map(_))),
+        Value::Text { .. } => false,
     }
 }
 

@@ -216,8 +216,8 @@ fn refused_certificate(error: &reqwest::Error, url: &Url) -> Option<String> {
     let host = url.host_str().unwrap_or_default();
     Some(match refused {
         Cert::UnknownIssuer => "the server's certificate is signed by an authority this machine \
-             does not trust (to trust a private CA, set SSL_CERT_FILE to a PEM bundle that \
-             holds it)"
+             does not trust (to trust a private CA, set SSL_CERT_FILE to a PEM bundle of the \
+             system's certificates and yours)"
             .to_owned(),
         Cert::Expired | Cert::ExpiredContext { .. } => {
             "the server's certificate has expired (or this machine's clock is wrong)".to_owned()
@@ -232,8 +232,9 @@ fn refused_certificate(error: &reqwest::Error, url: &Url) -> Option<String> {
         Cert::Revoked => "the server's certificate has been revoked".to_owned(),
         other if format!("{other:?}").contains("CaUsedAsEndEntity") => {
             "the server's certificate is self-signed, and this machine does not trust \
-             it (to trust it, set SSL_CERT_FILE to a PEM bundle that holds it)"
-                .to_owned()
+             it (to trust it, set SSL_CERT_FILE to a PEM bundle of the system's certificates and \
+             it)"
+            .to_owned()
         }
         other => format!(
             "the server's certificate was refused: {}",

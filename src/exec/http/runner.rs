@@ -215,16 +215,27 @@ impl Failure {
 /// past means no wait. `None` when the value is neither.
 fn retry_after(value: &str, date: Option<&str>, now: jiff::Timestamp) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse().ok().map(Duration::from_secs);
     }
-    let parser = jiff::fmt::rfc2822::DateTimeParser::new();
-    let at = parser.parse_timestamp(value).ok()?;
-    let sent = date
-        .and_then(|date| parser.parse_timestamp(date.trim()).ok())
-        .unwrap_or(now);
+    let at = http_date(value)?;
+    let sent = date.and_then(|date| http_date(date.trim())).unwrap_or(now);
     let wait = at.duration_since(sent);
     Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+}
+
+/// An HTTP date in any of the three forms RFC 9110 (section 5.6.7) has recipients accept:
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, the obsolete `Sunday, 06-Nov-94 08:49:37 GMT` and
+/// asctime's `Sun Nov  6 08:49:37 1994`.
+fn http_date(text: &str) -> Option<jiff::Timestamp> {
+    if let Ok(at) = jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(text) {
+        return Some(at);
+    }
+    let civil = |format: &str| jiff::civil::DateTime::strptime(format, text).ok();
+    civil("%A, %d-%b-%y %H:%M:%S GMT")
+        .or_else(|| civil("%a %b %e %H:%M:%S %Y"))
+        .and_then(|at| at.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok())
+        .map(|at| at.timestamp())
 }
 
 /// How a block ends when it does not pass.
@@ -600,7 +611,20 @@ mod tests {
         assert_eq!(retry_after(past, None, now), secs(0));
         // A garbled Date falls back to the clock here.
         assert_eq!(retry_after(date, Some("yesterday"), now), secs(30));
-        for garbage in ["", "soon", "-5", "1.5", "Thu, 99 Nov 2026 12:00:30 GMT"] {
+        // The two obsolete forms a recipient must still accept.
+        assert_eq!(
+            retry_after("Thursday, 26-Nov-26 12:00:30 GMT", None, now),
+            secs(30)
+        );
+        assert_eq!(retry_after("Thu Nov 26 12:00:30 2026", None, now), secs(30));
+        for garbage in [
+            "",
+            "soon",
+            "-5",
+            "+30",
+            "1.5",
+            "Thu, 99 Nov 2026 12:00:30 GMT",
+        ] {
             assert_eq!(retry_after(garbage, None, now), None, "{garbage:?}");
         }
     }

@@ -483,9 +483,35 @@ fn a_fence_left_open_is_reported_at_its_opening_and_a_nested_fence_is_not() {
         // A Markdown example: the longer fence holds the shorter ones.
         "## A\n\n````markdown\n```bash {check}\ntest -f a\n```\n````\n",
         "## A\n\n~~~markdown\n```bash {run}\necho\n~~~\n",
+        // Fence-like lines that are content: quoted, or indented past the opening.
+        "## A\n\n```markdown\n> ```js\n> console.log(1)\n> ```\n```\n",
+        "## A\n\n```python\ndef f():\n    \"\"\"\n    ```python\n    f()\n    ```\n    \"\"\"\n```\n",
+        "## A\r\n\r\n```bash {check}\r\ntest -f a\r\n```\r\n",
     ] {
         assert_eq!(unclosed(fine), [], "{fine:?}");
     }
+    // In a list item, and quoted: the container's fence lines count.
+    let in_list = "## A\n\n1. Run:\n\n   ```bash {run}\n   touch a\n\n   ```bash {check}\n   test -f a\n   ```\n";
+    assert_eq!(unclosed(in_list).len(), 1, "{in_list:?}");
+    // A closing fence indented 4 columns past the opening is content: the block runs on.
+    let over_indented = "## A\n\n```bash {check}\ntest -f a\n    ```\n";
+    assert_eq!(unclosed(over_indented).len(), 1);
+}
+
+#[test]
+fn an_unclosed_fence_is_underlined_without_its_line_break_and_its_help_names_its_fence() {
+    let text = "## A\r\n\r\n~~~~bash {check}\r\ntest -f a\r\n";
+    let parsed = parse_file(text, 0, 0);
+    let diagnostic = parsed
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::UnclosedFence)
+        .expect("reported");
+    assert_eq!(&text[diagnostic.span.range()], "~~~~bash {check}");
+    assert_eq!(
+        diagnostic.help.as_deref(),
+        Some("end it with a line of ~~~~, indented as its opening line")
+    );
 }
 
 #[test]
@@ -502,6 +528,8 @@ fn front_matter_left_open_is_reported_and_closed_or_absent_front_matter_is_not()
         "---\nid: x\n---\n# T\n",
         "# T\n\n---\n\n## S\n",
         "---\n---\n# T\n",
+        "---\n\n# T\n",
+        "---\n# T\n",
         "",
     ] {
         assert!(!unclosed(fine), "{fine:?}");

@@ -131,3 +131,63 @@ fn the_reader_reports_each_value_of_the_wrong_kind_and_reads_on() {
     );
     assert!(diags.iter().all(|d| d.code == Code::InvalidFrontMatter));
 }
+
+#[test]
+fn core_schema_tags_say_how_a_text_is_read() {
+    let root = parse("a: !!bool true\nb: !!null ''\nc: !!str true\nd: !custom x\n");
+    let mut diags = Vec::new();
+    let mut read = Reader::new(Code::InvalidFrontMatter, &mut diags);
+    assert_eq!(read.flag(root.get("a"), "`a`"), Some(true));
+    assert!(root.get("b").unwrap().is_null());
+    assert_eq!(
+        read.flag(root.get("c"), "`c`"),
+        None,
+        "`!!str true` is text"
+    );
+    assert_eq!(read.text(root.get("d"), "`d`").as_deref(), Some("x"));
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+}
+
+#[test]
+fn an_empty_list_item_is_reported_not_dropped() {
+    let root = parse("choices: [null, a, ~]\n");
+    let mut diags = Vec::new();
+    let mut read = Reader::new(Code::MalformedQuiz, &mut diags);
+    assert_eq!(read.texts(root.get("choices"), "`choices`"), ["a"]);
+    let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "an item of `choices` is empty",
+            "an item of `choices` is empty"
+        ]
+    );
+}
+
+#[test]
+fn merging_what_is_not_a_mapping_is_an_error_and_a_self_alias_is_named() {
+    let error = Node::parse("k: { <<: foo }\n", 0, Code::YamlSyntax).unwrap_err();
+    assert!(
+        error.message.contains("`<<` merges a mapping"),
+        "{}",
+        error.message
+    );
+    let error = Node::parse("k: &a {more: *a}\n", 0, Code::YamlSyntax).unwrap_err();
+    assert!(
+        error.message.contains("refers to itself"),
+        "{}",
+        error.message
+    );
+    let ok = parse("base: &b {x: 1}\nk:\n  <<: [*b, {y: 2}]\n");
+    assert_eq!(ok.get("k").unwrap().entries().len(), 2);
+}
+
+#[test]
+fn a_large_text_with_one_alias_is_not_an_alias_bomb() {
+    let mut yaml = String::from("base: &b {x: 1}\n");
+    for i in 0..12_000 {
+        yaml.push_str(&format!("k{i}: v\n"));
+    }
+    yaml.push_str("last: *b\n");
+    assert_eq!(parse(&yaml).entries().len(), 12_002);
+}
