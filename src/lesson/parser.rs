@@ -296,14 +296,30 @@ impl<'t> Builder<'t> {
         // YAML and HTTP are parsed from the file's own text when the block is not indented,
         // so positions stay right in CRLF files; nested blocks use the de-indented text.
         let source = &self.text[code_span.range()];
-        let exact = if source.len() == code.len() || source.replace("\r\n", "\n") == code {
-            source
+        let (exact, remap) = if source.len() == code.len() || source.replace("\r\n", "\n") == code {
+            (source, None)
         } else {
-            code.as_str()
+            (
+                code.as_str(),
+                Some(Remap::new(source, code_span.start, &code)),
+            )
+        };
+        // The de-indented text is parsed from 0, and what it reports is put back in place.
+        let base = if remap.is_some() { 0 } else { code_span.start };
+        let before = self.out.diagnostics.len();
+        // (A problem with the quiz as a whole is at `span`, in the file already.)
+        let place = |diagnostics: &mut [Diagnostic]| {
+            if let Some(remap) = &remap {
+                for diagnostic in diagnostics.iter_mut().filter(|d| d.span != span) {
+                    diagnostic.span = remap.span(diagnostic.span);
+                }
+            }
         };
 
         if parsed.lang.eq_ignore_ascii_case("quiz") {
-            let quiz = parse_quiz(exact, code_span.start, span, &mut self.out.diagnostics)?;
+            let quiz = parse_quiz(exact, base, span, &mut self.out.diagnostics);
+            place(&mut self.out.diagnostics[before..]);
+            let quiz = quiz?;
             let Some(step) = self.out.steps.last_mut() else {
                 self.out.diagnostics.push(outside_step(span, "a quiz"));
                 return None;
@@ -338,7 +354,8 @@ impl<'t> Builder<'t> {
             ));
         }
         let http = if parsed.role.is_some() && parsed.lang.eq_ignore_ascii_case("http") {
-            let (entries, diags) = parse_http_block(exact, code_span.start);
+            let (entries, mut diags) = parse_http_block(exact, base);
+            place(&mut diags);
             self.out.diagnostics.extend(diags);
             entries
         } else {
@@ -695,6 +712,49 @@ pub fn slug(title: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// Where the lines of a nested block's de-indented code are in the file: each code line is
+/// the end of its source line, whose start (list indentation, `>`) was taken off.
+struct Remap {
+    /// (offset of a line in the code, offset of the same text in the file), in order.
+    lines: Vec<(usize, usize)>,
+}
+
+impl Remap {
+    fn new(source: &str, base: usize, code: &str) -> Self {
+        let mut lines = Vec::new();
+        let (mut in_code, mut in_source) = (0, 0);
+        let mut source_lines = source.split_inclusive('\n');
+        for code_line in code.split_inclusive('\n') {
+            let source_line = source_lines.next().unwrap_or("");
+            let taken_off = if source_line
+                .trim_end_matches(['\r', '\n'])
+                .ends_with(code_line.trim_end_matches(['\r', '\n']))
+            {
+                source_line.trim_end_matches(['\r', '\n']).len()
+                    - code_line.trim_end_matches(['\r', '\n']).len()
+            } else {
+                0
+            };
+            lines.push((in_code, base + in_source + taken_off));
+            in_code += code_line.len();
+            in_source += source_line.len();
+        }
+        Self { lines }
+    }
+
+    fn offset(&self, at: usize) -> usize {
+        let index = self.lines.partition_point(|&(start, _)| start <= at);
+        match index.checked_sub(1).and_then(|i| self.lines.get(i)) {
+            Some(&(in_code, in_file)) => in_file + (at - in_code),
+            None => at,
+        }
+    }
+
+    fn span(&self, span: Span) -> Span {
+        Span::new(self.offset(span.start), self.offset(span.end))
+    }
+}
 
 /// The fence that opens a fenced block: its character and how many, where it stands (the
 /// column after its list markers or indentation) and inside how many blockquotes.

@@ -573,3 +573,20 @@ fn a_lesson_id_is_a_file_name_and_a_duration_reads_as_a_time() {
         );
     }
 }
+
+#[test]
+fn problems_in_a_quiz_or_http_block_inside_a_list_point_into_the_file() {
+    let text = "## A\n\n1. Answer:\n\n   ```quiz\n   question: Q?\n   choices: [a, b]\n   answer: c\n   bogus: 1\n   ```\n\n2. Call:\n\n   ```http {check}\n   GET http://x/\n   HTTP 200\n   [Asserts]\n   jsonpath \"$[\" == 1\n   ```\n";
+    let parsed = parse_file(text, 0, 0);
+    let at = |code: Code| {
+        let d = parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("no {code:?}: {:#?}", parsed.diagnostics));
+        &text[d.span.range()]
+    };
+    assert_eq!(at(Code::UnknownKey), "bogus");
+    assert_eq!(at(Code::QuizAnswerNotAChoice), "c");
+    assert_eq!(at(Code::BadJsonPath), "$[");
+}
