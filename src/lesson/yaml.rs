@@ -57,9 +57,19 @@ impl Node {
     /// Parses the YAML `text`, found at byte `base` of a lesson file. An empty text (or
     /// only comments) is [`Node::is_null`]. A syntax error is reported with `code`.
     pub fn parse(text: &str, base: usize, code: Code) -> Result<Node, Diagnostic> {
-        Builder::new(text, base)
-            .build()
-            .map_err(|(message, at)| Diagnostic::new(code, line_span(text, base, at), message))
+        let mut builder = Builder::new(text, base);
+        builder.build().map_err(|(message, at)| {
+            let diagnostic = Diagnostic::new(code, line_span(text, base, at), message);
+            if builder.scan_failed {
+                // The parser notices some mistakes a line late: point at both.
+                diagnostic.with_help(
+                    "look at this line and the one before: an unclosed quote or bracket, a `: ` \
+                     or ` #` in a value that is not quoted, or uneven indentation",
+                )
+            } else {
+                diagnostic
+            }
+        })
     }
 
     /// A plain `~`, `null` or nothing at all.
@@ -308,6 +318,8 @@ struct Builder<'t> {
     documents: usize,
     /// Values that aliases have expanded to so far.
     nodes: usize,
+    /// The YAML parser itself stopped (not a check of the tree).
+    scan_failed: bool,
 }
 
 impl<'t> Builder<'t> {
@@ -320,10 +332,11 @@ impl<'t> Builder<'t> {
             root: None,
             documents: 0,
             nodes: 0,
+            scan_failed: false,
         }
     }
 
-    fn build(mut self) -> Result<Node, Stop> {
+    fn build(&mut self) -> Result<Node, Stop> {
         for next in Parser::new_from_str(self.text) {
             let (event, span) = next.map_err(|error| self.syntax(&error))?;
             let (start, end) = (self.offset(&span.start), self.offset(&span.end));
@@ -430,7 +443,7 @@ impl<'t> Builder<'t> {
             }
             self.attach(node)?;
         }
-        Ok(self.root.unwrap_or_else(|| Node {
+        Ok(self.root.take().unwrap_or_else(|| Node {
             span: Span::new(self.base, self.base),
             value: Value::Text {
                 text: String::new(),
@@ -499,7 +512,8 @@ impl<'t> Builder<'t> {
             .min(self.text.len())
     }
 
-    fn syntax(&self, error: &ScanError) -> Stop {
+    fn syntax(&mut self, error: &ScanError) -> Stop {
+        self.scan_failed = true;
         let message = error.info();
         let message = message.trim().trim_end_matches('.');
         let mut chars = message.chars();
