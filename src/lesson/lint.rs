@@ -100,15 +100,17 @@ fn duplicate_step_ids(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
 }
 
 fn undefined_variables(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
-    let mut known: Vec<&str> = BUILTIN_VARS.to_vec();
-    known.extend(lesson.variable_names());
+    // In order, for suggestions that do not change from run to run; and as a set, to look up.
+    let mut names: Vec<&str> = BUILTIN_VARS.to_vec();
+    names.extend(lesson.variable_names());
+    let known: std::collections::HashSet<&str> = names.iter().copied().collect();
     for reference in &lesson.var_refs {
         if known.contains(&reference.name.as_str()) {
             continue;
         }
         diags.push(
             Diagnostic::new(Code::UndefinedVariable, reference.span, format!("undefined variable `{}`", reference.name))
-                .with_suggestion(&reference.name, known.iter().copied())
+                .with_suggestion(&reference.name, names.iter().copied())
                 .with_help_unless_set(format!(
                     "declare it under `vars:` in the front matter, or set it with `capture={}`; write `\\{{{{` for literal braces",
                     reference.name

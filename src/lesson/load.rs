@@ -157,6 +157,8 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
     let mut parts = Vec::new();
     let mut steps = Vec::new();
     let mut vars = Vec::new();
+    // The file each declared variable's name is first declared in.
+    let mut declared = std::collections::HashMap::new();
     let mut requires: Vec<ToolRequirement> = Vec::new();
     let mut var_refs: Vec<VarRef> = Vec::new();
     let mut images: Vec<(usize, Image)> = Vec::new();
@@ -171,7 +173,13 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
                 requires.push(tool);
             }
         }
-        declare_vars(parsed.front_matter.vars, index, &mut vars, &mut diagnostics);
+        declare_vars(
+            parsed.front_matter.vars,
+            index,
+            &mut vars,
+            &mut declared,
+            &mut diagnostics,
+        );
         let first_step = steps.len();
         steps.extend(parsed.steps);
         parts.push(Part {
@@ -244,13 +252,14 @@ fn declare_vars(
     raw: Vec<(Key, RawVar)>,
     file: usize,
     vars: &mut Vec<VarSpec>,
+    declared: &mut std::collections::HashMap<String, usize>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for (name, var) in raw {
         let span = name.span;
-        if let Some(first) = vars.iter().find(|known: &&VarSpec| known.name == name.name) {
+        if let Some(&first) = declared.get(&name.name) {
             // Twice in one file is reported by the YAML pass, with both places.
-            if first.file != file {
+            if first != file {
                 diagnostics.push(
                     Diagnostic::new(
                         Code::DuplicateVariable,
@@ -263,6 +272,7 @@ fn declare_vars(
             }
             continue;
         }
+        declared.insert(name.name.clone(), file);
         let (pattern, pattern_span) = var.pattern.unzip();
         let spec = VarSpec {
             name: name.name,

@@ -249,12 +249,9 @@ pub fn report_unknown(node: &Node, known: &[&str], place: &str, diags: &mut Vec<
 
 /// Reports keys given twice in one mapping (YAML forbids it; the last one would win).
 pub fn report_duplicates(node: &Node, code: Code, what: &str, diags: &mut Vec<Diagnostic>) {
-    let entries = node.entries();
-    for (index, entry) in entries.iter().enumerate() {
-        if entries[..index]
-            .iter()
-            .any(|earlier| earlier.key.name == entry.key.name)
-        {
+    let mut seen = std::collections::HashSet::new();
+    for entry in node.entries() {
+        if !seen.insert(entry.key.name.as_str()) {
             diags.push(
                 Diagnostic::new(
                     code,
