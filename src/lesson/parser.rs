@@ -354,9 +354,14 @@ impl<'t> Builder<'t> {
             ));
         }
         let http = if parsed.role.is_some() && parsed.lang.eq_ignore_ascii_case("http") {
-            let (entries, mut diags) = parse_http_block(exact, base);
+            let (mut entries, mut diags) = parse_http_block(exact, base);
             place(&mut diags);
             self.out.diagnostics.extend(diags);
+            if let Some(remap) = &remap {
+                for entry in &mut entries {
+                    remap.entry(entry);
+                }
+            }
             entries
         } else {
             Vec::new()
@@ -753,6 +758,25 @@ impl Remap {
 
     fn span(&self, span: Span) -> Span {
         Span::new(self.offset(span.start), self.offset(span.end))
+    }
+
+    /// Every span of an HTTP entry, put back in place.
+    fn entry(&self, entry: &mut crate::lesson::http::HttpEntry) {
+        entry.span = self.span(entry.span);
+        let pairs = entry
+            .headers
+            .iter_mut()
+            .chain(&mut entry.query)
+            .chain(&mut entry.form);
+        for pair in pairs {
+            pair.span = self.span(pair.span);
+        }
+        for capture in &mut entry.captures {
+            capture.span = self.span(capture.span);
+        }
+        for assert in &mut entry.asserts {
+            assert.span = self.span(assert.span);
+        }
     }
 }
 

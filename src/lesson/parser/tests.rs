@@ -63,7 +63,10 @@ fn headings_with_variables_keep_their_braces() {
 fn blocks_keep_role_code_and_spans() {
     let text = "## S\n\n```bash {check timeout=5s}\ntest -f x\n```\n";
     let parsed = parse_file(text, 0, 0);
-    let block = &parsed.steps[0].blocks[0];
+    let block = parsed.steps[0]
+        .blocks
+        .first()
+        .unwrap_or_else(|| panic!("{:#?}", parsed.steps));
     assert_eq!(block.role, Some(Role::Check));
     assert_eq!(block.lang, "bash");
     assert_eq!(&text[block.info_span.range()], "bash {check timeout=5s}");
@@ -576,7 +579,7 @@ fn a_lesson_id_is_a_file_name_and_a_duration_reads_as_a_time() {
 
 #[test]
 fn problems_in_a_quiz_or_http_block_inside_a_list_point_into_the_file() {
-    let text = "## A\n\n1. Answer:\n\n   ```quiz\n   question: Q?\n   choices: [a, b]\n   answer: c\n   bogus: 1\n   ```\n\n2. Call:\n\n   ```http {check}\n   GET http://x/\n   HTTP 200\n   [Asserts]\n   jsonpath \"$[\" == 1\n   ```\n";
+    let text = "## A\n\n1. Answer:\n\n   ```quiz\n   question: Q?\n   choices: [a, b]\n   answer: c\n   bogus: 1\n   ```\n\n2. Call:\n\n   ```http {check}\n   GET http://x/\n   Accept: text/plain\n   HTTP 200\n   [Asserts]\n   jsonpath \"$[\" == 1\n   ```\n";
     let parsed = parse_file(text, 0, 0);
     let at = |code: Code| {
         let d = parsed
@@ -589,4 +592,16 @@ fn problems_in_a_quiz_or_http_block_inside_a_list_point_into_the_file() {
     assert_eq!(at(Code::UnknownKey), "bogus");
     assert_eq!(at(Code::QuizAnswerNotAChoice), "c");
     assert_eq!(at(Code::BadJsonPath), "$[");
+    // The entry itself too: its spans are the file's.
+    let block = parsed.steps[0]
+        .blocks
+        .first()
+        .unwrap_or_else(|| panic!("{:#?}", parsed.steps));
+    let entry = block.http.first().unwrap_or_else(|| panic!("{block:#?}"));
+    assert!(
+        text[entry.span.range()].starts_with("GET http://x/"),
+        "{:?}",
+        entry.span
+    );
+    assert_eq!(&text[entry.headers[0].span.range()], "Accept: text/plain");
 }
