@@ -51,18 +51,12 @@ pub fn run(args: &TestArgs) -> Result<u8, CliError> {
         // Without them, every step would fail for a reason that is not the lesson's.
         let missing = missing_tools(&lesson.requires);
         if !missing.is_empty() {
-            let error = missing_message(&missing);
-            writeln!(
-                out,
-                "  {} {error}",
-                term.paint(&Style::new().red().bold(), "error")
-            )?;
-            all.push(LessonResults {
-                id: lesson.id.clone(),
-                title: lesson.title.clone(),
-                steps: Vec::new(),
-                error: Some(error),
-            });
+            all.push(could_not_run(
+                &mut out,
+                term,
+                &lesson,
+                missing_message(&missing),
+            )?);
             continue;
         }
         let scratch = tempdir_for(&lesson.id)?;
@@ -90,19 +84,7 @@ pub fn run(args: &TestArgs) -> Result<u8, CliError> {
                 steps,
                 error: None,
             }),
-            Err(error) => {
-                writeln!(
-                    out,
-                    "  {} {error}",
-                    term.paint(&Style::new().red().bold(), "error")
-                )?;
-                all.push(LessonResults {
-                    id: lesson.id.clone(),
-                    title: lesson.title.clone(),
-                    steps: Vec::new(),
-                    error: Some(error.to_string()),
-                });
-            }
+            Err(error) => all.push(could_not_run(&mut out, term, &lesson, error.to_string())?),
         }
     }
     let failed = |step: &&StepResult| match step.verdict {
@@ -180,6 +162,26 @@ fn print_step(
         Verdict::Passed => {}
     }
     Ok(())
+}
+
+/// A lesson that could not run, and why: printed, and kept for the summary and `--junit`.
+fn could_not_run(
+    out: &mut impl Write,
+    term: Term,
+    lesson: &crate::lesson::Lesson,
+    error: String,
+) -> std::io::Result<LessonResults> {
+    writeln!(
+        out,
+        "  {} {error}",
+        term.paint(&Style::new().red().bold(), "error")
+    )?;
+    Ok(LessonResults {
+        id: lesson.id.clone(),
+        title: lesson.title.clone(),
+        steps: Vec::new(),
+        error: Some(error),
+    })
 }
 
 /// Which required tools are not on `PATH`, with how to get each.

@@ -44,6 +44,41 @@ fn wait_for_pgrep(pattern: &str, present: bool, limit: Duration) -> Vec<String> 
     }
 }
 
+/// `labrun start lesson.md --yes` in a shell of its own in a pseudo-terminal. Ctrl-C reaches
+/// the whole foreground group, that shell too: it traps it, to report on labrun afterwards (a
+/// trap, unlike an ignored signal, is not inherited).
+fn start_in_a_shell(dir: &Path) -> Learner {
+    Learner::script(
+        dir,
+        r#"trap : INT; before=$(stty -g); "$LABRUN" start lesson.md --yes; code=$?; after=$(stty -g)
+           echo "labrun exited $code"
+           if [ "$before" = "$after" ]; then echo "terminal as it was"; else echo "terminal changed"; fi"#,
+    )
+}
+
+fn press_ctrl_c_and_see_labrun_exit_130_leaving_the_terminal_as_it_was(learner: &mut Learner) {
+    learner.send(CTRL_C);
+    learner.expect("labrun exited 130");
+    let rest = learner.rest();
+    let _ = learner.exit_code();
+    assert!(
+        rest.contains("terminal as it was"),
+        "stty -g changed:\n{}",
+        readable(&rest)
+    );
+}
+
+/// The log has one `session_ended`, and its reason is `interrupted`.
+fn assert_the_session_ended_interrupted(log: &str) {
+    let ended: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .filter(|event: &serde_json::Value| event["event"] == "session_ended")
+        .collect();
+    assert_eq!(ended.len(), 1, "{log}");
+    assert_eq!(ended[0]["reason"], "interrupted", "{log}");
+}
+
 fn progress_log(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("progress/interrupt/ada.jsonl")).unwrap_or_default()
 }
@@ -56,14 +91,7 @@ fn ctrl_c_during_a_command_kills_its_process_group_restores_the_terminal_and_exi
         "---\nid: interrupt\n---\n# Interrupt\n\n## Wait {{#wait}}\n\n\
          ```bash {{run}}\necho started\nsh -c '{sleep}; echo never' &\nwait\n```\n"
     ));
-    // Ctrl-C reaches the whole foreground group, the shell of this script too: it traps it,
-    // to report on labrun afterwards (a trap, unlike an ignored signal, is not inherited).
-    let mut learner = Learner::script(
-        dir.path(),
-        r#"trap : INT; before=$(stty -g); "$LABRUN" start lesson.md --yes; code=$?; after=$(stty -g)
-           echo "labrun exited $code"
-           if [ "$before" = "$after" ]; then echo "terminal as it was"; else echo "terminal changed"; fi"#,
-    );
+    let mut learner = start_in_a_shell(dir.path());
     learner.choose("run");
     learner.expect("│ started");
     let running = wait_for_pgrep(&sleep, true, Duration::from_secs(10));
@@ -73,15 +101,7 @@ fn ctrl_c_during_a_command_kills_its_process_group_restores_the_terminal_and_exi
         readable(&learner.seen)
     );
 
-    learner.send(CTRL_C);
-    learner.expect("labrun exited 130");
-    let rest = learner.rest();
-    let _ = learner.exit_code();
-    assert!(
-        rest.contains("terminal as it was"),
-        "stty -g changed:\n{}",
-        readable(&rest)
-    );
+    press_ctrl_c_and_see_labrun_exit_130_leaving_the_terminal_as_it_was(&mut learner);
     let left = wait_for_pgrep(&sleep, false, Duration::from_secs(5));
     for process in &left {
         // A failing run leaves nothing behind either.
@@ -90,14 +110,7 @@ fn ctrl_c_during_a_command_kills_its_process_group_restores_the_terminal_and_exi
         }
     }
     assert!(left.is_empty(), "left running after Ctrl-C: {left:?}");
-    let log = progress_log(dir.path());
-    let ended: Vec<serde_json::Value> = log
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .filter(|event: &serde_json::Value| event["event"] == "session_ended")
-        .collect();
-    assert_eq!(ended.len(), 1, "{log}");
-    assert_eq!(ended[0]["reason"], "interrupted", "{log}");
+    assert_the_session_ended_interrupted(&progress_log(dir.path()));
 }
 
 /// Ctrl-C while an `http` check polls a server that never says yes: labrun stops at once,
@@ -110,12 +123,7 @@ fn ctrl_c_while_an_http_check_polls(server: &Server) {
          [Asserts]\njsonpath \"$.state\" == \"ready\"\n```\n",
         server.url("/state")
     ));
-    let mut learner = Learner::script(
-        dir.path(),
-        r#"trap : INT; before=$(stty -g); "$LABRUN" start lesson.md --yes; code=$?; after=$(stty -g)
-           echo "labrun exited $code"
-           if [ "$before" = "$after" ]; then echo "terminal as it was"; else echo "terminal changed"; fi"#,
-    );
+    let mut learner = start_in_a_shell(dir.path());
     learner.choose("check");
     let until = Instant::now() + Duration::from_secs(10);
     while server.hits("/state") < 2 && Instant::now() < until {
@@ -127,15 +135,7 @@ fn ctrl_c_while_an_http_check_polls(server: &Server) {
         readable(&learner.seen)
     );
 
-    learner.send(CTRL_C);
-    learner.expect("labrun exited 130");
-    let rest = learner.rest();
-    let _ = learner.exit_code();
-    assert!(
-        rest.contains("terminal as it was"),
-        "stty -g changed:\n{}",
-        readable(&rest)
-    );
+    press_ctrl_c_and_see_labrun_exit_130_leaving_the_terminal_as_it_was(&mut learner);
     let sent = server.hits("/state");
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(
@@ -151,12 +151,7 @@ fn ctrl_c_while_an_http_check_polls(server: &Server) {
         .collect();
     let named = |name: &str| events.iter().filter(|e| e["event"] == name).count();
     assert_eq!(named("check_passed") + named("check_failed"), 0, "{log}");
-    let ended: Vec<_> = events
-        .iter()
-        .filter(|e| e["event"] == "session_ended")
-        .collect();
-    assert_eq!(ended.len(), 1, "{log}");
-    assert_eq!(ended[0]["reason"], "interrupted", "{log}");
+    assert_the_session_ended_interrupted(&log);
 }
 
 #[test]
