@@ -15,7 +15,7 @@ use granit_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
 use super::diagnostic::{Code, Diagnostic};
 use super::span::Span;
 
-/// The most nodes a YAML text may expand to through its aliases.
+/// The most values a YAML text's aliases may expand to, all aliases together.
 const NODE_BUDGET: usize = 10_000;
 
 /// A YAML value and where it is.
@@ -29,8 +29,9 @@ pub struct Node {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    /// A scalar as written. `plain` when it was neither quoted, nor a block scalar, nor
-    /// tagged: only a plain scalar can mean nothing (`~`, `null`) or a flag (`true`).
+    /// A scalar as written. `plain` when it was written plain (not quoted, not a block
+    /// scalar), or tagged `!!bool`, `!!null`, `!!int`...: only a plain scalar can mean
+    /// nothing (`~`, `null`) or a flag (`true`). `!!str` makes any scalar text.
     Text {
         text: String,
         plain: bool,
@@ -314,7 +315,7 @@ struct Builder<'t> {
     root: Option<Node>,
     documents: usize,
     /// Values that aliases have expanded to so far.
-    nodes: usize,
+    expanded: usize,
     /// The YAML parser itself stopped (not a check of the tree).
     scan_failed: bool,
 }
@@ -328,7 +329,7 @@ impl<'t> Builder<'t> {
             anchors: HashMap::new(),
             root: None,
             documents: 0,
-            nodes: 0,
+            expanded: 0,
             scan_failed: false,
         }
     }
@@ -413,8 +414,8 @@ impl<'t> Builder<'t> {
                             start,
                         ));
                     };
-                    self.nodes += size;
-                    if self.nodes > NODE_BUDGET {
+                    self.expanded += size;
+                    if self.expanded > NODE_BUDGET {
                         return Err((
                             format!("aliases expand to more than {NODE_BUDGET} values"),
                             start,
