@@ -5,7 +5,8 @@
 //! ```text
 //! info   := LANG? ( "{" item* "}" )?
 //! item   := ROLE | FLAG | KEY "=" value
-//! value  := '"' (char | '\"' | '\\')* '"' | bare        (bare: no space, quote or brace)
+//! value  := '"' (char | '\"' | '\\')* '"' | "'" (char | "\'" | '\\')* "'" | bare
+//!                                                      (bare: no space, quote or brace)
 //! ROLE   := run | check | solve | setup | cleanup
 //! FLAG   := interactive | optional | raw
 //! KEY    := timeout | retry | interval | expect | exit | capture | file | shell
@@ -211,20 +212,22 @@ impl<'a> Items<'a> {
         }
         self.pos += 1;
         let value_start = self.pos;
-        if self.peek() == Some('"') {
+        if let Some(quote @ ('"' | '\'')) = self.peek() {
             let mut value = String::new();
             let mut chars = self.info[self.pos + 1..].char_indices();
             while let Some((i, c)) = chars.next() {
                 match c {
                     '\\' => match chars.next() {
-                        Some((_, escaped @ ('"' | '\\'))) => value.push(escaped),
+                        Some((_, escaped)) if escaped == quote || escaped == '\\' => {
+                            value.push(escaped);
+                        }
                         Some((_, other)) => {
                             value.push('\\');
                             value.push(other);
                         }
                         None => value.push('\\'),
                     },
-                    '"' => {
+                    c if c == quote => {
                         self.pos += 1 + i + 1;
                         return Some(Item {
                             name,
@@ -241,7 +244,7 @@ impl<'a> Items<'a> {
                     self.span(value_start, self.info.len()),
                     format!("unterminated quoted value for `{name}`"),
                 )
-                .with_help("close the value with `\"`"),
+                .with_help(format!("close the value with `{quote}`")),
             );
             self.pos = self.info.len();
             self.stopped = true;

@@ -303,3 +303,17 @@ fn backslashes_in_quoted_values_are_kept_for_regexes() {
     assert!(diags.is_empty(), "{diags:#?}");
     assert_eq!(info.attrs.expect.as_deref(), Some(r"^v1\.2\.[0-9]+$"));
 }
+
+#[test]
+fn a_value_may_be_single_quoted() {
+    let mut diags = Vec::new();
+    let info = parse_info_string("bash {check expect='^ok$' exit=0}", 0, &mut diags);
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(info.attrs.expect.as_deref(), Some("^ok$"));
+    let info = parse_info_string(r"bash {check expect='it\'s \\ ok'}", 0, &mut diags);
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(info.attrs.expect.as_deref(), Some(r"it's \ ok"));
+    parse_info_string("bash {check expect='open}", 0, &mut diags);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].help.as_deref(), Some("close the value with `'`"));
+}
