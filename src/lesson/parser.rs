@@ -212,10 +212,24 @@ impl<'t> Builder<'t> {
         let id = explicit_id.unwrap_or_else(|| {
             let slug = slug(&title);
             if slug.is_empty() {
-                format!("step-{}", self.out.steps.len() + 1)
-            } else {
-                slug
+                return format!("step-{}", self.out.steps.len() + 1);
             }
+            // Two titles that differ only in punctuation (`Use it!`, `Use it?`) share a slug:
+            // the later one is numbered, as GitHub numbers its anchors. The same title twice
+            // keeps its slug, and lint reports the duplicate.
+            let steps = &self.out.steps;
+            let taken = |id: &str| steps.iter().any(|step| step.id == id);
+            if !taken(&slug)
+                || steps
+                    .iter()
+                    .any(|step| step.id == slug && step.title == title)
+            {
+                return slug;
+            }
+            (1..)
+                .map(|n| format!("{slug}-{n}"))
+                .find(|numbered| !taken(numbered))
+                .unwrap_or(slug)
         });
         let heading = self.first_line(span);
         if let Some(previous) = self.out.steps.last_mut() {

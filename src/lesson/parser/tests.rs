@@ -605,3 +605,19 @@ fn problems_in_a_quiz_or_http_block_inside_a_list_point_into_the_file() {
     );
     assert_eq!(&text[entry.headers[0].span.range()], "Accept: text/plain");
 }
+
+#[test]
+fn titles_that_share_a_slug_are_numbered_as_github_does_and_the_same_title_twice_is_not() {
+    let ids = |text: &str| -> Vec<String> {
+        parse_file(text, 0, 0)
+            .steps
+            .iter()
+            .map(|step| step.id.clone())
+            .collect()
+    };
+    assert_eq!(
+        ids("## Use it!\n\n## Use it?\n\n## Use it.\n"),
+        ["use-it", "use-it-1", "use-it-2"]
+    );
+    assert_eq!(ids("## Use it\n\n## Use it\n"), ["use-it", "use-it"]);
+}
