@@ -192,7 +192,7 @@ pub struct TestArgs {
     /// Write a JUnit XML report: one test case per step.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Treat untestable steps (checks that no block leads to) as failures.
+    /// Treat untestable steps (failing checks that no block of their step leads to) as failures.
     #[arg(long)]
     pub strict: bool,
     /// Run in this folder instead of a fresh temporary one.

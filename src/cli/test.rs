@@ -156,7 +156,7 @@ fn print_step(
         Verdict::Untestable => {
             writeln!(
                 out,
-                "              it has checks, but no solve, run or shown command block leads to them"
+                "              its checks fail, and no solve, run, shown command or file= block of the step leads to them"
             )?;
         }
         Verdict::Passed => {}

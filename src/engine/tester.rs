@@ -21,7 +21,8 @@ pub enum Verdict {
     Failed {
         reason: String,
     },
-    /// The step has checks but nothing a test can run to reach them.
+    /// The step's checks fail, and nothing of the step (no solution, command or file) can
+    /// make them pass.
     Untestable,
 }
 
@@ -166,9 +167,14 @@ impl TestRun<'_> {
             };
         }
         let checks: Vec<&Block> = step.blocks_with(Role::Check).collect();
-        if !checks.is_empty() && actions.is_empty() {
-            return Verdict::Untestable;
-        }
+        // Nothing of the step leads to its checks: they may hold already (a server the
+        // lesson's setup started, a file an earlier step wrote); if not, nothing here can
+        // make them, and the step is untestable rather than failed.
+        let wrote_files = step
+            .blocks
+            .iter()
+            .any(|b| b.role.is_none() && b.attrs.file.is_some());
+        let reachable = !actions.is_empty() || wrote_files;
         let mut failures = Vec::new();
         for block in &checks {
             let run = self.run_one(block, vars);
@@ -182,6 +188,8 @@ impl TestRun<'_> {
         // lint reports.
         if failures.is_empty() {
             Verdict::Passed
+        } else if !reachable {
+            Verdict::Untestable
         } else {
             Verdict::Failed {
                 reason: failures.join("\n"),

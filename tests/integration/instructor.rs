@@ -104,8 +104,8 @@ fn variables_come_from_flags_and_files_never_from_a_prompt() {
 }
 
 #[test]
-fn a_step_whose_checks_nothing_reaches_is_untestable_and_fails_with_strict() {
-    let text = "# T\n\n## Only a check {#lonely}\n\n```bash {check}\ntrue\n```\n";
+fn a_step_whose_failing_checks_nothing_reaches_is_untestable_and_fails_with_strict() {
+    let text = "# T\n\n## Only a check {#lonely}\n\n```bash {check}\ntest -f never\n```\n";
     Test::new()
         .file("t.md", text)
         .args(["test", "t.md"])
@@ -119,6 +119,20 @@ fn a_step_whose_checks_nothing_reaches_is_untestable_and_fails_with_strict() {
         .run()
         .status(1)
         .stdout_contains("UNTESTABLE");
+}
+
+#[test]
+fn a_check_that_holds_already_passes_though_nothing_of_its_step_leads_to_it() {
+    // The intro's setup starts what the check looks at; a file= block is the step's action.
+    let text = "# T\n\n```bash {setup}\ntouch ready\n```\n\n## Ready {#ready}\n\n```bash {check}\ntest -f ready\n```\n\n## Written {#written}\n\n```text {file=notes.txt}\nmilk\n```\n\n```bash {check}\ngrep -q milk notes.txt\n```\n";
+    Test::new()
+        .file("t.md", text)
+        .args(["test", "t.md", "--strict"])
+        .run()
+        .status(0)
+        .stdout_contains("ok          ready")
+        .stdout_contains("ok          written")
+        .stdout_contains("2 passed, 0 failed");
 }
 
 #[test]

@@ -12,15 +12,9 @@ use super::scope::{Place, Scope};
 use super::theme::{Hue, Look, role_hue};
 
 /// Languages of blocks that labrun offers to run when they have no role.
-const SHELLS: &[&str] = &["", "bash", "sh", "shell", "console", "zsh"];
-
 /// Whether labrun offers to run a block that has no role: a shell block that writes no file.
 pub(crate) fn is_offered(block: &Block) -> bool {
-    block.role.is_none()
-        && block.attrs.file.is_none()
-        && SHELLS
-            .iter()
-            .any(|shell| block.lang.eq_ignore_ascii_case(shell))
+    block.role.is_none() && crate::engine::is_runnable_for_learner(block)
 }
 
 /// What a block is for, as a reader sees it at a glance.
