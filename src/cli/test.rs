@@ -38,8 +38,12 @@ pub fn run(args: &TestArgs) -> Result<u8, CliError> {
     let mut all = Vec::new();
     for path in &args.lessons {
         let lesson = load_runnable(path)?;
-        // One vars file may serve several lessons: a name this one lacks is not an error.
+        // One vars file may serve several lessons: a name this one lacks is not an error. A
+        // `--var` for the only lesson tested is checked as `start` checks it.
         check_given_vars(&lesson, &vars, false)?;
+        if args.lessons.len() == 1 {
+            check_given_vars(&lesson, &args.vars, true)?;
+        }
         writeln!(
             out,
             "{}",

@@ -94,7 +94,8 @@ pub fn parse_quiz(
     };
     if let Some(answer) = answer {
         let answer_span = answer.span;
-        if choices.is_empty() && !misspelt {
+        // With `answer_pattern` too, that is the one mistake reported (below).
+        if choices.is_empty() && !misspelt && answer_pattern.is_none() {
             diags.push(
                 Diagnostic::new(
                     Code::MalformedQuiz,

@@ -163,7 +163,13 @@ impl<'d> Reader<'d> {
                 _ => {}
             }
         }
-        let message = format!("{what} must be `true` or `false`, not {}", node.describe());
+        let found = match &node.value {
+            Value::Text { text, plain: false } if matches!(text.as_str(), "true" | "false") => {
+                format!("the quoted text `\"{text}\"`")
+            }
+            _ => node.describe(),
+        };
+        let message = format!("{what} must be `true` or `false`, not {found}");
         self.wrong(node, message, "write `true` or `false`, without quotes");
         None
     }

@@ -186,14 +186,10 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
     }
 
     fn consent(&mut self, lesson: &Lesson) -> Result<bool, UiError> {
-        let count = lesson
-            .lesson_blocks()
-            .chain(lesson.steps.iter().flat_map(|s| &s.blocks))
-            .filter(|b| matches!(b.role, Some(Role::Setup | Role::Check | Role::Cleanup)))
-            .count();
         self.say(&format!(
-            "This lesson verifies your work with {count} setup, check and cleanup commands that run on this machine.\n\
+            "This lesson verifies your work by running {} on this machine.\n\
              To read them first, quit and run `labrun show {} --commands`.",
+            crate::ui::commands_to_consent(lesson),
             lesson.path.display()
         ));
         self.yes_no("Allow them to run?", true)

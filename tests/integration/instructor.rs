@@ -267,3 +267,13 @@ fn new_refuses_an_empty_name_names_a_path_it_cannot_write_and_quotes_what_it_sug
         "a lesson is a .md file"
     );
 }
+
+#[test]
+fn test_refuses_a_misspelt_var_flag_for_its_one_lesson() {
+    Test::new()
+        .file("proof.md", &lesson("touch {{target}}"))
+        .args(["test", "proof.md", "--var", "targte=x"])
+        .run()
+        .status(2)
+        .stderr_contains("the lesson has no variable `targte` (did you mean `target`?)");
+}

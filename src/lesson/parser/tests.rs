@@ -621,3 +621,14 @@ fn titles_that_share_a_slug_are_numbered_as_github_does_and_the_same_title_twice
     );
     assert_eq!(ids("## Use it\n\n## Use it\n"), ["use-it", "use-it"]);
 }
+
+#[test]
+fn a_quiz_with_both_answer_kinds_and_no_choices_is_one_mistake() {
+    let text = "## Q\n\n```quiz\nquestion: Q?\nanswer: a\nanswer_pattern: \"a\"\n```\n";
+    let messages: Vec<String> = parse_file(text, 0, 0)
+        .diagnostics
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(messages, ["quiz has both `answer` and `answer_pattern`"]);
+}

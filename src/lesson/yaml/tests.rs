@@ -191,3 +191,15 @@ fn a_large_text_with_one_alias_is_not_an_alias_bomb() {
     yaml.push_str("last: *b\n");
     assert_eq!(parse(&yaml).entries().len(), 12_002);
 }
+
+#[test]
+fn a_quoted_true_is_named_as_quoted_text() {
+    let root = parse("secret: \"true\"\n");
+    let mut diags = Vec::new();
+    let mut read = Reader::new(Code::InvalidFrontMatter, &mut diags);
+    assert_eq!(read.flag(root.get("secret"), "`secret`"), None);
+    assert_eq!(
+        diags[0].message,
+        "`secret` must be `true` or `false`, not the quoted text `\"true\"`"
+    );
+}

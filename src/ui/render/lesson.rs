@@ -149,7 +149,9 @@ fn var_line(var: &VarSpec) -> Vec<Piece> {
         (Some(_), _) if var.secret => notes.push("computed".into()),
         (Some(value), _) => notes.push(format!("computed as {value}")),
         (None, Some(_)) => notes.push("asked".into()),
-        (None, None) if var.env.is_none() => notes.push("set by a step".into()),
+        (None, None) if var.env.is_none() && var.default.is_none() => {
+            notes.push("set by a step".into());
+        }
         (None, None) => {}
     }
     if let Some(default) = var.default.as_ref().filter(|_| !var.secret) {

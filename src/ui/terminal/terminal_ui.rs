@@ -123,19 +123,10 @@ impl Ui for TerminalUi {
     }
 
     fn consent(&mut self, lesson: &Lesson) -> Result<bool, UiError> {
-        let count = lesson
-            .lesson_blocks()
-            .chain(lesson.steps.iter().flat_map(|s| &s.blocks))
-            .filter(|b| matches!(b.role, Some(Role::Setup | Role::Check | Role::Cleanup)))
-            .count();
         self.say("");
         self.say(&format!(
-            "This lesson verifies your work with {} on this machine.",
-            if count == 1 {
-                "1 setup, check or cleanup command that runs".to_owned()
-            } else {
-                format!("{count} setup, check and cleanup commands that run")
-            }
+            "This lesson verifies your work by running {} on this machine.",
+            crate::ui::commands_to_consent(lesson)
         ));
         self.say(&self.look.dim(&format!(
             "To read them first, quit and run `labrun show {} --commands`.",
