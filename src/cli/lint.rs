@@ -27,7 +27,9 @@ pub fn run(args: &LintArgs) -> Result<u8, CliError> {
             Err(error) => {
                 errors += 1;
                 match args.format {
-                    LintFormat::Human => writeln!(out, "error[unreadable]: {error}\n")?,
+                    LintFormat::Human => {
+                        writeln!(out, "error[unreadable]: {}:1:1: {error}\n", path.display())?;
+                    }
                     LintFormat::Json => json.push(JsonDiagnostic {
                         file: path.display().to_string(),
                         line: 1,

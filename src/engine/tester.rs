@@ -72,7 +72,7 @@ impl TestRun<'_> {
             let started = Instant::now();
             let verdict = match &lesson_setup {
                 Err(reason) => Verdict::Failed {
-                    reason: format!("the lesson's setup failed: {reason}"),
+                    reason: failed("the lesson's setup", reason),
                 },
                 Ok(()) => self.step(step, &mut vars),
             };
@@ -144,7 +144,7 @@ impl TestRun<'_> {
         let setup: Vec<&Block> = step.blocks_with(Role::Setup).collect();
         if let Err(reason) = self.run_all(&setup, vars) {
             return Verdict::Failed {
-                reason: format!("setup failed: {reason}"),
+                reason: failed("setup", &reason),
             };
         }
         let solve: Vec<&Block> = step.blocks_with(Role::Solve).collect();
@@ -163,7 +163,7 @@ impl TestRun<'_> {
                 "the step's commands"
             };
             return Verdict::Failed {
-                reason: format!("{what} failed: {reason}"),
+                reason: failed(what, &reason),
             };
         }
         let checks: Vec<&Block> = step.blocks_with(Role::Check).collect();
@@ -224,5 +224,15 @@ impl TestRun<'_> {
         }
         vars.compute(&self.lesson.vars);
         run.outcome
+    }
+}
+
+/// `WHAT failed: REASON`, with the reason on lines of its own when it has several (a
+/// command's output).
+fn failed(what: &str, reason: &str) -> String {
+    if reason.contains('\n') {
+        format!("{what} failed:\n{reason}")
+    } else {
+        format!("{what} failed: {reason}")
     }
 }

@@ -127,18 +127,22 @@ pub fn parse_info_string(info: &str, base: usize, diags: &mut Vec<Diagnostic>) -
             } else {
                 (Code::UnknownAttribute, "block attribute")
             };
-            diags.push(
-                Diagnostic::new(
-                    code,
-                    name_span,
-                    format!(
-                        "unknown {what} `{}` (expected one of {})",
-                        item.name,
-                        candidates.join(", ")
-                    ),
-                )
-                .with_suggestion(item.name, candidates.iter().copied()),
+            let mut diagnostic = Diagnostic::new(
+                code,
+                name_span,
+                format!(
+                    "unknown {what} `{}` (expected one of {})",
+                    item.name,
+                    candidates.join(", ")
+                ),
             );
+            diagnostic = if item.name.contains(',') {
+                diagnostic
+                    .with_help("separate attributes with spaces, not commas: `{run timeout=5s}`")
+            } else {
+                diagnostic.with_suggestion(item.name, candidates.iter().copied())
+            };
+            diags.push(diagnostic);
             continue;
         }
         if seen.contains(&item.name) {

@@ -392,7 +392,7 @@ fn a_lesson_that_is_not_utf8_exits_3() {
     test.args(["lint", "latin1.md"])
         .run()
         .status(3)
-        .stdout_contains("error[unreadable]: `latin1.md` is not UTF-8 text")
+        .stdout_contains("error[unreadable]: latin1.md:1:1: `latin1.md` is not UTF-8 text")
         .stdout_contains("1 lesson: 1 error, 0 warnings");
 }
 

@@ -317,3 +317,14 @@ fn a_value_may_be_single_quoted() {
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].help.as_deref(), Some("close the value with `'`"));
 }
+
+#[test]
+fn attributes_separated_by_commas_get_a_help_that_says_so() {
+    let mut diags = Vec::new();
+    parse_info_string("bash {run,timeout=5s}", 0, &mut diags);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(
+        diags[0].help.as_deref(),
+        Some("separate attributes with spaces, not commas: `{run timeout=5s}`")
+    );
+}
