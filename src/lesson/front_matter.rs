@@ -73,6 +73,8 @@ pub struct RawVar {
     pub description: Option<String>,
     pub prompt: Option<String>,
     pub default: Option<String>,
+    /// Where `default` is.
+    pub default_span: Option<Span>,
     pub choices: Vec<String>,
     /// The regex and where it is.
     pub pattern: Option<(String, Span)>,
@@ -229,6 +231,7 @@ fn read_var(read: &mut Reader, entry: &Entry) -> RawVar {
         description: read.text(var.get("description"), &what("description")),
         prompt: read.text(var.get("prompt"), &what("prompt")),
         default: read.text(var.get("default"), &what("default")),
+        default_span: var.get("default").map(|node| node.span),
         choices: read.texts(var.get("choices"), &what("choices")),
         pattern,
         secret: read

@@ -29,8 +29,15 @@ pub(super) fn check(lesson: &Lesson, images: &[(usize, Image)], diags: &mut Vec<
     }
 }
 
+/// Where the settings of a variable that lint looks at are.
+pub(super) struct VarSpans {
+    pub pattern: Span,
+    pub default: Span,
+}
+
 /// Checks one declared variable on its own.
-pub(super) fn check_var(var: &VarSpec, pattern_span: Span, diags: &mut Vec<Diagnostic>) {
+pub(super) fn check_var(var: &VarSpec, spans: VarSpans, diags: &mut Vec<Diagnostic>) {
+    let pattern_span = spans.pattern;
     let invalid = |message: String| {
         Diagnostic::new(Code::InvalidVariable, var.span, message).in_file(var.file)
     };
@@ -59,16 +66,31 @@ pub(super) fn check_var(var: &VarSpec, pattern_span: Span, diags: &mut Vec<Diagn
         && !var.choices.is_empty()
         && !var.choices.contains(default)
     {
-        diags.push(invalid(format!(
-            "the default `{default}` of `{}` is not among its choices",
-            var.name
-        )));
+        diags.push(
+            Diagnostic::new(
+                Code::InvalidVariable,
+                spans.default,
+                format!(
+                    "the default `{default}` of `{}` is not among its choices",
+                    var.name
+                ),
+            )
+            .with_suggestion(default, var.choices.iter().map(String::as_str))
+            .with_help_unless_set(format!(
+                "make it one of the choices: {}",
+                var.choices.join(", ")
+            ))
+            .in_file(var.file),
+        );
     }
     if !validate::is_identifier(&var.name) {
-        diags.push(invalid(format!(
-            "`{}` cannot be used as `{{{{{}}}}}`: a variable name is letters, digits and `_`",
-            var.name, var.name
-        )));
+        diags.push(
+            invalid(format!(
+                "`{}` cannot be used as `{{{{{}}}}}`: a variable name is letters, digits and `_`",
+                var.name, var.name
+            ))
+            .with_help("rename it: a letter or `_` first, then letters, digits and `_`"),
+        );
     }
 }
 

@@ -287,7 +287,11 @@ fn declare_vars(
             span,
             file,
         };
-        lint::check_var(&spec, pattern_span.unwrap_or(span), diagnostics);
+        let spans = lint::VarSpans {
+            pattern: pattern_span.unwrap_or(span),
+            default: var.default_span.unwrap_or(span),
+        };
+        lint::check_var(&spec, spans, diagnostics);
         vars.push(spec);
     }
 }
