@@ -146,9 +146,12 @@ fn validator(
 pub(super) fn quiz(config: RenderConfig<'static>, quiz: &Quiz) -> Result<Vec<String>, UiError> {
     // The answer is not judged yet: no tick beside it, right or wrong.
     let config = config.with_answered_prompt_prefix(Styled::new("›"));
+    // The prompt line is plain text: Markdown's code quotes would show as backticks.
+    let question = quiz.question.replace('`', "");
+    let question = question.as_str();
     loop {
         let answer = if quiz.choices.is_empty() {
-            Text::new(&quiz.question)
+            Text::new(question)
                 .with_help_message("type your answer · enter to submit")
                 .with_validator(|answer: &str| {
                     Ok(if answer.trim().is_empty() {
@@ -161,7 +164,7 @@ pub(super) fn quiz(config: RenderConfig<'static>, quiz: &Quiz) -> Result<Vec<Str
                 .prompt()
                 .map(|answer| vec![answer])
         } else if quiz.is_multiple_answer() {
-            MultiSelect::new(&quiz.question, quiz.choices.clone())
+            MultiSelect::new(question, quiz.choices.clone())
                 .with_help_message("several answers · ↑↓ move · space picks · enter submits")
                 .with_validator(|picked: &[inquire::list_option::ListOption<&String>]| {
                     Ok(if picked.is_empty() {
@@ -173,7 +176,7 @@ pub(super) fn quiz(config: RenderConfig<'static>, quiz: &Quiz) -> Result<Vec<Str
                 .with_render_config(config)
                 .prompt()
         } else {
-            Select::new(&quiz.question, quiz.choices.clone())
+            Select::new(question, quiz.choices.clone())
                 .with_help_message("↑↓ move · enter answers")
                 .with_render_config(config)
                 .prompt()
