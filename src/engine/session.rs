@@ -102,6 +102,8 @@ pub struct Session<'a> {
     vars: Vars,
     machine: Machine,
     consented: bool,
+    /// This version of the lesson ([`lesson_hash`]), recorded and compared with the log's.
+    hash: String,
 }
 
 impl<'a> Session<'a> {
@@ -121,7 +123,8 @@ impl<'a> Session<'a> {
             .map(|step| prior.step(&step.id).cloned().unwrap_or_default())
             .collect();
         // Asked once per version of the lesson: an edited lesson is asked about again.
-        let consented = options.yes || prior.consented.as_ref() == Some(&lesson_hash(lesson));
+        let hash = lesson_hash(lesson);
+        let consented = options.yes || prior.consented.as_ref() == Some(&hash);
         Self {
             lesson,
             ui,
@@ -132,6 +135,7 @@ impl<'a> Session<'a> {
             machine: Machine::new(facts, states),
             options,
             consented,
+            hash,
         }
     }
 
@@ -141,7 +145,7 @@ impl<'a> Session<'a> {
         let first_time = !prior.started;
         self.journal.append(Event::SessionStarted {
             title: self.lesson.title.clone(),
-            lesson_hash: lesson_hash(self.lesson),
+            lesson_hash: self.hash.clone(),
             steps: self
                 .lesson
                 .steps
@@ -212,11 +216,10 @@ impl<'a> Session<'a> {
         // Known values first, so the intro shows them; then the questions.
         self.preset_vars(prior);
         self.ui.lesson_start(self.lesson, resume_at, &self.vars);
-        let hash = lesson_hash(self.lesson);
         if prior
             .lesson_hash
             .as_ref()
-            .is_some_and(|before| *before != hash)
+            .is_some_and(|before| *before != self.hash)
         {
             self.ui.notice(
                 "this lesson has changed since your last session: your progress is kept for the \
@@ -532,20 +535,20 @@ impl<'a> Session<'a> {
         Ok(passed)
     }
 
-    /// Writes an event of the session's own (not one the machine asked to record) and tells
-    /// the machine, so the state it shows is the state the log gives when read back.
     /// Asks the learner to allow the lesson's commands; a yes is saved for this version of
     /// the lesson.
     fn ask_consent(&mut self) -> Result<(), Stop> {
         self.consented = self.ui.consent(self.lesson)?;
         if self.consented {
             self.write(Event::ConsentGiven {
-                lesson_hash: lesson_hash(self.lesson),
+                lesson_hash: self.hash.clone(),
             })?;
         }
         Ok(())
     }
 
+    /// Writes an event of the session's own (not one the machine asked to record) and tells
+    /// the machine, so the state it shows is the state the log gives when read back.
     fn write(&mut self, event: Event) -> Result<(), LogError> {
         self.journal.append(event.clone())?;
         self.machine.observe(&event);
