@@ -181,7 +181,11 @@ impl LessonState {
                     None => self.vars.push((name.clone(), value.clone())),
                 }
             }
-            Event::StepReset { step } => *self.step_mut(step) = StepState::default(),
+            Event::StepReset { step } => {
+                *self.step_mut(step) = StepState::default();
+                // The step to do again is where the learner stands now.
+                self.current = Some(step.clone());
+            }
             Event::ConsentGiven { lesson_hash } => self.consented = Some(lesson_hash.clone()),
             Event::LessonReset => {
                 for (_, state) in &mut self.steps {
