@@ -237,3 +237,15 @@ fn the_shipped_lessons_render_without_crashing() {
         }
     }
 }
+
+#[test]
+fn a_tool_hint_written_over_several_lines_reads_as_one() {
+    let lesson = "---\nrequires:\n  tools:\n    - name: sed\n      hint: |\n        Install GNU sed:\n        apt install sed\n    - name: jq\n      hint: |\n        brew install jq\n        apt install jq\n---\n# T\n\n## S\n";
+    Test::new()
+        .file("t.md", lesson)
+        .args(["show", "t.md"])
+        .run()
+        .status(0)
+        .stdout_contains("sed · install: Install GNU sed: apt install sed")
+        .stdout_contains("jq · install: brew install jq; apt install jq");
+}

@@ -114,7 +114,15 @@ fn header(canvas: &mut Canvas, lesson: &Lesson) -> io::Result<()> {
         for tool in &lesson.requires {
             let mut pieces = vec![Piece::new(&tool.name, Look::CODE)];
             if let Some(hint) = &tool.hint {
-                pieces.push(Piece::new(format!(" · install: {hint}"), Look::DIM));
+                // A hint written over several lines (`hint: |`) reads as one here.
+                let mut joined = String::new();
+                for line in hint.lines().map(str::trim).filter(|line| !line.is_empty()) {
+                    if !joined.is_empty() {
+                        joined.push_str(if joined.ends_with(':') { " " } else { "; " });
+                    }
+                    joined.push_str(line);
+                }
+                pieces.push(Piece::new(format!(" · install: {joined}"), Look::DIM));
             }
             canvas.text(&pieces)?;
         }
