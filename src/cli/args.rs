@@ -126,7 +126,9 @@ pub struct StartArgs {
     /// Start at this step id.
     #[arg(long, value_name = "ID")]
     pub step: Option<String>,
-    /// Run commands without asking first.
+    /// Run commands without asking first (otherwise each command labrun runs for you is
+    /// confirmed, and the lesson's setup, check and cleanup commands are allowed once per
+    /// version of the lesson).
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// Set a variable (repeatable): `--var region=eu-de`.
