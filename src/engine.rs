@@ -1,20 +1,27 @@
-//! The engine: the pure step state machine and the session loop that drives it.
+//! The engine: the pure step state machine, the step runtime that runs a lesson's blocks for
+//! every command, and the session loop that drives both for a learner.
 //!
 //! The engine never touches the terminal or the network itself: it talks to a [`Ui`] and an
 //! [`crate::exec::Executor`], and writes to a [`Journal`], so tests drive it with scripted ones.
 
+mod interrupt;
+mod journal;
 mod machine;
+mod runtime;
 mod session;
+mod shell_state;
 mod tester;
 mod tools;
 mod ui;
 mod vars;
 mod workspace;
 
+pub use interrupt::Interrupt;
+pub use journal::{Journal, NoJournal};
 pub use machine::{Action, Effect, Input, Machine, StepFacts};
-pub use session::{
-    Journal, Options, Session, SessionEnd, SessionError, is_runnable_for_learner, lesson_hash,
-};
+pub use runtime::{Checked, Failure, Reporter, Runtime, Setting, Silent};
+pub use session::{Options, Session, SessionEnd, SessionError};
+pub use shell_state::STATE_DIR;
 pub use tester::{StepResult, TestError, TestRun, Verdict};
 pub use tools::missing_tools;
 pub use ui::{Summary, Ui, UiError};

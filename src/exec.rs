@@ -14,3 +14,4 @@ pub use http::{HttpError, HttpRunner, Limits};
 pub use outcome::{Evidence, Outcome};
 pub use runner::BlockRunner;
 pub use secrets::{MASK, Secrets};
+pub use shell::ShellChanges;

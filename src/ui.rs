@@ -6,6 +6,7 @@
 pub mod diagnostics;
 pub mod plain;
 pub mod render;
+pub mod stdin;
 pub mod style;
 pub mod terminal;
 

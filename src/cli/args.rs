@@ -48,9 +48,11 @@ pub enum Command {
     /// Run lessons end to end without a learner: setup, solution, checks, for every step.
     #[command(after_help = "Examples:\n  labrun test lessons/welcome.md\n  \
                             labrun test lessons/iks-security --vars-file ci.env --junit report.xml\n  \
-                            labrun test lessons/*.md --strict\n\n\
-                            For each step: its setup, then its solve blocks (or its run and shown command blocks \
-                            when it has none), then its checks; a quiz is answered with its own answer. Variables come \
+                            labrun test lessons/*.md\n\n\
+                            Each step is run as by a learner who presses Enter and applies the solution: its files and \
+                            setup, its run blocks, its solve blocks (or the shell blocks it shows, when it has none), \
+                            then its checks; a quiz is answered with its own answer. A failing check fails its step, \
+                            named by file:line with its output. Variables come \
                             from --var, --vars-file, each variable's environment variable, then its default; nothing \
                             is asked. Each lesson runs in a fresh temporary workspace.\n\
                             Exit codes: 0 every step passed, 1 a step failed, 3 invalid lesson.")]
@@ -194,8 +196,8 @@ pub struct TestArgs {
     /// Write a JUnit XML report: one test case per step.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Treat untestable steps (failing checks that no block of their step leads to) as failures.
-    #[arg(long)]
+    /// Accepted for older scripts: every failing check now fails its step.
+    #[arg(long, hide = true)]
     pub strict: bool,
     /// Run in this folder instead of a fresh temporary one.
     #[arg(long, value_name = "DIR")]

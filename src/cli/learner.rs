@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
+use crate::engine::Interrupt;
 use crate::lesson::{self, Lesson, Severity};
 use crate::progress::{self, LessonState, ProgressLog};
 use crate::ui::diagnostics::Renderer;
@@ -91,18 +91,68 @@ pub fn open_log(
     Ok((log, state, learner))
 }
 
-/// Ctrl-C sets the returned flag: the running command's process group is killed, the
-/// interruption recorded, and labrun exits 130. A second Ctrl-C exits at once.
-pub fn interrupt_flag() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
+/// Tells the notices of blocks run outside a session (`check`, `reset`) on stderr.
+pub struct Notes;
+
+impl crate::engine::Reporter for Notes {
+    fn block_started(&mut self, _: &crate::lesson::Block, _: &str) {}
+    fn progress(&mut self, _: &crate::exec::Progress) {}
+    fn block_finished(&mut self, _: &crate::lesson::Block, _: &crate::exec::BlockRun) {}
+    fn notice(&mut self, text: &str) {
+        crate::note!("{text}");
+    }
+}
+
+/// What Ctrl-C, SIGTERM and SIGHUP ask of the session ([`Interrupt`]): a Ctrl-C stops the
+/// running command, a second one quits; SIGTERM and SIGHUP stop and quit. A session stuck at
+/// a prompt (a terminal key reader does not wake for signals) is ended after a grace period,
+/// with the terminal reset, so no signal is ever ignored.
+pub fn interrupt() -> Arc<Interrupt> {
+    let interrupt = Arc::new(Interrupt::new());
     #[cfg(unix)]
     {
-        use signal_hook::consts::SIGINT;
-        let _ = signal_hook::flag::register_conditional_shutdown(SIGINT, 130, Arc::clone(&flag));
-        let _ = signal_hook::flag::register(SIGINT, Arc::clone(&flag));
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+            let shared = Arc::clone(&interrupt);
+            let _ = std::thread::Builder::new()
+                .name("signals".into())
+                .spawn(move || {
+                    for signal in signals.forever() {
+                        if signal == SIGINT {
+                            shared.ctrl_c();
+                        } else {
+                            shared.quit();
+                        }
+                        if shared.quit_requested() {
+                            std::thread::spawn(move || end_if_stuck(128 + signal));
+                        }
+                    }
+                });
+        }
     }
-    flag
+    interrupt
 }
+
+/// Gives the session [`STUCK_GRACE`] to save and quit by itself, then ends the process.
+#[cfg(unix)]
+fn end_if_stuck(code: i32) {
+    std::thread::sleep(STUCK_GRACE);
+    // The prompt may have left the terminal in raw mode.
+    let _ = std::process::Command::new("stty")
+        .arg("sane")
+        .stdin(
+            std::fs::File::open("/dev/tty")
+                .map_or_else(|_| std::process::Stdio::null(), Into::into),
+        )
+        .stderr(std::process::Stdio::null())
+        .status();
+    let _ = console::Term::stderr().show_cursor();
+    std::process::exit(code);
+}
+
+/// How long a quitting session may take to write its last events and clean up.
+#[cfg(unix)]
+const STUCK_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Empties the lesson workspace when a lesson starts over, so its checks fail again until the
 /// learner redoes the work. A folder given with `--workspace` is the learner's own and is

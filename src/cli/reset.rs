@@ -2,14 +2,14 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::engine::Vars;
-use crate::exec::{BlockRunner, Executor, RunContext};
+use crate::engine::{NoJournal, Runtime, Setting};
+use crate::exec::BlockRunner;
 use crate::lesson::{Block, Lesson, Role};
 use crate::progress::{self, Event, LessonState};
 
 use super::args::ResetArgs;
 use super::learner::{
-    clear_workspace, interrupt_flag, learner_name, load_runnable, open_log, progress_dir,
+    Notes, clear_workspace, interrupt, learner_name, load_runnable, open_log, progress_dir,
     step_index, workspace_dir,
 };
 use super::{CliError, exit};
@@ -92,30 +92,29 @@ fn cleanup(
             return Ok(());
         }
     }
-    let workspace = workspace_dir(&args.learner, &lesson.id, learner);
-    std::fs::create_dir_all(&workspace)?;
-    let builtins = [
-        ("learner", learner.to_owned()),
-        ("lesson", lesson.id.clone()),
-        ("workspace", workspace.display().to_string()),
-    ];
-    let vars = Vars::preset(&lesson.vars, &builtins, &[], &prior.vars, true);
-    let env = vars.env();
-    let lookup = |name: &str| vars.get(name).map(str::to_owned);
-    let interrupt = interrupt_flag();
-    let context = RunContext {
-        vars: &lookup,
-        env: &env,
-        secrets: vars.secrets(),
-        workspace: &workspace,
-        interrupt: &interrupt,
-    };
+    let interrupt = interrupt();
     let mut exec = BlockRunner::new();
-    for block in blocks {
-        let run = exec.run(block, &context, &mut |_| {});
-        if let Some(reason) = run.outcome.reason() {
-            crate::note!("a cleanup command failed: {}", vars.secrets().mask(reason));
-        }
-    }
+    let mut journal = NoJournal;
+    let setting = Setting {
+        learner: learner.to_owned(),
+        workspace: workspace_dir(&args.learner, &lesson.id, learner),
+        vars: Vec::new(),
+        yes: true,
+    };
+    let mut runtime = Runtime::new(
+        lesson,
+        &mut exec,
+        &mut journal,
+        interrupt.stop_flag(),
+        &setting,
+        prior,
+    );
+    runtime.use_defaults();
+    runtime
+        .open_workspace(&mut Notes)
+        .map_err(|reason| CliError::Usage(format!("cannot use the lesson workspace: {reason}")))?;
+    // `NoJournal` keeps nothing and never fails; a failed cleanup is told as a note.
+    let _ = runtime.cleanup(&mut Notes);
+    runtime.forget_shell();
     Ok(())
 }

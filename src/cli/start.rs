@@ -3,16 +3,19 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use std::sync::Arc;
+
 use crate::engine::{Options, Session, SessionEnd, Ui, UiError};
 use crate::exec::BlockRunner;
 use crate::progress::Event;
 use crate::ui::plain::PlainUi;
+use crate::ui::stdin::InterruptibleStdin;
 use crate::ui::style::Term;
 use crate::ui::terminal::{self, TerminalUi};
 
 use super::args::{LearnerArgs, StartArgs};
 use super::learner::{
-    check_given_vars, clear_workspace, interrupt_flag, learner_name, load_runnable, open_log,
+    check_given_vars, clear_workspace, interrupt, learner_name, load_runnable, open_log,
     progress_dir, workspace_dir,
 };
 use super::{CliError, discover, exit};
@@ -30,11 +33,15 @@ pub fn run(args: &StartArgs) -> Result<u8, CliError> {
     check_given_vars(&lesson, &args.vars, true)?;
     let (mut log, mut prior, learner) = open_log(&args.learner, &lesson)?;
     if args.restart {
+        if prior.is_complete() && !confirm_restart(terminal, &lesson.title)? {
+            crate::note!("Nothing changed: your completed lesson is kept.");
+            return Ok(exit::OK);
+        }
         log.append(Event::LessonReset)?;
         prior.apply(&Event::LessonReset);
         clear_workspace(&args.learner, &lesson.id, &learner);
     }
-    let interrupt = interrupt_flag();
+    let interrupt = interrupt();
     let options = Options {
         yes: args.yes,
         step: args.step.clone(),
@@ -43,12 +50,12 @@ pub fn run(args: &StartArgs) -> Result<u8, CliError> {
         learner,
     };
     let mut exec = BlockRunner::new();
-    let stdin = std::io::stdin();
-    let piped = !stdin.is_terminal();
+    let piped = !std::io::stdin().is_terminal();
     let mut ui: Box<dyn Ui> = if terminal {
         Box::new(TerminalUi::new())
     } else {
-        Box::new(PlainUi::new(stdin.lock(), std::io::stderr(), Term::stderr()).echo_answers(piped))
+        let input = std::io::BufReader::new(InterruptibleStdin::new(Arc::clone(&interrupt))?);
+        Box::new(PlainUi::new(input, std::io::stderr(), Term::stderr()).echo_answers(piped))
     };
     let session = Session::new(
         &lesson, &mut *ui, &mut exec, &mut log, &interrupt, options, &prior,
@@ -58,6 +65,33 @@ pub fn run(args: &StartArgs) -> Result<u8, CliError> {
         SessionEnd::Incomplete => exit::FAILED,
         SessionEnd::Interrupted => exit::INTERRUPTED,
     })
+}
+
+/// `--restart` on a completed lesson: the record of its completion stays in the log, but
+/// the learner starts over; asked first on a terminal, refused without one.
+fn confirm_restart(terminal: bool, title: &str) -> Result<bool, CliError> {
+    if !terminal {
+        if std::io::stdin().is_terminal() {
+            crate::note_inline!("You have completed {title}. Start it over? [y/N] ");
+            let mut answer = String::new();
+            std::io::stdin()
+                .read_line(&mut answer)
+                .map_err(CliError::Output)?;
+            return Ok(matches!(
+                answer.trim().to_ascii_lowercase().as_str(),
+                "y" | "yes"
+            ));
+        }
+        return Err(CliError::Usage(format!(
+            "you have completed {title}: `--restart` would start it over; run `labrun reset` \
+             first to do so without a terminal"
+        )));
+    }
+    match terminal::confirm_once(&format!("You have completed {title}. Start it over?")) {
+        Ok(answer) => Ok(answer),
+        Err(UiError::Io(error)) => Err(CliError::Output(error)),
+        Err(_) => Ok(false),
+    }
 }
 
 /// Without a lesson argument: the lessons in `lessons/`, to pick one from a list on a

@@ -6,14 +6,16 @@ use std::time::Duration;
 
 use console::Style;
 
-use crate::engine::{StepResult, TestRun, Verdict, missing_tools};
+use crate::engine::{Reporter, StepResult, TestRun, Verdict, missing_tools};
 use crate::exec::BlockRunner;
+use crate::exec::{BlockRun, Progress};
+use crate::lesson::Block;
 use crate::lesson::Code;
 use crate::lesson::yaml::{Node, Value};
 use crate::ui::style::Term;
 
 use super::args::TestArgs;
-use super::learner::{check_given_vars, interrupt_flag, load_runnable};
+use super::learner::{check_given_vars, interrupt, load_runnable};
 use super::{CliError, exit};
 
 /// One lesson's results, for the summary and `--junit`.
@@ -31,7 +33,7 @@ pub fn run(args: &TestArgs) -> Result<u8, CliError> {
         None => Vec::new(),
     };
     vars.extend(args.vars.iter().cloned());
-    let interrupt = interrupt_flag();
+    let interrupt = interrupt();
     let term = Term::stdout();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -66,17 +68,19 @@ pub fn run(args: &TestArgs) -> Result<u8, CliError> {
         let scratch = tempdir_for(&lesson.id)?;
         let workspace = args.workspace.clone().unwrap_or_else(|| scratch.clone());
         let mut exec = BlockRunner::new();
+        let mut reporter = Waiting { term };
         let run = TestRun {
             lesson: &lesson,
             exec: &mut exec,
             workspace: &workspace,
             vars: vars.clone(),
             interrupt: &interrupt,
+            reporter: &mut reporter,
         };
         let mut printed = Ok(());
         let result = run.run(|step| {
             if printed.is_ok() {
-                printed = print_step(&mut out, term, step, args.strict);
+                printed = print_step(&mut out, term, step);
             }
         });
         printed?;
@@ -91,23 +95,14 @@ pub fn run(args: &TestArgs) -> Result<u8, CliError> {
             Err(error) => all.push(could_not_run(&mut out, term, &lesson, error.to_string())?),
         }
     }
-    let failed = |step: &&StepResult| match step.verdict {
-        Verdict::Failed { .. } => true,
-        Verdict::Untestable => args.strict,
-        Verdict::Passed => false,
-    };
     let steps: Vec<&StepResult> = all.iter().flat_map(|l| &l.steps).collect();
-    let failures = steps.iter().filter(|step| failed(step)).count();
-    let untestable = steps
+    let failures = steps
         .iter()
-        .filter(|s| s.verdict == Verdict::Untestable)
+        .filter(|step| step.verdict != Verdict::Passed)
         .count();
     let errors = all.iter().filter(|l| l.error.is_some()).count();
-    let passed = steps.len() - failures - if args.strict { 0 } else { untestable };
+    let passed = steps.len() - failures;
     let mut summary = format!("{passed} passed, {failures} failed");
-    if untestable > 0 {
-        summary.push_str(&format!(", {untestable} untestable"));
-    }
     if errors > 0 {
         summary.push_str(&format!(", {errors} could not run"));
     }
@@ -118,30 +113,54 @@ pub fn run(args: &TestArgs) -> Result<u8, CliError> {
     };
     writeln!(out, "{}", term.paint(&style, &summary))?;
     if let Some(path) = &args.junit {
-        write_junit(path, &all, args.strict)?;
+        write_junit(path, &all)?;
     }
-    Ok(if failures + errors > 0 || interrupted(&interrupt) {
+    Ok(if failures + errors > 0 || interrupt.stop_requested() {
         exit::FAILED
     } else {
         exit::OK
     })
 }
 
-fn interrupted(flag: &std::sync::atomic::AtomicBool) -> bool {
-    flag.load(std::sync::atomic::Ordering::SeqCst)
+/// Says, while a polling block waits, that it does and for how long: a CI log is otherwise
+/// silent for the whole budget.
+struct Waiting {
+    term: Term,
 }
 
-fn print_step(
-    out: &mut dyn Write,
-    term: Term,
-    step: &StepResult,
-    strict: bool,
-) -> std::io::Result<()> {
+impl Reporter for Waiting {
+    fn block_started(&mut self, _: &Block, _: &str) {}
+
+    fn progress(&mut self, progress: &Progress) {
+        // The first try, then every fifth: a line per try would flood the log.
+        if let Progress::Waiting {
+            attempt,
+            remaining,
+            last,
+        } = progress
+            && (*attempt == 1 || attempt % 5 == 0)
+        {
+            let left = remaining
+                .map(|r| format!(", {}s left", r.as_secs()))
+                .unwrap_or_default();
+            let line = format!("              … waiting: try {attempt} not yet ({last}){left}");
+            let _ = writeln!(
+                std::io::stdout(),
+                "{}",
+                self.term.paint(&Style::new().dim(), &line)
+            );
+        }
+    }
+
+    fn block_finished(&mut self, _: &Block, _: &BlockRun) {}
+
+    fn notice(&mut self, _: &str) {}
+}
+
+fn print_step(out: &mut dyn Write, term: Term, step: &StepResult) -> std::io::Result<()> {
     let (word, style) = match &step.verdict {
         Verdict::Passed => ("ok", Style::new().green()),
         Verdict::Failed { .. } => ("FAIL", Style::new().red().bold()),
-        Verdict::Untestable if strict => ("UNTESTABLE", Style::new().red().bold()),
-        Verdict::Untestable => ("untestable", Style::new().yellow()),
     };
     let time = format!("{:.1}s", step.duration.as_secs_f64());
     writeln!(
@@ -156,12 +175,6 @@ fn print_step(
             for line in reason.lines() {
                 writeln!(out, "              {line}")?;
             }
-        }
-        Verdict::Untestable => {
-            writeln!(
-                out,
-                "              its checks fail, and no solve, run, shown command or file= block of the step leads to them"
-            )?;
         }
         Verdict::Passed => {}
     }
@@ -260,7 +273,7 @@ fn tempdir_for(lesson: &str) -> Result<PathBuf, CliError> {
 }
 
 /// One test suite per lesson, one test case per step.
-fn write_junit(path: &Path, lessons: &[LessonResults], strict: bool) -> Result<(), CliError> {
+fn write_junit(path: &Path, lessons: &[LessonResults]) -> Result<(), CliError> {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"labrun test\">\n",
     );
@@ -268,10 +281,7 @@ fn write_junit(path: &Path, lessons: &[LessonResults], strict: bool) -> Result<(
         let failures = lesson
             .steps
             .iter()
-            .filter(|s| {
-                matches!(s.verdict, Verdict::Failed { .. })
-                    || (strict && s.verdict == Verdict::Untestable)
-            })
+            .filter(|s| matches!(s.verdict, Verdict::Failed { .. }))
             .count();
         let time: Duration = lesson.steps.iter().map(|s| s.duration).sum();
         xml.push_str(&format!(
@@ -299,12 +309,6 @@ fn write_junit(path: &Path, lessons: &[LessonResults], strict: bool) -> Result<(
                         escape(first),
                         escape(reason)
                     ));
-                }
-                Verdict::Untestable if strict => {
-                    xml.push_str("<failure message=\"untestable: no block leads to its checks\"/>")
-                }
-                Verdict::Untestable => {
-                    xml.push_str("<skipped message=\"untestable: no block leads to its checks\"/>")
                 }
                 Verdict::Passed => {}
             }

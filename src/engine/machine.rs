@@ -24,6 +24,8 @@ pub struct StepFacts {
     pub has_solution: bool,
     /// Blocks labrun can run for the learner (`run`, or shown shell blocks).
     pub has_commands: bool,
+    /// `run` blocks: they run when the step is entered.
+    pub has_run_blocks: bool,
 }
 
 /// A learner's choice at a step.
@@ -62,6 +64,11 @@ pub enum Input {
     Checked {
         passed: bool,
     },
+    /// The step's `run` blocks ran ([`Effect::RunBlocks`], [`Effect::RunCommands`]);
+    /// `pending` when some did not (the learner said no, or Ctrl-C).
+    Ran {
+        pending: bool,
+    },
 }
 
 /// What the session loop must do, in order.
@@ -74,7 +81,10 @@ pub enum Effect {
     Record(LogEvent),
     /// Run the step's checks, then feed back [`Input::Checked`].
     RunChecks(usize),
-    /// Run the step's commands for the learner.
+    /// Run the step's `run` blocks, as the step is entered, then feed back [`Input::Ran`].
+    RunBlocks(usize),
+    /// Run the step's commands for the learner (`run` blocks not run yet, shown shell
+    /// blocks), then feed back [`Input::Ran`].
     RunCommands(usize),
     /// Show hint number `number` (1-based).
     ShowHint {
@@ -98,8 +108,14 @@ pub struct Machine {
     steps: Vec<StepFacts>,
     states: Vec<StepState>,
     current: usize,
-    /// Checks run at the current step in this session.
+    /// Checks run at the current step in this visit.
     attempts: u32,
+    /// Checks that failed at the current step in this visit.
+    failures: u32,
+    /// The current step's `run` blocks did not all run in this visit.
+    runs_pending: bool,
+    /// The solution was applied in this visit.
+    applied: bool,
     /// The step whose checks were asked for by the last transition, awaiting their result.
     checking: Option<usize>,
     finished: bool,
@@ -115,6 +131,9 @@ impl Machine {
             states,
             current: 0,
             attempts: 0,
+            failures: 0,
+            runs_pending: false,
+            applied: false,
             checking: None,
             finished: false,
         }
@@ -145,43 +164,64 @@ impl Machine {
         self.states.iter().all(|state| state.status.is_complete())
     }
 
-    /// The action taken when the learner just presses Enter.
+    /// Checks that failed at the current step in this visit.
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// The action taken when the learner just presses Enter: the first that makes progress.
+    /// Run the step's `run` blocks not run yet; check; after a failed check, the next hint,
+    /// the solution, applying it; after a second failure with no help left, skip (the
+    /// learner can come back); on a step that is done, continue.
     pub fn default_action(&self, step: usize) -> Action {
-        let done = self
-            .states
-            .get(step)
-            .is_some_and(|s| s.status.is_complete());
-        match self.steps.get(step) {
-            Some(facts) if facts.has_checks && !done => Action::Check,
-            _ => Action::Continue,
+        let (Some(facts), Some(state)) = (self.steps.get(step), self.states.get(step)) else {
+            return Action::Quit;
+        };
+        let here = step == self.current;
+        if state.status.is_complete() {
+            return Action::Continue;
+        }
+        if here && self.runs_pending {
+            return Action::Run;
+        }
+        if !facts.has_checks {
+            return Action::Continue;
+        }
+        if !here || self.failures == 0 {
+            return Action::Check;
+        }
+        if state.hints_shown < facts.hints {
+            Action::Hint
+        } else if facts.has_solution && !state.solution_shown {
+            Action::Solution
+        } else if facts.has_solution && !self.applied {
+            Action::RunSolution
+        } else if self.failures >= 2 {
+            Action::Skip
+        } else {
+            Action::Check
         }
     }
 
-    /// The actions that make sense at `step`, the default first.
+    /// The actions of `step`, always in the same order (so a number typed in the plain menu
+    /// means the same thing at every visit); the default is [`Machine::default_action`].
     pub fn actions(&self, step: usize) -> Vec<Action> {
         let Some(facts) = self.steps.get(step) else {
             return vec![Action::Quit];
         };
         let state = &self.states[step];
-        let default = self.default_action(step);
-        let mut actions = vec![default.clone()];
+        let mut actions = Vec::new();
         let mut push = |action: Action, when: bool| {
-            if when && action != default {
+            if when {
                 actions.push(action);
             }
         };
         push(Action::Check, facts.has_checks);
         push(Action::Continue, true);
         push(Action::Run, facts.has_commands);
-        push(Action::Hint, state.hints_shown < facts.hints);
-        push(
-            Action::Solution,
-            facts.has_solution && !state.solution_shown,
-        );
-        push(
-            Action::RunSolution,
-            facts.has_solution && state.solution_shown,
-        );
+        push(Action::Hint, facts.hints > 0);
+        push(Action::Solution, facts.has_solution);
+        push(Action::RunSolution, facts.has_solution);
         push(Action::Shell, true);
         push(Action::Skip, !state.status.is_complete());
         push(Action::Back, step > 0);
@@ -202,6 +242,10 @@ impl Machine {
         let requested = self.checking.take();
         match input {
             Input::Checked { .. } if requested != Some(step) => Vec::new(),
+            Input::Ran { pending } => {
+                self.runs_pending = pending;
+                Vec::new()
+            }
             Input::Start(at) => self.enter(at.min(self.steps.len() - 1)),
             Input::Chose(Action::Check) if self.steps[step].has_checks => self.check(step),
             Input::Chose(Action::Check | Action::Continue) => self.go_on(step),
@@ -216,7 +260,10 @@ impl Machine {
             }
             // The step's status follows the `check_failed` events the session wrote and
             // passed to [`Machine::observe`], so it is what the log says.
-            Input::Checked { passed: false } => vec![Effect::AskAction(step)],
+            Input::Checked { passed: false } => {
+                self.failures += 1;
+                vec![Effect::AskAction(step)]
+            }
             Input::Chose(Action::Run) => vec![Effect::RunCommands(step), Effect::AskAction(step)],
             Input::Chose(Action::Hint) => {
                 let shown = self.states[step].hints_shown;
@@ -257,12 +304,18 @@ impl Machine {
                     self.apply(step, &event);
                     effects.push(Effect::Record(event));
                 }
-                effects.push(if action == Action::Solution {
-                    Effect::ShowSolution(step)
+                if action == Action::Solution {
+                    effects.extend([Effect::ShowSolution(step), Effect::AskAction(step)]);
+                    return effects;
+                }
+                // Applying the solution is checked at once: that is what it is for.
+                self.applied = true;
+                effects.push(Effect::RunSolution(step));
+                if self.steps[step].has_checks {
+                    effects.extend(self.check(step));
                 } else {
-                    Effect::RunSolution(step)
-                });
-                effects.push(Effect::AskAction(step));
+                    effects.push(Effect::AskAction(step));
+                }
                 effects
             }
             Input::Chose(Action::Shell) => vec![Effect::OpenShell, Effect::AskAction(step)],
@@ -297,13 +350,22 @@ impl Machine {
     fn enter(&mut self, step: usize) -> Vec<Effect> {
         self.current = step;
         self.attempts = 0;
-        vec![
+        self.failures = 0;
+        self.applied = false;
+        self.runs_pending = false;
+        let mut effects = vec![
             Effect::Record(LogEvent::StepEntered {
                 step: self.steps[step].id.clone(),
             }),
             Effect::Enter(step),
-            Effect::AskAction(step),
-        ]
+        ];
+        if self.steps[step].has_run_blocks {
+            // Until told otherwise: a learner who quits at the confirmation has not run them.
+            self.runs_pending = true;
+            effects.push(Effect::RunBlocks(step));
+        }
+        effects.push(Effect::AskAction(step));
+        effects
     }
 
     /// Continue at a step: confirm it (no checks), move on (already done), or check it.

@@ -1,37 +1,19 @@
-//! The session loop: feeds the [`Machine`] and performs its effects through the UI, the
-//! executor and the journal. One queue of effects, one `match`.
+//! The session loop: feeds the [`Machine`] and performs its effects through the UI and the
+//! [`Runtime`]. One queue of effects, one `match`.
 
-use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::{HashSet, VecDeque};
+use std::path::PathBuf;
 
-use crate::exec::{BlockRun, Executor, Outcome, RunContext};
-use crate::lesson::{Block, Lesson, Role, Step};
+use crate::exec::BlockRun;
+use crate::lesson::{Block, Lesson, Role, Step, template};
 use crate::progress::{EndReason, Event, LessonState, LogError};
 
+use super::interrupt::Interrupt;
 use super::machine::{Action, Effect, Input, Machine, StepFacts};
+use super::runtime::{Runtime, Setting};
 use super::tools::missing_tools;
 use super::ui::{Summary, Ui, UiError};
-use super::vars::{self, Source, Vars};
-use super::workspace;
-
-/// Where events go: the progress log, or a list in tests.
-pub trait Journal {
-    fn append(&mut self, event: Event) -> Result<(), LogError>;
-
-    /// Where the events are kept, for the closing summary.
-    fn location(&self) -> String;
-}
-
-impl Journal for crate::progress::ProgressLog {
-    fn append(&mut self, event: Event) -> Result<(), LogError> {
-        crate::progress::ProgressLog::append(self, event).map(drop)
-    }
-
-    fn location(&self) -> String {
-        self.path().display().to_string()
-    }
-}
+use super::vars::{self, Source};
 
 /// How the learner started the session.
 #[derive(Debug, Clone, Default)]
@@ -53,7 +35,7 @@ pub enum SessionEnd {
     Completed,
     /// The learner quit, or the lesson ended with steps not done.
     Incomplete,
-    /// Ctrl-C.
+    /// Ctrl-C, SIGTERM or SIGHUP.
     Interrupted,
 }
 
@@ -93,26 +75,26 @@ impl From<LogError> for Stop {
 }
 
 pub struct Session<'a> {
+    runtime: Runtime<'a>,
     lesson: &'a Lesson,
     ui: &'a mut dyn Ui,
-    exec: &'a mut dyn Executor,
-    journal: &'a mut dyn Journal,
-    interrupt: &'a AtomicBool,
+    interrupt: &'a Interrupt,
     options: Options,
-    vars: Vars,
     machine: Machine,
-    consented: bool,
-    /// This version of the lesson ([`lesson_hash`]), recorded and compared with the log's.
-    hash: String,
+    /// The blocks of the current step that ran in this visit (indices into its blocks).
+    ran: HashSet<usize>,
+    /// The last check of the current step failed and the learner has not been told what
+    /// Enter does now.
+    advise: bool,
 }
 
 impl<'a> Session<'a> {
     pub fn new(
         lesson: &'a Lesson,
         ui: &'a mut dyn Ui,
-        exec: &'a mut dyn Executor,
-        journal: &'a mut dyn Journal,
-        interrupt: &'a AtomicBool,
+        exec: &'a mut dyn crate::exec::Executor,
+        journal: &'a mut dyn super::Journal,
+        interrupt: &'a Interrupt,
         options: Options,
         prior: &LessonState,
     ) -> Self {
@@ -122,20 +104,29 @@ impl<'a> Session<'a> {
             .iter()
             .map(|step| prior.step(&step.id).cloned().unwrap_or_default())
             .collect();
-        // Asked once per version of the lesson: an edited lesson is asked about again.
-        let hash = lesson_hash(lesson);
-        let consented = options.yes || prior.consented.as_ref() == Some(&hash);
-        Self {
+        let setting = Setting {
+            learner: options.learner.clone(),
+            workspace: options.workspace.clone(),
+            vars: options.vars.clone(),
+            yes: options.yes,
+        };
+        let runtime = Runtime::new(
             lesson,
-            ui,
             exec,
             journal,
+            interrupt.stop_flag(),
+            &setting,
+            prior,
+        );
+        Self {
+            runtime,
+            lesson,
+            ui,
             interrupt,
-            vars: Vars::new(&lesson.vars),
             machine: Machine::new(facts, states),
             options,
-            consented,
-            hash,
+            ran: HashSet::new(),
+            advise: false,
         }
     }
 
@@ -143,16 +134,17 @@ impl<'a> Session<'a> {
     pub fn run(mut self, prior: &LessonState) -> Result<SessionEnd, SessionError> {
         let start = self.start_index(prior)?;
         let first_time = !prior.started;
-        self.journal.append(Event::SessionStarted {
+        let event = Event::SessionStarted {
             title: self.lesson.title.clone(),
-            lesson_hash: self.hash.clone(),
+            lesson_hash: self.runtime.hash().to_owned(),
             steps: self
                 .lesson
                 .steps
                 .iter()
                 .map(|step| step.id.clone())
                 .collect(),
-        })?;
+        };
+        self.runtime.journal().append(event)?;
         let outcome = self.drive(prior, start, first_time);
         // Cleanup runs when the lesson is finished in this session, not on every later visit.
         let mut finished_now = false;
@@ -167,16 +159,18 @@ impl<'a> Session<'a> {
             Ok(()) | Err(Stop::Quit) => (SessionEnd::Incomplete, EndReason::Quit),
             Err(Stop::Interrupted) => (SessionEnd::Interrupted, EndReason::Interrupted),
             Err(Stop::Failed(error)) => {
-                let _ = self.journal.append(Event::SessionEnded {
+                let _ = self.runtime.journal().append(Event::SessionEnded {
                     reason: EndReason::Error,
                 });
                 return Err(error);
             }
         };
         if finished_now {
-            self.run_cleanup();
+            self.runtime.cleanup(&mut *self.ui)?;
         }
-        self.journal.append(Event::SessionEnded { reason })?;
+        self.runtime
+            .journal()
+            .append(Event::SessionEnded { reason })?;
         let summary = self.summary();
         self.ui.finished(&summary);
         Ok(end)
@@ -213,13 +207,12 @@ impl<'a> Session<'a> {
             .current
             .as_deref()
             .filter(|_| self.options.step.is_none());
-        // Known values first, so the intro shows them; then the questions.
-        self.preset_vars(prior);
-        self.ui.lesson_start(self.lesson, resume_at, &self.vars);
+        self.ui
+            .lesson_start(self.lesson, resume_at, self.runtime.vars());
         if prior
             .lesson_hash
             .as_ref()
-            .is_some_and(|before| *before != self.hash)
+            .is_some_and(|before| before != self.runtime.hash())
         {
             self.ui.notice(
                 "this lesson has changed since your last session: your progress is kept for the \
@@ -234,37 +227,37 @@ impl<'a> Session<'a> {
         if !missing.is_empty() && !self.ui.missing_tools(&missing)? {
             return Err(Stop::Quit);
         }
-        self.ask_vars()?;
-        if !self.consented && needs_consent(self.lesson) {
+        // Variables the intro or no step in particular uses; the others when their step comes.
+        self.ask_vars(None)?;
+        if self.runtime.needs_consent() {
             self.ask_consent()?;
         }
-        workspace::prepare(&self.options.workspace).map_err(|reason| {
-            Stop::Failed(SessionError::Workspace {
-                path: self.options.workspace.clone(),
-                reason,
-            })
-        })?;
+        let workspace = self.options.workspace.clone();
+        self.runtime
+            .open_workspace(&mut *self.ui)
+            .map_err(|reason| {
+                Stop::Failed(SessionError::Workspace {
+                    path: workspace,
+                    reason,
+                })
+            })?;
         if first_time {
-            let setup: Vec<&Block> = self
-                .lesson
-                .lesson_blocks()
-                .filter(|b| b.role == Some(Role::Setup))
-                .collect();
-            self.run_silently("", &setup)?;
+            self.runtime.forget_shell();
+            self.runtime.lesson_setup(&mut *self.ui)?;
         }
 
         let mut queue: VecDeque<Effect> = self.machine.transition(Input::Start(start)).into();
         while let Some(effect) = queue.pop_front() {
-            if self.interrupt.load(Ordering::SeqCst) {
+            if self.interrupt.quit_requested() {
                 return Err(Stop::Interrupted);
             }
             let input = match effect {
                 Effect::Record(event) => {
                     let verified = matches!(event, Event::StepVerified { .. });
-                    self.journal.append(event)?;
+                    self.runtime.journal().append(event)?;
                     if verified {
                         // Told only once it is saved: a crash cannot take back what was said.
-                        self.ui.checks_finished(true, &[], false);
+                        self.ui.checks_finished(true, &[], None);
                     }
                     None
                 }
@@ -272,38 +265,32 @@ impl<'a> Session<'a> {
                     self.enter(index)?;
                     None
                 }
+                Effect::RunBlocks(index) => Some(self.run_blocks(index, false)?),
+                Effect::RunCommands(index) => Some(self.run_blocks(index, true)?),
                 Effect::AskAction(index) => {
+                    if std::mem::take(&mut self.advise) {
+                        let advice = self.advice(index);
+                        self.ui.notice(&advice);
+                    }
                     let actions = self.machine.actions(index);
+                    let default = self.machine.default_action(index);
                     Some(Input::Chose(self.ui.choose(
                         self.lesson,
                         index,
                         &actions,
+                        &default,
                     )?))
                 }
                 Effect::RunChecks(index) => Some(Input::Checked {
                     passed: self.run_checks(index)?,
                 }),
-                Effect::RunCommands(index) => {
-                    let step = &self.lesson.steps[index];
-                    let blocks: Vec<&Block> = step
-                        .blocks
-                        .iter()
-                        .filter(|b| is_runnable_for_learner(b))
-                        .collect();
-                    if blocks.is_empty() {
-                        self.ui.notice("this step has no commands to run");
-                    }
-                    for block in blocks {
-                        self.run_confirmed(&step.id, block)?;
-                    }
-                    None
-                }
                 Effect::ShowHint { step, number } => {
                     let lesson_step = &self.lesson.steps[step];
                     if let Some(hint) = lesson_step.hints.get(number as usize - 1) {
                         let source = &self.lesson.sources[lesson_step.file];
                         let text = self
-                            .vars
+                            .runtime
+                            .vars()
                             .substitute_for_display(source.slice(hint.body))
                             .into_owned();
                         self.ui.hint(number, lesson_step.hints.len() as u32, &text);
@@ -313,7 +300,7 @@ impl<'a> Session<'a> {
                 Effect::ShowSolution(index) => {
                     let shown: Vec<(String, String)> = self.lesson.steps[index]
                         .blocks_with(Role::Solve)
-                        .map(|b| (b.lang.clone(), self.display_code(b)))
+                        .map(|b| (b.lang.clone(), self.runtime.display_code(b)))
                         .collect();
                     self.ui.solution(&shown);
                     None
@@ -321,24 +308,18 @@ impl<'a> Session<'a> {
                 Effect::RunSolution(index) => {
                     let step = &self.lesson.steps[index];
                     for block in step.blocks_with(Role::Solve) {
-                        self.run_confirmed(&step.id, block)?;
+                        if let Some(run) = self.run_confirmed(&step.id, block)?
+                            && run.interrupted
+                        {
+                            break;
+                        }
                     }
                     None
                 }
                 Effect::OpenShell => {
-                    let env = self.env();
-                    let lookup = |name: &str| self.vars.get(name).map(str::to_owned);
-                    let context = RunContext {
-                        vars: &lookup,
-                        env: &env,
-                        secrets: self.vars.secrets(),
-                        workspace: &self.options.workspace,
-                        interrupt: self.interrupt,
-                    };
-                    self.ui.notice(
-                        "opening a shell in the lesson workspace; type `exit` to come back",
-                    );
-                    if let Err(reason) = self.exec.open_shell(&context) {
+                    self.ui
+                        .notice("opening a shell in the lesson's folder; type `exit` to come back");
+                    if let Err(reason) = self.runtime.open_shell() {
                         self.ui.notice(&format!("cannot open a shell: {reason}"));
                     }
                     None
@@ -350,7 +331,7 @@ impl<'a> Session<'a> {
                 Effect::Finish(_) => return Ok(()),
             };
             if let Some(input) = input {
-                if self.interrupt.load(Ordering::SeqCst) {
+                if self.interrupt.quit_requested() {
                     return Err(Stop::Interrupted);
                 }
                 if input == Input::Chose(Action::Quit) {
@@ -362,38 +343,27 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    /// The values known without asking, so the intro can show them.
-    fn preset_vars(&mut self, prior: &LessonState) {
-        let builtins = [
-            ("learner", self.options.learner.clone()),
-            ("lesson", self.lesson.id.clone()),
-            ("workspace", self.options.workspace.display().to_string()),
-        ];
-        self.vars = Vars::preset(
-            &self.lesson.vars,
-            &builtins,
-            &self.options.vars,
-            &prior.vars,
-            false,
-        );
-    }
-
-    /// Asks for every variable with a `prompt` that has no value yet; one without a prompt
-    /// takes its `default`.
-    fn ask_vars(&mut self) -> Result<(), Stop> {
-        for spec in &self.lesson.vars {
-            if let (None, None, None, Some(default)) = (
-                self.vars.get(&spec.name),
-                &spec.prompt,
-                &spec.value,
-                &spec.default,
-            ) {
-                self.vars
-                    .set(&spec.name, default.clone(), Source::Default, spec.secret);
+    /// Asks for every variable with a `prompt` that has no value yet and that step `index`
+    /// uses first (`None`: the intro, and variables no step names, which commands may read
+    /// from their environment). One without a prompt takes its `default`.
+    fn ask_vars(&mut self, index: Option<usize>) -> Result<(), Stop> {
+        let lesson = self.lesson;
+        for spec in &lesson.vars {
+            if self.runtime.vars().get(&spec.name).is_some() || spec.value.is_some() {
                 continue;
             }
-            if self.vars.get(&spec.name).is_some() || spec.prompt.is_none() || spec.value.is_some()
-            {
+            if spec.prompt.is_none() {
+                if let Some(default) = &spec.default {
+                    self.runtime.vars_mut().set(
+                        &spec.name,
+                        default.clone(),
+                        Source::Default,
+                        spec.secret,
+                    );
+                }
+                continue;
+            }
+            if first_user(lesson, &spec.name) != index {
                 continue;
             }
             let mut problem: Option<String> = None;
@@ -412,262 +382,195 @@ impl<'a> Session<'a> {
                 }
             };
             if !spec.secret {
-                self.journal.append(Event::VarSet {
+                self.runtime.journal().append(Event::VarSet {
                     name: spec.name.clone(),
                     value: value.clone(),
                 })?;
             }
-            self.vars
+            self.runtime
+                .vars_mut()
                 .set(&spec.name, value, Source::Prompt, spec.secret);
         }
-        self.vars.compute(&self.lesson.vars);
+        self.runtime.vars_mut().compute(&lesson.vars);
         Ok(())
     }
 
     fn enter(&mut self, index: usize) -> Result<(), Stop> {
-        let step = &self.lesson.steps[index];
-        for block in step
-            .blocks
-            .iter()
-            .filter(|b| b.role.is_none() && b.attrs.file.is_some())
-        {
-            let path = block.attrs.file.as_deref().unwrap_or_default();
-            let path = self.vars.substitute(path).into_owned();
-            // A secret is never written to disk: in a file it shows as the mask.
-            let text = if block.attrs.raw {
-                block.code.clone()
-            } else {
-                self.vars.substitute_for_display(&block.code).into_owned()
-            };
-            if let Err(reason) =
-                workspace::write_file(&self.options.workspace, Path::new(&path), &text)
-            {
-                self.ui.notice(&format!("cannot write `{path}`: {reason}"));
-            }
-        }
-        let setup: Vec<&Block> = step.blocks_with(Role::Setup).collect();
-        self.run_silently(&step.id, &setup)?;
+        self.ran.clear();
+        self.advise = false;
+        self.ask_vars(Some(index))?;
+        self.restore_lost_captures(index)?;
+        self.runtime.enter_step(index, &mut *self.ui)?;
         let state = self.machine.state(index).cloned().unwrap_or_default();
-        self.ui.step(self.lesson, index, &state, &self.vars);
+        self.ui
+            .step(self.lesson, index, &state, self.runtime.vars());
         Ok(())
     }
 
-    /// Runs every check and quiz of a step; true when all that must pass did.
-    fn run_checks(&mut self, index: usize) -> Result<bool, Stop> {
-        let step = &self.lesson.steps[index];
-        let attempt = self.machine.attempts();
-        let checks: Vec<&Block> = step.blocks_with(Role::Check).collect();
-        if !checks.is_empty() && !self.consented {
-            self.ask_consent()?;
-            if !self.consented {
-                self.ui
-                    .notice("the checks were not run: they need your consent");
-                return Ok(false);
+    /// A secret an earlier step captured is kept in memory only: after a resume, the block
+    /// that set it runs again (asked first unless `--yes`) before a step that needs it.
+    fn restore_lost_captures(&mut self, index: usize) -> Result<(), Stop> {
+        for (name, setter, block) in self.runtime.lost_captures(index) {
+            if self.runtime.vars().get(&name).is_some() {
+                continue;
             }
-        }
-        let mut passed = true;
-        let mut failures = Vec::new();
-        for block in checks {
-            let run = self.run_block(&step.id, block)?;
-            match &run.outcome {
-                Outcome::Passed { evidence } => {
-                    self.write(Event::CheckPassed {
-                        step: step.id.clone(),
-                        attempt,
-                        evidence: evidence.clone(),
-                    })?;
-                }
-                Outcome::Failed { reason, evidence } => {
-                    let reason = self.vars.secrets().mask(reason).into_owned();
-                    self.write(Event::CheckFailed {
-                        step: step.id.clone(),
-                        attempt,
-                        reason: reason.clone(),
-                        evidence: evidence.clone(),
-                    })?;
-                    if block.attrs.optional {
-                        self.ui
-                            .notice(&format!("an optional check failed: {reason}"));
-                    } else {
-                        passed = false;
-                        failures.push(reason);
-                    }
-                }
-            }
-        }
-        for quiz in &step.quizzes {
-            let answers = self.ui.ask_quiz(quiz)?;
-            let correct = quiz_correct(quiz, &answers);
-            self.write(Event::QuizAnswered {
-                step: step.id.clone(),
-                correct,
-                answer: answers.join(", "),
-            })?;
-            self.ui.quiz_result(quiz, correct);
-            let evidence = Default::default();
-            if correct {
-                self.write(Event::CheckPassed {
-                    step: step.id.clone(),
-                    attempt,
-                    evidence,
-                })?;
-            } else {
-                let reason = format!("wrong answer to \"{}\"", quiz.question);
-                self.write(Event::CheckFailed {
-                    step: step.id.clone(),
-                    attempt,
-                    reason: reason.clone(),
-                    evidence,
-                })?;
-                passed = false;
-                failures.push(reason);
-            }
-        }
-        if !passed {
-            // The failures are saved already; a pass is told once `step_verified` is.
-            let seen = self
-                .machine
-                .state(index)
-                .map_or(0, |state| state.hints_shown);
-            let hints_left = (seen as usize) < step.hints.len();
-            self.ui.checks_finished(false, &failures, hints_left);
-        }
-        Ok(passed)
-    }
-
-    /// Asks the learner to allow the lesson's commands; a yes is saved for this version of
-    /// the lesson.
-    fn ask_consent(&mut self) -> Result<(), Stop> {
-        self.consented = self.ui.consent(self.lesson)?;
-        if self.consented {
-            self.write(Event::ConsentGiven {
-                lesson_hash: self.hash.clone(),
-            })?;
-        }
-        Ok(())
-    }
-
-    /// Writes an event of the session's own (not one the machine asked to record) and tells
-    /// the machine, so the state it shows is the state the log gives when read back.
-    fn write(&mut self, event: Event) -> Result<(), LogError> {
-        self.journal.append(event.clone())?;
-        self.machine.observe(&event);
-        Ok(())
-    }
-
-    /// Setup blocks: no confirmation beyond the session's consent, output only on failure.
-    fn run_silently(&mut self, step: &str, blocks: &[&Block]) -> Result<(), Stop> {
-        if blocks.is_empty() {
-            return Ok(());
-        }
-        if !self.consented {
-            self.ui
-                .notice("setup commands were not run: they need your consent");
-            return Ok(());
-        }
-        for block in blocks {
-            let run = self.run_block(step, block)?;
-            if let Some(reason) = run.outcome.reason() {
+            let step = &self.lesson.steps[setter];
+            self.ui.notice(&format!(
+                "`{name}` is needed here and is kept in memory only: step \"{}\" sets it, so \
+                 its block runs again",
+                step.title
+            ));
+            let run = self.run_confirmed(&step.id, block)?;
+            if self.runtime.vars().get(&name).is_none() && run.is_some_and(|r| !r.interrupted) {
                 self.ui.notice(&format!(
-                    "a setup command failed: {}",
-                    self.vars.secrets().mask(reason)
+                    "`{name}` still has no value: do step \"{}\" again (`jump {}`)",
+                    step.title, step.id
                 ));
             }
         }
         Ok(())
     }
 
-    /// Cleanup blocks of the lesson and its steps, when the lesson is finished.
-    fn run_cleanup(&mut self) {
-        if !self.consented {
-            return;
+    /// The step's `run` blocks not run yet in this visit, each confirmed unless `--yes`; with
+    /// `shown`, also the shell blocks the step shows (the `run` action).
+    fn run_blocks(&mut self, index: usize, shown: bool) -> Result<Input, Stop> {
+        let step = &self.lesson.steps[index];
+        let blocks: Vec<(usize, &Block)> = step
+            .blocks
+            .iter()
+            .enumerate()
+            .filter(|(i, b)| {
+                (b.role == Some(Role::Run) && !self.ran.contains(i))
+                    || (shown && b.role.is_none() && b.is_offered_to_learner())
+            })
+            .collect();
+        if blocks.is_empty() && shown {
+            self.ui.notice("this step has no commands to run");
         }
-        let lesson = self.lesson;
-        let blocks = lesson
-            .lesson_blocks()
-            .map(|b| ("", b))
-            .chain(
-                lesson
-                    .steps
-                    .iter()
-                    .flat_map(|s| s.blocks.iter().map(move |b| (s.id.as_str(), b))),
-            )
-            .filter(|(_, b)| b.role == Some(Role::Cleanup));
-        for (step, block) in blocks {
-            if self.run_block(step, block).is_err() {
-                break;
+        let mut pending = false;
+        for (i, block) in blocks {
+            match self.run_confirmed(&step.id, block)? {
+                Some(run) if run.interrupted => {
+                    pending |= block.role == Some(Role::Run);
+                    break;
+                }
+                Some(_) => {
+                    self.ran.insert(i);
+                }
+                None => pending |= block.role == Some(Role::Run),
             }
+        }
+        let pending = pending
+            || step
+                .blocks
+                .iter()
+                .enumerate()
+                .any(|(i, b)| b.role == Some(Role::Run) && !self.ran.contains(&i));
+        Ok(Input::Ran { pending })
+    }
+
+    /// Runs every check and quiz of a step; true when all that must pass did.
+    fn run_checks(&mut self, index: usize) -> Result<bool, Stop> {
+        let step = &self.lesson.steps[index];
+        if step.blocks_with(Role::Check).next().is_some() && self.runtime.needs_consent() {
+            self.ask_consent()?;
+        }
+        let attempt = self.runtime.next_attempt(index);
+        let checked = self.runtime.check_step(index, attempt, &mut *self.ui)?;
+        if checked.interrupted {
+            self.take_interrupt()?;
+            return Ok(false);
+        }
+        if checked.no_consent {
+            self.ui
+                .notice("the checks were not run: they need your consent");
+            return Ok(false);
+        }
+        for failure in checked.failures.iter().filter(|f| f.optional) {
+            self.ui
+                .notice(&format!("an optional check failed: {}", failure.reason));
+        }
+        let mut failures: Vec<String> = checked.blocking().map(|f| f.reason.clone()).collect();
+        for quiz in &step.quizzes {
+            let answers = self.ui.ask_quiz(quiz)?;
+            let correct = self.runtime.record_quiz(index, attempt, quiz, &answers)?;
+            self.ui.quiz_result(quiz, correct);
+            if !correct {
+                failures.push(format!("wrong answer to \"{}\"", quiz.question));
+            }
+        }
+        if failures.is_empty() {
+            return Ok(true);
+        }
+        // What the learner can do about it comes with the menu (see `advice`).
+        self.ui.checks_finished(false, &failures, None);
+        self.advise = true;
+        Ok(false)
+    }
+
+    /// What pressing Enter does now, after a failed check, in the learner's words.
+    fn advice(&self, index: usize) -> String {
+        let step = &self.lesson.steps[index];
+        let quiz_only = step.blocks_with(Role::Check).next().is_none();
+        match self.machine.default_action(index) {
+            Action::Run => {
+                "this step's commands have not all run yet: press Enter to run them".to_owned()
+            }
+            Action::Hint => "press Enter for a hint".to_owned(),
+            Action::Solution => "press Enter to see the solution".to_owned(),
+            Action::RunSolution => {
+                "press Enter to apply the solution: labrun runs it, then checks".to_owned()
+            }
+            Action::Skip => "press Enter to skip this step for now (`jump` comes back to it), \
+                 or fix it and choose `check`"
+                .to_owned(),
+            _ if quiz_only => "press Enter to answer again".to_owned(),
+            _ => "fix it, then press Enter to check again".to_owned(),
         }
     }
 
-    /// Asks (unless `--yes`), then runs a block for the learner.
-    fn run_confirmed(&mut self, step: &str, block: &Block) -> Result<(), Stop> {
+    /// Asks the learner to allow the lesson's commands; a yes is saved for this version of
+    /// the lesson.
+    fn ask_consent(&mut self) -> Result<(), Stop> {
+        if self.ui.consent(self.lesson)? {
+            self.runtime.give_consent()?;
+        }
+        Ok(())
+    }
+
+    /// Asks (unless `--yes`), then runs a block for the learner. `None`: the learner said no.
+    /// A Ctrl-C that stopped it is taken in (back at the menu), unless it asked to quit.
+    fn run_confirmed(&mut self, step: &str, block: &Block) -> Result<Option<BlockRun>, Stop> {
+        if let Some(reason) = self.runtime.missing_vars(block) {
+            self.ui.notice(&reason);
+            return Ok(None);
+        }
         if !self.options.yes {
-            let code = self.display_code(block);
+            let code = self.runtime.display_code(block);
             if !self.ui.confirm_block(block, &code)? {
                 self.ui.notice("not run");
-                return Ok(());
+                return Ok(None);
             }
         }
-        self.run_block(step, block).map(drop)
+        let run = self.runtime.run_block(step, block, &mut *self.ui)?;
+        if run.interrupted {
+            self.take_interrupt()?;
+        }
+        Ok(Some(run))
     }
 
-    fn run_block(&mut self, step: &str, block: &Block) -> Result<BlockRun, Stop> {
-        let code = self.display_code(block);
-        let env = self.env();
-        let vars = &self.vars;
-        let lookup = |name: &str| vars.get(name).map(str::to_owned);
-        let context = RunContext {
-            vars: &lookup,
-            env: &env,
-            secrets: vars.secrets(),
-            workspace: &self.options.workspace,
-            interrupt: self.interrupt,
-        };
-        self.ui.block_started(block, &code);
-        let ui = &mut *self.ui;
-        let run = self
-            .exec
-            .run(block, &context, &mut |progress| ui.progress(&progress));
-        self.ui.block_finished(block, &run);
-        self.journal.append(Event::BlockRan {
-            step: step.to_owned(),
-            role: block.role.map_or("shown", Role::as_str).to_owned(),
-            exit_code: run.outcome.evidence().exit_code,
-            duration_ms: run.outcome.evidence().duration_ms,
-        })?;
-        for (name, value) in &run.captures {
-            let secret = self.vars.is_secret(name);
-            if !secret {
-                self.journal.append(Event::VarSet {
-                    name: name.clone(),
-                    value: value.clone(),
-                })?;
-            }
-            self.vars.set(name, value.clone(), Source::Step, false);
-        }
-        if !run.captures.is_empty() {
-            self.vars.compute(&self.lesson.vars);
-        }
-        if run.interrupted || self.interrupt.load(Ordering::SeqCst) {
+    /// A command was stopped by Ctrl-C: back to the menu, or quit when asked twice.
+    fn take_interrupt(&mut self) -> Result<(), Stop> {
+        if self.interrupt.quit_requested() {
             return Err(Stop::Interrupted);
         }
-        Ok(run)
+        self.interrupt.take_stop();
+        self.ui
+            .notice("stopped; you are back at the step (Ctrl-C at the menu saves and quits)");
+        Ok(())
     }
 
-    fn display_code(&self, block: &Block) -> String {
-        if block.attrs.raw {
-            block.code.clone()
-        } else {
-            self.vars.substitute_for_display(&block.code).into_owned()
-        }
-    }
-
-    fn env(&self) -> Vec<(String, String)> {
-        self.vars.env()
-    }
-
-    fn summary(&self) -> Summary {
+    fn summary(&mut self) -> Summary {
         Summary {
             title: self.lesson.title.clone(),
             steps: self
@@ -683,7 +586,7 @@ impl<'a> Session<'a> {
                 })
                 .collect(),
             complete: self.machine.is_complete(),
-            log: self.journal.location(),
+            log: self.runtime.journal().location(),
         }
     }
 }
@@ -694,62 +597,34 @@ fn step_facts(step: &Step) -> StepFacts {
         has_checks: step.has_checks(),
         hints: step.hints.len() as u32,
         has_solution: step.blocks_with(Role::Solve).next().is_some(),
-        has_commands: step.blocks.iter().any(is_runnable_for_learner),
+        has_commands: step.blocks.iter().any(Block::is_offered_to_learner),
+        has_run_blocks: step.blocks_with(Role::Run).next().is_some(),
     }
 }
 
-/// Blocks labrun offers to run for the learner: `run` blocks, and shown shell or HTTP blocks
-/// that are not files.
-pub fn is_runnable_for_learner(block: &Block) -> bool {
-    match block.role {
-        Some(Role::Run) => true,
-        None => block.attrs.file.is_none() && is_shell_lang(&block.lang),
-        _ => false,
-    }
-}
-
-fn is_shell_lang(lang: &str) -> bool {
-    matches!(
-        lang.to_ascii_lowercase().as_str(),
-        "bash" | "sh" | "shell" | "console" | "zsh" | "shell-session"
-    )
-}
-
-fn needs_consent(lesson: &Lesson) -> bool {
-    lesson
-        .lesson_blocks()
-        .chain(lesson.steps.iter().flat_map(|s| &s.blocks))
-        .any(|b| matches!(b.role, Some(Role::Setup | Role::Check | Role::Cleanup)))
-}
-
-fn quiz_correct(quiz: &crate::lesson::Quiz, answers: &[String]) -> bool {
-    if let Some(pattern) = &quiz.answer_pattern {
-        let answer = answers.first().map_or("", |a| a.trim());
-        return regex::RegexBuilder::new(pattern)
-            .case_insensitive(true)
-            .build()
-            .is_ok_and(|re| re.is_match(answer));
-    }
-    let mut given: Vec<&str> = answers.iter().map(|a| a.trim()).collect();
-    let mut expected: Vec<&str> = quiz.answers.iter().map(String::as_str).collect();
-    given.sort_unstable();
-    expected.sort_unstable();
-    given == expected
-}
-
-/// SHA-256 of the lesson's sources, in order.
-pub fn lesson_hash(lesson: &Lesson) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    for source in &lesson.sources {
-        hasher.update(source.text.as_bytes());
-        hasher.update([0]);
-    }
-    hasher
-        .finalize()
+/// The step that first names `{{name}}` in its text; `None` when the intro does, or no step.
+fn first_user(lesson: &Lesson, name: &str) -> Option<usize> {
+    let named = |text: &str| template::references(text).any(|(n, _)| n == name);
+    let intro = lesson
+        .parts
         .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+        .any(|part| part.blocks.iter().any(|b| named(&b.code)))
+        || lesson.parts.iter().any(|part| {
+            let source = &lesson.sources[part.file];
+            let first = part
+                .steps
+                .clone()
+                .next()
+                .map_or(source.text.len(), |i| lesson.steps[i].span.start);
+            named(&source.text[..first.min(source.text.len())])
+        });
+    if intro {
+        return None;
+    }
+    lesson.steps.iter().position(|step| {
+        let source = &lesson.sources[step.file];
+        named(source.slice(step.span)) || named(source.slice(step.body))
+    })
 }
 
 #[cfg(test)]

@@ -1,29 +1,27 @@
 //! `labrun test`: a lesson run end to end without a learner, as an instructor's proof that
-//! it works. For every step, in order: setup, then the learner's part (the `solve` blocks,
-//! or when there are none the `run` blocks and the shell blocks shown to the learner), then
-//! the checks; a quiz is answered with its own answer. Cleanup blocks always run at the end.
+//! it works. It is a learner who presses Enter at every step and applies every solution,
+//! through the same [`Runtime`] as a session: the lesson's setup; then for every step its
+//! files and setup, its `run` blocks, the solution (the `solve` blocks, or when there are
+//! none the shell blocks the step shows), then its checks; a quiz is answered with its own
+//! answer. Cleanup blocks run at the end.
 
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use crate::exec::{Executor, Outcome, RunContext};
-use crate::lesson::{Block, Lesson, Role, Step};
+use crate::exec::Executor;
+use crate::lesson::{Block, Lesson, Role};
+use crate::progress::LessonState;
 
-use super::session::is_runnable_for_learner;
-use super::vars::{Source, Vars};
-use super::workspace;
+use super::interrupt::Interrupt;
+use super::journal::NoJournal;
+use super::runtime::{Reporter, Runtime, Setting};
 
 /// How a step fared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     /// Every check passed (or, with no checks, every block ran).
     Passed,
-    Failed {
-        reason: String,
-    },
-    /// The step's checks fail, and nothing of the step (no solution, command or file) can
-    /// make them pass.
-    Untestable,
+    /// What failed, where, and what it said.
+    Failed { reason: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,28 +51,55 @@ pub struct TestRun<'a> {
     pub workspace: &'a std::path::Path,
     /// `--var` and `--vars-file` values; the lesson's `env` variables and defaults fill the rest.
     pub vars: Vec<(String, String)>,
-    pub interrupt: &'a AtomicBool,
+    pub interrupt: &'a Interrupt,
+    /// Hears about every block as it runs (polling included).
+    pub reporter: &'a mut dyn Reporter,
 }
 
 impl TestRun<'_> {
     /// Runs the lesson; `each` hears about every step as soon as it is done.
-    pub fn run(mut self, mut each: impl FnMut(&StepResult)) -> Result<Vec<StepResult>, TestError> {
-        let mut vars = self.vars()?;
-        workspace::prepare(self.workspace).map_err(TestError::Workspace)?;
-        let mut results = Vec::new();
+    pub fn run(self, mut each: impl FnMut(&StepResult)) -> Result<Vec<StepResult>, TestError> {
         let lesson = self.lesson;
-        let setup: Vec<&Block> = lesson
-            .lesson_blocks()
-            .filter(|b| b.role == Some(Role::Setup))
+        let setting = Setting {
+            learner: "labrun-test".to_owned(),
+            workspace: self.workspace.to_path_buf(),
+            vars: self.vars,
+            yes: true,
+        };
+        let mut journal = NoJournal;
+        let mut runtime = Runtime::new(
+            lesson,
+            self.exec,
+            &mut journal,
+            self.interrupt.stop_flag(),
+            &setting,
+            &LessonState::default(),
+        );
+        runtime.use_defaults();
+        let missing: Vec<String> = lesson
+            .vars
+            .iter()
+            .filter(|spec| spec.prompt.is_some() && runtime.vars().get(&spec.name).is_none())
+            .map(|spec| spec.name.clone())
             .collect();
-        let lesson_setup = self.run_all(&setup, &mut vars);
-        for step in &lesson.steps {
+        if !missing.is_empty() {
+            return Err(TestError::MissingVars(missing));
+        }
+        let reporter = self.reporter;
+        runtime
+            .open_workspace(reporter)
+            .map_err(TestError::Workspace)?;
+        runtime.forget_shell();
+        // `NoJournal` never fails: the log errors below cannot happen.
+        let lesson_setup = runtime.lesson_setup(reporter).unwrap_or_default();
+        let mut results = Vec::new();
+        for (index, step) in lesson.steps.iter().enumerate() {
             let started = Instant::now();
-            let verdict = match &lesson_setup {
-                Err(reason) => Verdict::Failed {
-                    reason: failed("the lesson's setup", reason),
+            let verdict = match lesson_setup.first() {
+                Some(problem) => Verdict::Failed {
+                    reason: format!("the lesson's {problem}"),
                 },
-                Ok(()) => self.step(step, &mut vars),
+                None => step_verdict(&mut runtime, index, reporter),
             };
             let result = StepResult {
                 id: step.id.clone(),
@@ -84,147 +109,110 @@ impl TestRun<'_> {
             };
             each(&result);
             results.push(result);
-            if self.interrupt.load(std::sync::atomic::Ordering::SeqCst) {
+            if runtime.interrupted() {
                 break;
             }
         }
-        let cleanup: Vec<&Block> = lesson
-            .lesson_blocks()
-            .chain(lesson.steps.iter().flat_map(|s| &s.blocks))
-            .filter(|b| b.role == Some(Role::Cleanup))
-            .collect();
-        let _ = self.run_all(&cleanup, &mut vars);
+        let _ = runtime.cleanup(reporter);
         Ok(results)
     }
+}
 
-    fn vars(&self) -> Result<Vars, TestError> {
-        let lesson = self.lesson;
-        let builtins = [
-            ("learner", "labrun-test".to_owned()),
-            ("lesson", lesson.id.clone()),
-            ("workspace", self.workspace.display().to_string()),
-        ];
-        let vars = Vars::preset(&lesson.vars, &builtins, &self.vars, &[], true);
-        let missing: Vec<String> = lesson
-            .vars
+/// One step, as a learner who presses Enter and applies the solution.
+fn step_verdict(runtime: &mut Runtime<'_>, index: usize, reporter: &mut dyn Reporter) -> Verdict {
+    let lesson = runtime.lesson();
+    let step = &lesson.steps[index];
+    let problems = runtime.enter_step(index, reporter).unwrap_or_default();
+    if let Some(problem) = problems.first() {
+        return Verdict::Failed {
+            reason: problem.clone(),
+        };
+    }
+    let run: Vec<&Block> = step.blocks_with(Role::Run).collect();
+    if let Err(reason) = run_all(runtime, &step.id, &run, "a `run` block", reporter) {
+        return Verdict::Failed { reason };
+    }
+    let solve: Vec<&Block> = step.blocks_with(Role::Solve).collect();
+    let (solution, what): (Vec<&Block>, &str) = if solve.is_empty() {
+        let shown = step
+            .blocks
             .iter()
-            .filter(|spec| spec.prompt.is_some() && vars.get(&spec.name).is_none())
-            .map(|spec| spec.name.clone())
+            .filter(|b| b.role.is_none() && b.is_offered_to_learner())
             .collect();
-        if missing.is_empty() {
-            Ok(vars)
-        } else {
-            Err(TestError::MissingVars(missing))
-        }
+        (shown, "a command the step shows")
+    } else {
+        (solve, "the solution")
+    };
+    if let Err(reason) = run_all(runtime, &step.id, &solution, what, reporter) {
+        return Verdict::Failed { reason };
     }
-
-    fn step(&mut self, step: &Step, vars: &mut Vars) -> Verdict {
-        for block in step
-            .blocks
-            .iter()
-            .filter(|b| b.role.is_none() && b.attrs.file.is_some())
-        {
-            let path = vars
-                .substitute(block.attrs.file.as_deref().unwrap_or_default())
-                .into_owned();
-            // As in a session: a secret is never written to disk.
-            let text = if block.attrs.raw {
-                block.code.clone()
-            } else {
-                vars.substitute_for_display(&block.code).into_owned()
-            };
-            if let Err(reason) =
-                workspace::write_file(self.workspace, std::path::Path::new(&path), &text)
-            {
-                return Verdict::Failed {
-                    reason: format!("cannot write `{path}`: {reason}"),
-                };
-            }
-        }
-        let setup: Vec<&Block> = step.blocks_with(Role::Setup).collect();
-        if let Err(reason) = self.run_all(&setup, vars) {
+    let attempt = runtime.next_attempt(index);
+    let checked = match runtime.check_step(index, attempt, reporter) {
+        Ok(checked) => checked,
+        Err(error) => {
             return Verdict::Failed {
-                reason: failed("setup", &reason),
+                reason: error.to_string(),
             };
         }
-        let solve: Vec<&Block> = step.blocks_with(Role::Solve).collect();
-        let actions: Vec<&Block> = if solve.is_empty() {
-            step.blocks
-                .iter()
-                .filter(|b| is_runnable_for_learner(b))
-                .collect()
-        } else {
-            solve
+    };
+    if checked.interrupted {
+        return Verdict::Failed {
+            reason: "interrupted".to_owned(),
         };
-        if let Err(reason) = self.run_all(&actions, vars) {
-            let what = if step.blocks_with(Role::Solve).next().is_some() {
-                "the solution"
-            } else {
-                "the step's commands"
-            };
-            return Verdict::Failed {
-                reason: failed(what, &reason),
-            };
-        }
-        let checks: Vec<&Block> = step.blocks_with(Role::Check).collect();
-        // Nothing of the step leads to its checks: they may hold already (a server the
-        // lesson's setup started, a file an earlier step wrote); if not, nothing here can
-        // make them, and the step is untestable rather than failed.
-        let wrote_files = step
-            .blocks
-            .iter()
-            .any(|b| b.role.is_none() && b.attrs.file.is_some());
-        let reachable = !actions.is_empty() || wrote_files;
-        let mut failures = Vec::new();
-        for block in &checks {
-            let run = self.run_one(block, vars);
-            if let Outcome::Failed { reason, .. } = &run
-                && !block.attrs.optional
-            {
-                failures.push(vars.secrets().mask(reason).into_owned());
-            }
-        }
-        // A quiz is answered with its own answer: it can only fail if it is malformed, which
-        // lint reports.
-        if failures.is_empty() {
-            Verdict::Passed
-        } else if !reachable {
-            Verdict::Untestable
-        } else {
-            Verdict::Failed {
-                reason: failures.join("\n"),
-            }
-        }
     }
+    let failures: Vec<String> = checked
+        .blocking()
+        .map(|failure| {
+            failed(
+                &format!("the check at {}", failure.location),
+                &failure.reason,
+            )
+        })
+        .collect();
+    if failures.is_empty() {
+        return Verdict::Passed;
+    }
+    let leads = !step.blocks.iter().any(|b| {
+        matches!(b.role, Some(Role::Run | Role::Solve))
+            || b.is_offered_to_learner()
+            || b.attrs.file.is_some()
+    });
+    let mut reason = failures.join("\n");
+    if leads {
+        reason.push_str(
+            "\n(nothing of this step leads to its checks: no solution, `run` block, shown \
+             command or `file=` block; add a `solve` block, or make the check hold after the \
+             earlier steps)",
+        );
+    }
+    Verdict::Failed { reason }
+}
 
-    /// Runs blocks in order, stopping at the first failure.
-    fn run_all(&mut self, blocks: &[&Block], vars: &mut Vars) -> Result<(), String> {
-        for block in blocks {
-            if let Outcome::Failed { reason, .. } = self.run_one(block, vars) {
-                return Err(vars.secrets().mask(&reason).into_owned());
-            }
+/// Runs blocks in order, stopping at the first failure: `WHAT at FILE:LINE failed: REASON`.
+fn run_all(
+    runtime: &mut Runtime<'_>,
+    step: &str,
+    blocks: &[&Block],
+    what: &str,
+    reporter: &mut dyn Reporter,
+) -> Result<(), String> {
+    for block in blocks {
+        let location = runtime.lesson().location(block);
+        if let Some(reason) = runtime.missing_vars(block) {
+            return Err(failed(&format!("{what} at {location}"), &reason));
         }
-        Ok(())
-    }
-
-    fn run_one(&mut self, block: &Block, vars: &mut Vars) -> Outcome {
-        let env = vars.env();
-        let snapshot = vars.clone();
-        let lookup = |name: &str| snapshot.get(name).map(str::to_owned);
-        let context = RunContext {
-            vars: &lookup,
-            env: &env,
-            secrets: snapshot.secrets(),
-            workspace: self.workspace,
-            interrupt: self.interrupt,
-        };
-        let run = self.exec.run(block, &context, &mut |_| {});
-        for (name, value) in run.captures {
-            vars.set(&name, value, Source::Step, false);
+        let run = runtime
+            .run_block(step, block, reporter)
+            .map_err(|error| error.to_string())?;
+        if run.interrupted {
+            return Err("interrupted".to_owned());
         }
-        vars.compute(&self.lesson.vars);
-        run.outcome
+        if let Some(reason) = run.outcome.reason() {
+            let reason = runtime.vars().secrets().mask(reason).into_owned();
+            return Err(failed(&format!("{what} at {location}"), &reason));
+        }
     }
+    Ok(())
 }
 
 /// `WHAT failed: REASON`, with the reason on lines of its own when it has several (a

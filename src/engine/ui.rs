@@ -1,11 +1,11 @@
 //! What the engine asks of a user interface. The terminal UI and the plain line UI implement
 //! it; tests use the plain one with scripted input, so every session is testable as text.
 
-use crate::exec::{BlockRun, Progress};
 use crate::lesson::{Block, Lesson, Quiz, ToolRequirement, VarSpec};
 use crate::progress::{StepState, StepStatus};
 
 use super::machine::Action;
+use super::runtime::Reporter;
 use super::vars::Vars;
 
 /// Why the UI could not get an answer.
@@ -32,8 +32,8 @@ pub struct Summary {
     pub log: String,
 }
 
-/// A learner-facing interface.
-pub trait Ui {
+/// A learner-facing interface: what it shows of running blocks is its [`Reporter`] side.
+pub trait Ui: Reporter {
     /// The lesson's title and intro, and where the learner resumes.
     fn lesson_start(&mut self, lesson: &Lesson, resume_at: Option<&str>, vars: &Vars);
 
@@ -54,26 +54,22 @@ pub trait Ui {
     /// Shows step `index` (its prose with variables substituted for display).
     fn step(&mut self, lesson: &Lesson, index: usize, state: &StepState, vars: &Vars);
 
-    /// Asks what to do at step `index`; `actions[0]` is the default.
+    /// Asks what to do at step `index`: one of `actions` (always in the same order), or
+    /// `default` on Enter.
     fn choose(
         &mut self,
         lesson: &Lesson,
         index: usize,
         actions: &[Action],
+        default: &Action,
     ) -> Result<Action, UiError>;
 
     /// Asks before running a block for the learner.
     fn confirm_block(&mut self, block: &Block, code: &str) -> Result<bool, UiError>;
 
-    fn block_started(&mut self, block: &Block, code: &str);
-
-    fn progress(&mut self, progress: &Progress);
-
-    fn block_finished(&mut self, block: &Block, run: &BlockRun);
-
-    /// The checks of a step ran: every failure reason, secrets masked; `hints_left` when the
-    /// step has a hint the learner has not seen.
-    fn checks_finished(&mut self, passed: bool, failures: &[String], hints_left: bool);
+    /// The checks of a step ran: every failure reason, secrets masked, and what to do next
+    /// when the caller knows better than "fix it and check again".
+    fn checks_finished(&mut self, passed: bool, failures: &[String], next: Option<&str>);
 
     /// Asks a quiz: the chosen choices, or the typed answer.
     fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Vec<String>, UiError>;
@@ -85,8 +81,6 @@ pub trait Ui {
 
     /// The solution: the code of each `solve` block, for display.
     fn solution(&mut self, blocks: &[(String, String)]);
-
-    fn notice(&mut self, text: &str);
 
     fn finished(&mut self, summary: &Summary);
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::lesson::Block;
 
+use super::shell::ShellChanges;
 use super::{Outcome, Secrets};
 
 /// Which output stream a chunk came from.
@@ -34,11 +35,14 @@ pub enum Progress {
 pub struct RunContext<'a> {
     /// Resolves `{{NAME}}`.
     pub vars: &'a dyn Fn(&str) -> Option<String>,
-    /// Extra environment for commands: every variable, and `LABRUN_*`.
+    /// Extra environment for commands: every variable, `LABRUN_*`, and what earlier blocks
+    /// exported.
     pub env: &'a [(String, String)],
+    /// Inherited variables an earlier block unset.
+    pub env_remove: &'a [String],
     pub secrets: &'a Secrets,
-    /// The lesson workspace: the working directory of commands.
-    pub workspace: &'a Path,
+    /// Where commands start: the lesson shell's working directory (the workspace at first).
+    pub cwd: &'a Path,
     /// Set by the Ctrl-C handler.
     pub interrupt: &'a AtomicBool,
 }
@@ -51,6 +55,20 @@ pub struct BlockRun {
     pub captures: Vec<(String, String)>,
     /// The run was cut short by Ctrl-C.
     pub interrupted: bool,
+    /// The working directory and variables a shell block left behind.
+    pub shell: Option<ShellChanges>,
+}
+
+impl BlockRun {
+    /// A run that did not get to start, or failed for `reason`.
+    pub fn failed(reason: String, evidence: super::Evidence) -> Self {
+        Self {
+            outcome: Outcome::Failed { reason, evidence },
+            captures: Vec::new(),
+            interrupted: false,
+            shell: None,
+        }
+    }
 }
 
 /// Runs blocks: the real one uses a shell and an HTTP client, tests use fakes.
@@ -62,6 +80,6 @@ pub trait Executor {
         progress: &mut dyn FnMut(Progress),
     ) -> BlockRun;
 
-    /// Hands the terminal to an interactive shell in the workspace until it exits.
+    /// Hands the terminal to an interactive shell in `context.cwd` until it exits.
     fn open_shell(&mut self, context: &RunContext<'_>) -> Result<(), String>;
 }

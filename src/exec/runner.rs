@@ -41,8 +41,8 @@ impl BlockRunner {
         Self::default()
     }
 
-    /// A fresh path for one run's `$LABRUN_OUTPUT`.
-    fn output_file(&mut self) -> Result<PathBuf, String> {
+    /// Fresh paths for one run's `$LABRUN_OUTPUT` and `$LABRUN_SHELL_STATE`.
+    fn run_files(&mut self) -> Result<(PathBuf, PathBuf), String> {
         if self.outputs.is_none() {
             let dir = tempfile::Builder::new()
                 .prefix("labrun-")
@@ -56,7 +56,10 @@ impl BlockRunner {
             .as_ref()
             .map(tempfile::TempDir::path)
             .ok_or("no output folder")?;
-        Ok(dir.join(format!("{}.output", self.runs)))
+        Ok((
+            dir.join(format!("{}.output", self.runs)),
+            dir.join(format!("{}.state", self.runs)),
+        ))
     }
 
     fn http(&mut self) -> Result<&HttpRunner, String> {
@@ -167,8 +170,8 @@ impl BlockRunner {
             .is_some_and(|name| context.secrets.is_secret_name(name));
         let visible =
             matches!(block.role, None | Some(Role::Run | Role::Solve)) && !captures_secret;
-        let output_file = match self.output_file() {
-            Ok(path) => path,
+        let (output_file, state_file) = match self.run_files() {
+            Ok(paths) => paths,
             Err(reason) => return failed(reason, Evidence::default()),
         };
         let started = Instant::now();
@@ -179,11 +182,13 @@ impl BlockRunner {
             let command = ShellCommand {
                 script: &script,
                 shell: block.attrs.shell,
-                cwd: context.workspace,
+                cwd: context.cwd,
                 env: context.env,
+                env_remove: context.env_remove,
                 timeout: remaining,
                 interactive: block.attrs.interactive,
                 output_file: Some(&output_file),
+                state_file: Some(&state_file),
                 interrupt: context.interrupt,
             };
             let mut on_output = |stream: Stream, text: &str| {
@@ -196,6 +201,7 @@ impl BlockRunner {
             };
             let result = shell::run(&command, &mut on_output);
             let _ = std::fs::remove_file(&output_file);
+            let _ = std::fs::remove_file(&state_file);
             let evidence = |exit_code| Evidence {
                 exit_code,
                 duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -216,6 +222,8 @@ impl BlockRunner {
             if output.termination == Termination::Interrupted {
                 return interrupted(evidence);
             }
+            // A failed try of a polling block left its shell as it was: only the last counts.
+            let shell_changes = output.changes.clone();
             match verdict {
                 Ok(()) => {
                     let mut captures = output.outputs.clone();
@@ -226,6 +234,7 @@ impl BlockRunner {
                         outcome: Outcome::Passed { evidence },
                         captures,
                         interrupted: false,
+                        shell: shell_changes,
                     };
                 }
                 Err(reason) => {
@@ -241,7 +250,10 @@ impl BlockRunner {
                         } else {
                             reason
                         };
-                        return failed(reason, evidence);
+                        return BlockRun {
+                            shell: shell_changes,
+                            ..failed(reason, evidence)
+                        };
                     }
                     let last = reason
                         .lines()
@@ -280,8 +292,9 @@ impl Executor for BlockRunner {
         let command = ShellCommand {
             script: "exec \"${SHELL:-sh}\" -i",
             env: context.env,
+            env_remove: context.env_remove,
             interactive: true,
-            ..ShellCommand::new("", context.workspace, context.interrupt)
+            ..ShellCommand::new("", context.cwd, context.interrupt)
         };
         shell::run(&command, &mut |_, _| {})
             .map(drop)
@@ -390,21 +403,13 @@ fn substitute(text: &str, context: &RunContext<'_>) -> Result<String, String> {
 /// Ctrl-C cut the block short.
 fn interrupted(evidence: Evidence) -> BlockRun {
     BlockRun {
-        outcome: Outcome::Failed {
-            reason: "interrupted".into(),
-            evidence,
-        },
-        captures: Vec::new(),
         interrupted: true,
+        ..failed("interrupted".into(), evidence)
     }
 }
 
 fn failed(reason: String, evidence: Evidence) -> BlockRun {
-    BlockRun {
-        outcome: Outcome::Failed { reason, evidence },
-        captures: Vec::new(),
-        interrupted: false,
-    }
+    BlockRun::failed(reason, evidence)
 }
 
 /// Waits, watching for Ctrl-C; false when interrupted.

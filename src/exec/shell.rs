@@ -40,6 +40,7 @@ mod output_file;
 mod pipes;
 mod process_group;
 mod run;
+mod state_file;
 
 #[cfg(test)]
 mod tests;
@@ -49,3 +50,4 @@ pub use error::ShellError;
 pub use output::{MAX_CAPTURE, ShellOutput, Termination};
 pub use output_file::OUTPUT_VAR;
 pub use run::run;
+pub use state_file::{STATE_VAR, ShellChanges};

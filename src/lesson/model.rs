@@ -87,6 +87,54 @@ impl Lesson {
     pub fn lesson_blocks(&self) -> impl Iterator<Item = &Block> {
         self.parts.iter().flat_map(|part| &part.blocks)
     }
+
+    /// Whether anything of the lesson runs without the learner confirming each command
+    /// (setup, check or cleanup blocks): the learner's consent is asked for first.
+    pub fn needs_consent(&self) -> bool {
+        self.lesson_blocks()
+            .chain(self.steps.iter().flat_map(|s| &s.blocks))
+            .any(|b| matches!(b.role, Some(Role::Setup | Role::Check | Role::Cleanup)))
+    }
+
+    /// SHA-256 of the lesson's sources in order, hex: a version of the lesson, for consent
+    /// and for reports to tell an edited lesson.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for source in &self.sources {
+            hasher.update(source.text.as_bytes());
+            hasher.update([0]);
+        }
+        hasher
+            .finalize()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
+
+    /// `file:line` of a block's opening fence, for messages about it.
+    pub fn location(&self, block: &Block) -> String {
+        match self.sources.get(block.file) {
+            Some(source) => {
+                let line = source
+                    .line_index()
+                    .line_col(&source.text, block.span.start)
+                    .line;
+                format!("{}:{line}", source.path.display())
+            }
+            None => String::from("?"),
+        }
+    }
+
+    /// The first step whose block sets `name` by `capture=` or `[Captures]`, with that block.
+    pub fn setter_of(&self, name: &str) -> Option<(usize, &Block)> {
+        self.steps.iter().enumerate().find_map(|(index, step)| {
+            step.blocks
+                .iter()
+                .find(|block| block.captured_names().any(|n| n == name))
+                .map(|block| (index, block))
+        })
+    }
 }
 
 /// One file of a lesson: its own `#` title and intro.
@@ -247,6 +295,34 @@ pub struct Block {
 impl Block {
     pub fn is_http(&self) -> bool {
         self.lang.eq_ignore_ascii_case("http")
+    }
+
+    /// Offered to the learner to run (the `run` action, and `test` when a step has no
+    /// solution): `run` blocks, and shown shell blocks that are not files.
+    pub fn is_offered_to_learner(&self) -> bool {
+        match self.role {
+            Some(Role::Run) => true,
+            None => self.attrs.file.is_none() && self.is_shell(),
+            _ => false,
+        }
+    }
+
+    /// A language a shell runs.
+    pub fn is_shell(&self) -> bool {
+        matches!(
+            self.lang.to_ascii_lowercase().as_str(),
+            "bash" | "sh" | "shell" | "console" | "zsh" | "shell-session"
+        )
+    }
+
+    /// The variables the block sets by name: `capture=` and `[Captures]` (not those a script
+    /// writes to `$LABRUN_OUTPUT`, which only running it tells).
+    pub fn captured_names(&self) -> impl Iterator<Item = &str> {
+        self.attrs.capture.as_deref().into_iter().chain(
+            self.http
+                .iter()
+                .flat_map(|entry| entry.captures.iter().map(|c| c.name.as_str())),
+        )
     }
 }
 

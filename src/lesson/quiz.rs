@@ -36,6 +36,24 @@ impl Quiz {
     pub fn is_multiple_answer(&self) -> bool {
         self.answers.len() > 1
     }
+
+    /// Whether `answers` (the chosen choices, or one typed answer) are right: exactly the
+    /// right choices in any order, or a typed answer matching `answer_pattern` (case
+    /// insensitive).
+    pub fn is_correct(&self, answers: &[String]) -> bool {
+        if let Some(pattern) = &self.answer_pattern {
+            let answer = answers.first().map_or("", |a| a.trim());
+            return regex::RegexBuilder::new(pattern)
+                .case_insensitive(true)
+                .build()
+                .is_ok_and(|re| re.is_match(answer));
+        }
+        let mut given: Vec<&str> = answers.iter().map(|a| a.trim()).collect();
+        let mut expected: Vec<&str> = self.answers.iter().map(String::as_str).collect();
+        given.sort_unstable();
+        expected.sort_unstable();
+        given == expected
+    }
 }
 
 const KEYS: &[&str] = &["question", "choices", "answer", "answer_pattern", "explain"];

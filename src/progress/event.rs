@@ -75,12 +75,14 @@ pub enum Event {
     },
     CheckPassed {
         step: String,
-        /// 1 for the first check of the step in this session, counting up.
+        /// Which run of the step's checks this was, counted from 1 since the step was last
+        /// reset, across sessions and `labrun check`. The checks of one run share it.
         attempt: u32,
         evidence: Evidence,
     },
     CheckFailed {
         step: String,
+        /// As in `check_passed`.
         attempt: u32,
         /// What the learner was shown, secrets masked.
         reason: String,

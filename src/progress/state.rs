@@ -53,6 +53,8 @@ pub struct StepState {
     pub solution_shown: bool,
     /// Failed checks since the last reset.
     pub failed_checks: u32,
+    /// How many times the step's checks ran since the last reset (the highest `attempt`).
+    pub attempts: u32,
 }
 
 /// A learner's lesson, as far as the log tells.
@@ -144,8 +146,13 @@ impl LessonState {
                 self.step_mut(step);
                 self.current = Some(step.clone());
             }
-            Event::CheckFailed { step, .. } => {
+            Event::CheckPassed { step, attempt, .. } => {
                 let state = self.step_mut(step);
+                state.attempts = state.attempts.max(*attempt);
+            }
+            Event::CheckFailed { step, attempt, .. } => {
+                let state = self.step_mut(step);
+                state.attempts = state.attempts.max(*attempt);
                 state.failed_checks += 1;
                 if !state.status.is_complete() {
                     state.status = StepStatus::Failed;
@@ -197,7 +204,6 @@ impl LessonState {
             }
             Event::SessionEnded { .. }
             | Event::BlockRan { .. }
-            | Event::CheckPassed { .. }
             | Event::QuizAnswered { .. }
             | Event::Unknown => {}
         }

@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, Write};
 
-use crate::engine::{Action, Summary, Ui, UiError, Vars};
+use crate::engine::{Action, Reporter, Summary, Ui, UiError, Vars};
 use crate::exec::{BlockRun, Outcome, Progress, Stream};
 use crate::lesson::{Block, Lesson, Quiz, Role, ToolRequirement, VarSpec};
 use crate::progress::{StepState, StepStatus};
@@ -51,7 +51,15 @@ impl<R: BufRead, W: Write> PlainUi<R, W> {
         let _ = write!(self.out, "{prompt}");
         let _ = self.out.flush();
         let mut line = String::new();
-        if self.input.read_line(&mut line)? == 0 {
+        let read = self.input.read_line(&mut line).map_err(|error| {
+            if super::stdin::CtrlC::is(&error) {
+                let _ = writeln!(self.out);
+                UiError::Interrupted
+            } else {
+                UiError::Io(error)
+            }
+        })?;
+        if read == 0 {
             let _ = writeln!(
                 self.out,
                 "{}",
@@ -106,12 +114,17 @@ pub fn action_label(action: &Action) -> (&'static str, &'static str) {
     }
 }
 
-/// Parses an answer to the action menu: a number, an action word (or its start), or
-/// `jump ID` / `jump N`.
-pub fn parse_choice(answer: &str, actions: &[Action], lesson: &Lesson) -> Option<Action> {
+/// Parses an answer to the action menu: empty for `default`, a number, an action word (or
+/// its start), or `jump ID` / `jump N`.
+pub fn parse_choice(
+    answer: &str,
+    actions: &[Action],
+    default: &Action,
+    lesson: &Lesson,
+) -> Option<Action> {
     let answer = answer.trim().to_ascii_lowercase();
     if answer.is_empty() {
-        return actions.first().cloned();
+        return Some(default.clone());
     }
     if let Ok(number) = answer.parse::<usize>() {
         return number.checked_sub(1).and_then(|i| actions.get(i)).cloned();
@@ -125,7 +138,10 @@ pub fn parse_choice(answer: &str, actions: &[Action], lesson: &Lesson) -> Option
             .ok()
             .and_then(|n| n.checked_sub(1))
             .filter(|&i| i < lesson.steps.len());
-        let by_id = lesson.steps.iter().position(|step| step.id == target);
+        let by_id = lesson
+            .steps
+            .iter()
+            .position(|step| step.id.eq_ignore_ascii_case(target));
         return by_number.or(by_id).map(Action::Jump);
     }
     actions
@@ -255,26 +271,26 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         lesson: &Lesson,
         _index: usize,
         actions: &[Action],
+        default: &Action,
     ) -> Result<Action, UiError> {
-        let menu: Vec<String> = actions
+        let mut menu: Vec<String> = actions
             .iter()
             .enumerate()
-            .map(|(i, action)| {
-                let (word, _) = action_label(action);
-                if i == 0 {
-                    format!("{}) {word} (default)", i + 1)
-                } else {
-                    format!("{}) {word}", i + 1)
-                }
-            })
+            .map(|(i, action)| format!("{}) {}", i + 1, action_label(action).0))
             .collect();
+        if lesson.steps.len() > 1 {
+            menu.push("jump STEP".to_owned());
+        }
+        let prompt = format!("[Enter: {}] > ", action_label(default).0);
         loop {
             self.say(&menu.join("  "));
-            let answer = self.ask("> ")?;
-            match parse_choice(&answer, actions, lesson) {
+            let answer = self.ask(&prompt)?;
+            match parse_choice(&answer, actions, default, lesson) {
                 Some(action) => return Ok(action),
                 None => self.say(&format!(
-                    "unknown choice `{answer}`: type a number from 1 to {}, or a word",
+                    "unknown choice `{answer}`: press Enter to {}, type a number from 1 to {} or \
+                     a word, or `jump` and a step's number or id",
+                    action_label(default).1,
                     actions.len()
                 )),
             }
@@ -292,6 +308,88 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         self.yes_no("Run it?", true)
     }
 
+    fn checks_finished(&mut self, passed: bool, failures: &[String], next: Option<&str>) {
+        if passed {
+            self.say("✔ Step verified.");
+            return;
+        }
+        // Each check's reason was told as it finished.
+        self.say(&format!("✘ Not verified yet ({} failed).", failures.len()));
+        if let Some(next) = next {
+            self.say(next);
+        }
+    }
+
+    fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Vec<String>, UiError> {
+        self.say(&format!("Quiz: {}", quiz.question));
+        if quiz.choices.is_empty() {
+            return Ok(vec![self.ask("Your answer: ")?]);
+        }
+        for (i, choice) in quiz.choices.iter().enumerate() {
+            self.say(&format!("  {}) {choice}", i + 1));
+        }
+        let prompt = if quiz.is_multiple_answer() {
+            "Your answers (numbers, separated by commas): "
+        } else {
+            "Your answer (number): "
+        };
+        loop {
+            let answer = self.ask(prompt)?;
+            let picked: Option<Vec<String>> = answer
+                .split([',', ' '])
+                .filter(|part| !part.is_empty())
+                .map(|part| {
+                    part.parse::<usize>()
+                        .ok()
+                        .and_then(|n| n.checked_sub(1))
+                        .and_then(|i| quiz.choices.get(i))
+                        .cloned()
+                })
+                .collect();
+            match picked {
+                Some(picked) if !picked.is_empty() => return Ok(picked),
+                _ => self.say(&format!("type a number from 1 to {}", quiz.choices.len())),
+            }
+        }
+    }
+
+    fn quiz_result(&mut self, quiz: &Quiz, correct: bool) {
+        self.say(if correct { "Correct." } else { "Not quite." });
+        if let (true, Some(explain)) = (correct, &quiz.explain) {
+            self.say(explain);
+        }
+    }
+
+    fn hint(&mut self, number: u32, total: u32, markdown: &str) {
+        self.say(&format!("Hint {number}/{total}:"));
+        let _ = super::render::markdown(&mut self.out, markdown, self.term);
+    }
+
+    fn solution(&mut self, blocks: &[(String, String)]) {
+        self.say("Solution:");
+        for (_, code) in blocks {
+            for line in code.lines() {
+                self.say(&format!("  $ {line}"));
+            }
+        }
+    }
+
+    fn finished(&mut self, summary: &Summary) {
+        self.say("");
+        self.say(&format!("=== {} ===", summary.title));
+        for (title, status) in &summary.steps {
+            self.say(&format!("  {:<10} {title}", status.as_str()));
+        }
+        if summary.complete {
+            self.say("Lesson complete. Well done!");
+        } else {
+            self.say("Progress saved. Run the same command again to continue where you left off.");
+        }
+        self.say(&format!("Progress log: {}", summary.log));
+    }
+}
+
+impl<R: BufRead, W: Write> Reporter for PlainUi<R, W> {
     fn block_started(&mut self, block: &Block, code: &str) {
         let first = code.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let role = block.role.map_or("run", Role::as_str);
@@ -359,91 +457,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         }
     }
 
-    fn checks_finished(&mut self, passed: bool, failures: &[String], hints_left: bool) {
-        if passed {
-            self.say("✔ Step verified.");
-        } else {
-            let hint = if hints_left {
-                ", or ask for a hint"
-            } else {
-                ""
-            };
-            self.say(&format!(
-                "✘ Not verified yet ({} failed). Fix it and check again{hint}.",
-                failures.len()
-            ));
-        }
-    }
-
-    fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Vec<String>, UiError> {
-        self.say(&format!("Quiz: {}", quiz.question));
-        if quiz.choices.is_empty() {
-            return Ok(vec![self.ask("Your answer: ")?]);
-        }
-        for (i, choice) in quiz.choices.iter().enumerate() {
-            self.say(&format!("  {}) {choice}", i + 1));
-        }
-        let prompt = if quiz.is_multiple_answer() {
-            "Your answers (numbers, separated by commas): "
-        } else {
-            "Your answer (number): "
-        };
-        loop {
-            let answer = self.ask(prompt)?;
-            let picked: Option<Vec<String>> = answer
-                .split([',', ' '])
-                .filter(|part| !part.is_empty())
-                .map(|part| {
-                    part.parse::<usize>()
-                        .ok()
-                        .and_then(|n| n.checked_sub(1))
-                        .and_then(|i| quiz.choices.get(i))
-                        .cloned()
-                })
-                .collect();
-            match picked {
-                Some(picked) if !picked.is_empty() => return Ok(picked),
-                _ => self.say(&format!("type a number from 1 to {}", quiz.choices.len())),
-            }
-        }
-    }
-
-    fn quiz_result(&mut self, quiz: &Quiz, correct: bool) {
-        self.say(if correct { "Correct." } else { "Not quite." });
-        if let (true, Some(explain)) = (correct, &quiz.explain) {
-            self.say(explain);
-        }
-    }
-
-    fn hint(&mut self, number: u32, total: u32, markdown: &str) {
-        self.say(&format!("Hint {number}/{total}:"));
-        let _ = super::render::markdown(&mut self.out, markdown, self.term);
-    }
-
-    fn solution(&mut self, blocks: &[(String, String)]) {
-        self.say("Solution:");
-        for (_, code) in blocks {
-            for line in code.lines() {
-                self.say(&format!("  $ {line}"));
-            }
-        }
-    }
-
     fn notice(&mut self, text: &str) {
         self.say(&format!("note: {text}"));
-    }
-
-    fn finished(&mut self, summary: &Summary) {
-        self.say("");
-        self.say(&format!("=== {} ===", summary.title));
-        for (title, status) in &summary.steps {
-            self.say(&format!("  {:<10} {title}", status.as_str()));
-        }
-        if summary.complete {
-            self.say("Lesson complete. Well done!");
-        } else {
-            self.say("Progress saved. Run the same command again to continue where you left off.");
-        }
-        self.say(&format!("Progress log: {}", summary.log));
     }
 }

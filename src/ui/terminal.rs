@@ -9,5 +9,5 @@ mod running;
 mod spinner;
 mod terminal_ui;
 
-pub use prompt::pick;
+pub use prompt::{confirm_once, pick};
 pub use terminal_ui::TerminalUi;

@@ -28,23 +28,34 @@ fn id(index: usize) -> String {
 }
 
 fn lesson() -> impl Strategy<Value = Vec<StepFacts>> {
-    prop::collection::vec((any::<bool>(), 0u32..3, any::<bool>(), any::<bool>()), 0..6).prop_map(
-        |steps| {
-            steps
-                .into_iter()
-                .enumerate()
-                .map(
-                    |(index, (has_checks, hints, has_solution, has_commands))| StepFacts {
+    prop::collection::vec(
+        (
+            any::<bool>(),
+            0u32..3,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        ),
+        0..6,
+    )
+    .prop_map(|steps| {
+        steps
+            .into_iter()
+            .enumerate()
+            .map(
+                |(index, (has_checks, hints, has_solution, has_commands, has_run_blocks))| {
+                    StepFacts {
                         id: id(index),
                         has_checks,
                         hints,
                         has_solution,
-                        has_commands,
-                    },
-                )
-                .collect()
-        },
-    )
+                        has_commands: has_commands || has_run_blocks,
+                        has_run_blocks,
+                    }
+                },
+            )
+            .collect()
+    })
 }
 
 /// Any event a log from earlier sessions (or another labrun) may hold.
@@ -416,6 +427,7 @@ fn the_properties_fail_for_a_machine_that_breaks_them() {
             hints: 0,
             has_solution: false,
             has_commands: false,
+            has_run_blocks: false,
         },
         StepFacts {
             id: id(1),
@@ -423,6 +435,7 @@ fn the_properties_fail_for_a_machine_that_breaks_them() {
             hints: 1,
             has_solution: false,
             has_commands: false,
+            has_run_blocks: false,
         },
     ];
     let scenario = Scenario {

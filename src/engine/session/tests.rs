@@ -4,10 +4,10 @@
 use std::collections::VecDeque;
 use std::io::Cursor;
 use std::io::Write as _;
-use std::sync::atomic::AtomicBool;
 
 use super::*;
-use crate::exec::{Evidence, Progress};
+use crate::engine::Journal;
+use crate::exec::{Evidence, Executor, Outcome, Progress, RunContext};
 use crate::lesson::{Source, from_sources};
 use crate::progress::StepStatus;
 use crate::ui::plain::PlainUi;
@@ -54,6 +54,7 @@ impl Executor for FakeExecutor {
             outcome,
             captures: std::mem::take(&mut self.captures),
             interrupted: false,
+            shell: None,
         }
     }
 
@@ -143,7 +144,7 @@ fn run(input: &str, outcomes: &[bool], prior: &LessonState, options: Options) ->
         ..Default::default()
     };
     let mut journal = MemoryJournal::default();
-    let interrupt = AtomicBool::new(false);
+    let interrupt = crate::engine::Interrupt::new();
     let workspace = tempfile::tempdir().unwrap();
     let options = Options {
         workspace: workspace.path().to_path_buf(),
@@ -182,11 +183,13 @@ fn statuses(events: &[Event]) -> Vec<(String, StepStatus)> {
 
 #[test]
 fn a_whole_lesson_in_plain_mode_reads_well() {
-    // name, token, consent, run, confirm, check (fails), hint, check (passes), continue, quiz answer.
-    let input = "Ada\ns3cret\n\nrun\ny\n\nhint\n\n\n\n2\n";
+    // consent, name, token, the `run` block runs as the step is entered (confirmed), Enter
+    // checks (fails), Enter shows the hint, check (passes), Enter confirms the next step,
+    // Enter asks the quiz, its answer.
+    let input = "\nAda\ns3cret\n\n\n\ncheck\n\n\n2\n";
     let run = run(
         input,
-        &[true, false, true, true],
+        &[true, false, true],
         &LessonState::default(),
         Options::default(),
     );
@@ -219,8 +222,8 @@ fn a_whole_lesson_in_plain_mode_reads_well() {
 #[test]
 fn a_failing_check_keeps_the_step_pending_until_it_passes() {
     let run = run(
-        "Ada\nt\n\ncheck\n",
-        &[false],
+        "\nAda\nt\n\ncheck\n",
+        &[true, false],
         &LessonState::default(),
         Options::default(),
     );
@@ -229,7 +232,11 @@ fn a_failing_check_keeps_the_step_pending_until_it_passes() {
         SessionEnd::Incomplete,
         "input ended: saved and quit"
     );
-    assert!(run.transcript.contains("✘ Not verified yet (1 failed)"));
+    assert!(
+        run.transcript.contains("✘ Not verified yet (1 failed)"),
+        "{}",
+        run.transcript
+    );
     assert!(run.transcript.contains("`test -f done` failed"));
     assert_eq!(
         statuses(&run.events)[0],
@@ -240,16 +247,16 @@ fn a_failing_check_keeps_the_step_pending_until_it_passes() {
 #[test]
 fn quitting_and_resuming_continues_at_the_same_step() {
     let first = run(
-        "Ada\nt\n\ncontinue\n\nquit\n",
-        &[true],
+        "\nAda\nt\n\ncontinue\n\nquit\n",
+        &[true, true],
         &LessonState::default(),
         Options::default(),
     );
     assert_eq!(first.end, SessionEnd::Incomplete);
     let prior = LessonState::from_events(&first.events);
     assert_eq!(prior.current.as_deref(), Some("quiz"));
-    // The saved name is not asked again; the secret is.
-    let second = run("t\n\nquit\n", &[], &prior, Options::default());
+    // The saved name is not asked again, nor the secret: no step from here on uses it.
+    let second = run("quit\n", &[], &prior, Options::default());
     assert!(
         second
             .transcript
@@ -258,6 +265,11 @@ fn quitting_and_resuming_continues_at_the_same_step() {
         second.transcript
     );
     assert!(!second.transcript.contains("Your name"));
+    assert!(
+        !second.transcript.contains("Token"),
+        "{}",
+        second.transcript
+    );
     assert!(second.transcript.contains("Step 3/3"));
     assert!(
         !second.transcript.contains("Step 1/3"),
@@ -267,9 +279,10 @@ fn quitting_and_resuming_continues_at_the_same_step() {
 
 #[test]
 fn the_solution_makes_a_verified_step_solved() {
+    // Applying the solution checks the step at once.
     let run = run(
-        "Ada\nt\n\nsolution\napply\ny\n\nquit\n",
-        &[true, true],
+        "\nAda\nt\n\nsolution\napply\ny\n\nquit\n",
+        &[true, true, true],
         &LessonState::default(),
         Options::default(),
     );
@@ -288,7 +301,8 @@ fn flags_set_variables_and_yes_runs_without_asking() {
         yes: true,
         ..Default::default()
     };
-    let run = run("run\nquit\n", &[true], &LessonState::default(), options);
+    // The `run` block runs as the step is entered.
+    let run = run("quit\n", &[true], &LessonState::default(), options);
     assert!(!run.transcript.contains("Your name"));
     assert!(!run.transcript.contains("Run it?"));
     assert_eq!(run.ran, ["echo hello Bo x"]);
@@ -300,12 +314,8 @@ fn a_wrong_quiz_answer_fails_the_check() {
         step: Some("quiz".into()),
         ..Default::default()
     };
-    let run = run(
-        "Ada\nt\n\n\n1\nquit\n",
-        &[],
-        &LessonState::default(),
-        options,
-    );
+    // Nothing is asked for the variables of steps before the quiz.
+    let run = run("\n\n1\nquit\n", &[], &LessonState::default(), options);
     assert!(run.transcript.contains("Not quite."));
     assert_eq!(
         LessonState::from_events(&run.events).status("quiz"),
@@ -316,7 +326,7 @@ fn a_wrong_quiz_answer_fails_the_check() {
 #[test]
 fn declining_consent_runs_no_check() {
     let run = run(
-        "Ada\nt\nn\ncheck\nn\nquit\n",
+        "n\nAda\nt\nn\ncheck\nn\nquit\n",
         &[],
         &LessonState::default(),
         Options::default(),
@@ -369,15 +379,15 @@ fn a_step_is_told_verified_only_once_its_event_is_saved() {
         }],
     );
     let shared = Shared::default();
-    // name, token, consent, check (fails), check (passes), continue, quiz answer.
-    let input = "Ada\nt\n\n\n\n\n\n2\n";
+    // consent, name, token, run block, check (fails), check (passes), continue, quiz answer.
+    let input = "\nAda\nt\n\n\ncheck\n\n\n2\n";
     let mut ui = PlainUi::new(Cursor::new(input), shared.clone(), Term::plain(80));
     let mut exec = FakeExecutor {
-        outcomes: [false, true].into(),
+        outcomes: [true, false, true].into(),
         ..Default::default()
     };
     let mut journal = TellingJournal(shared.clone());
-    let interrupt = AtomicBool::new(false);
+    let interrupt = crate::engine::Interrupt::new();
     let workspace = tempfile::tempdir().unwrap();
     let options = Options {
         workspace: workspace.path().to_path_buf(),
@@ -439,7 +449,7 @@ fn a_file_block_never_writes_a_secret_to_disk() {
     );
     let mut exec = FakeExecutor::default();
     let mut journal = MemoryJournal::default();
-    let interrupt = AtomicBool::new(false);
+    let interrupt = crate::engine::Interrupt::new();
     let workspace = tempfile::tempdir().unwrap();
     let options = Options {
         workspace: workspace.path().to_path_buf(),

@@ -140,6 +140,7 @@ impl HttpRunner {
             outcome,
             captures: run.captures,
             interrupted,
+            shell: None,
         }
     }
 }

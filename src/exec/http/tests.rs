@@ -85,7 +85,8 @@ impl Block {
             vars: &vars,
             env: &[],
             secrets: &self.secrets,
-            workspace: Path::new("."),
+            cwd: Path::new("."),
+            env_remove: &[],
             interrupt: &interrupt,
         };
         let started = Instant::now();

@@ -45,7 +45,8 @@ impl Env {
             vars: &vars,
             env: &env,
             secrets: &self.secrets,
-            workspace: self.dir.path(),
+            cwd: self.dir.path(),
+            env_remove: &[],
             interrupt: &self.interrupt,
         };
         let mut seen = Vec::new();

@@ -20,6 +20,8 @@ pub struct ShellCommand<'a> {
     /// Added to the inherited environment, in order (a later entry wins): every lesson
     /// variable, under its name as given.
     pub env: &'a [(String, String)],
+    /// Removed from the inherited environment (variables an earlier block unset).
+    pub env_remove: &'a [String],
     /// When it passes, the command's whole process group is ended.
     pub timeout: Option<Duration>,
     /// The command gets labrun's terminal and stays in labrun's process group (so it can read
@@ -32,6 +34,10 @@ pub struct ShellCommand<'a> {
     /// When `None`, an inherited `LABRUN_OUTPUT` is removed, so a nested labrun's file is
     /// never written by accident.
     pub output_file: Option<&'a Path>,
+    /// Exported as `$LABRUN_SHELL_STATE`: the shell writes its working directory and
+    /// environment there as it exits, read back as
+    /// [`ShellOutput::changes`](super::ShellOutput::changes) (see `state_file.rs`).
+    pub state_file: Option<&'a Path>,
     /// Set by labrun's Ctrl-C handler. When it becomes true the command is ended and the run
     /// reports [`Termination::Interrupted`](super::Termination::Interrupted); when it is
     /// already true, nothing is started. `run` never clears it.
@@ -47,9 +53,11 @@ impl<'a> ShellCommand<'a> {
             shell: Shell::Auto,
             cwd,
             env: &[],
+            env_remove: &[],
             timeout: None,
             interactive: false,
             output_file: None,
+            state_file: None,
             interrupt,
         }
     }

@@ -23,6 +23,8 @@ pub enum ShellError {
     Variable { name: String, reason: &'static str },
     #[error("cannot create `{}` for `$LABRUN_OUTPUT`: {}", path.display(), describe(cause))]
     OutputFile { path: PathBuf, cause: io::Error },
+    #[error("cannot create `{}` for the shell's state: {}", path.display(), describe(cause))]
+    StateFile { path: PathBuf, cause: io::Error },
     #[error("cannot set up pipes for the command's output: {}", describe(cause))]
     Pipe { cause: io::Error },
     #[error("cannot read the command's output: {}", describe(cause))]

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use nix::sys::signal::Signal;
 
+use super::state_file::ShellChanges;
+
 /// How much of each output stream is kept: the first MiB.
 pub const MAX_CAPTURE: usize = 1024 * 1024;
 
@@ -66,6 +68,10 @@ pub struct ShellOutput {
     /// What was wrong in `$LABRUN_OUTPUT`, one message per bad line (`outputs` holds the good
     /// ones). Worth showing to the author: GitHub Actions fails a step for these.
     pub output_errors: Vec<String>,
+    /// The working directory and exported variables the shell left, when
+    /// [`ShellCommand::state_file`](super::ShellCommand::state_file) was given and the shell
+    /// exited through its trap.
+    pub changes: Option<ShellChanges>,
     /// From start to end, waiting for the command to be killed included.
     pub duration: Duration,
 }
@@ -79,6 +85,7 @@ impl ShellOutput {
             truncated: false,
             outputs: Vec::new(),
             output_errors: Vec::new(),
+            changes: None,
             duration: Duration::ZERO,
         }
     }

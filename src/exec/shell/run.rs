@@ -1,5 +1,7 @@
 //! Starting the shell, watching it, and ending it when it must end.
 
+use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::io;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
@@ -19,6 +21,7 @@ use super::output::{ShellOutput, Termination};
 use super::output_file::{self, OUTPUT_VAR};
 use super::pipes::Pipes;
 use super::process_group::ProcessGroup;
+use super::state_file::{self, STATE_VAR};
 
 /// How often the clock, the interrupt flag and the shell are looked at while waiting for
 /// output; also how long a partial line waits before it is shown.
@@ -48,8 +51,22 @@ pub fn run(
         Some(path) => Some(output_file::prepare(path)?),
         None => None,
     };
+    let state_file = match command.state_file {
+        Some(path) => Some(state_file::prepare(path)?),
+        None => None,
+    };
     let program = command.program();
-    let expression = expression(command, program, output_file.as_deref());
+    let script = match state_file {
+        Some(_) => std::borrow::Cow::Owned(format!("{}{}", state_file::PRELUDE, command.script)),
+        None => std::borrow::Cow::Borrowed(command.script),
+    };
+    let expression = expression(
+        command,
+        &script,
+        program,
+        output_file.as_deref(),
+        state_file.as_deref(),
+    );
     let started = Instant::now();
     let deadline = command
         .timeout
@@ -68,6 +85,9 @@ pub fn run(
         .as_deref()
         .map(output_file::read)
         .unwrap_or_default();
+    let changes = state_file
+        .as_deref()
+        .and_then(|path| state_file::read(path, &given_env(command)));
     Ok(ShellOutput {
         termination,
         stdout,
@@ -75,6 +95,7 @@ pub fn run(
         truncated,
         outputs,
         output_errors,
+        changes,
         duration,
     })
 }
@@ -126,10 +147,16 @@ fn check(command: &ShellCommand) -> Result<(), ShellError> {
 
 fn expression(
     command: &ShellCommand,
+    script: &str,
     program: &'static str,
     output_file: Option<&Path>,
+    state_file: Option<&Path>,
 ) -> duct::Expression {
-    let expression = duct::cmd(program, ["-c", command.script]);
+    let expression = duct::cmd(program, ["-c", script]);
+    let expression = match state_file {
+        Some(path) => expression.env(STATE_VAR, path),
+        None => expression.env_remove(STATE_VAR),
+    };
     // duct applies the innermost (first added) setting last, so it wins: `LABRUN_OUTPUT`
     // first, as it is labrun's own; then the variables from last to first, so a later one
     // wins as documented.
@@ -140,7 +167,23 @@ fn expression(
     for (name, value) in command.env.iter().rev() {
         expression = expression.env(name, value);
     }
+    // Outermost, so applied first: a variable both removed and given is given.
+    for name in command.env_remove {
+        expression = expression.env_remove(name);
+    }
     expression.dir(command.cwd).unchecked()
+}
+
+/// The environment the command started with, as the state file is compared with it.
+fn given_env(command: &ShellCommand) -> BTreeMap<OsString, OsString> {
+    let mut env: BTreeMap<OsString, OsString> = std::env::vars_os().collect();
+    for name in command.env_remove {
+        env.remove(std::ffi::OsStr::new(name));
+    }
+    for (name, value) in command.env {
+        env.insert(name.into(), value.into());
+    }
+    env
 }
 
 fn run_captured(

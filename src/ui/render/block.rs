@@ -14,7 +14,7 @@ use super::theme::{Hue, Look, role_hue};
 /// Languages of blocks that labrun offers to run when they have no role.
 /// Whether labrun offers to run a block that has no role: a shell block that writes no file.
 pub(crate) fn is_offered(block: &Block) -> bool {
-    block.role.is_none() && crate::engine::is_runnable_for_learner(block)
+    block.role.is_none() && block.is_offered_to_learner()
 }
 
 /// What a block is for, as a reader sees it at a glance.

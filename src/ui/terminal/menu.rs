@@ -12,7 +12,7 @@ use crate::ui::plain::action_label;
 
 use super::prompt::{answered, forget_canceled};
 
-const HELP: &str = "↑↓ move · enter choose · type a word or number · ctrl-c stops";
+const HELP: &str = "↑↓ move · enter choose · type a word or number · esc saves and quits";
 
 /// One line of the menu: an action, or `jump`, which asks for a step.
 #[derive(Debug, Clone)]
@@ -88,26 +88,32 @@ pub(super) fn score(input: &str, item: &Item, index: usize) -> Option<i64> {
     }
 }
 
-/// Asks until the learner chooses; Esc asks again (`quit` is in the menu).
+/// Asks until the learner chooses, the cursor on `default`; Esc or Ctrl-D saves and quits
+/// (as `quit` does).
 pub(super) fn choose(
     config: RenderConfig<'static>,
     lesson: &Lesson,
     index: usize,
     actions: &[Action],
+    default: &Action,
 ) -> Result<Action, UiError> {
     let items = items(actions, index, lesson.steps.len());
+    let cursor = items
+        .iter()
+        .position(|item| item.action.as_ref() == Some(default))
+        .unwrap_or(0);
     loop {
         let scorer = |input: &str, item: &Item, _: &str, i: usize| score(input, item, i);
         let picked = Select::new("What next?", items.clone())
             .with_help_message(HELP)
             .with_page_size(items.len())
+            .with_starting_cursor(cursor)
             .with_scorer(&scorer)
             .with_formatter(&|picked| picked.value.word.to_owned())
             .with_render_config(config)
             .prompt();
         let Some(item) = answered(picked)? else {
-            forget_canceled(1);
-            continue;
+            return Ok(Action::Quit);
         };
         match item.action {
             Some(action) => return Ok(action),

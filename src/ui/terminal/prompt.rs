@@ -68,6 +68,11 @@ pub fn pick(message: &str, items: Vec<String>) -> Result<Option<usize>, UiError>
     Ok(answered(picked)?.map(|option| option.index))
 }
 
+/// A yes/no question outside a session (default no); Esc answers no.
+pub fn confirm_once(question: &str) -> Result<bool, UiError> {
+    confirm(render_config(Term::stderr()), question, false)
+}
+
 /// A yes/no question; Esc answers no.
 pub(super) fn confirm(
     config: RenderConfig<'static>,

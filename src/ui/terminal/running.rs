@@ -133,6 +133,7 @@ mod tests {
             },
             captures: Vec::new(),
             interrupted: false,
+            shell: None,
         }
     }
 

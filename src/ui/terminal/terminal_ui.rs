@@ -4,7 +4,7 @@
 use console::Style;
 use inquire::ui::RenderConfig;
 
-use crate::engine::{Action, Summary, Ui, UiError, Vars};
+use crate::engine::{Action, Reporter, Summary, Ui, UiError, Vars};
 use crate::exec::{BlockRun, Progress, Stream};
 use crate::lesson::{Block, Lesson, Quiz, Role, ToolRequirement, VarSpec};
 use crate::progress::{StepState, StepStatus};
@@ -178,9 +178,10 @@ impl Ui for TerminalUi {
         lesson: &Lesson,
         index: usize,
         actions: &[Action],
+        default: &Action,
     ) -> Result<Action, UiError> {
         self.say("");
-        menu::choose(self.config, lesson, index, actions)
+        menu::choose(self.config, lesson, index, actions, default)
     }
 
     fn confirm_block(&mut self, block: &Block, code: &str) -> Result<bool, UiError> {
@@ -194,6 +195,76 @@ impl Ui for TerminalUi {
         Ok(self.confirmed)
     }
 
+    fn checks_finished(&mut self, passed: bool, failures: &[String], next: Option<&str>) {
+        if passed {
+            self.say(&self.look.good("✔ Step verified."));
+            return;
+        }
+        self.say(&self.look.bad("✘ Not verified yet."));
+        for failure in failures {
+            for line in failure.lines() {
+                self.say(&format!("    {}", self.look.reason(line)));
+            }
+        }
+        if let Some(next) = next {
+            self.say(&self.look.dim(next));
+        }
+    }
+
+    fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Vec<String>, UiError> {
+        prompt::quiz(self.config, quiz)
+    }
+
+    fn quiz_result(&mut self, quiz: &Quiz, correct: bool) {
+        if correct {
+            self.say(&self.look.good("✔ Correct."));
+            if let Some(explain) = &quiz.explain {
+                self.say(&format!("  {explain}"));
+            }
+        } else {
+            self.say(&self.look.bad("✘ Not quite."));
+        }
+    }
+
+    fn hint(&mut self, number: u32, total: u32, markdown: &str) {
+        self.say("");
+        self.say(&self.look.paint(
+            &Style::new().yellow().bold(),
+            &format!("💡 Hint {number} of {total}"),
+        ));
+        let _ = render::markdown(&mut self.out, markdown, self.look.term);
+        let _ = self.out.flush();
+    }
+
+    fn solution(&mut self, blocks: &[(String, String)]) {
+        self.say("");
+        self.say(&self.look.paint(&Style::new().yellow().bold(), "Solution"));
+        for (lang, code) in blocks {
+            self.code_lines(lang, code);
+        }
+        self.say(&self.look.dim(
+            "Type it yourself, or choose `apply` to have labrun run it (the step then counts as solved).",
+        ));
+    }
+
+    fn finished(&mut self, summary: &Summary) {
+        let _ = self.stop_spinner();
+        self.say("");
+        self.say(&self.look.heading(&summary.title));
+        for (title, status) in &summary.steps {
+            self.say(&format!("  {} {title}", self.look.status(*status, 9)));
+        }
+        self.say("");
+        if summary.complete {
+            self.say(&self.look.good("Lesson complete. Well done!"));
+        } else {
+            self.say("Progress saved. Run the same command again to continue where you left off.");
+        }
+        self.say(&self.look.dim(&format!("Progress log: {}", summary.log)));
+    }
+}
+
+impl Reporter for TerminalUi {
     fn block_started(&mut self, block: &Block, code: &str) {
         let _ = self.stop_spinner();
         let confirmed = std::mem::take(&mut self.confirmed);
@@ -249,81 +320,10 @@ impl Ui for TerminalUi {
         }
     }
 
-    fn checks_finished(&mut self, passed: bool, failures: &[String], hints_left: bool) {
-        if passed {
-            self.say(&self.look.good("✔ Step verified."));
-            return;
-        }
-        self.say(&self.look.bad("✘ Not verified yet."));
-        for failure in failures {
-            for line in failure.lines() {
-                self.say(&format!("    {}", self.look.reason(line)));
-            }
-        }
-        let next = if hints_left {
-            "Fix it and check again, or choose `hint` for help."
-        } else {
-            "Fix it and check again."
-        };
-        self.say(&self.look.dim(next));
-    }
-
-    fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Vec<String>, UiError> {
-        prompt::quiz(self.config, quiz)
-    }
-
-    fn quiz_result(&mut self, quiz: &Quiz, correct: bool) {
-        if correct {
-            self.say(&self.look.good("✔ Correct."));
-            if let Some(explain) = &quiz.explain {
-                self.say(&format!("  {explain}"));
-            }
-        } else {
-            self.say(&self.look.bad("✘ Not quite."));
-        }
-    }
-
-    fn hint(&mut self, number: u32, total: u32, markdown: &str) {
-        self.say("");
-        self.say(&self.look.paint(
-            &Style::new().yellow().bold(),
-            &format!("💡 Hint {number} of {total}"),
-        ));
-        let _ = render::markdown(&mut self.out, markdown, self.look.term);
-        let _ = self.out.flush();
-    }
-
-    fn solution(&mut self, blocks: &[(String, String)]) {
-        self.say("");
-        self.say(&self.look.paint(&Style::new().yellow().bold(), "Solution"));
-        for (lang, code) in blocks {
-            self.code_lines(lang, code);
-        }
-        self.say(&self.look.dim(
-            "Type it yourself, or choose `apply` to have labrun run it (the step then counts as solved).",
-        ));
-    }
-
     fn notice(&mut self, text: &str) {
         self.say(&format!(
             "{} {text}",
             self.look.paint(&Style::new().blue(), "ℹ")
         ));
-    }
-
-    fn finished(&mut self, summary: &Summary) {
-        let _ = self.stop_spinner();
-        self.say("");
-        self.say(&self.look.heading(&summary.title));
-        for (title, status) in &summary.steps {
-            self.say(&format!("  {} {title}", self.look.status(*status, 9)));
-        }
-        self.say("");
-        if summary.complete {
-            self.say(&self.look.good("Lesson complete. Well done!"));
-        } else {
-            self.say("Progress saved. Run the same command again to continue where you left off.");
-        }
-        self.say(&self.look.dim(&format!("Progress log: {}", summary.log)));
     }
 }
