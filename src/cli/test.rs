@@ -303,10 +303,16 @@ fn write_junit(path: &Path, lessons: &[LessonResults]) -> Result<(), CliError> {
             ));
             match &step.verdict {
                 Verdict::Failed { reason } => {
-                    let first = reason.lines().next().unwrap_or("failed");
+                    // `WHAT failed:` alone says too little: the reason's first line joins it.
+                    let mut lines = reason.lines();
+                    let first = lines.next().unwrap_or("failed");
+                    let message = match lines.next() {
+                        Some(next) if first.ends_with(':') => format!("{first} {next}"),
+                        _ => first.to_owned(),
+                    };
                     xml.push_str(&format!(
                         "<failure message=\"{}\">{}</failure>",
-                        escape(first),
+                        escape(&message),
                         escape(reason)
                     ));
                 }

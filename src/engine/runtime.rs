@@ -462,6 +462,11 @@ impl<'a> Runtime<'a> {
                 {
                     continue;
                 }
+                // Only a secret is lost by quitting: other captures are saved in the log. A
+                // value missing because its step was never done is the learner's to do.
+                if !self.vars.is_secret(&name) {
+                    continue;
+                }
                 if let Some((setter, setter_block)) = lesson.setter_of(&name)
                     && setter < index
                 {

@@ -63,7 +63,7 @@ fn test_fails_when_a_solution_itself_fails() {
         .args(["test", "proof.md"])
         .run()
         .status(1)
-        .stdout_contains("the solution failed: exit code 7, expected 0");
+        .stdout_contains("the solution at proof.md:13 failed: exit code 7, expected 0");
 }
 
 #[test]
@@ -104,21 +104,21 @@ fn variables_come_from_flags_and_files_never_from_a_prompt() {
 }
 
 #[test]
-fn a_step_whose_failing_checks_nothing_reaches_is_untestable_and_fails_with_strict() {
+fn a_step_whose_failing_checks_nothing_reaches_fails_and_says_where_and_why() {
     let text = "# T\n\n## Only a check {#lonely}\n\n```bash {check}\ntest -f never\n```\n";
-    Test::new()
-        .file("t.md", text)
-        .args(["test", "t.md"])
-        .run()
-        .status(0)
-        .stdout_contains("untestable  lonely")
-        .stdout_contains("0 passed, 0 failed, 1 untestable");
-    Test::new()
-        .file("t.md", text)
-        .args(["test", "t.md", "--strict"])
-        .run()
-        .status(1)
-        .stdout_contains("UNTESTABLE");
+    // A check that can never pass is a broken lesson: no "untestable" pass, with or without
+    // the old `--strict`.
+    for args in [&["test", "t.md"][..], &["test", "t.md", "--strict"][..]] {
+        Test::new()
+            .file("t.md", text)
+            .args(args.iter().copied())
+            .run()
+            .status(1)
+            .stdout_contains("FAIL        lonely")
+            .stdout_contains("the check at t.md:5 failed: exit code 1, expected 0")
+            .stdout_contains("nothing of this step leads to its checks")
+            .stdout_contains("0 passed, 1 failed");
+    }
 }
 
 #[test]
@@ -152,7 +152,7 @@ fn junit_has_one_case_per_step_with_the_failure_reason() {
         "{xml}"
     );
     assert!(
-        xml.contains(r#"<failure message="done.txt is missing">"#),
+        xml.contains(r#"<failure message="the check at proof.md:9 failed: done.txt is missing">"#),
         "{xml}"
     );
     assert!(

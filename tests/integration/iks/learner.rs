@@ -33,7 +33,6 @@ check
 solution
 apply
 y
-check
 quit
 ";
 // y               allow the lesson's checks to run
@@ -45,7 +44,7 @@ quit
 // check 1.18...   va-fix: verified
 // check           exemption: fails (none yet); hint; run y (exemption-add); check: verified
 // check 2         deployable: verified
-// solution, apply y, check   policy-exemption: solved with the solution
+// solution, apply y   policy-exemption: applying checks at once; solved with the solution
 // quit            at the first step of part 3
 
 #[test]

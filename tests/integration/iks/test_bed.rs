@@ -100,7 +100,9 @@ fn a_rest_check_fails_with_a_wrong_token_and_names_a_missing_one() {
     args.extend(lab.vars(false));
     lab.labrun(&args, "")
         .status(1)
-        .stdout_contains("variable `iam_token` has no value (in header `Authorization`)");
+        .stdout_contains(
+            "`iam_token` has no value yet: step \"Get an IAM token for the REST API\" (`iam-token`) sets it",
+        );
     let mut wrong = args.clone();
     wrong.extend(["--var".to_owned(), "iam_token=not-a-token".to_owned()]);
     lab.labrun(&wrong, "")

@@ -54,8 +54,8 @@ const fn does(step: &'static str, input: &'static str) -> Move {
     Does { step, input }
 }
 
-/// Show the solution, run it, check, leave.
-const SOLVE: &str = "solution\napply\ncheck\nquit\n";
+/// Show the solution, apply it (which checks at once), leave.
+const SOLVE: &str = "solution\napply\nquit\n";
 /// Checks (the state is already there), then leave.
 const CHECK: &str = "check\nquit\n";
 
@@ -384,10 +384,9 @@ fn play(lab: &Lab, number: usize, step: &Move) {
             args,
         } => {
             let output = lab.check(step, args).status(1);
-            let failed = output
-                .stdout
-                .matches(&format!("  FAIL      {step}\n"))
-                .count();
+            // One `FAIL` line for the step, then one `check at FILE:LINE:` per failed check.
+            assert!(output.stdout.contains(&format!("  FAIL      {step}\n")));
+            let failed = output.stdout.matches("\n            check at ").count();
             assert_eq!(
                 failed, *checks,
                 "move {number}: {checks} checks of `{step}` should fail, {failed} did:\n{}",

@@ -55,11 +55,11 @@ fn each_check_of_write_a_lesson_fails_before_its_step_and_passes_after() {
         .stdout_contains("there is no my-lesson.md in the workspace yet");
 
     // The learner copies the starter (its lint fails on the typo `chek`), checks: not yet;
-    // then runs the solution, and checks again.
+    // then applies the solution, which checks again at once.
     run(
         &test,
         &["start", "--plain", "--yes", "--step", "lint"],
-        "run\ncheck\nsolution\napply\ncheck\nquit\n",
+        "run\ncheck\nsolution\napply\nquit\n",
     )
     .status(1)
     .stderr_contains("unknown role or flag `chek`")
@@ -76,7 +76,7 @@ fn each_check_of_write_a_lesson_fails_before_its_step_and_passes_after() {
     run(
         &test,
         &["start", "--plain", "--yes", "--step", "add-step"],
-        "solution\napply\ncheck\nquit\n",
+        "solution\napply\nquit\n",
     )
     .stderr_count("✔ Step verified.", 1);
 
@@ -92,7 +92,7 @@ fn each_check_of_write_a_lesson_fails_before_its_step_and_passes_after() {
     run(
         &test,
         &["start", "--plain", "--yes", "--step", "variables"],
-        "solution\napply\ncheck\n1\n",
+        "solution\napply\n1\n",
     )
     .status(0)
     .stderr_contains("Correct.")

@@ -47,7 +47,8 @@ fn check_exits_1_when_a_check_fails_and_0_when_all_pass_and_records_every_check(
     lab.run_with(["check", "two.md"], "")
         .status(1)
         .finished_within(FAST)
-        .stdout_contains("  FAIL      config\n            config.yaml is missing")
+        .stdout_contains("  FAIL      config\n            check at two.md:")
+        .stdout_contains("\n              config.yaml is missing\n")
         .stdout_contains("  FAIL      service")
         .stdout_contains(r#"jsonpath "$.replicas": expected == 2, got 1"#)
         .stdout_contains("  -         read (no checks)")
@@ -113,7 +114,7 @@ fn a_second_session_on_the_same_log_is_refused_while_the_first_is_open() {
     let lab = lab().file("one.md", ONE);
     let mut first = lab.spawn(["start", "one.md", "--yes"]);
     // The first session holds the log once it shows its menu.
-    first.wait_for_stderr("1) check (default)", FAST);
+    first.wait_for_stderr("[Enter: check] >", FAST);
 
     let second = lab
         .run_with(["start", "one.md", "--yes"], "check\n")
@@ -155,7 +156,7 @@ fn a_second_session_on_the_same_log_is_refused_while_the_first_is_open() {
 fn another_learner_on_the_same_lesson_is_not_refused() {
     let lab = lab().file("one.md", ONE);
     let mut first = lab.spawn(["start", "one.md", "--yes"]);
-    first.wait_for_stderr("1) check (default)", FAST);
+    first.wait_for_stderr("[Enter: check] >", FAST);
     lab.run_with(["start", "one.md", "--yes", "--learner", "grace"], "quit\n")
         .status(1)
         .stderr_lacks("another labrun session")
@@ -175,7 +176,8 @@ fn a_step_verified_earlier_stays_verified_when_a_later_check_fails_and_check_say
     std::fs::remove_file(&config).unwrap();
     lab.run_with(["check", "two.md", "--step", "config"], "")
         .status(1)
-        .stdout_contains("  FAIL      config\n            config.yaml is missing")
+        .stdout_contains("  FAIL      config\n            check at two.md:")
+        .stdout_contains("\n              config.yaml is missing\n")
         .stdout_contains("(done earlier, and it stays so in the record; `labrun reset two.md --step config` redoes it)");
     let status = lab
         .run_with(["status", "two.md", "--json"], "")

@@ -142,7 +142,9 @@ fn an_http_check_fails_before_the_state_exists_on_the_server_and_passes_after() 
     let server = registry();
     let lab = lab().file("registry.md", &with_base(NAMESPACE, &server.url("")));
     let out = lab
-        .run_with(["start", "registry.md", "--yes"], "check\nrun\ncheck\n")
+        // Consent, then no to the `run` block as the step is entered: the check fails; then
+        // run it.
+        .run_with(["start", "registry.md"], "y\nn\ncheck\nrun\ny\ncheck\n")
         .status(0)
         .finished_within(FAST)
         .stderr_contains(&format!("GET {}/api/namespaces/ada-ns", server.url("")))
@@ -269,7 +271,8 @@ fn the_default_answer_runs_the_checks_and_a_wrong_word_is_asked_again() {
     // `chek` is no action: asked again; then an empty line takes the default, `check`.
     lab.run_with(["start", "notes.md", "--yes"], "chek\n\n")
         .status(0)
-        .stderr_contains("1) check (default)")
+        .stderr_contains("1) check  2) continue")
+        .stderr_contains("[Enter: check] >")
         .stderr_contains("unknown choice `chek`")
         .stderr_contains("✔ Step verified.");
 }

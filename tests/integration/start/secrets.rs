@@ -224,7 +224,8 @@ fn a_secret_captured_by_a_check_reaches_no_file_and_no_output() {
     let out = lab
         .run_with(
             ["start", "secret.md", "--yes"],
-            &session(&format!("{REGION}\n"), "check\n"),
+            // The region is asked when the step that names it comes.
+            &session("", &format!("check\n{REGION}\n")),
         )
         .status(0)
         .finished_within(FAST);
@@ -249,7 +250,8 @@ fn a_secret_captured_by_a_run_block_reaches_no_file_and_no_output() {
     let out = lab
         .run_with(
             ["start", "secret.md", "--yes"],
-            &session(&format!("{REGION}\n"), "run\ncontinue\n"),
+            // The `run` block runs as its step is entered; the region is asked at step two.
+            &session("", &format!("continue\n{REGION}\n")),
         )
         .status(0)
         .finished_within(FAST);
@@ -267,7 +269,8 @@ fn a_secret_written_to_labrun_output_reaches_no_file_and_no_output() {
     let out = lab
         .run_with(
             ["start", "secret.md", "--yes"],
-            &session(&format!("{REGION}\n"), "check\n"),
+            // The region is asked when the step that names it comes.
+            &session("", &format!("check\n{REGION}\n")),
         )
         .status(0)
         .finished_within(FAST);
@@ -296,7 +299,8 @@ fn a_secret_captured_from_an_http_response_reaches_no_file_and_no_output() {
     let out = lab
         .run_with(
             ["start", "secret.md", "--yes"],
-            &session(&format!("{REGION}\n"), "check\n"),
+            // The region is asked when the step that names it comes.
+            &session("", &format!("check\n{REGION}\n")),
         )
         .status(0)
         .finished_within(FAST);

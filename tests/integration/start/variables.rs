@@ -43,10 +43,13 @@ fn a_value_captured_in_step_one_is_substituted_into_step_two() {
 #[test]
 fn a_step_two_check_fails_on_the_missing_value_when_step_one_did_not_run() {
     let lab = lab().file("capture.md", CLUSTER_ID);
-    lab.run_with(["start", "capture.md", "--yes"], "continue\ncheck\n")
+    // Straight to step two: step one's `run` block never ran.
+    lab.run_with(["start", "capture.md", "--yes", "--step", "look"], "check\n")
         .status(1)
         .finished_within(FAST)
-        .stderr_contains("the variable `cluster_id` has no value yet")
+        .stderr_contains(
+            "`cluster_id` has no value yet: step \"Create the cluster\" (`create`) sets it; do that step first",
+        )
         .stderr_lacks("✔ Step verified.");
     assert!(events_named(&lab, "capture", "var_set").is_empty());
 }
