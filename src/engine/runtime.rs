@@ -424,7 +424,9 @@ impl<'a> Runtime<'a> {
                 "`{name}` has no value yet: step \"{}\" (`{}`) sets it; do that step first",
                 self.lesson.steps[index].title, self.lesson.steps[index].id
             ),
-            None => format!("`{name}` has no value yet: pass `--var {name}=...`"),
+            None => format!(
+                "`{name}` has no value yet: an earlier step sets it, or pass `--var {name}=...`"
+            ),
         })
     }
 

@@ -3,7 +3,7 @@
 //! Every element keeps the [`Span`] it came from and the index of its source file, so any
 //! problem found later (by lint, or at run time) can point back into the Markdown.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 

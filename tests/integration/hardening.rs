@@ -490,8 +490,7 @@ fn secrets_from_every_way_in_reach_no_file_and_no_output_of_any_command() {
 
     // gather: the prompt secret, its `run` blocks run as it is entered, go on; use: the
     // region, hint, check (fails), solution, apply it (checked at once: passes).
-    let answers =
-        format!("{FROM_PROMPT}\ncontinue\n{PLAIN}\nhint\ncheck\nsolution\napply\n");
+    let answers = format!("{FROM_PROMPT}\ncontinue\n{PLAIN}\nhint\ncheck\nsolution\napply\n");
     let session = lab
         .run_with(["start", "every.md", "--yes", "--var", &var], &answers)
         .status(0)

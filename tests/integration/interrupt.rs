@@ -1,6 +1,7 @@
 //! Ctrl-C while a command runs or an `http` check polls, in a real terminal: the command's
-//! whole process group is killed (grandchildren too), no request is sent after, the terminal
-//! is left as it was, the interruption is recorded and labrun exits 130.
+//! whole process group is killed (grandchildren too), no request is sent after, and the
+//! learner is back at the step's menu; a Ctrl-C there saves and quits: the terminal is left
+//! as it was, the interruption is recorded and labrun exits 130.
 
 #![cfg(unix)]
 
@@ -56,6 +57,14 @@ fn start_in_a_shell(dir: &Path) -> Learner {
     )
 }
 
+/// The first Ctrl-C stops what runs and leaves the learner at the menu.
+fn press_ctrl_c_and_see_the_menu_again(learner: &mut Learner) {
+    learner.send(CTRL_C);
+    learner.expect("stopped; you are back at the step");
+    learner.expect("What next?");
+}
+
+/// Ctrl-C at the menu saves and quits.
 fn press_ctrl_c_and_see_labrun_exit_130_leaving_the_terminal_as_it_was(learner: &mut Learner) {
     learner.send(CTRL_C);
     learner.expect("labrun exited 130");
@@ -84,15 +93,15 @@ fn progress_log(dir: &Path) -> String {
 }
 
 #[test]
-fn ctrl_c_during_a_command_kills_its_process_group_restores_the_terminal_and_exits_130() {
+fn ctrl_c_during_a_command_kills_its_process_group_and_a_second_at_the_menu_exits_130() {
     let sleep = unique_sleep();
     // The block's shell starts `sh`, which starts `sleep`: a grandchild of labrun's command.
     let (dir, _) = lab(&format!(
         "---\nid: interrupt\n---\n# Interrupt\n\n## Wait {{#wait}}\n\n\
          ```bash {{run}}\necho started\nsh -c '{sleep}; echo never' &\nwait\n```\n"
     ));
+    // With `--yes`, the `run` block runs as the step is entered.
     let mut learner = start_in_a_shell(dir.path());
-    learner.choose("run");
     learner.expect("│ started");
     let running = wait_for_pgrep(&sleep, true, Duration::from_secs(10));
     assert!(
@@ -101,7 +110,7 @@ fn ctrl_c_during_a_command_kills_its_process_group_restores_the_terminal_and_exi
         readable(&learner.seen)
     );
 
-    press_ctrl_c_and_see_labrun_exit_130_leaving_the_terminal_as_it_was(&mut learner);
+    press_ctrl_c_and_see_the_menu_again(&mut learner);
     let left = wait_for_pgrep(&sleep, false, Duration::from_secs(5));
     for process in &left {
         // A failing run leaves nothing behind either.
@@ -110,12 +119,17 @@ fn ctrl_c_during_a_command_kills_its_process_group_restores_the_terminal_and_exi
         }
     }
     assert!(left.is_empty(), "left running after Ctrl-C: {left:?}");
+    assert!(
+        !progress_log(dir.path()).contains("session_ended"),
+        "the session ended at the first Ctrl-C"
+    );
+    press_ctrl_c_and_see_labrun_exit_130_leaving_the_terminal_as_it_was(&mut learner);
     assert_the_session_ended_interrupted(&progress_log(dir.path()));
 }
 
 /// Ctrl-C while an `http` check polls a server that never says yes: labrun stops at once,
 /// between tries or with a request in flight, sends no more requests, records no check
-/// result, restores the terminal and exits 130.
+/// result and shows the menu; Ctrl-C there restores the terminal and exits 130.
 fn ctrl_c_while_an_http_check_polls(server: &Server) {
     let (dir, _) = lab(&format!(
         "---\nid: interrupt\n---\n# Interrupt\n\n## Wait {{#wait}}\n\n\
@@ -135,14 +149,11 @@ fn ctrl_c_while_an_http_check_polls(server: &Server) {
         readable(&learner.seen)
     );
 
-    press_ctrl_c_and_see_labrun_exit_130_leaving_the_terminal_as_it_was(&mut learner);
+    press_ctrl_c_and_see_the_menu_again(&mut learner);
     let sent = server.hits("/state");
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(
-        server.hits("/state"),
-        sent,
-        "requests went on after labrun exited"
-    );
+    assert_eq!(server.hits("/state"), sent, "requests went on after Ctrl-C");
+    press_ctrl_c_and_see_labrun_exit_130_leaving_the_terminal_as_it_was(&mut learner);
 
     let log = progress_log(dir.path());
     let events: Vec<serde_json::Value> = log
@@ -155,14 +166,14 @@ fn ctrl_c_while_an_http_check_polls(server: &Server) {
 }
 
 #[test]
-fn ctrl_c_between_the_tries_of_an_http_check_stops_it_and_exits_130() {
+fn ctrl_c_between_the_tries_of_an_http_check_stops_it_and_returns_to_the_menu() {
     let server = Server::start();
     server.route("/state", Reply::json(200, r#"{"state":"pending"}"#));
     ctrl_c_while_an_http_check_polls(&server);
 }
 
 #[test]
-fn ctrl_c_with_an_http_request_in_flight_stops_it_and_exits_130() {
+fn ctrl_c_with_an_http_request_in_flight_stops_it_and_returns_to_the_menu() {
     let server = Server::start();
     // The first answer comes at once, so that polling has begun; the next ones never in time.
     server.sequence(

@@ -202,12 +202,13 @@ fn progress_log(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("progress/pty/ada.jsonl")).unwrap_or_default()
 }
 
-/// Answers the variable and allows the checks: the start of a first session.
+/// Allows the checks and answers the variable (asked as its step comes): the start of a
+/// first session.
 fn first_questions(learner: &mut Learner) {
-    learner.expect("What is your name?");
-    learner.answer("ada");
     learner.expect("Allow them to run?");
     learner.send(ENTER);
+    learner.expect("What is your name?");
+    learner.answer("ada");
 }
 
 #[test]
@@ -218,7 +219,7 @@ fn a_learner_runs_checks_reads_a_hint_solves_and_quits_from_the_menu() {
     learner.expect("Step 1/2 · Make the file");
     learner.expect("Hello, ada.");
 
-    learner.choose("run");
+    // The `run` block runs as the step is entered, once the learner says yes.
     learner.expect("echo \"greeting ada\"");
     learner.expect("Run it?");
     learner.send(ENTER);
@@ -239,8 +240,7 @@ fn a_learner_runs_checks_reads_a_hint_solves_and_quits_from_the_menu() {
     learner.expect("Run it?");
     learner.send(ENTER);
     learner.expect("✔ done");
-
-    learner.choose("check");
+    // Applying the solution checks at once.
     learner.expect("✔ Step verified.");
     learner.expect("Step 2/2 · Answer a question");
 
@@ -257,6 +257,8 @@ fn starting_again_resumes_at_the_same_step_without_asking_the_saved_variable_aga
     let (dir, _) = lab(LESSON);
     let mut learner = Learner::start(dir.path(), &["start", "lesson.md"]);
     first_questions(&mut learner);
+    learner.expect("Run it?");
+    learner.send(ENTER);
     learner.choose("jump");
     learner.expect("Go to which step?");
     learner.send(DOWN);
@@ -292,6 +294,9 @@ fn starting_again_resumes_at_the_same_step_without_asking_the_saved_variable_aga
     learner.answer("back");
     learner.expect("Step 1/2 · Make the file");
     learner.expect("Hello, ada.");
+    // Entering the step offers its `run` block again; Esc says no.
+    learner.expect("Run it?");
+    learner.send(ESC);
     learner.choose("quit");
     assert_eq!(learner.exit_code(), 1);
 }
@@ -307,6 +312,8 @@ fn ctrl_c_at_the_menu_exits_130_and_leaves_the_terminal_sane() {
            stty -a"#,
     );
     first_questions(&mut learner);
+    learner.expect("Run it?");
+    learner.send(ENTER);
     learner.expect("What next?");
     learner.send(CTRL_C);
     learner.expect("labrun exited 130");
@@ -329,16 +336,20 @@ fn ctrl_c_at_the_menu_exits_130_and_leaves_the_terminal_sane() {
 }
 
 #[test]
-fn escape_at_the_menu_asks_again_instead_of_quitting() {
+fn escape_at_the_menu_saves_and_quits() {
     let (dir, _) = lab(LESSON);
     let mut learner = Learner::start(dir.path(), &["start", "lesson.md"]);
     first_questions(&mut learner);
+    learner.expect("Run it?");
+    learner.send(ENTER);
     learner.expect("What next?");
     learner.send(ESC);
-    learner.expect("(esc)");
-    learner.choose("quit");
     learner.expect("Progress saved.");
     assert_eq!(learner.exit_code(), 1);
+    assert!(
+        progress_log(dir.path()).contains(r#""reason":"quit""#),
+        "the session was not ended as a quit"
+    );
 }
 
 #[test]
@@ -346,8 +357,8 @@ fn a_long_running_block_shows_a_spinner_with_its_first_line_and_its_output_above
     let (dir, _) = lab(
         "---\nid: pty\n---\n\n# Slow\n\n## Wait {#wait}\n\n```bash {run}\nsleep 2; echo finished\necho more\n```\n",
     );
+    // With `--yes`, the `run` block runs as the step is entered.
     let mut learner = Learner::start(dir.path(), &["start", "lesson.md", "--yes"]);
-    learner.choose("run");
     learner.expect_regex(r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] sleep 2; echo finished …  \d+\.\ds");
     learner.expect("│ finished");
     learner.expect("✔ done");
@@ -383,7 +394,6 @@ fn a_secret_is_typed_masked_and_never_shown() {
     learner.expect("Your token");
     learner.answer("hunter2");
     learner.expect("The token is ••••.");
-    learner.choose("run");
     learner.expect("│ token is ••••");
     learner.choose("quit");
     assert_eq!(learner.exit_code(), 1);

@@ -28,7 +28,7 @@ test \"{{cluster_id}}\" = c-4242 || { echo \"wrong cluster: {{cluster_id}}\"; ex
 #[test]
 fn a_value_captured_in_step_one_is_substituted_into_step_two() {
     let lab = lab().file("capture.md", CLUSTER_ID);
-    lab.run_with(["start", "capture.md", "--yes"], "run\ncontinue\ncheck\n")
+    lab.run_with(["start", "capture.md", "--yes"], "continue\ncheck\n")
         .status(0)
         .finished_within(FAST)
         .stderr_contains("Your cluster is c-4242.")
@@ -57,7 +57,7 @@ fn a_step_two_check_fails_on_the_missing_value_when_step_one_did_not_run() {
 #[test]
 fn a_captured_value_is_still_known_after_quitting_and_resuming() {
     let lab = lab().file("capture.md", CLUSTER_ID);
-    lab.run_with(["start", "capture.md", "--yes"], "run\ncontinue\nquit\n")
+    lab.run_with(["start", "capture.md", "--yes"], "continue\nquit\n")
         .status(1);
     lab.run_with(["start", "capture.md", "--yes"], "check\n")
         .status(0)
@@ -205,7 +205,7 @@ test \"$region\" = eu-de && test \"{{region}}\" = eu-de || { echo \"region is '$
 #[test]
 fn a_name_value_line_written_to_labrun_output_sets_a_variable_for_later_steps() {
     let lab = lab().file("output.md", OUTPUT);
-    lab.run_with(["start", "output.md", "--yes"], "run\ncontinue\ncheck\n")
+    lab.run_with(["start", "output.md", "--yes"], "continue\ncheck\n")
         .status(0)
         .finished_within(FAST)
         .stderr_contains("| picked a region")
@@ -226,10 +226,11 @@ fn a_name_value_line_written_to_labrun_output_sets_a_variable_for_later_steps() 
 #[test]
 fn without_the_labrun_output_line_the_later_check_fails() {
     let lab = lab().file("output.md", OUTPUT);
-    lab.run_with(["start", "output.md", "--yes"], "continue\ncheck\n")
+    // Straight to step two: step one's `run` block, which writes the line, never ran.
+    lab.run_with(["start", "output.md", "--yes", "--step", "use"], "check\n")
         .status(1)
         .finished_within(FAST)
-        .stderr_contains("the variable `region` has no value yet")
+        .stderr_contains("`region` has no value yet: an earlier step sets it")
         .stderr_lacks("✔ Step verified.");
 }
 
