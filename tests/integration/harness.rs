@@ -177,6 +177,11 @@ impl Running {
         }
     }
 
+    /// labrun's process id, to signal it.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Types `text` (answers, each ending in a newline).
     pub fn write(&mut self, text: &str) {
         if let Some(stdin) = &mut self.stdin {

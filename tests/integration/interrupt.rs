@@ -49,11 +49,17 @@ fn wait_for_pgrep(pattern: &str, present: bool, limit: Duration) -> Vec<String> 
 /// the whole foreground group, that shell too: it traps it, to report on labrun afterwards (a
 /// trap, unlike an ignored signal, is not inherited).
 fn start_in_a_shell(dir: &Path) -> Learner {
+    start_in_a_shell_with(dir, "")
+}
+
+fn start_in_a_shell_with(dir: &Path, flags: &str) -> Learner {
     Learner::script(
         dir,
-        r#"trap : INT; before=$(stty -g); "$LABRUN" start lesson.md --yes; code=$?; after=$(stty -g)
+        &format!(
+            r#"trap : INT; before=$(stty -g); "$LABRUN" start lesson.md --yes {flags}; code=$?; after=$(stty -g)
            echo "labrun exited $code"
-           if [ "$before" = "$after" ]; then echo "terminal as it was"; else echo "terminal changed"; fi"#,
+           if [ "$before" = "$after" ]; then echo "terminal as it was"; else echo "terminal changed"; fi"#
+        ),
     )
 }
 
@@ -184,4 +190,30 @@ fn ctrl_c_with_an_http_request_in_flight_stops_it_and_returns_to_the_menu() {
         ],
     );
     ctrl_c_while_an_http_check_polls(&server);
+}
+
+/// `--plain` on a terminal: the line UI hears Ctrl-C too, while a command runs (back to the
+/// prompt) and while it waits for an answer (saves and quits), never swallowing one.
+#[test]
+fn ctrl_c_in_the_plain_ui_on_a_terminal_stops_the_command_then_quits() {
+    let sleep = unique_sleep();
+    let (dir, _) = lab(&format!(
+        "---\nid: interrupt\n---\n# Interrupt\n\n## Wait {{#wait}}\n\n\
+         ```bash {{run}}\necho started\n{sleep}\n```\n"
+    ));
+    let mut learner = start_in_a_shell_with(dir.path(), "--plain");
+    learner.expect("| started");
+    assert!(
+        !wait_for_pgrep(&sleep, true, Duration::from_secs(10)).is_empty(),
+        "the command never ran"
+    );
+    learner.send(CTRL_C);
+    learner.expect("stopped; you are back at the step");
+    learner.expect("[Enter: run] >");
+    assert!(
+        wait_for_pgrep(&sleep, false, Duration::from_secs(5)).is_empty(),
+        "the command outlived the Ctrl-C"
+    );
+    press_ctrl_c_and_see_labrun_exit_130_leaving_the_terminal_as_it_was(&mut learner);
+    assert_the_session_ended_interrupted(&progress_log(dir.path()));
 }

@@ -12,6 +12,7 @@
 //! | `faults` | server errors, slow servers, bad JSON, refused connections, endless commands |
 //! | `check_command` | `labrun check`, and a second session on a log in use |
 //! | `exit_codes` | 0 complete, 1 incomplete, 2 missing file, 3 invalid lesson |
+//! | `runtime` | the step runtime: Enter alone completes a lesson; one shell per lesson; secrets across a resume; signals |
 
 mod check_command;
 mod checks;
@@ -19,6 +20,7 @@ mod exit_codes;
 mod faults;
 mod polling;
 mod resume;
+mod runtime;
 mod secrets;
 mod variables;
 
