@@ -14,6 +14,7 @@ mod tester;
 mod tools;
 mod ui;
 mod vars;
+mod watch;
 mod workspace;
 
 pub use interrupt::Interrupt;
@@ -26,3 +27,4 @@ pub use tester::{StepResult, TestError, TestRun, Verdict};
 pub use tools::missing_tools;
 pub use ui::{Summary, Ui, UiError};
 pub use vars::{Source, Vars, validate};
+pub use watch::{ExecutorFactory, Watch, WatchEvent};

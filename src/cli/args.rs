@@ -139,6 +139,10 @@ pub struct StartArgs {
     /// Use the plain line UI even on a terminal.
     #[arg(long)]
     pub plain: bool,
+    /// Do not re-run a step's checks in the background while you work (the terminal UI
+    /// otherwise does, every few seconds and when a file changes, and moves on when they pass).
+    #[arg(long)]
+    pub no_watch: bool,
     #[command(flatten)]
     pub learner: LearnerArgs,
 }

@@ -57,9 +57,12 @@ pub fn run(args: &StartArgs) -> Result<u8, CliError> {
         let input = std::io::BufReader::new(InterruptibleStdin::new(Arc::clone(&interrupt))?);
         Box::new(PlainUi::new(input, std::io::stderr(), Term::stderr()).echo_answers(piped))
     };
-    let session = Session::new(
+    let mut session = Session::new(
         &lesson, &mut *ui, &mut exec, &mut log, &interrupt, options, &prior,
     );
+    if terminal && !args.no_watch {
+        session = session.watching(Box::new(|| Box::new(BlockRunner::new())));
+    }
     Ok(match session.run(&prior)? {
         SessionEnd::Completed => exit::OK,
         SessionEnd::Incomplete => exit::FAILED,

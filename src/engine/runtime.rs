@@ -548,6 +548,31 @@ impl<'a> Runtime<'a> {
         Ok(run)
     }
 
+    /// What a step's checks need to run on another thread ([`super::watch::Watch`]): the
+    /// variables, the shell's environment and directory, and the folders to watch.
+    pub fn snapshot(&self) -> super::watch::Snapshot {
+        let cwd = self.shell.cwd(&self.workspace);
+        let mut folders = vec![self.workspace.clone()];
+        if cwd != self.workspace {
+            folders.push(cwd.clone());
+        }
+        super::watch::Snapshot {
+            vars: self.vars.clone(),
+            env: self.shell.env(self.vars.env()),
+            env_remove: self.shell.unset(),
+            cwd,
+            folders,
+        }
+    }
+
+    /// Whether nothing stops step `index`'s checks from running now (consent, values).
+    pub fn can_check(&self, index: usize) -> bool {
+        !self.needs_consent()
+            && self.lesson.steps[index]
+                .blocks_with(Role::Check)
+                .all(|block| self.missing_vars(block).is_none())
+    }
+
     /// A block's code as the learner sees it: variables filled in, secrets masked.
     pub fn display_code(&self, block: &Block) -> String {
         if block.attrs.raw {

@@ -14,6 +14,7 @@ use super::runtime::{Runtime, Setting};
 use super::tools::missing_tools;
 use super::ui::{Summary, Ui, UiError};
 use super::vars::{self, Source};
+use super::watch::{ExecutorFactory, Watch};
 
 /// How the learner started the session.
 #[derive(Debug, Clone, Default)]
@@ -86,6 +87,8 @@ pub struct Session<'a> {
     /// The last check of the current step failed and the learner has not been told what
     /// Enter does now.
     advise: bool,
+    /// Makes the executor of watch mode; `None`: no watching (`--no-watch`, the plain UI).
+    watch_exec: Option<ExecutorFactory>,
 }
 
 impl<'a> Session<'a> {
@@ -127,7 +130,35 @@ impl<'a> Session<'a> {
             options,
             ran: HashSet::new(),
             advise: false,
+            watch_exec: None,
         }
+    }
+
+    /// Watch mode: at a step with checks, they re-run in the background with executors made
+    /// by `factory` (see [`Watch`]).
+    pub fn watching(mut self, factory: ExecutorFactory) -> Self {
+        self.watch_exec = Some(factory);
+        self
+    }
+
+    /// A watch of step `index`'s checks, when the step can be watched: not done, checks and
+    /// no quiz (only the learner answers one), none marked `watch=false`, the lesson not
+    /// `watch: false`, and everything the checks need at hand.
+    fn watch(&self, index: usize) -> Option<Watch> {
+        let factory = self.watch_exec.as_ref()?;
+        let step = &self.lesson.steps[index];
+        let done = self
+            .machine
+            .state(index)
+            .is_some_and(|state| state.status.is_complete());
+        let checks: Vec<Block> = step.blocks_with(Role::Check).cloned().collect();
+        let watchable = self.lesson.watch
+            && !done
+            && step.quizzes.is_empty()
+            && !checks.is_empty()
+            && checks.iter().all(|block| block.attrs.watch != Some(false))
+            && self.runtime.can_check(index);
+        watchable.then(|| Watch::start(checks, self.runtime.snapshot(), factory()))
     }
 
     /// Runs the session to its end. `prior` is the state derived from the log so far.
@@ -274,12 +305,13 @@ impl<'a> Session<'a> {
                     }
                     let actions = self.machine.actions(index);
                     let default = self.machine.default_action(index);
-                    Some(Input::Chose(self.ui.choose(
-                        self.lesson,
-                        index,
-                        &actions,
-                        &default,
-                    )?))
+                    let watch = self.watch(index);
+                    let chosen =
+                        self.ui
+                            .choose(self.lesson, index, &actions, &default, watch.as_ref());
+                    // Stops the watch (and a check it is running) before anything else runs.
+                    drop(watch);
+                    Some(Input::Chose(chosen?))
                 }
                 Effect::RunChecks(index) => Some(Input::Checked {
                     passed: self.run_checks(index)?,
@@ -492,7 +524,11 @@ impl<'a> Session<'a> {
         }
         let mut failures: Vec<String> = checked.blocking().map(|f| f.reason.clone()).collect();
         for quiz in &step.quizzes {
-            let answers = self.ui.ask_quiz(quiz)?;
+            let Some(answers) = self.ui.ask_quiz(quiz)? else {
+                self.ui
+                    .notice("not answered; `check` asks the question again");
+                return Ok(false);
+            };
             let correct = self.runtime.record_quiz(index, attempt, quiz, &answers)?;
             self.ui.quiz_result(quiz, correct);
             if !correct {

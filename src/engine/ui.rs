@@ -7,6 +7,7 @@ use crate::progress::{StepState, StepStatus};
 use super::machine::Action;
 use super::runtime::Reporter;
 use super::vars::Vars;
+use super::watch::Watch;
 
 /// Why the UI could not get an answer.
 #[derive(Debug, thiserror::Error)]
@@ -55,13 +56,16 @@ pub trait Ui: Reporter {
     fn step(&mut self, lesson: &Lesson, index: usize, state: &StepState, vars: &Vars);
 
     /// Asks what to do at step `index`: one of `actions` (always in the same order), or
-    /// `default` on Enter.
+    /// `default` on Enter. With a `watch`, the step's checks re-run in the background while
+    /// the learner decides: a UI that can wait for a key and the watch at once answers
+    /// [`Action::Check`] by itself when the watch says they pass.
     fn choose(
         &mut self,
         lesson: &Lesson,
         index: usize,
         actions: &[Action],
         default: &Action,
+        watch: Option<&Watch>,
     ) -> Result<Action, UiError>;
 
     /// Asks before running a block for the learner.
@@ -71,8 +75,9 @@ pub trait Ui: Reporter {
     /// when the caller knows better than "fix it and check again".
     fn checks_finished(&mut self, passed: bool, failures: &[String], next: Option<&str>);
 
-    /// Asks a quiz: the chosen choices, or the typed answer.
-    fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Vec<String>, UiError>;
+    /// Asks a quiz: the chosen choices, or the typed answer; `None` when the learner went
+    /// back without answering (Esc, an empty answer).
+    fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Option<Vec<String>>, UiError>;
 
     fn quiz_result(&mut self, quiz: &Quiz, correct: bool);
 

@@ -39,6 +39,8 @@ pub struct FrontMatter {
     pub summary: Option<String>,
     pub duration: Option<String>,
     pub version: Option<String>,
+    /// `watch: false`: no background checks at this lesson's steps.
+    pub watch: Option<bool>,
     pub tools: Vec<ToolRequirement>,
     /// In order; a variable given twice is here twice (and reported).
     pub vars: Vec<(Key, RawVar)>,
@@ -46,7 +48,7 @@ pub struct FrontMatter {
 
 /// The keys `labrun` knows, for suggestions.
 pub const KEYS: &[&str] = &[
-    "id", "title", "summary", "duration", "version", "requires", "vars",
+    "id", "title", "summary", "duration", "version", "watch", "requires", "vars",
 ];
 pub const VAR_KEYS: &[&str] = &[
     "description",
@@ -130,6 +132,7 @@ pub fn parse_front_matter(yaml: &str, base: usize, diags: &mut Vec<Diagnostic>) 
     let mut text = |name: &str| read.text(root.get(name), &format!("`{name}`"));
     let (id, title, summary) = (text("id"), text("title"), text("summary"));
     let (duration, version) = (text("duration"), text("version"));
+    let watch = read.flag(root.get("watch"), "`watch`");
     if let (Some(id), Some(node)) = (&id, root.get("id"))
         && !is_valid_id(id)
     {
@@ -172,6 +175,7 @@ pub fn parse_front_matter(yaml: &str, base: usize, diags: &mut Vec<Diagnostic>) 
         summary,
         duration,
         version,
+        watch,
         tools,
         vars,
     }

@@ -9,7 +9,7 @@
 //!                                                      (bare: no space, quote or brace)
 //! ROLE   := run | check | solve | setup | cleanup
 //! FLAG   := interactive | optional | raw
-//! KEY    := timeout | retry | interval | expect | exit | capture | file | shell
+//! KEY    := timeout | retry | interval | expect | exit | capture | file | shell | watch
 //! ```
 //!
 //! Words after `LANG` outside braces are ignored, as GitHub ignores them, so plain Markdown
@@ -23,7 +23,7 @@ use super::validate;
 
 pub const FLAGS: &[&str] = &["interactive", "optional", "raw"];
 pub const KEYS: &[&str] = &[
-    "timeout", "retry", "interval", "expect", "exit", "capture", "file", "shell",
+    "timeout", "retry", "interval", "expect", "exit", "capture", "file", "shell", "watch",
 ];
 
 /// What an info string says about its block.
@@ -389,6 +389,13 @@ fn apply(
             }
             attrs.file = Some(value.clone());
         }
+        "watch" => match value.as_str() {
+            "true" => attrs.watch = Some(true),
+            "false" => attrs.watch = Some(false),
+            other => diags.push(invalid(format!(
+                "`watch` is `true` or `false`, not `{other}`"
+            ))),
+        },
         "shell" => match value.as_str() {
             "bash" => attrs.shell = Shell::Bash,
             "sh" => attrs.shell = Shell::Sh,
@@ -410,6 +417,7 @@ fn example(name: &str) -> &'static str {
         "exit" => "exit=1",
         "capture" => "capture=NAME",
         "file" => "file=path/in/workspace.txt",
+        "watch" => "watch=false",
         _ => "shell=bash",
     }
 }

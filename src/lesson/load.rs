@@ -207,6 +207,7 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
         summary: meta.summary,
         duration: meta.duration,
         version: meta.version,
+        watch: meta.watch.unwrap_or(true),
         path,
         sources,
         parts,
@@ -231,6 +232,7 @@ struct Meta {
     summary: Option<String>,
     duration: Option<String>,
     version: Option<String>,
+    watch: Option<bool>,
 }
 
 impl Meta {
@@ -245,6 +247,9 @@ impl Meta {
         pick(&mut self.summary, &front.summary);
         pick(&mut self.duration, &front.duration);
         pick(&mut self.version, &front.version);
+        if self.watch.is_none() {
+            self.watch = front.watch;
+        }
     }
 }
 

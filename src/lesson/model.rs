@@ -39,6 +39,8 @@ pub struct Lesson {
     pub summary: Option<String>,
     pub duration: Option<String>,
     pub version: Option<String>,
+    /// Front matter `watch`: checks may re-run in the background at a step (default true).
+    pub watch: bool,
     /// The file, or the folder of a multi-part lesson.
     pub path: PathBuf,
     #[serde(skip)]
@@ -358,6 +360,9 @@ pub struct Attrs {
     /// The block's text is used as written: no `{{NAME}}` substitution.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub raw: bool,
+    /// `watch=false`: this check never re-runs in the background (a costly API call).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watch: Option<bool>,
     pub shell: Shell,
 }
 

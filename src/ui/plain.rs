@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, Write};
 
-use crate::engine::{Action, Reporter, Summary, Ui, UiError, Vars};
+use crate::engine::{Action, Reporter, Summary, Ui, UiError, Vars, Watch};
 use crate::exec::{BlockRun, Outcome, Progress, Stream};
 use crate::lesson::{Block, Lesson, Quiz, Role, ToolRequirement, VarSpec};
 use crate::progress::{StepState, StepStatus};
@@ -272,6 +272,8 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         _index: usize,
         actions: &[Action],
         default: &Action,
+        // A line UI waits for a whole line: it cannot hear the watch meanwhile.
+        _watch: Option<&Watch>,
     ) -> Result<Action, UiError> {
         let mut menu: Vec<String> = actions
             .iter()
@@ -320,21 +322,25 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         }
     }
 
-    fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Vec<String>, UiError> {
+    fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Option<Vec<String>>, UiError> {
         self.say(&format!("Quiz: {}", quiz.question));
         if quiz.choices.is_empty() {
-            return Ok(vec![self.ask("Your answer: ")?]);
+            let answer = self.ask("Your answer (empty: back to the menu): ")?;
+            return Ok((!answer.is_empty()).then(|| vec![answer]));
         }
         for (i, choice) in quiz.choices.iter().enumerate() {
             self.say(&format!("  {}) {choice}", i + 1));
         }
         let prompt = if quiz.is_multiple_answer() {
-            "Your answers (numbers, separated by commas): "
+            "Your answers (numbers, separated by commas; empty: back to the menu): "
         } else {
-            "Your answer (number): "
+            "Your answer (a number; empty: back to the menu): "
         };
         loop {
             let answer = self.ask(prompt)?;
+            if answer.is_empty() {
+                return Ok(None);
+            }
             let picked: Option<Vec<String>> = answer
                 .split([',', ' '])
                 .filter(|part| !part.is_empty())
@@ -347,7 +353,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
                 })
                 .collect();
             match picked {
-                Some(picked) if !picked.is_empty() => return Ok(picked),
+                Some(picked) if !picked.is_empty() => return Ok(Some(picked)),
                 _ => self.say(&format!("type a number from 1 to {}", quiz.choices.len())),
             }
         }

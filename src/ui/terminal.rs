@@ -8,6 +8,7 @@ mod prompt;
 mod running;
 mod spinner;
 mod terminal_ui;
+mod watch_menu;
 
 pub use prompt::{confirm_once, pick};
 pub use terminal_ui::TerminalUi;

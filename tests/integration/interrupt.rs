@@ -49,7 +49,9 @@ fn wait_for_pgrep(pattern: &str, present: bool, limit: Duration) -> Vec<String> 
 /// the whole foreground group, that shell too: it traps it, to report on labrun afterwards (a
 /// trap, unlike an ignored signal, is not inherited).
 fn start_in_a_shell(dir: &Path) -> Learner {
-    start_in_a_shell_with(dir, "")
+    // Back at the menu, watch mode would poll the check again, legitimately: these tests are
+    // about what Ctrl-C stops.
+    start_in_a_shell_with(dir, "--no-watch")
 }
 
 fn start_in_a_shell_with(dir: &Path, flags: &str) -> Learner {

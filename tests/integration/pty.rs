@@ -429,3 +429,52 @@ fn without_a_lesson_argument_the_learner_picks_one_from_a_list() {
     learner.choose("quit");
     assert_eq!(learner.exit_code(), 1);
 }
+
+#[test]
+fn watch_mode_verifies_a_step_soon_after_its_file_appears_with_no_key_pressed() {
+    let (dir, _) = lab(concat!(
+        "---\nid: pty\n---\n\n# Watch\n\n## Make it {#make}\n\n",
+        "```bash {check}\n",
+        "test -f made.txt || { echo \"made.txt is not there yet\"; exit 1; }\n",
+        "```\n\n## Then {#then}\n\nDone.\n",
+    ));
+    let mut learner = Learner::start(dir.path(), &["start", "lesson.md", "--yes"]);
+    learner.expect("What next?");
+    learner.expect("watching: your checks re-run every 3s and when a file changes");
+    // A quiet try fails first: the status line says why, and nothing is recorded.
+    learner.expect("not yet: made.txt is not there yet");
+    assert!(!progress_log(dir.path()).contains("check_failed"));
+    let written = std::time::Instant::now();
+    std::fs::write(workspace(dir.path()).join("made.txt"), "").expect("make the file");
+    learner.expect("Your checks pass now");
+    learner.expect("✔ Step verified.");
+    learner.expect("Step 2/2 · Then");
+    assert!(
+        written.elapsed() < Duration::from_secs(4),
+        "verified {:?} after the file appeared",
+        written.elapsed()
+    );
+    learner.expect("What next?");
+    learner.send(ENTER);
+    learner.expect("Lesson complete.");
+    assert_eq!(learner.exit_code(), 0);
+}
+
+#[test]
+fn without_watching_the_same_step_waits_for_the_learner() {
+    let (dir, _) = lab(concat!(
+        "---\nid: pty\n---\n\n# Watch\n\n## Make it {#make}\n\n",
+        "```bash {check}\ntest -f made.txt\n```\n",
+    ));
+    let mut learner = Learner::start(dir.path(), &["start", "lesson.md", "--yes", "--no-watch"]);
+    learner.expect("What next?");
+    std::fs::write(workspace(dir.path()).join("made.txt"), "").expect("make the file");
+    std::thread::sleep(Duration::from_secs(5));
+    assert!(
+        !progress_log(dir.path()).contains("step_verified"),
+        "verified with no key pressed and --no-watch"
+    );
+    learner.send(ENTER);
+    learner.expect("✔ Step verified.");
+    assert_eq!(learner.exit_code(), 0);
+}

@@ -17,8 +17,8 @@ const HELP: &str = "↑↓ move · enter choose · type a word or number · esc 
 /// One line of the menu: an action, or `jump`, which asks for a step.
 #[derive(Debug, Clone)]
 pub(super) struct Item {
-    action: Option<Action>,
-    word: &'static str,
+    pub action: Option<Action>,
+    pub word: &'static str,
     description: &'static str,
 }
 
@@ -129,7 +129,7 @@ pub(super) fn choose(
 }
 
 /// A step of the lesson to go to; `None` (Esc) goes back to the menu.
-fn jump(
+pub(super) fn jump(
     config: RenderConfig<'static>,
     lesson: &Lesson,
     current: usize,

@@ -146,50 +146,61 @@ fn validator(
     }
 }
 
-/// A quiz: one choice, several, or a typed answer. Esc asks again: there is no way back
-/// from a quiz but to answer it (or Ctrl-C).
-pub(super) fn quiz(config: RenderConfig<'static>, quiz: &Quiz) -> Result<Vec<String>, UiError> {
+/// A quiz: one choice, several, or a typed answer; `None` for Esc (back to the menu). A
+/// single-choice question starts on no answer, so Enter alone never gives a wrong one.
+pub(super) fn quiz(
+    config: RenderConfig<'static>,
+    quiz: &Quiz,
+) -> Result<Option<Vec<String>>, UiError> {
     // The answer is not judged yet: no tick beside it, right or wrong.
     let config = config.with_answered_prompt_prefix(Styled::new("›"));
     // The prompt line is plain text: Markdown's code quotes would show as backticks.
     let question = quiz.question.replace('`', "");
     let question = question.as_str();
+    if quiz.choices.is_empty() {
+        let answer = Text::new(question)
+            .with_help_message("type your answer · enter to submit · esc back to the menu")
+            .with_validator(|answer: &str| {
+                Ok(if answer.trim().is_empty() {
+                    Validation::Invalid("type an answer, or Esc to go back".into())
+                } else {
+                    Validation::Valid
+                })
+            })
+            .with_render_config(config)
+            .prompt();
+        return Ok(answered(answer)?.map(|answer| vec![answer]));
+    }
+    if quiz.is_multiple_answer() {
+        let answer = MultiSelect::new(question, quiz.choices.clone())
+            .with_help_message(
+                "several answers · ↑↓ move · space picks · enter submits · esc back to the menu",
+            )
+            .with_validator(|picked: &[inquire::list_option::ListOption<&String>]| {
+                Ok(if picked.is_empty() {
+                    Validation::Invalid("pick at least one answer with space".into())
+                } else {
+                    Validation::Valid
+                })
+            })
+            .with_render_config(config)
+            .prompt();
+        return answered(answer);
+    }
+    let mut choices = vec![NO_ANSWER.to_owned()];
+    choices.extend(quiz.choices.iter().cloned());
     loop {
-        let answer = if quiz.choices.is_empty() {
-            Text::new(question)
-                .with_help_message("type your answer · enter to submit")
-                .with_validator(|answer: &str| {
-                    Ok(if answer.trim().is_empty() {
-                        Validation::Invalid("type an answer".into())
-                    } else {
-                        Validation::Valid
-                    })
-                })
-                .with_render_config(config)
-                .prompt()
-                .map(|answer| vec![answer])
-        } else if quiz.is_multiple_answer() {
-            MultiSelect::new(question, quiz.choices.clone())
-                .with_help_message("several answers · ↑↓ move · space picks · enter submits")
-                .with_validator(|picked: &[inquire::list_option::ListOption<&String>]| {
-                    Ok(if picked.is_empty() {
-                        Validation::Invalid("pick at least one answer with space".into())
-                    } else {
-                        Validation::Valid
-                    })
-                })
-                .with_render_config(config)
-                .prompt()
-        } else {
-            Select::new(question, quiz.choices.clone())
-                .with_help_message("↑↓ move · enter answers")
-                .with_render_config(config)
-                .prompt()
-                .map(|answer| vec![answer])
-        };
-        if let Some(answer) = answered(answer)? {
-            return Ok(answer);
+        let answer = Select::new(question, choices.clone())
+            .with_help_message("↑↓ move · enter answers · esc back to the menu")
+            .with_render_config(config)
+            .prompt();
+        match answered(answer)? {
+            None => return Ok(None),
+            Some(answer) if answer == NO_ANSWER => forget_canceled(1),
+            Some(answer) => return Ok(Some(vec![answer])),
         }
-        forget_canceled(1);
     }
 }
+
+/// The line a single-choice quiz starts on: not an answer.
+const NO_ANSWER: &str = "(pick an answer with ↑↓)";

@@ -4,7 +4,7 @@
 use console::Style;
 use inquire::ui::RenderConfig;
 
-use crate::engine::{Action, Reporter, Summary, Ui, UiError, Vars};
+use crate::engine::{Action, Reporter, Summary, Ui, UiError, Vars, Watch};
 use crate::exec::{BlockRun, Progress, Stream};
 use crate::lesson::{Block, Lesson, Quiz, Role, ToolRequirement, VarSpec};
 use crate::progress::{StepState, StepStatus};
@@ -14,7 +14,7 @@ use crate::ui::style::Term;
 
 use super::look::Look;
 use super::running::Running;
-use super::{menu, prompt};
+use super::{menu, prompt, watch_menu};
 
 /// The learner's terminal; everything goes to stderr.
 pub struct TerminalUi {
@@ -179,9 +179,21 @@ impl Ui for TerminalUi {
         index: usize,
         actions: &[Action],
         default: &Action,
+        watch: Option<&Watch>,
     ) -> Result<Action, UiError> {
         self.say("");
-        menu::choose(self.config, lesson, index, actions, default)
+        match watch {
+            Some(watch) => watch_menu::choose(
+                self.config,
+                self.look,
+                lesson,
+                index,
+                actions,
+                default,
+                watch,
+            ),
+            None => menu::choose(self.config, lesson, index, actions, default),
+        }
     }
 
     fn confirm_block(&mut self, block: &Block, code: &str) -> Result<bool, UiError> {
@@ -211,7 +223,7 @@ impl Ui for TerminalUi {
         }
     }
 
-    fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Vec<String>, UiError> {
+    fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Option<Vec<String>>, UiError> {
         prompt::quiz(self.config, quiz)
     }
 
