@@ -147,3 +147,56 @@ fn a_learner_works_through_part_2_in_plain_mode() {
     );
     assert_eq!(state["exemptions"][0]["scope"]["scope_type"], "account");
 }
+
+/// The IAM token a step captured is a secret, kept in memory only. A learner who gets it, quits,
+/// and comes back later is not sent back for it: when the next REST check needs it, labrun
+/// runs the token step's block again, and the check passes.
+#[test]
+fn the_lab_resumes_mid_way_and_its_rest_checks_get_the_token_again() {
+    let lab = Lab::new();
+    lab.sh(PART_1);
+    let mut first = vec![
+        "start".to_owned(),
+        lab_lesson(),
+        "--plain".into(),
+        "--yes".into(),
+        "--step".into(),
+        "iam-token".into(),
+    ];
+    first.extend(lab.vars(false));
+    lab.labrun(&first, "\nquit\n")
+        .status(1)
+        .stderr_contains("✔ Step verified.")
+        .stderr_contains("Step 3/32 · Log Docker in to your registry");
+
+    // Resume where the learner quit: Enter checks `registry-login`, then at `namespace` the
+    // token is fetched again before its REST check runs.
+    let mut again = vec![
+        "start".to_owned(),
+        lab_lesson(),
+        "--plain".into(),
+        "--yes".into(),
+    ];
+    again.extend(lab.vars(false));
+    let output = lab
+        .labrun(&again, "\n\nquit\n")
+        .status(1)
+        .stderr_contains("Welcome back: resuming at \"Log Docker in to your registry\".")
+        .stderr_contains("`iam_token` is needed here and is kept in memory only")
+        .stderr_lacks("has no value");
+    let statuses = lab.statuses();
+    for id in ["iam-token", "registry-login", "namespace"] {
+        let status = statuses.iter().find(|(step, _)| step == id);
+        assert_eq!(
+            status.map(|(_, s)| s.as_str()),
+            Some("verified"),
+            "{id}: {statuses:?}\n{}",
+            output.stderr
+        );
+    }
+    let token = lab.stub.token();
+    assert!(!output.stderr.contains(&token) && !output.stdout.contains(&token));
+    let log = std::fs::read_to_string(lab.test.path().join(".progress/iks-security/ada.jsonl"))
+        .expect("read the progress log");
+    assert!(!log.contains(&token), "the token is in the log");
+}
