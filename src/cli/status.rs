@@ -4,8 +4,11 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use console::Style;
+
 use crate::lesson;
 use crate::progress::{self, LessonState, StepStatus};
+use crate::ui::style::Term;
 
 use super::args::StatusArgs;
 use super::learner::{learner_name, progress_dir};
@@ -30,6 +33,9 @@ struct LessonStatus {
 #[derive(Debug, Serialize)]
 struct StepLine {
     id: String,
+    /// The step's heading, when the lesson file was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
     status: StepStatus,
     hints_shown: u32,
     failed_checks: u32,
@@ -46,13 +52,18 @@ pub fn run(args: &StatusArgs) -> Result<u8, CliError> {
         let loaded = lesson::load(path)?;
         let log = progress::log_path(&dir, &learner, &loaded.lesson.id);
         let state = read_state(&log)?;
-        let step_ids: Vec<String> = loaded.lesson.steps.iter().map(|s| s.id.clone()).collect();
+        let steps: Vec<(String, Option<String>)> = loaded
+            .lesson
+            .steps
+            .iter()
+            .map(|s| (s.id.clone(), Some(s.title.clone())))
+            .collect();
         statuses.push(status(
             &loaded.lesson.id,
             &loaded.lesson.title,
             &learner,
             &state,
-            &step_ids,
+            &steps,
         ));
     } else {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
@@ -61,7 +72,11 @@ pub fn run(args: &StatusArgs) -> Result<u8, CliError> {
                 continue;
             }
             let state = read_state(&log)?;
-            let ids: Vec<String> = state.steps.iter().map(|(id, _)| id.clone()).collect();
+            let ids: Vec<(String, Option<String>)> = state
+                .steps
+                .iter()
+                .map(|(id, _)| (id.clone(), None))
+                .collect();
             let title = state.title.clone().unwrap_or_default();
             statuses.push(status(
                 &entry.file_name().to_string_lossy(),
@@ -87,6 +102,7 @@ pub fn run(args: &StatusArgs) -> Result<u8, CliError> {
             dir.display()
         )?;
     }
+    let term = Term::stdout();
     for lesson in &statuses {
         let done = lesson
             .steps
@@ -94,29 +110,73 @@ pub fn run(args: &StatusArgs) -> Result<u8, CliError> {
             .filter(|s| s.status.is_complete())
             .count();
         let verdict = if lesson.complete {
-            "complete"
+            term.paint(&Style::new().green().bold(), "complete")
         } else if lesson.started || done > 0 {
-            "in progress"
+            term.paint(&Style::new().yellow(), "in progress")
         } else {
-            "not started"
+            "not started".to_owned()
         };
         writeln!(
             out,
             "{} ({}) — {verdict}, {done}/{} steps",
-            lesson.title,
+            term.paint(&Style::new().bold(), &lesson.title),
             lesson.lesson,
             lesson.steps.len()
         )?;
+        let width = lesson.steps.iter().map(|s| s.id.len()).max().unwrap_or(0);
         for step in &lesson.steps {
             let here = if lesson.current.as_deref() == Some(step.id.as_str()) {
                 "▸"
             } else {
                 " "
             };
-            writeln!(out, " {here} {:<10} {}", step.status.as_str(), step.id)?;
+            let word = term.paint(
+                &status_style(step.status),
+                &format!("{:<10}", step.status.as_str()),
+            );
+            match &step.title {
+                Some(title) => writeln!(
+                    out,
+                    " {here} {word} {:<width$}  {}",
+                    step.id,
+                    term.paint(&Style::new().dim(), title)
+                )?,
+                None => writeln!(out, " {here} {word} {}", step.id)?,
+            }
+        }
+        if let (Some(path), false) = (&args.lesson, lesson.complete) {
+            writeln!(out, "{}", next_command(path, lesson))?;
         }
     }
     Ok(exit::OK)
+}
+
+fn status_style(status: StepStatus) -> Style {
+    match status {
+        StepStatus::Verified | StepStatus::Confirmed => Style::new().green(),
+        StepStatus::Solved => Style::new().yellow(),
+        StepStatus::Failed => Style::new().red(),
+        StepStatus::Skipped | StepStatus::Pending => Style::new().dim(),
+    }
+}
+
+/// `next: labrun start PATH (resumes at "TITLE")`: where `start` would take the learner.
+fn next_command(path: &std::path::Path, lesson: &LessonStatus) -> String {
+    let open = |step: &&StepLine| !step.status.is_complete();
+    let resume = lesson
+        .current
+        .as_deref()
+        .and_then(|id| lesson.steps.iter().find(|s| s.id == id))
+        .filter(open)
+        .or_else(|| lesson.steps.iter().find(open));
+    let at = resume
+        .map(|step| {
+            let name = step.title.as_deref().unwrap_or(&step.id);
+            let verb = if lesson.started { "resumes" } else { "starts" };
+            format!(" ({verb} at \"{name}\")")
+        })
+        .unwrap_or_default();
+    format!("next: labrun start {}{at}", path.display())
 }
 
 fn read_state(log: &std::path::Path) -> Result<LessonState, CliError> {
@@ -137,14 +197,15 @@ fn status(
     title: &str,
     learner: &str,
     state: &LessonState,
-    step_ids: &[String],
+    step_ids: &[(String, Option<String>)],
 ) -> LessonStatus {
     let steps: Vec<StepLine> = step_ids
         .iter()
-        .map(|id| {
+        .map(|(id, title)| {
             let step = state.step(id).cloned().unwrap_or_default();
             StepLine {
                 id: id.clone(),
+                title: title.clone(),
                 status: step.status,
                 hints_shown: step.hints_shown,
                 failed_checks: step.failed_checks,

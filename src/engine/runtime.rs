@@ -500,7 +500,7 @@ impl<'a> Runtime<'a> {
                 ..Default::default()
             });
         }
-        let env = self.shell.env(self.vars.env());
+        let env = self.env();
         let env_remove = self.shell.unset();
         let cwd = self.shell.cwd(&self.workspace);
         let vars = &self.vars;
@@ -558,7 +558,7 @@ impl<'a> Runtime<'a> {
         }
         super::watch::Snapshot {
             vars: self.vars.clone(),
-            env: self.shell.env(self.vars.env()),
+            env: self.env(),
             env_remove: self.shell.unset(),
             cwd,
             folders,
@@ -582,9 +582,31 @@ impl<'a> Runtime<'a> {
         }
     }
 
+    /// What commands get on top of labrun's own environment: the running labrun first on
+    /// `PATH` (a lesson about labrun runs `labrun`, installed or not), every variable, then
+    /// what earlier blocks exported.
+    fn env(&self) -> Vec<(String, String)> {
+        let mut base = Vec::new();
+        if let Some(dir) = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        {
+            let mut dirs = vec![dir];
+            dirs.extend(
+                std::env::var_os("PATH")
+                    .map_or_else(Vec::new, |path| std::env::split_paths(&path).collect()),
+            );
+            if let Ok(path) = std::env::join_paths(dirs) {
+                base.push(("PATH".to_owned(), path.to_string_lossy().into_owned()));
+            }
+        }
+        base.extend(self.vars.env());
+        self.shell.env(base)
+    }
+
     /// The environment and directory of the lesson's shell, for the `shell` action.
     pub fn open_shell(&mut self) -> Result<(), String> {
-        let env = self.shell.env(self.vars.env());
+        let env = self.env();
         let env_remove = self.shell.unset();
         let cwd = self.shell.cwd(&self.workspace);
         let vars = &self.vars;

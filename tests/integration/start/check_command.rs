@@ -78,7 +78,7 @@ fn check_exits_1_when_a_check_fails_and_0_when_all_pass_and_records_every_check(
         .collect();
     assert_eq!(passed, ["config", "config", "service"]);
     lab.run_with(["status", "two.md"], "")
-        .stdout_contains("   verified   config\n   verified   service\n   pending    read");
+        .stdout_contains("   verified   config   Config\n   verified   service  Service\n   pending    read     Read about it\nnext: labrun start two.md (resumes at \"Read about it\")");
 }
 
 #[test]

@@ -145,7 +145,7 @@ fn status_shows_the_state_of_each_step_and_where_the_learner_is() {
     lab.run_with(["status", "tour.md"], "")
         .status(0)
         .stdout_contains("Tour (tour) — not started, 0/3 steps")
-        .stdout_contains("   pending    look\n   pending    file\n   pending    bye");
+        .stdout_contains("   pending    look  Look around\n   pending    file  Make a file\n   pending    bye   Say goodbye");
     // Confirm the first step, fail the second's check, then skip it; fail the third's.
     lab.run_with(
         ["start", "tour.md", "--yes"],
@@ -155,7 +155,7 @@ fn status_shows_the_state_of_each_step_and_where_the_learner_is() {
     lab.run_with(["status", "tour.md"], "")
         .status(0)
         .stdout_contains("Tour (tour) — in progress, 1/3 steps")
-        .stdout_contains("   confirmed  look\n   skipped    file\n ▸ failed     bye");
+        .stdout_contains("   confirmed  look  Look around\n   skipped    file  Make a file\n ▸ failed     bye   Say goodbye");
     let json = lab
         .run_with(["status", "tour.md", "--json"], "")
         .status(0)
@@ -176,7 +176,7 @@ fn complete(lab: &crate::harness::Test) {
         .stderr_contains("Lesson complete.");
     lab.run_with(["status", "tour.md"], "")
         .stdout_contains("Tour (tour) — complete, 3/3 steps")
-        .stdout_contains("   confirmed  look\n   verified   file\n ▸ verified   bye");
+        .stdout_contains("   confirmed  look  Look around\n   verified   file  Make a file\n ▸ verified   bye   Say goodbye");
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn reset_step_makes_that_step_pending_and_leaves_the_others() {
     lab.run_with(["status", "tour.md"], "")
         .stdout_contains("Tour (tour) — in progress, 2/3 steps")
         // The step to do again is where the learner stands.
-        .stdout_contains("   confirmed  look\n ▸ pending    file\n   verified   bye");
+        .stdout_contains("   confirmed  look  Look around\n ▸ pending    file  Make a file\n   verified   bye   Say goodbye");
     // The saved answer survives a step reset.
     lab.run_with(["start", "tour.md", "--yes"], "quit\n")
         .status(1)
@@ -220,7 +220,7 @@ fn reset_makes_every_step_pending_and_forgets_the_answers() {
         .stderr_contains("Tour starts over for ada");
     lab.run_with(["status", "tour.md"], "")
         .stdout_contains("Tour (tour) — not started, 0/3 steps")
-        .stdout_contains("   pending    look\n   pending    file\n   pending    bye");
+        .stdout_contains("   pending    look  Look around\n   pending    file  Make a file\n   pending    bye   Say goodbye");
     lab.run_with(["start", "tour.md", "--yes"], "grace\nquit\n")
         .status(1)
         .stderr_contains("Your name: grace")
@@ -242,7 +242,7 @@ fn restart_starts_at_the_first_step_with_every_step_pending() {
         .stderr_lacks("(status: confirmed)");
     lab.run_with(["status", "tour.md"], "")
         .stdout_contains("0/3 steps")
-        .stdout_contains(" ▸ pending    look");
+        .stdout_contains(" ▸ pending    look  Look around");
     assert!(event_names(&lab, "tour").contains(&"lesson_reset".to_owned()));
 }
 

@@ -190,3 +190,17 @@ fn sigterm_stops_the_running_command_ends_the_session_and_leaves_no_child() {
     assert_eq!(ended.len(), 1, "{ended:?}");
     assert_eq!(ended[0]["reason"], "interrupted");
 }
+
+#[test]
+fn commands_find_the_running_labrun_first_on_their_path() {
+    // A lesson about labrun runs `labrun`: it must be this one, installed or not.
+    let lab = lab()
+        .file(
+            "self.md",
+            "# Self\n\n## Version {#version}\n\n```bash {check}\nlabrun --version | grep -q '^labrun '\n```\n",
+        )
+        .env("PATH", "/usr/bin:/bin");
+    lab.run_with(["start", "self.md", "--yes"], "\n")
+        .status(0)
+        .stderr_contains("✔ Step verified.");
+}
