@@ -238,6 +238,8 @@ impl<'a> Session<'a> {
             .current
             .as_deref()
             .filter(|_| self.options.step.is_none());
+        // What the intro shows must have its value first.
+        self.ask_vars(FirstUse::Intro)?;
         self.ui
             .lesson_start(self.lesson, resume_at, self.runtime.vars());
         if prior
@@ -258,8 +260,8 @@ impl<'a> Session<'a> {
         if !missing.is_empty() && !self.ui.missing_tools(&missing)? {
             return Err(Stop::Quit);
         }
-        // Variables the intro or no step in particular uses; the others when their step comes.
-        self.ask_vars(None)?;
+        // Variables no text names; the others when their step comes.
+        self.ask_vars(FirstUse::Start)?;
         if self.runtime.needs_consent() {
             self.ask_consent()?;
         }
@@ -375,10 +377,9 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    /// Asks for every variable with a `prompt` that has no value yet and that step `index`
-    /// uses first (`None`: the intro, and variables no step names, which commands may read
-    /// from their environment). One without a prompt takes its `default`.
-    fn ask_vars(&mut self, index: Option<usize>) -> Result<(), Stop> {
+    /// Asks for every variable with a `prompt` that has no value yet and is first needed
+    /// `when` (see [`FirstUse`]). One without a prompt takes its `default`.
+    fn ask_vars(&mut self, when: FirstUse) -> Result<(), Stop> {
         let lesson = self.lesson;
         for spec in &lesson.vars {
             if self.runtime.vars().get(&spec.name).is_some() || spec.value.is_some() {
@@ -395,7 +396,7 @@ impl<'a> Session<'a> {
                 }
                 continue;
             }
-            if first_user(lesson, &spec.name) != index {
+            if first_use(lesson, &spec.name) != when {
                 continue;
             }
             let mut problem: Option<String> = None;
@@ -430,7 +431,7 @@ impl<'a> Session<'a> {
     fn enter(&mut self, index: usize) -> Result<(), Stop> {
         self.ran.clear();
         self.advise = false;
-        self.ask_vars(Some(index))?;
+        self.ask_vars(FirstUse::Step(index))?;
         self.restore_lost_captures(index)?;
         self.runtime.enter_step(index, &mut *self.ui)?;
         let state = self.machine.state(index).cloned().unwrap_or_default();
@@ -623,7 +624,68 @@ impl<'a> Session<'a> {
                 .collect(),
             complete: self.machine.is_complete(),
             log: self.runtime.journal().location(),
+            next: self.next_command(),
         }
+    }
+
+    /// What is left, for the closing summary: the skipped steps to come back to, or where
+    /// the next session resumes.
+    fn next_command(&self) -> Option<String> {
+        if self.machine.is_complete() {
+            return None;
+        }
+        let path = self.lesson.path.display();
+        let open: Vec<(usize, &Step)> = self
+            .lesson
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                !self
+                    .machine
+                    .state(*i)
+                    .is_some_and(|state| state.status.is_complete())
+            })
+            .collect();
+        let skipped: Vec<&Step> = open
+            .iter()
+            .filter(|(i, _)| {
+                self.machine
+                    .state(*i)
+                    .is_some_and(|state| state.status == crate::progress::StepStatus::Skipped)
+            })
+            .map(|(_, step)| *step)
+            .collect();
+        let (_, first) = open.first()?;
+        Some(match skipped.first() {
+            Some(step) if open.len() == skipped.len() => format!(
+                "Not complete: {} skipped ({}). Do {} with `labrun start {path} --step {}`.",
+                plural(skipped.len(), "step was", "steps were"),
+                skipped
+                    .iter()
+                    .map(|step| format!("\"{}\"", step.title))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if skipped.len() == 1 {
+                    "it"
+                } else {
+                    "the first"
+                },
+                step.id
+            ),
+            _ => {
+                // Where the next session resumes: here, unless this step is done.
+                let current = self.machine.current();
+                let at = open
+                    .iter()
+                    .find(|(i, _)| *i == current)
+                    .map_or(*first, |(_, step)| *step);
+                format!(
+                    "Progress saved. `labrun start {path}` resumes at \"{}\".",
+                    at.title
+                )
+            }
+        })
     }
 }
 
@@ -638,29 +700,49 @@ fn step_facts(step: &Step) -> StepFacts {
     }
 }
 
-/// The step that first names `{{name}}` in its text; `None` when the intro does, or no step.
-fn first_user(lesson: &Lesson, name: &str) -> Option<usize> {
+/// Where a variable is first needed, so it is asked just before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FirstUse {
+    /// The intro's text names it: asked before the intro is shown.
+    Intro,
+    /// No text names it (commands read it from their environment; a computed value uses it):
+    /// asked before the first step.
+    Start,
+    /// The step with this index names it first.
+    Step(usize),
+}
+
+fn first_use(lesson: &Lesson, name: &str) -> FirstUse {
     let named = |text: &str| template::references(text).any(|(n, _)| n == name);
-    let intro = lesson
-        .parts
-        .iter()
-        .any(|part| part.blocks.iter().any(|b| named(&b.code)))
-        || lesson.parts.iter().any(|part| {
-            let source = &lesson.sources[part.file];
-            let first = part
-                .steps
-                .clone()
-                .next()
-                .map_or(source.text.len(), |i| lesson.steps[i].span.start);
-            named(&source.text[..first.min(source.text.len())])
+    let intro = lesson.parts.iter().any(|part| {
+        let source = &lesson.sources[part.file];
+        let spans = part.intro.iter().filter_map(|content| match content {
+            crate::lesson::Content::Markdown { span }
+            | crate::lesson::Content::Callout { span, .. } => Some(*span),
+            _ => None,
         });
+        spans.into_iter().any(|span| named(source.slice(span)))
+            || part.blocks.iter().any(|b| named(&b.code))
+    });
     if intro {
-        return None;
+        return FirstUse::Intro;
     }
-    lesson.steps.iter().position(|step| {
-        let source = &lesson.sources[step.file];
-        named(source.slice(step.span)) || named(source.slice(step.body))
-    })
+    lesson
+        .steps
+        .iter()
+        .position(|step| {
+            let source = &lesson.sources[step.file];
+            named(source.slice(step.span)) || named(source.slice(step.body))
+        })
+        .map_or(FirstUse::Start, FirstUse::Step)
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
 }
 
 #[cfg(test)]

@@ -31,6 +31,8 @@ pub struct Summary {
     pub complete: bool,
     /// Where the progress log is.
     pub log: String,
+    /// When the lesson is not complete: what is left and the command that does it.
+    pub next: Option<String>,
 }
 
 /// A learner-facing interface: what it shows of running blocks is its [`Reporter`] side.

@@ -389,7 +389,9 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         if summary.complete {
             self.say("Lesson complete. Well done!");
         } else {
-            self.say("Progress saved. Run the same command again to continue where you left off.");
+            self.say(summary.next.as_deref().unwrap_or(
+                "Progress saved. Run the same command again to continue where you left off.",
+            ));
         }
         self.say(&format!("Progress log: {}", summary.log));
     }

@@ -270,7 +270,9 @@ impl Ui for TerminalUi {
         if summary.complete {
             self.say(&self.look.good("Lesson complete. Well done!"));
         } else {
-            self.say("Progress saved. Run the same command again to continue where you left off.");
+            self.say(summary.next.as_deref().unwrap_or(
+                "Progress saved. Run the same command again to continue where you left off.",
+            ));
         }
         self.say(&self.look.dim(&format!("Progress log: {}", summary.log)));
     }

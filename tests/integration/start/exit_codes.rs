@@ -40,7 +40,10 @@ fn a_lesson_that_ends_with_a_step_skipped_exits_1() {
         .status(1)
         .finished_within(FAST)
         .stderr_contains("  skipped    First\n  confirmed  Second")
-        .stderr_contains("Progress saved.")
+        // Why it is not complete, and how to finish it.
+        .stderr_contains(
+            "Not complete: 1 step was skipped (\"First\"). Do it with `labrun start two.md --step first`.",
+        )
         .stderr_lacks("Lesson complete.");
 }
 
