@@ -28,15 +28,16 @@ impl fmt::Display for Item {
     }
 }
 
-/// The menu for `actions` (`actions[0]` first); `jump` comes before `quit` when the lesson
-/// has other steps to go to.
-pub(super) fn items(actions: &[Action], index: usize, steps: usize) -> Vec<Item> {
+/// The menu for `actions`, in their order; `jump` comes before `quit` when the lesson has
+/// other steps to go to. `quiz_only`: the step is verified by questions alone.
+pub(super) fn items(actions: &[Action], index: usize, steps: usize, quiz_only: bool) -> Vec<Item> {
     let last = index + 1 == steps;
     let mut items: Vec<Item> = actions
         .iter()
         .map(|action| {
             let (word, description) = match action_label(action) {
                 ("continue", _) if last => ("continue", "finish the lesson"),
+                ("check", _) if quiz_only => ("check", "answer the question"),
                 label => label,
             };
             Item {
@@ -62,6 +63,17 @@ pub(super) fn items(actions: &[Action], index: usize, steps: usize) -> Vec<Item>
         );
     }
     items
+}
+
+/// The step is verified by quizzes alone: `check` means answering.
+pub(super) fn quiz_only(lesson: &Lesson, index: usize) -> bool {
+    lesson.steps.get(index).is_some_and(|step| {
+        !step.quizzes.is_empty()
+            && step
+                .blocks_with(crate::lesson::Role::Check)
+                .next()
+                .is_none()
+    })
 }
 
 /// Orders the menu as the learner types: a number picks that line, the start of an
@@ -97,7 +109,7 @@ pub(super) fn choose(
     actions: &[Action],
     default: &Action,
 ) -> Result<Action, UiError> {
-    let items = items(actions, index, lesson.steps.len());
+    let items = items(actions, index, lesson.steps.len(), quiz_only(lesson, index));
     let cursor = items
         .iter()
         .position(|item| item.action.as_ref() == Some(default))
@@ -167,14 +179,22 @@ mod tests {
 
     #[test]
     fn the_default_action_comes_first_and_jump_comes_before_quit() {
-        let items = items(&[Action::Check, Action::Hint, Action::Quit], 0, 3);
+        let items = items(&[Action::Check, Action::Hint, Action::Quit], 0, 3, false);
         let words: Vec<&str> = items.iter().map(|item| item.word).collect();
         assert_eq!(words, ["check", "hint", "jump", "quit"]);
     }
 
     #[test]
+    fn on_a_step_verified_by_a_quiz_check_means_answering_it() {
+        let quiz = items(&[Action::Check, Action::Quit], 0, 2, true);
+        assert_eq!(quiz[0].to_string(), "check     answer the question");
+        let checks = items(&[Action::Check, Action::Quit], 0, 2, false);
+        assert_eq!(checks[0].to_string(), "check     run the checks");
+    }
+
+    #[test]
     fn a_lesson_of_one_step_has_nowhere_to_jump() {
-        let items = items(&[Action::Continue, Action::Quit], 0, 1);
+        let items = items(&[Action::Continue, Action::Quit], 0, 1, false);
         assert!(items.iter().all(|item| item.word != "jump"));
         assert_eq!(items[0].to_string(), "continue  finish the lesson");
     }
@@ -185,6 +205,7 @@ mod tests {
             &[Action::Check, Action::Run, Action::Hint, Action::Quit],
             0,
             2,
+            false,
         );
         assert_eq!(shown("", &items), ["check", "run", "hint", "jump", "quit"]);
         assert_eq!(shown("h", &items)[0], "hint");

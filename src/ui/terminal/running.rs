@@ -28,7 +28,23 @@ impl Running {
                 Some(Role::Cleanup) => "cleaning up: ",
                 _ => "",
             };
-            Spinner::start(&format!("{what}{}", look.first_line(code, 0)), look.term)
+            // A check always has a limit worth showing; another block when it sets one.
+            let budget = match block.role {
+                Some(Role::Check) => Some(
+                    block
+                        .attrs
+                        .timeout
+                        .unwrap_or(crate::exec::runner::CHECK_TIMEOUT),
+                ),
+                _ => block.attrs.timeout,
+            };
+            let tries = block.attrs.retry.map(|retry| retry.saturating_add(1));
+            Spinner::start(
+                &format!("{what}{}", look.first_line(code, 0)),
+                look.term,
+                budget,
+                tries,
+            )
         });
         Self {
             code: code.to_owned(),

@@ -26,6 +26,10 @@ struct Line {
     /// Polling: the last try's result.
     last: Option<String>,
     attempt: u32,
+    /// The time the block may take, shown beside the time it took (`1.9s of 6s`).
+    budget: Option<Duration>,
+    /// How many tries `retry=` allows (`try 3 of 16`).
+    tries: Option<u32>,
 }
 
 pub(super) struct Spinner {
@@ -34,9 +38,12 @@ pub(super) struct Spinner {
 }
 
 impl Spinner {
-    pub fn start(text: &str, term: Term) -> Self {
+    /// A spinner for `text`; `budget` and `tries` are the block's limits, when it has some.
+    pub fn start(text: &str, term: Term, budget: Option<Duration>, tries: Option<u32>) -> Self {
         let line = Arc::new(Mutex::new(Line {
             text: text.to_owned(),
+            budget,
+            tries,
             ..Line::default()
         }));
         let shared = Arc::clone(&line);
@@ -153,18 +160,29 @@ fn render(line: &Line, elapsed: Duration, term: Term) -> String {
     let frame = FRAMES[(elapsed.as_millis() / TICK.as_millis()) as usize % FRAMES.len()];
     let text = match &line.last {
         Some(last) => {
+            let next = line.attempt + 1;
+            let try_word = match line.tries {
+                Some(tries) => format!("try {next} of {tries}"),
+                None => format!("try {next}"),
+            };
             let left = match line.deadline {
                 Some(deadline) => format!(
-                    "{}s left",
+                    "{}s left · {try_word}",
                     deadline.saturating_duration_since(Instant::now()).as_secs()
                 ),
-                None => format!("try {}", line.attempt + 1),
+                None => try_word,
             };
             format!("waiting: {left} · last: {last}")
         }
         None => line.text.clone(),
     };
-    let time = seconds(elapsed);
+    let time = match line.budget {
+        // Polling shows the time left instead.
+        Some(budget) if line.last.is_none() => {
+            format!("{} of {}", seconds(elapsed), seconds(budget))
+        }
+        _ => seconds(elapsed),
+    };
     let width = console::Term::stderr().size().1 as usize;
     // Frame, two spaces, the time and a margin so the line never wraps.
     let room = width.saturating_sub(console::measure_text_width(&time) + 6);
@@ -213,13 +231,28 @@ mod tests {
             deadline: Some(Instant::now() + Duration::from_millis(14_500)),
             last: Some("jsonpath \"$.status\" was \"FAIL\"".into()),
             attempt: 2,
+            budget: Some(Duration::from_secs(20)),
+            tries: Some(16),
         };
-        let shown = render(&line, Duration::from_secs(3), Term::plain(80));
+        let shown = render(&line, Duration::from_secs(3), Term::plain(100));
         assert!(
-            shown.contains("waiting: 14s left · last: jsonpath \"$.status\" was \"FAIL\""),
+            shown.contains(
+                "waiting: 14s left · try 3 of 16 · last: jsonpath \"$.status\" was \"FAIL\""
+            ),
             "{shown}"
         );
         assert!(!shown.contains("curl"), "{shown}");
+    }
+
+    #[test]
+    fn a_block_with_a_time_limit_shows_it_beside_the_time_taken() {
+        let line = Line {
+            text: "make".into(),
+            budget: Some(Duration::from_secs(6)),
+            ..Line::default()
+        };
+        let shown = render(&line, Duration::from_millis(1900), Term::plain(80));
+        assert!(shown.contains("make  1.9s of 6.0s"), "{shown}");
     }
 
     #[test]

@@ -255,7 +255,7 @@ impl Ui for TerminalUi {
             self.code_lines(lang, code);
         }
         self.say(&self.look.dim(
-            "Type it yourself, or choose `apply` to have labrun run it (the step then counts as solved).",
+            "Type it yourself, or choose `apply` to have labrun run it and check. Once checked, a step whose solution you saw counts as solved, not verified.",
         ));
     }
 

@@ -18,7 +18,7 @@ use crate::engine::{Action, UiError, Watch, WatchEvent};
 use crate::lesson::Lesson;
 
 use super::look::Look;
-use super::menu::{Item, items, jump, score};
+use super::menu::{Item, items, jump, quiz_only, score};
 
 /// How long a key is waited for before the watch is looked at.
 const TICK: Duration = Duration::from_millis(100);
@@ -86,7 +86,7 @@ pub(super) fn choose(
     default: &Action,
     watch: &Watch,
 ) -> Result<Action, UiError> {
-    let all = items(actions, index, lesson.steps.len());
+    let all = items(actions, index, lesson.steps.len(), quiz_only(lesson, index));
     let start = all
         .iter()
         .position(|item| item.action.as_ref() == Some(default))
