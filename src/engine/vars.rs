@@ -213,10 +213,18 @@ pub fn validate(spec: &VarSpec, value: &str) -> Result<(), String> {
                 } else {
                     value
                 };
-                return Err(format!(
-                    "`{shown}` does not match the pattern `{pattern}` of `{}`",
-                    spec.name
-                ));
+                // Words first: a learner reads the hint, or the description, before a regex.
+                return Err(match (&spec.pattern_hint, &spec.description) {
+                    (Some(hint), _) => format!("`{shown}` is not accepted: {hint}"),
+                    (None, Some(description)) => format!(
+                        "`{shown}` is not accepted for {} (it must match `{pattern}`)",
+                        description.trim_end_matches('.')
+                    ),
+                    (None, None) => format!(
+                        "`{shown}` does not match the pattern `{pattern}` of `{}`",
+                        spec.name
+                    ),
+                });
             }
             Ok(_) => {}
             Err(error) => {
@@ -242,6 +250,7 @@ mod tests {
             default: None,
             choices: Vec::new(),
             pattern: None,
+            pattern_hint: None,
             secret: false,
             env: None,
             value: None,
@@ -309,6 +318,11 @@ mod tests {
             validate(&name, "Ada!")
                 .unwrap_err()
                 .contains("does not match")
+        );
+        name.pattern_hint = Some("lowercase letters only".into());
+        assert_eq!(
+            validate(&name, "Ada!").unwrap_err(),
+            "`Ada!` is not accepted: lowercase letters only"
         );
         name.secret = true;
         assert!(

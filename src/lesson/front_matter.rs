@@ -56,6 +56,7 @@ pub const VAR_KEYS: &[&str] = &[
     "default",
     "choices",
     "pattern",
+    "pattern_hint",
     "secret",
     "env",
     "value",
@@ -80,6 +81,7 @@ pub struct RawVar {
     pub choices: Vec<String>,
     /// The regex and where it is.
     pub pattern: Option<(String, Span)>,
+    pub pattern_hint: Option<String>,
     pub secret: bool,
     pub env: Option<String>,
     pub value: Option<String>,
@@ -99,6 +101,9 @@ pub struct VarSpec {
     pub choices: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
+    /// What `pattern` accepts, in words, shown when an answer does not match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern_hint: Option<String>,
     pub secret: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
@@ -238,6 +243,7 @@ fn read_var(read: &mut Reader, entry: &Entry) -> RawVar {
         default_span: var.get("default").map(|node| node.span),
         choices: read.texts(var.get("choices"), &what("choices")),
         pattern,
+        pattern_hint: read.text(var.get("pattern_hint"), &what("pattern_hint")),
         secret: read
             .flag(var.get("secret"), &what("secret"))
             .unwrap_or(false),

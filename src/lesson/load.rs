@@ -286,6 +286,7 @@ fn declare_vars(
             default: var.default,
             choices: var.choices,
             pattern,
+            pattern_hint: var.pattern_hint,
             secret: var.secret,
             env: var.env,
             value: var.value,
