@@ -22,6 +22,7 @@ mod theme;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use block::{FOLD, fold};
 pub use commands::commands;
 pub use inline::Resolver;
 pub use json::{

@@ -165,7 +165,9 @@ pub(crate) fn header(
     pieces
 }
 
-/// Code lines in a gutter of `hue`, never wrapped; `{{NAME}}` stands out unless `raw`.
+/// Code lines in a gutter of `hue`; `{{NAME}}` stands out unless `raw`. A line wider than
+/// the room left is folded onto lines that keep the gutter, each continuation marked `↪`,
+/// so the terminal never wraps it into the margin.
 pub(crate) fn gutter(
     canvas: &mut Canvas,
     code: &str,
@@ -179,15 +181,60 @@ pub(crate) fn gutter(
     }
     for line in code.trim_end_matches(['\n', '\r']).lines() {
         let line = line.replace('\t', "    ");
-        let pieces = if raw {
-            vec![Piece::new(line, Look::PLAIN)]
-        } else {
-            with_vars(&line, Look::PLAIN, None, true)
-        };
-        canvas.line(&paint(canvas.term, &pieces))?;
+        for (i, part) in fold(&line, canvas.width()).into_iter().enumerate() {
+            let mut pieces = Vec::new();
+            if i > 0 {
+                pieces.push(Piece::new(FOLD, Look::DIM));
+            }
+            if raw {
+                pieces.push(Piece::new(part, Look::PLAIN));
+            } else {
+                pieces.extend(with_vars(part, Look::PLAIN, None, true));
+            }
+            canvas.line(&paint(canvas.term, &pieces))?;
+        }
     }
     canvas.dedent();
     Ok(())
+}
+
+/// Marks a code line folded from the one above.
+pub(crate) const FOLD: &str = "↪ ";
+
+/// `line` cut into parts that fit `width` columns (the first) and `width - 2` (the others,
+/// after [`FOLD`]): after a space when there is one in the last third of a part, else
+/// anywhere (a long URL) but inside a `{{NAME}}`.
+pub(crate) fn fold(line: &str, width: usize) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = line;
+    let mut room = width.max(10);
+    while super::inline::width(rest) > room {
+        let mut end = 0;
+        let mut used = 0;
+        for (at, c) in rest.char_indices() {
+            let w = super::inline::width(c.encode_utf8(&mut [0; 4]));
+            if used + w > room {
+                break;
+            }
+            used += w;
+            end = at + c.len_utf8();
+        }
+        let cut = rest[..end]
+            .rfind(' ')
+            .filter(|&space| space > 0 && space * 3 >= end * 2)
+            .map_or(end, |space| space + 1);
+        // Never inside a `{{NAME}}`: it would lose its look, and read as two names.
+        let cut = match rest[..cut].rfind("{{") {
+            Some(open) if open > 0 && !rest[open..cut].contains("}}") => open,
+            _ => cut,
+        };
+        let cut = if cut == 0 { rest.len() } else { cut };
+        parts.push(&rest[..cut]);
+        rest = &rest[cut..];
+        room = width.saturating_sub(super::inline::width(FOLD)).max(10);
+    }
+    parts.push(rest);
+    parts
 }
 
 /// A code block met while walking Markdown: a block of the scope, a quiz, or plain code.
@@ -405,6 +452,36 @@ fn hint_title(summary: &str, number: usize, total: usize) -> String {
         format!("Hint {number} of {total}")
     } else {
         format!("Hint {number} of {total}: {rest}")
+    }
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use super::fold;
+
+    #[test]
+    fn a_long_code_line_folds_after_a_space_and_every_part_fits() {
+        let line = "ibmcloud cr exemption-add --scope \"us.icr.io/birds/bluebird:1\" --issue-type cve --issue-id CVE-2019-5953";
+        let parts = fold(line, 40);
+        assert_eq!(parts.concat(), line, "nothing is lost");
+        assert!(
+            parts[0].len() <= 40 && parts[1..].iter().all(|p| p.len() <= 38),
+            "{parts:?}"
+        );
+        assert!(parts[0].ends_with(' '), "cut after a space: {parts:?}");
+        assert_eq!(fold("short", 40), ["short"]);
+        let templated = fold(
+            "GET {{va_url}}/va/api/v4/report/{{registry}}/{{namespace}}/{{image}}:1",
+            50,
+        );
+        assert!(
+            templated
+                .iter()
+                .all(|p| p.matches("{{").count() == p.matches("}}").count()),
+            "{templated:?}"
+        );
+        let url = "https://example.com/".repeat(5);
+        assert!(fold(&url, 30).iter().all(|p| p.len() <= 30));
     }
 }
 

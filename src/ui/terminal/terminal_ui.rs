@@ -64,12 +64,21 @@ impl TerminalUi {
         } else {
             "$"
         };
+        // The gutter takes 4 columns; a long line folds inside it.
+        let room = self.look.term.width.saturating_sub(4);
         for line in code.lines() {
-            self.say(&format!(
-                "  {} {}",
-                self.look.dim(mark),
-                self.look.code(line)
-            ));
+            for (i, part) in render::fold(line, room).into_iter().enumerate() {
+                let fold = if i > 0 {
+                    self.look.dim(render::FOLD)
+                } else {
+                    String::new()
+                };
+                self.say(&format!(
+                    "  {} {fold}{}",
+                    self.look.dim(mark),
+                    self.look.code(part)
+                ));
+            }
         }
     }
 
