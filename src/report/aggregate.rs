@@ -210,6 +210,7 @@ fn learner_row(
         steps,
         started: tally.started(),
         last_activity: tally.last_activity(),
+        completed_at: tally.completed_at(),
         active_seconds: tally.active_seconds(),
         hints: tally.hints(),
     }

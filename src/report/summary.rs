@@ -69,6 +69,10 @@ pub struct LearnerRow {
     pub started: Timestamp,
     /// The learner's latest event in this lesson.
     pub last_activity: Timestamp,
+    /// When the learner first completed the lesson, kept after a later reset or `--restart`
+    /// (so `complete` can be false while this is set); absent if never.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<Timestamp>,
     /// Time spent, from gaps between events (see the `report` module).
     pub active_seconds: u64,
     /// Hints revealed, every step, resets included.
@@ -202,6 +206,7 @@ mod tests {
             skipped: 0,
             started: Timestamp::UNIX_EPOCH,
             last_activity: Timestamp::UNIX_EPOCH,
+            completed_at: None,
             active_seconds: 0,
             hints: 1,
         };

@@ -55,6 +55,8 @@ pub struct LearnerTally {
     /// `session_ended`).
     previous: Option<(Timestamp, bool)>,
     hints: u32,
+    /// When every step of the lesson was first complete; kept after a later reset.
+    completed_at: Option<Timestamp>,
 }
 
 impl LearnerTally {
@@ -68,6 +70,7 @@ impl LearnerTally {
             active_millis: 0,
             previous: None,
             hints: 0,
+            completed_at: None,
         }
     }
 
@@ -108,6 +111,16 @@ impl LearnerTally {
                 }
                 _ => self.state.apply(event),
             },
+        }
+        // Only an event that completes a step can complete the lesson.
+        if self.completed_at.is_none()
+            && matches!(
+                event,
+                Event::StepVerified { .. } | Event::StepConfirmed { .. }
+            )
+            && self.state.is_complete()
+        {
+            self.completed_at = Some(ts);
         }
     }
 
@@ -192,6 +205,11 @@ impl LearnerTally {
     /// Every hint revealed, in every step, resets included.
     pub fn hints(&self) -> u32 {
         self.hints
+    }
+
+    /// When the lesson was first complete, even if it was reset since.
+    pub fn completed_at(&self) -> Option<Timestamp> {
+        self.completed_at
     }
 }
 
@@ -281,6 +299,29 @@ mod tests {
         assert_eq!(tally.active_seconds(), 30 + 300 + 10 + 20);
         assert_eq!(tally.started(), at(0));
         assert_eq!(tally.last_activity(), at(90_020));
+    }
+
+    #[test]
+    fn the_first_completion_is_kept_after_a_later_reset() {
+        let tally = fold(&[
+            (0, started()),
+            (10, verified("a")),
+            (20, verified("b")),
+            (30, Event::LessonReset),
+            (40, started()),
+            (50, verified("a")),
+            (60, verified("b")),
+        ]);
+        assert_eq!(tally.completed_at(), Some(at(20)));
+        assert!(
+            tally
+                .state()
+                .steps
+                .iter()
+                .all(|(_, s)| s.status.is_complete())
+        );
+        let never = fold(&[(0, started()), (10, verified("a"))]);
+        assert_eq!(never.completed_at(), None);
     }
 
     #[test]

@@ -204,3 +204,25 @@ fn commands_find_the_running_labrun_first_on_their_path() {
         .status(0)
         .stderr_contains("✔ Step verified.");
 }
+
+#[test]
+fn a_completed_lesson_started_over_keeps_its_completion_in_the_report() {
+    let lab = lab().file(
+        "one.md",
+        "---\nid: one\n---\n# One\n\n## Only {#only}\n\n```bash {check}\ntrue\n```\n",
+    );
+    lab.run_with(["start", "one.md", "--yes"], "\n")
+        .status(0)
+        .stderr_contains("Lesson complete.");
+    // Without a terminal, --restart says what happens instead of asking.
+    lab.run_with(["start", "one.md", "--yes", "--restart"], "quit\n")
+        .status(1)
+        .stderr_contains("One was complete; it starts over (the log keeps that it was completed).");
+    let report = lab
+        .run_with(["report", ".progress", "--format", "json"], "")
+        .status(0)
+        .json();
+    let row = &report["learners"][0];
+    assert_eq!(row["complete"], false, "{report:#}");
+    assert!(row["completed_at"].is_string(), "{report:#}");
+}
