@@ -395,7 +395,7 @@ impl<'a> Runtime<'a> {
             Event::CheckFailed {
                 step: step.id.clone(),
                 attempt,
-                reason: format!("wrong answer to \"{}\"", quiz.question),
+                reason: format!("wrong answer to \"{}\"", quiz.plain_question()),
                 evidence,
             }
         })?;

@@ -533,7 +533,7 @@ impl<'a> Session<'a> {
             let correct = self.runtime.record_quiz(index, attempt, quiz, &answers)?;
             self.ui.quiz_result(quiz, correct);
             if !correct {
-                failures.push(format!("wrong answer to \"{}\"", quiz.question));
+                failures.push(format!("wrong answer to \"{}\"", quiz.plain_question()));
             }
         }
         if failures.is_empty() {

@@ -37,6 +37,12 @@ impl Quiz {
         self.answers.len() > 1
     }
 
+    /// The question as plain text, for a prompt line or a failure reason: Markdown's code
+    /// quotes would show as backticks there.
+    pub fn plain_question(&self) -> String {
+        self.question.replace('`', "")
+    }
+
     /// Whether `answers` (the chosen choices, or one typed answer) are right: exactly the
     /// right choices in any order, or a typed answer matching `answer_pattern` (case
     /// insensitive).

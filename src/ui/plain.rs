@@ -323,7 +323,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
     }
 
     fn ask_quiz(&mut self, quiz: &Quiz) -> Result<Option<Vec<String>>, UiError> {
-        self.say(&format!("Quiz: {}", quiz.question));
+        self.say(&format!("Quiz: {}", quiz.plain_question()));
         if quiz.choices.is_empty() {
             let answer = self.ask("Your answer (empty: back to the menu): ")?;
             return Ok((!answer.is_empty()).then(|| vec![answer]));

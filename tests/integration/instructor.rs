@@ -277,3 +277,16 @@ fn test_refuses_a_misspelt_var_flag_for_its_one_lesson() {
         .status(2)
         .stderr_contains("the lesson has no variable `targte` (did you mean `target`?)");
 }
+
+#[test]
+fn test_says_while_a_polling_check_waits() {
+    let text = "# T\n\n## Wait {#wait}\n\n```bash {run}\n(sleep 2 && touch ready) >/dev/null 2>&1 &\n```\n\n```bash {check interval=500ms timeout=20s}\ntest -f ready || { echo \"not ready\"; exit 1; }\n```\n";
+    Test::new()
+        .file("t.md", text)
+        .args(["test", "t.md"])
+        .run()
+        .status(0)
+        .stdout_contains("… waiting: try 1 not yet (not ready), 1")
+        .stdout_contains("s left")
+        .stdout_contains("ok          wait");
+}

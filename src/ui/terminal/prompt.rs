@@ -154,8 +154,7 @@ pub(super) fn quiz(
 ) -> Result<Option<Vec<String>>, UiError> {
     // The answer is not judged yet: no tick beside it, right or wrong.
     let config = config.with_answered_prompt_prefix(Styled::new("›"));
-    // The prompt line is plain text: Markdown's code quotes would show as backticks.
-    let question = quiz.question.replace('`', "");
+    let question = quiz.plain_question();
     let question = question.as_str();
     if quiz.choices.is_empty() {
         let answer = Text::new(question)
