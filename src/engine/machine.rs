@@ -116,6 +116,8 @@ pub struct Machine {
     runs_pending: bool,
     /// The solution was applied in this visit.
     applied: bool,
+    /// The learner went back (`back`, `jump`) from this step: going on returns there.
+    return_to: Option<usize>,
     /// The step whose checks were asked for by the last transition, awaiting their result.
     checking: Option<usize>,
     finished: bool,
@@ -134,6 +136,7 @@ impl Machine {
             failures: 0,
             runs_pending: false,
             applied: false,
+            return_to: None,
             checking: None,
             finished: false,
         }
@@ -179,6 +182,11 @@ impl Machine {
         };
         let here = step == self.current;
         if state.status.is_complete() {
+            // Back at a step done earlier (a token to get again): Enter checks it once more,
+            // then returns where the learner was.
+            if here && self.return_to.is_some() && facts.has_checks && self.attempts == 0 {
+                return Action::Check;
+            }
             return Action::Continue;
         }
         if here && self.runs_pending {
@@ -334,8 +342,8 @@ impl Machine {
                     Effect::AskAction(step),
                 ]
             }
-            Input::Chose(Action::Back) => self.enter(step - 1),
-            Input::Chose(Action::Jump(to)) if to < self.steps.len() => self.enter(to),
+            Input::Chose(Action::Back) => self.go_to(step - 1),
+            Input::Chose(Action::Jump(to)) if to < self.steps.len() => self.go_to(to),
             Input::Chose(Action::Jump(_)) => vec![
                 Effect::Notice("no such step".into()),
                 Effect::AskAction(step),
@@ -392,8 +400,27 @@ impl Machine {
         vec![Effect::RunChecks(step)]
     }
 
-    /// Moves past `step`: to the next step, or to the end of the lesson.
+    /// `back` or `jump`: going back remembers where the learner was (the furthest point), so
+    /// that going on returns there; going forward forgets it.
+    fn go_to(&mut self, to: usize) -> Vec<Effect> {
+        let from = self.current;
+        self.return_to = if to < from {
+            Some(self.return_to.map_or(from, |earlier| earlier.max(from)))
+        } else {
+            None
+        };
+        self.enter(to)
+    }
+
+    /// Moves past `step`: back where the learner was before going back, to the next step, or
+    /// to the end of the lesson.
     fn next(&mut self, step: usize) -> Vec<Effect> {
+        if let Some(back) = self.return_to.take()
+            && back > step
+            && back < self.steps.len()
+        {
+            return self.enter(back);
+        }
         if step + 1 < self.steps.len() {
             return self.enter(step + 1);
         }

@@ -282,3 +282,47 @@ fn an_empty_lesson_finishes_at_once() {
         [Effect::Finish(EndReason::Completed)]
     );
 }
+
+#[test]
+fn going_back_to_a_done_step_checks_it_again_on_enter_then_returns_where_the_learner_was() {
+    let mut m = Machine::new(
+        vec![
+            facts("token", true, 0, false),
+            facts("b", true, 0, false),
+            facts("c", true, 0, false),
+        ],
+        Vec::new(),
+    );
+    let _ = m.transition(Input::Start(0));
+    for _ in 0..2 {
+        let _ = m.transition(Input::Chose(Action::Check));
+        let _ = m.transition(Input::Checked { passed: true });
+    }
+    assert_eq!(m.current(), 2);
+    let _ = m.transition(Input::Chose(Action::Jump(0)));
+    assert_eq!(
+        m.default_action(0),
+        Action::Check,
+        "a done step is checked again"
+    );
+    let _ = m.transition(Input::Chose(Action::Check));
+    let back = m.transition(Input::Checked { passed: true });
+    assert!(back.contains(&Effect::Enter(2)), "{back:?}");
+    assert_eq!(m.current(), 2, "back where the learner was, not at step b");
+    // Without going back, a done step just goes on.
+    let _ = m.transition(Input::Chose(Action::Jump(1)));
+    let _ = m.transition(Input::Chose(Action::Continue));
+    assert_eq!(m.current(), 2);
+    let mut forward = Machine::new(
+        vec![facts("a", true, 0, false), facts("b", true, 0, false)],
+        vec![
+            StepState {
+                status: StepStatus::Verified,
+                ..Default::default()
+            };
+            2
+        ],
+    );
+    let _ = forward.transition(Input::Start(0));
+    assert_eq!(forward.default_action(0), Action::Continue);
+}
