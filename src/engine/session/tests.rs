@@ -470,3 +470,60 @@ fn a_file_block_never_writes_a_secret_to_disk() {
     let written = std::fs::read_to_string(workspace.path().join("config.yaml")).unwrap();
     assert_eq!(written, "token: ••••\n");
 }
+
+#[test]
+fn a_declined_run_block_stays_the_default_and_a_failed_check_points_at_it() {
+    // consent, name, token, no to the run block, check (fails), then Enter runs it.
+    let run = run(
+        "\nAda\nt\nn\ncheck\n\ny\nquit\n",
+        &[false, true],
+        &LessonState::default(),
+        Options::default(),
+    );
+    assert!(
+        run.transcript.contains("[Enter: run] >"),
+        "{}",
+        run.transcript
+    );
+    assert!(
+        run.transcript
+            .contains("note: this step's commands have not all run yet: press Enter to run them"),
+        "{}",
+        run.transcript
+    );
+    assert_eq!(run.ran, ["test -f done", "echo hello Ada t"]);
+}
+
+#[test]
+fn enter_never_loops_on_a_failing_check() {
+    // consent, name, token, run block; then only Enter: check, hint, solution, apply (which
+    // checks), and once nothing is left, skip.
+    let run = run(
+        "\nAda\nt\n\n\n\n\n\n\n\n\n",
+        &[true, false, true, false],
+        &LessonState::default(),
+        Options::default(),
+    );
+    let text = &run.transcript;
+    let order = [
+        "note: press Enter for a hint",
+        "Hint 1/1:",
+        "[Enter: solution] >",
+        "Solution:",
+        "[Enter: apply] >",
+        "Run it? [Y/n]",
+        "note: press Enter to skip this step for now",
+        "Step 2/3 · Read",
+    ];
+    let mut at = 0;
+    for expected in order {
+        let found = text[at..]
+            .find(expected)
+            .unwrap_or_else(|| panic!("no {expected:?} after byte {at}:\n{text}"));
+        at += found + expected.len();
+    }
+    assert_eq!(
+        statuses(&run.events)[0],
+        ("hello".into(), StepStatus::Skipped)
+    );
+}
