@@ -30,4 +30,4 @@ pub use model::{
 pub use parser::slug;
 pub use quiz::Quiz;
 pub use span::{LineCol, LineIndex, Span};
-pub use validate::is_identifier;
+pub use validate::{is_identifier, is_reserved_env_name};

@@ -166,7 +166,12 @@ impl<'a> Runtime<'a> {
     /// Every variable with a `default` and no value takes it: where nobody can be asked
     /// (`test`, `check`, `reset`).
     pub fn use_defaults(&mut self) {
-        for spec in self.lesson.vars.iter().filter(|spec| spec.value.is_none()) {
+        for spec in self
+            .lesson
+            .vars
+            .iter()
+            .filter(|spec| spec.value.is_none() && !spec.secret)
+        {
             if let (None, Some(default)) = (self.vars.get(&spec.name), &spec.default) {
                 self.vars
                     .set(&spec.name, default.clone(), Source::Default, spec.secret);

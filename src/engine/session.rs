@@ -386,7 +386,7 @@ impl<'a> Session<'a> {
                 continue;
             }
             if spec.prompt.is_none() {
-                if let Some(default) = &spec.default {
+                if let Some(default) = spec.default.as_ref().filter(|_| !spec.secret) {
                     self.runtime.vars_mut().set(
                         &spec.name,
                         default.clone(),
@@ -404,10 +404,10 @@ impl<'a> Session<'a> {
                 let answer = self
                     .ui
                     .ask_var(spec, spec.default.as_deref(), problem.as_deref())?;
-                let answer = if answer.is_empty() {
-                    spec.default.clone().unwrap_or_default()
-                } else {
-                    answer
+                // A secret never takes a value written in the lesson.
+                let answer = match &spec.default {
+                    Some(default) if answer.is_empty() && !spec.secret => default.clone(),
+                    _ => answer,
                 };
                 match vars::validate(spec, &answer) {
                     Ok(()) => break answer,

@@ -111,10 +111,12 @@ impl ShellState {
         let _ = std::fs::remove_file(workspace.join(STATE_DIR).join(FILE));
     }
 
-    /// Takes in what a block changed.
+    /// Takes in what a block changed, except variables that would run code before every later
+    /// command unseen (`BASH_ENV`, `PROMPT_COMMAND`, `LD_PRELOAD`, ...): those stay with the
+    /// block that set them. `PATH` and the like carry, as `source venv/bin/activate` needs.
     pub fn apply(&mut self, changes: &ShellChanges) {
         self.cwd = Some(changes.cwd.clone());
-        for (name, value) in &changes.set {
+        for (name, value) in changes.set.iter().filter(|(name, _)| !runs_code(name)) {
             self.unset.remove(name);
             self.exports.insert(name.clone(), value.clone());
         }
@@ -161,6 +163,23 @@ impl ShellState {
     }
 }
 
+/// A variable the shell or the loader runs code from, before or around every command.
+fn runs_code(name: &str) -> bool {
+    matches!(
+        name,
+        "BASH_ENV"
+            | "ENV"
+            | "PROMPT_COMMAND"
+            | "SHELLOPTS"
+            | "BASHOPTS"
+            | "PS4"
+            | "LD_PRELOAD"
+            | "LD_AUDIT"
+            | "DYLD_INSERT_LIBRARIES"
+    ) || name.starts_with("BASH_FUNC_")
+        || name.starts_with("LABRUN_")
+}
+
 fn holds_secret(name: &str, value: &str, secrets: &Secrets) -> bool {
     secrets.is_secret_name(name) || secrets.mask(value) != value
 }
@@ -200,6 +219,23 @@ mod tests {
         state.apply(&changes("/", &[("EDITOR", "nano")], &["region"]));
         assert_eq!(state.unset(), ["region"]);
         assert_eq!(state.exported("EDITOR"), Some("nano"));
+    }
+
+    #[test]
+    fn variables_that_run_code_before_every_command_do_not_carry() {
+        let mut state = ShellState::default();
+        state.apply(&changes(
+            "/",
+            &[
+                ("BASH_ENV", "/tmp/evil.sh"),
+                ("PROMPT_COMMAND", "touch x"),
+                ("BASH_FUNC_ls%%", "() { :; }"),
+                ("PATH", "/venv/bin:/usr/bin"),
+            ],
+            &[],
+        ));
+        let names: Vec<String> = state.env(Vec::new()).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["PATH"]);
     }
 
     #[test]

@@ -87,7 +87,11 @@ impl Vars {
             }
         }
         if use_defaults {
-            for spec in specs.iter().filter(|spec| spec.value.is_none()) {
+            // Never a secret's: lint refuses one written in the lesson (it could hide a command).
+            for spec in specs
+                .iter()
+                .filter(|spec| spec.value.is_none() && !spec.secret)
+            {
                 if let (None, Some(default)) = (vars.get(&spec.name), &spec.default) {
                     vars.set(&spec.name, default.clone(), Source::Default, spec.secret);
                 }
@@ -173,8 +177,10 @@ impl Vars {
                     value.text.clone(),
                 )
             });
+        // A name the shell or the loader acts on is never exported (lint refuses one).
         self.values
             .iter()
+            .filter(|(name, _)| !crate::lesson::is_reserved_env_name(name))
             .map(|(name, value)| (name.clone(), value.text.clone()))
             .chain(builtins)
             .collect()
@@ -185,7 +191,7 @@ impl Vars {
     pub fn compute(&mut self, specs: &[VarSpec]) {
         for _ in 0..3 {
             for spec in specs {
-                if let Some(template) = &spec.value
+                if let Some(template) = spec.value.as_ref().filter(|_| !spec.secret)
                     && matches!(self.source(&spec.name), None | Some(Source::Computed))
                 {
                     let text = self.substitute(template).into_owned();

@@ -85,6 +85,8 @@ pub struct RawVar {
     pub secret: bool,
     pub env: Option<String>,
     pub value: Option<String>,
+    /// Where `value` is.
+    pub value_span: Option<Span>,
 }
 
 /// A declared variable of the lesson.
@@ -249,6 +251,7 @@ fn read_var(read: &mut Reader, entry: &Entry) -> RawVar {
             .unwrap_or(false),
         env: read.text(var.get("env"), &what("env")),
         value: read.text(var.get("value"), &what("value")),
+        value_span: var.get("value").map(|node| node.span),
     }
 }
 

@@ -19,6 +19,7 @@ pub const BUILTIN_VARS: &[&str] = &["learner", "lesson", "workspace"];
 pub(super) fn check(lesson: &Lesson, images: &[(usize, Image)], diags: &mut Vec<Diagnostic>) {
     duplicate_step_ids(lesson, diags);
     undefined_variables(lesson, diags);
+    reserved_captures(lesson, diags);
     missing_images(lesson, images, diags);
     unverifiable_steps(lesson, diags);
     if lesson.steps.is_empty() {
@@ -33,6 +34,7 @@ pub(super) fn check(lesson: &Lesson, images: &[(usize, Image)], diags: &mut Vec<
 pub(super) struct VarSpans {
     pub pattern: Span,
     pub default: Span,
+    pub value: Span,
 }
 
 /// Checks one declared variable on its own.
@@ -41,6 +43,34 @@ pub(super) fn check_var(var: &VarSpec, spans: VarSpans, diags: &mut Vec<Diagnost
     let invalid = |message: String| {
         Diagnostic::new(Code::InvalidVariable, var.span, message).in_file(var.file)
     };
+    // A secret shows as `••••`: a value the lesson wrote itself would hide what a command
+    // really runs. A secret comes from the learner (`prompt`, `env`, `--var`) or a step.
+    for (key, given, span) in [
+        ("default", var.default.is_some(), spans.default),
+        ("value", var.value.is_some(), spans.value),
+    ] {
+        if var.secret && given {
+            diags.push(
+                Diagnostic::new(
+                    Code::InvalidVariable,
+                    span,
+                    format!(
+                        "secret variable `{}` has a `{key}` written in the lesson",
+                        var.name
+                    ),
+                )
+                .with_help(
+                    "a secret comes from the learner (`prompt`, `env`, `--var`) or a step \
+                     (`capture=`, `[Captures]`); it shows as •••• wherever it is used, so a \
+                     value written here could hide what a command really runs",
+                )
+                .in_file(var.file),
+            );
+        }
+    }
+    if validate::is_reserved_env_name(&var.name) {
+        diags.push(reserved_name(&var.name, var.span).in_file(var.file));
+    }
     if let Some(pattern) = &var.pattern
         && let Err(reason) = validate::regex(pattern)
     {
@@ -91,6 +121,42 @@ pub(super) fn check_var(var: &VarSpec, spans: VarSpans, diags: &mut Vec<Diagnost
             ))
             .with_help("rename it: a letter or `_` first, then letters, digits and `_`"),
         );
+    }
+}
+
+/// A variable named after something the shell or loader acts on.
+fn reserved_name(name: &str, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidVariable,
+        span,
+        format!("`{name}` cannot be a lesson variable: the shell or the program loader acts on it"),
+    )
+    .with_help(format!(
+        "every lesson variable is exported to commands, and `{name}` would change what runs \
+         before the command the learner approved; give it another name, such as `{}`",
+        format!("lesson_{name}").to_ascii_lowercase()
+    ))
+}
+
+/// `capture=` and `[Captures]` names must not be reserved either: the value is exported.
+fn reserved_captures(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
+    let blocks = lesson
+        .lesson_blocks()
+        .chain(lesson.steps.iter().flat_map(|step| &step.blocks));
+    for block in blocks {
+        if let Some(name) = block
+            .attrs
+            .capture
+            .as_deref()
+            .filter(|name| validate::is_reserved_env_name(name))
+        {
+            diags.push(reserved_name(name, block.info_span).in_file(block.file));
+        }
+        for capture in block.http.iter().flat_map(|entry| &entry.captures) {
+            if validate::is_reserved_env_name(&capture.name) {
+                diags.push(reserved_name(&capture.name, capture.span).in_file(block.file));
+            }
+        }
     }
 }
 

@@ -296,6 +296,7 @@ fn declare_vars(
         let spans = lint::VarSpans {
             pattern: pattern_span.unwrap_or(span),
             default: var.default_span.unwrap_or(span),
+            value: var.value_span.unwrap_or(span),
         };
         lint::check_var(&spec, spans, diagnostics);
         vars.push(spec);

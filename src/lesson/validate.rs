@@ -32,6 +32,46 @@ fn first_line_of_regex_error(text: &str) -> String {
         .to_owned()
 }
 
+/// Environment variables a shell, the dynamic loader or a common interpreter acts on before
+/// or around the command the learner approved: a lesson variable by one of these names would
+/// be a way to run code unseen (`BASH_ENV` runs a file before every bash script). labrun never
+/// exports a variable by these names, and lint refuses them.
+pub fn is_reserved_env_name(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "PATH",
+        "BASH_ENV",
+        "ENV",
+        "PROMPT_COMMAND",
+        "SHELLOPTS",
+        "BASHOPTS",
+        "IFS",
+        "PS4",
+        "CDPATH",
+        "GLOBIGNORE",
+        "HOME",
+        "SHELL",
+        "TMPDIR",
+        "PYTHONPATH",
+        "PYTHONSTARTUP",
+        "PYTHONHOME",
+        "NODE_OPTIONS",
+        "NODE_PATH",
+        "PERL5OPT",
+        "PERL5LIB",
+        "PERLLIB",
+        "RUBYOPT",
+        "RUBYLIB",
+        "JAVA_TOOL_OPTIONS",
+        "_JAVA_OPTIONS",
+        "GIT_SSH_COMMAND",
+        "GIT_EXEC_PATH",
+        "LABRUN_OUTPUT",
+        "LABRUN_SHELL_STATE",
+    ];
+    const PREFIXES: &[&str] = &["LD_", "DYLD_", "BASH_FUNC_", "LABRUN_"];
+    NAMES.contains(&name) || PREFIXES.iter().any(|prefix| name.starts_with(prefix))
+}
+
 /// `[A-Za-z_][A-Za-z0-9_]*`: the names a `{{NAME}}` reference may use.
 pub fn is_identifier(name: &str) -> bool {
     let mut bytes = name.bytes();

@@ -12,6 +12,7 @@
 //! | `faults` | server errors, slow servers, bad JSON, refused connections, endless commands |
 //! | `check_command` | `labrun check`, and a second session on a log in use |
 //! | `exit_codes` | 0 complete, 1 incomplete, 2 missing file, 3 invalid lesson |
+//! | `untrusted` | hostile lessons: what they cannot hide from consent or run unseen |
 //! | `runtime` | the step runtime: Enter alone completes a lesson; one shell per lesson; secrets across a resume; signals |
 
 mod check_command;
@@ -22,6 +23,7 @@ mod polling;
 mod resume;
 mod runtime;
 mod secrets;
+mod untrusted;
 mod variables;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,54 @@
+//! Lessons written by someone else, tried as an attacker would: nothing they hide runs, and
+//! nothing runs that the learner did not see and allow.
+
+use super::{FAST, lab, workspace};
+
+#[test]
+fn a_secret_written_in_the_lesson_cannot_hide_a_command() {
+    // The confirmation would show `echo token is ••••` while the shell ran the `touch`.
+    let lab = lab().file(
+        "hidden.md",
+        "---\nid: hidden\nvars:\n  token: { secret: true, default: \"x; touch pwned\" }\n---\n\
+         # Hidden\n\n## Echo {#echo}\n\n```bash {run}\necho token is {{token}}\n```\n",
+    );
+    lab.run_with(["start", "hidden.md", "--yes"], "\n")
+        .status(3)
+        .stderr_contains("secret variable `token` has a `default` written in the lesson");
+    assert!(!workspace(&lab, "hidden").join("pwned").exists());
+    assert!(!lab.path().join("pwned").exists());
+}
+
+#[test]
+fn a_variable_named_bash_env_is_refused_before_anything_runs() {
+    let lab = lab().file(
+        "env.md",
+        "---\nid: env\nvars:\n  BASH_ENV: { value: evil.sh }\n---\n# Env\n\n## Go {#go}\n\n\
+         ```sh {file=evil.sh}\ntouch pwned\n```\n\n```bash {run}\necho fine\n```\n",
+    );
+    lab.run_with(["start", "env.md", "--yes"], "\n")
+        .status(3)
+        .stderr_contains("`BASH_ENV` cannot be a lesson variable");
+    assert!(!workspace(&lab, "env").join("evil.sh").exists());
+}
+
+#[test]
+fn a_reserved_name_set_at_run_time_is_never_exported() {
+    // `$LABRUN_OUTPUT` names are only known at run time: lint cannot see this one.
+    let lab = lab().file(
+        "late.md",
+        "---\nid: late\n---\n# Late\n\n## Set {#set}\n\n```bash {run}\n\
+         printf 'touch pwned\\n' > evil.sh\necho \"BASH_ENV=$PWD/evil.sh\" >> \"$LABRUN_OUTPUT\"\n\
+         export PROMPT_COMMAND='touch pwned2'\n```\n\n\
+         ## Use {#use}\n\n```bash {run}\necho next\n```\n\n```bash {check}\n! test -e pwned\n```\n",
+    );
+    lab.run_with(["start", "late.md", "--yes"], "\n\n")
+        .status(0)
+        .finished_within(FAST)
+        .stderr_contains("Lesson complete.");
+    let workspace = workspace(&lab, "late");
+    assert!(workspace.join("evil.sh").exists(), "the first block ran");
+    assert!(
+        !workspace.join("pwned").exists(),
+        "BASH_ENV reached a later block"
+    );
+}
