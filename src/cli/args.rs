@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
                   Lessons are plain GitHub-flavoured Markdown: every `##` is a step, and fenced \
                   blocks marked {run}, {check}, {solve}, {setup} or {cleanup} give labrun work to do.",
     after_help = "Examples:\n  labrun show lessons/welcome.md\n  labrun lint lessons/\n  labrun list\n\n\
-                  Exit codes: 0 success, 1 a check failed, 2 usage, 3 invalid lesson, 130 interrupted,\n\
+                  Exit codes: 0 success, 1 a check failed, 2 usage, 3 invalid lesson, 4 labrun could not\n\
+                  work here (progress log in use, permission denied, disk full), 130 interrupted,\n\
                   141 output closed before it was all written.\n\
                   NO_COLOR=1 turns colour off."
 )]

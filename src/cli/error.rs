@@ -7,6 +7,10 @@ pub mod exit {
     pub const FAILED: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const INVALID_LESSON: u8 = 3;
+    /// labrun could not do its own work on this machine: the progress log is in use by
+    /// another session, a file cannot be read or written (permissions, a full disk), the
+    /// terminal failed. Not the learner's doing, so not 1.
+    pub const ENVIRONMENT: u8 = 4;
     pub const INTERRUPTED: u8 = 130;
     /// The output was closed before it was all written (`labrun lint | head`), as a
     /// program stopped by SIGPIPE ends: never 0, so `set -o pipefail` still sees a failure.
@@ -42,7 +46,7 @@ impl CliError {
             Self::Load(LoadError::NotUtf8(_)) => exit::INVALID_LESSON,
             Self::Load(_) | Self::NotFound(_) | Self::NoLessons(_) => exit::USAGE,
             Self::Session(crate::engine::SessionError::UnknownStep { .. }) => exit::USAGE,
-            Self::Output(_) | Self::Log(_) | Self::Session(_) => exit::FAILED,
+            Self::Output(_) | Self::Log(_) | Self::Session(_) => exit::ENVIRONMENT,
             Self::InvalidLesson { .. } => exit::INVALID_LESSON,
             Self::Usage(_) => exit::USAGE,
         }

@@ -408,7 +408,7 @@ fn a_line_from_a_newer_labrun_stops_the_report_asking_for_an_upgrade() {
         .file("logs/fay.jsonl", &newer)
         .args(["report", "logs"])
         .run()
-        .status(1)
+        .status(4)
         .stderr_contains("upgrade labrun");
     Test::new()
         .file("logs/fay.jsonl", &fixture("k8s-basics/fay.jsonl"))

@@ -118,7 +118,8 @@ fn a_second_session_on_the_same_log_is_refused_while_the_first_is_open() {
 
     let second = lab
         .run_with(["start", "one.md", "--yes"], "check\n")
-        .status(1)
+        // Not the learner's failing: exit 4, labrun could not work.
+        .status(4)
         .finished_within(FAST)
         .stderr_contains("another labrun session is already using")
         .stderr_contains("finish or quit it first (one session per learner and lesson)")
@@ -126,7 +127,7 @@ fn a_second_session_on_the_same_log_is_refused_while_the_first_is_open() {
     assert!(second.stderr.contains("one/ada.jsonl"), "{}", second.stderr);
     // `check` writes to the same log: refused too.
     lab.run_with(["check", "one.md"], "")
-        .status(1)
+        .status(4)
         .stderr_contains("another labrun session is already using");
     // The first session is unharmed: it goes on, then ends at the end of its input.
     first.write("check\n");
