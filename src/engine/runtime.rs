@@ -530,13 +530,15 @@ impl<'a> Runtime<'a> {
             duration_ms: run.outcome.evidence().duration_ms,
         })?;
         for (name, value) in &run.captures {
-            if !self.vars.is_secret(name) {
+            // A value that holds a known secret (a header built around a token) is a secret.
+            let secret = self.vars.is_secret(name) || self.vars.secrets().mask(value) != *value;
+            if !secret {
                 self.journal.append(Event::VarSet {
                     name: name.clone(),
                     value: value.clone(),
                 })?;
             }
-            self.vars.set(name, value.clone(), Source::Step, false);
+            self.vars.set(name, value.clone(), Source::Step, secret);
         }
         if !run.captures.is_empty() {
             self.vars.compute(&self.lesson.vars);

@@ -44,8 +44,10 @@ impl BlockRunner {
     /// Fresh paths for one run's `$LABRUN_OUTPUT` and `$LABRUN_SHELL_STATE`.
     fn run_files(&mut self) -> Result<(PathBuf, PathBuf), String> {
         if self.outputs.is_none() {
+            // Private to the learner: the files may hold secrets.
             let dir = tempfile::Builder::new()
                 .prefix("labrun-")
+                .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
                 .tempdir()
                 .map_err(|error| format!("cannot make a folder for `$LABRUN_OUTPUT`: {error}"))?;
             self.outputs = Some(dir);

@@ -28,7 +28,16 @@ pub(super) fn prepare(path: &Path) -> Result<PathBuf, ShellError> {
         cause,
     };
     let absolute = std::path::absolute(path).map_err(error)?;
-    std::fs::File::create(&absolute).map_err(error)?;
+    // Readable by the learner only: it may hold a secret.
+    std::os::unix::fs::OpenOptionsExt::mode(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true),
+        0o600,
+    )
+    .open(&absolute)
+    .map_err(error)?;
     Ok(absolute)
 }
 

@@ -52,3 +52,38 @@ fn a_reserved_name_set_at_run_time_is_never_exported() {
         "BASH_ENV reached a later block"
     );
 }
+
+#[test]
+fn a_captured_value_that_holds_a_secret_is_secret_too() {
+    let lab = lab().file(
+        "header.md",
+        "---\nid: header\nvars:\n  token: { secret: true }\n---\n# Header\n\n## Token {#token}\n\n\
+         ```bash {run capture=token}\nprintf 'tok-%s\\n' Zq9-x7\n```\n\n\
+         ```bash {run capture=auth}\necho \"Bearer $token\"\n```\n\n\
+         ```bash {check}\necho \"using $auth\"; test -n \"$auth\"\n```\n",
+    );
+    let out = lab
+        .run_with(["start", "header.md", "--yes"], "\n")
+        .status(0)
+        .stderr_contains("Lesson complete.");
+    assert!(!out.stderr.contains("tok-Zq9-x7"), "{}", out.stderr);
+    let log = std::fs::read_to_string(lab.path().join(".progress/header/ada.jsonl")).unwrap();
+    assert!(!log.contains("tok-Zq9-x7"), "{log}");
+    assert!(
+        !log.contains(r#""name":"auth""#),
+        "a var_set of a secret: {log}"
+    );
+}
+
+#[test]
+fn the_labrun_output_file_and_its_folder_are_the_learners_alone() {
+    let lab = lab().file(
+        "perms.md",
+        "---\nid: perms\n---\n# Perms\n\n## Look {#look}\n\n```bash {check}\n\
+         test \"$(stat -c %a \"$LABRUN_OUTPUT\")\" = 600 || { echo \"file $(stat -c %a \"$LABRUN_OUTPUT\")\"; exit 1; }\n\
+         test \"$(stat -c %a \"$(dirname \"$LABRUN_OUTPUT\")\")\" = 700 || { echo folder; exit 1; }\n```\n",
+    );
+    lab.run_with(["start", "perms.md", "--yes"], "\n")
+        .status(0)
+        .stderr_contains("✔ Step verified.");
+}
