@@ -10,33 +10,46 @@ pub mod stdin;
 pub mod style;
 pub mod terminal;
 
-/// What a learner agrees to when allowing a lesson's commands: `3 check commands`, `1 setup
-/// and 4 check commands`, `1 setup, 4 check and 1 cleanup commands`.
+/// What a learner agrees to when allowing a lesson's commands: `runs 3 check commands`,
+/// `runs 1 setup and 4 check commands and writes 2 files`, `writes 1 file`.
 pub(crate) fn commands_to_consent(lesson: &crate::lesson::Lesson) -> String {
     use crate::lesson::Role;
-    let blocks: Vec<Role> = lesson
+    let blocks: Vec<&crate::lesson::Block> = lesson
         .lesson_blocks()
         .chain(lesson.steps.iter().flat_map(|step| &step.blocks))
-        .filter_map(|block| block.role)
         .collect();
     let kinds: Vec<String> = [Role::Setup, Role::Check, Role::Cleanup]
         .into_iter()
         .filter_map(|role| {
-            let count = blocks.iter().filter(|&&r| r == role).count();
+            let count = blocks.iter().filter(|b| b.role == Some(role)).count();
             (count > 0).then(|| format!("{count} {}", role.as_str()))
         })
         .collect();
-    let total: usize = [Role::Setup, Role::Check, Role::Cleanup]
+    let total: usize = blocks
         .iter()
-        .map(|role| blocks.iter().filter(|r| *r == role).count())
-        .sum();
-    let listed = match kinds.as_slice() {
-        [] => "no".to_owned(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    };
+        .filter(|b| matches!(b.role, Some(Role::Setup | Role::Check | Role::Cleanup)))
+        .count();
+    let files = blocks
+        .iter()
+        .filter(|b| b.role.is_none() && b.attrs.file.is_some())
+        .count();
     let noun = if total == 1 { "command" } else { "commands" };
-    format!("{listed} {noun}")
+    let runs = match kinds.as_slice() {
+        [] => None,
+        [one] => Some(format!("runs {one} {noun}")),
+        [rest @ .., last] => Some(format!("runs {} and {last} {noun}", rest.join(", "))),
+    };
+    let writes = (files > 0).then(|| {
+        format!(
+            "writes {files} {} in its folder",
+            if files == 1 { "file" } else { "files" }
+        )
+    });
+    match (runs, writes) {
+        (Some(runs), Some(writes)) => format!("{runs} and {writes}"),
+        (Some(only), None) | (None, Some(only)) => only,
+        (None, None) => "runs no commands".to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -57,12 +70,16 @@ mod tests {
             )
             .lesson
         };
-        assert_eq!(commands_to_consent(&lesson("")), "1 check command");
+        assert_eq!(commands_to_consent(&lesson("")), "runs 1 check command");
         assert_eq!(
             commands_to_consent(&lesson(
                 "```bash {setup}\ntrue\n```\n\n```bash {cleanup}\ntrue\n```\n"
             )),
-            "1 setup, 1 check and 1 cleanup commands"
+            "runs 1 setup, 1 check and 1 cleanup commands"
+        );
+        assert_eq!(
+            commands_to_consent(&lesson("```text {file=a.txt}\na\n```\n")),
+            "runs 1 check command and writes 1 file in its folder"
         );
     }
 }

@@ -94,6 +94,9 @@ pub struct Runtime<'a> {
     hash: String,
     /// Per step: how many times its checks ran since its last reset.
     attempts: Vec<u32>,
+    /// The files the lesson's `file=` blocks wrote in the workspace (relative paths): the ones
+    /// it may write again without asking.
+    written: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Runtime<'a> {
@@ -131,6 +134,7 @@ impl<'a> Runtime<'a> {
             consented: setting.yes || prior.consented.as_ref() == Some(&hash),
             hash,
             attempts,
+            written: Default::default(),
         }
     }
 
@@ -198,6 +202,7 @@ impl<'a> Runtime<'a> {
         workspace::prepare(&self.workspace)?;
         let (shell, problem) = ShellState::load(&self.workspace);
         self.shell = shell;
+        self.written = workspace::written_files(&self.workspace);
         if let Some(problem) = problem {
             reporter.notice(&problem);
         }
@@ -221,28 +226,81 @@ impl<'a> Runtime<'a> {
         self.run_quietly("", &blocks, "a setup command", reporter)
     }
 
-    /// Entering a step: its `file=` blocks are written, then its setup runs. Problems are
+    /// The workspace paths step `index`'s `file=` blocks write to.
+    fn file_targets(&self, index: usize) -> Vec<(&'a Block, String)> {
+        let lesson = self.lesson;
+        lesson.steps[index]
+            .blocks
+            .iter()
+            .filter(|b| b.role.is_none() && b.attrs.file.is_some())
+            .map(|block| {
+                let path = block.attrs.file.as_deref().unwrap_or_default();
+                // A secret never names a file: it would end up on disk as its name.
+                (block, self.vars.substitute_for_display(path).into_owned())
+            })
+            .collect()
+    }
+
+    /// Files step `index` would write over that the lesson did not write itself (the
+    /// learner's own, in a `--workspace` of theirs): to ask about first.
+    pub fn foreign_files(&self, index: usize) -> Vec<String> {
+        self.file_targets(index)
+            .into_iter()
+            .map(|(_, path)| path)
+            .filter(|path| {
+                !self.written.contains(path) && self.workspace.join(path).symlink_metadata().is_ok()
+            })
+            .collect()
+    }
+
+    /// Entering a step: its `file=` blocks are written (with consent; a file the lesson did
+    /// not write is replaced only when in `replace`), then its setup runs. Problems are
     /// returned, and told to `reporter`.
     pub fn enter_step(
         &mut self,
         index: usize,
+        replace: &[String],
         reporter: &mut dyn Reporter,
     ) -> Result<Vec<String>, LogError> {
         let step = &self.lesson.steps[index];
         let mut problems = Vec::new();
-        for block in step
-            .blocks
-            .iter()
-            .filter(|b| b.role.is_none() && b.attrs.file.is_some())
-        {
-            let path = block.attrs.file.as_deref().unwrap_or_default();
-            let path = self.vars.substitute(path).into_owned();
-            // A secret is never written to disk: in a file it shows as the mask.
-            let text = self.display_code(block);
-            if let Err(reason) = workspace::write_file(&self.workspace, Path::new(&path), &text) {
-                let problem = format!("cannot write `{path}`: {reason}");
+        let foreign = self.foreign_files(index);
+        for (block, path) in self.file_targets(index) {
+            let refused = if !self.consented {
+                Some(format!(
+                    "`{path}` was not written: the lesson's files need your consent"
+                ))
+            } else if foreign.contains(&path) && !replace.contains(&path) {
+                Some(format!(
+                    "`{path}` was left as it is: it was there already, and the lesson did not \
+                     write it"
+                ))
+            } else {
+                None
+            };
+            if let Some(problem) = refused {
                 reporter.notice(&problem);
                 problems.push(problem);
+                continue;
+            }
+            // A secret is never written to disk: in a file it shows as the mask.
+            let text = self.display_code(block);
+            match workspace::write_file(&self.workspace, Path::new(&path), &text) {
+                Ok(_) => {
+                    if self.written.insert(path.clone())
+                        && let Err(reason) =
+                            workspace::save_written_files(&self.workspace, &self.written)
+                    {
+                        reporter.notice(&format!(
+                            "cannot note which files the lesson wrote: {reason}"
+                        ));
+                    }
+                }
+                Err(reason) => {
+                    let problem = format!("cannot write `{path}`: {reason}");
+                    reporter.notice(&problem);
+                    problems.push(problem);
+                }
             }
         }
         let setup: Vec<&Block> = step.blocks_with(Role::Setup).collect();

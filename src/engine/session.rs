@@ -433,7 +433,17 @@ impl<'a> Session<'a> {
         self.advise = false;
         self.ask_vars(FirstUse::Step(index))?;
         self.restore_lost_captures(index)?;
-        self.runtime.enter_step(index, &mut *self.ui)?;
+        let mut replace = Vec::new();
+        for path in self.runtime.foreign_files(index) {
+            let question = format!(
+                "The lesson writes `{path}`, which is already in its folder and was not written \
+                 by it. Replace it?"
+            );
+            if self.options.yes || self.ui.confirm(&question)? {
+                replace.push(path);
+            }
+        }
+        self.runtime.enter_step(index, &replace, &mut *self.ui)?;
         let state = self.machine.state(index).cloned().unwrap_or_default();
         self.ui
             .step(self.lesson, index, &state, self.runtime.vars());

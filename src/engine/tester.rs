@@ -122,7 +122,11 @@ impl TestRun<'_> {
 fn step_verdict(runtime: &mut Runtime<'_>, index: usize, reporter: &mut dyn Reporter) -> Verdict {
     let lesson = runtime.lesson();
     let step = &lesson.steps[index];
-    let problems = runtime.enter_step(index, reporter).unwrap_or_default();
+    // A test runs in a folder of its own (or one given for it): the lesson's files win.
+    let replace = runtime.foreign_files(index);
+    let problems = runtime
+        .enter_step(index, &replace, reporter)
+        .unwrap_or_default();
     if let Some(problem) = problems.first() {
         return Verdict::Failed {
             reason: problem.clone(),

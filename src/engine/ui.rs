@@ -70,6 +70,9 @@ pub trait Ui: Reporter {
         watch: Option<&Watch>,
     ) -> Result<Action, UiError>;
 
+    /// A yes/no question whose answer is no unless the learner says yes (Enter, Esc).
+    fn confirm(&mut self, question: &str) -> Result<bool, UiError>;
+
     /// Asks before running a block for the learner.
     fn confirm_block(&mut self, block: &Block, code: &str) -> Result<bool, UiError>;
 

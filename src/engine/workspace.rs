@@ -4,6 +4,30 @@ use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+/// Where the paths the lesson's `file=` blocks wrote are kept (see [`written_files`]).
+const WRITTEN: &str = "files.json";
+
+/// The files the lesson's `file=` blocks wrote in `workspace`, as saved there.
+pub fn written_files(workspace: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_to_string(workspace.join(super::shell_state::STATE_DIR).join(WRITTEN))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// Saves the list of files the lesson wrote (through a temporary file and a rename).
+pub fn save_written_files(
+    workspace: &Path,
+    written: &std::collections::BTreeSet<String>,
+) -> Result<(), String> {
+    let dir = workspace.join(super::shell_state::STATE_DIR);
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(written).map_err(|e| e.to_string())?;
+    let temp = dir.join(format!("{WRITTEN}.tmp"));
+    fs::write(&temp, json).map_err(|e| e.to_string())?;
+    fs::rename(&temp, dir.join(WRITTEN)).map_err(|e| e.to_string())
+}
+
 /// Creates the workspace folder if needed.
 pub fn prepare(workspace: &Path) -> Result<(), String> {
     fs::create_dir_all(workspace).map_err(|e| e.to_string())

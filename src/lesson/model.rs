@@ -90,12 +90,15 @@ impl Lesson {
         self.parts.iter().flat_map(|part| &part.blocks)
     }
 
-    /// Whether anything of the lesson runs without the learner confirming each command
-    /// (setup, check or cleanup blocks): the learner's consent is asked for first.
+    /// Whether anything of the lesson happens without the learner confirming it one by one
+    /// (setup, check or cleanup blocks, `file=` blocks): the learner's consent is asked first.
     pub fn needs_consent(&self) -> bool {
         self.lesson_blocks()
             .chain(self.steps.iter().flat_map(|s| &s.blocks))
-            .any(|b| matches!(b.role, Some(Role::Setup | Role::Check | Role::Cleanup)))
+            .any(|b| {
+                matches!(b.role, Some(Role::Setup | Role::Check | Role::Cleanup))
+                    || (b.role.is_none() && b.attrs.file.is_some())
+            })
     }
 
     /// SHA-256 of the lesson's sources in order, hex: a version of the lesson, for consent

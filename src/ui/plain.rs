@@ -203,8 +203,8 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
 
     fn consent(&mut self, lesson: &Lesson) -> Result<bool, UiError> {
         self.say(&format!(
-            "This lesson verifies your work by running {} on this machine.\n\
-             To read them first, quit and run `labrun show {} --commands`.",
+            "This lesson {} on this machine.\n\
+             To read it all first, quit and run `labrun show {} --commands`.",
             crate::ui::commands_to_consent(lesson),
             lesson.path.display()
         ));
@@ -297,6 +297,10 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
                 )),
             }
         }
+    }
+
+    fn confirm(&mut self, question: &str) -> Result<bool, UiError> {
+        self.yes_no(question, false)
     }
 
     fn confirm_block(&mut self, block: &Block, code: &str) -> Result<bool, UiError> {

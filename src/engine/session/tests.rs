@@ -454,6 +454,8 @@ fn a_file_block_never_writes_a_secret_to_disk() {
     let options = Options {
         workspace: workspace.path().to_path_buf(),
         vars: vec![("token".into(), "s3cr3t".into())],
+        // Writing the lesson's files needs consent.
+        yes: true,
         ..Default::default()
     };
     let prior = LessonState::default();

@@ -134,11 +134,11 @@ impl Ui for TerminalUi {
     fn consent(&mut self, lesson: &Lesson) -> Result<bool, UiError> {
         self.say("");
         self.say(&format!(
-            "This lesson verifies your work by running {} on this machine.",
+            "This lesson {} on this machine.",
             crate::ui::commands_to_consent(lesson)
         ));
         self.say(&self.look.dim(&format!(
-            "To read them first, quit and run `labrun show {} --commands`.",
+            "To read it all first, quit and run `labrun show {} --commands`.",
             lesson.path.display()
         )));
         prompt::confirm(self.config, "Allow them to run?", true)
@@ -203,6 +203,10 @@ impl Ui for TerminalUi {
             ),
             None => menu::choose(self.config, lesson, index, actions, default),
         }
+    }
+
+    fn confirm(&mut self, question: &str) -> Result<bool, UiError> {
+        prompt::confirm(self.config, question, false)
     }
 
     fn confirm_block(&mut self, block: &Block, code: &str) -> Result<bool, UiError> {

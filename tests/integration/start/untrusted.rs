@@ -87,3 +87,35 @@ fn the_labrun_output_file_and_its_folder_are_the_learners_alone() {
         .status(0)
         .stderr_contains("✔ Step verified.");
 }
+
+const WRITES_BASHRC: &str = "---\nid: rc\n---\n# Rc\n\n## Configure {#configure}\n\n\
+    ```sh {file=.bashrc}\nalias ls='touch pwned'\n```\n\n```bash {check}\ntest -f .bashrc\n```\n";
+
+#[test]
+fn no_file_is_written_before_consent_nor_when_it_is_refused() {
+    let lab = lab().file("rc.md", WRITES_BASHRC);
+    lab.run_with(["start", "rc.md"], "n\nquit\n")
+        .status(1)
+        .stderr_contains("This lesson runs 1 check command and writes 1 file in its folder")
+        .stderr_contains("`.bashrc` was not written: the lesson's files need your consent");
+    assert!(!workspace(&lab, "rc").join(".bashrc").exists());
+}
+
+#[test]
+fn a_file_the_lesson_did_not_write_is_replaced_only_when_the_learner_says_so() {
+    let lab = lab().file("rc.md", WRITES_BASHRC).file("home/.bashrc", "# mine\n");
+    let home = lab.path().join("home");
+    let args = ["start", "rc.md", "--workspace", "home"];
+    // Consent yes; the question about `.bashrc` defaults to no.
+    lab.run_with(args, "y\n\nquit\n")
+        .status(1)
+        .stderr_contains("The lesson writes `.bashrc`, which is already in its folder")
+        .stderr_contains("`.bashrc` was left as it is");
+    assert_eq!(std::fs::read_to_string(home.join(".bashrc")).unwrap(), "# mine\n");
+    // Said yes: replaced, and from then on the lesson's own file, written without asking.
+    lab.run_with(args, "y\nquit\n").status(1);
+    assert!(std::fs::read_to_string(home.join(".bashrc")).unwrap().contains("alias ls"));
+    lab.run_with(args, "quit\n")
+        .status(1)
+        .stderr_lacks("which is already in its folder");
+}
