@@ -103,7 +103,9 @@ fn no_file_is_written_before_consent_nor_when_it_is_refused() {
 
 #[test]
 fn a_file_the_lesson_did_not_write_is_replaced_only_when_the_learner_says_so() {
-    let lab = lab().file("rc.md", WRITES_BASHRC).file("home/.bashrc", "# mine\n");
+    let lab = lab()
+        .file("rc.md", WRITES_BASHRC)
+        .file("home/.bashrc", "# mine\n");
     let home = lab.path().join("home");
     let args = ["start", "rc.md", "--workspace", "home"];
     // Consent yes; the question about `.bashrc` defaults to no.
@@ -111,10 +113,17 @@ fn a_file_the_lesson_did_not_write_is_replaced_only_when_the_learner_says_so() {
         .status(1)
         .stderr_contains("The lesson writes `.bashrc`, which is already in its folder")
         .stderr_contains("`.bashrc` was left as it is");
-    assert_eq!(std::fs::read_to_string(home.join(".bashrc")).unwrap(), "# mine\n");
+    assert_eq!(
+        std::fs::read_to_string(home.join(".bashrc")).unwrap(),
+        "# mine\n"
+    );
     // Said yes: replaced, and from then on the lesson's own file, written without asking.
     lab.run_with(args, "y\nquit\n").status(1);
-    assert!(std::fs::read_to_string(home.join(".bashrc")).unwrap().contains("alias ls"));
+    assert!(
+        std::fs::read_to_string(home.join(".bashrc"))
+            .unwrap()
+            .contains("alias ls")
+    );
     lab.run_with(args, "quit\n")
         .status(1)
         .stderr_lacks("which is already in its folder");
