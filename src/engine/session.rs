@@ -234,10 +234,12 @@ impl<'a> Session<'a> {
     }
 
     fn drive(&mut self, prior: &LessonState, start: usize, first_time: bool) -> Result<(), Stop> {
+        // Where this session really starts: the step left, unless it is done since.
         let resume_at = prior
             .current
-            .as_deref()
-            .filter(|_| self.options.step.is_none());
+            .as_ref()
+            .filter(|_| self.options.step.is_none())
+            .map(|_| self.lesson.steps[start].id.as_str());
         // What the intro shows must have its value first.
         self.ask_vars(FirstUse::Intro)?;
         self.ui
@@ -286,11 +288,25 @@ impl<'a> Session<'a> {
             }
             let input = match effect {
                 Effect::Record(event) => {
-                    let verified = matches!(event, Event::StepVerified { .. });
+                    let verified = match &event {
+                        Event::StepVerified { step } => Some(step.clone()),
+                        _ => None,
+                    };
                     self.runtime.journal().append(event)?;
-                    if verified {
+                    if let Some(step) = verified {
                         // Told only once it is saved: a crash cannot take back what was said.
-                        self.ui.checks_finished(true, &[], None);
+                        let solved = self
+                            .lesson
+                            .steps
+                            .iter()
+                            .position(|s| s.id == step)
+                            .and_then(|index| self.machine.state(index))
+                            .is_some_and(|state| {
+                                state.status == crate::progress::StepStatus::Solved
+                            });
+                        let said = solved
+                            .then_some("✔ Step solved: it checks out, with the solution's help.");
+                        self.ui.checks_finished(true, &[], said);
                     }
                     None
                 }

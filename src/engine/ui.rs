@@ -76,8 +76,8 @@ pub trait Ui: Reporter {
     /// Asks before running a block for the learner.
     fn confirm_block(&mut self, block: &Block, code: &str) -> Result<bool, UiError>;
 
-    /// The checks of a step ran: every failure reason, secrets masked, and what to do next
-    /// when the caller knows better than "fix it and check again".
+    /// The checks of a step ran: every failure reason, secrets masked. `next` is what to say
+    /// instead of the usual line: what to do after a failure, how a pass counts.
     fn checks_finished(&mut self, passed: bool, failures: &[String], next: Option<&str>);
 
     /// Asks a quiz: the chosen choices, or the typed answer; `None` when the learner went

@@ -316,7 +316,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
 
     fn checks_finished(&mut self, passed: bool, failures: &[String], next: Option<&str>) {
         if passed {
-            self.say("✔ Step verified.");
+            self.say(next.unwrap_or("✔ Step verified."));
             return;
         }
         // Each check's reason was told as it finished.

@@ -240,8 +240,8 @@ fn a_learner_runs_checks_reads_a_hint_solves_and_quits_from_the_menu() {
     learner.expect("Run it?");
     learner.send(ENTER);
     learner.expect("✔ done");
-    // Applying the solution checks at once.
-    learner.expect("✔ Step verified.");
+    // Applying the solution checks at once; seen the solution, the step counts as solved.
+    learner.expect("✔ Step solved");
     learner.expect("Step 2/2 · Answer a question");
 
     learner.choose("quit");
@@ -477,4 +477,32 @@ fn without_watching_the_same_step_waits_for_the_learner() {
     learner.send(ENTER);
     learner.expect("✔ Step verified.");
     assert_eq!(learner.exit_code(), 0);
+}
+
+#[test]
+fn enter_at_a_quiz_goes_back_to_the_menu_and_a_number_picks_a_choice() {
+    let (dir, _) = lab(LESSON);
+    let mut learner = Learner::start(dir.path(), &["start", "lesson.md", "--step", "question"]);
+    learner.expect("Allow them to run?");
+    learner.send(ENTER);
+    learner.expect("What next?");
+    learner.send(ENTER);
+    // The quiz starts on no answer: Enter there is not a wrong answer, and not a loop.
+    learner.expect("(no answer yet: back to the menu)");
+    learner.send(ENTER);
+    learner.expect("not answered");
+    learner.expect("What next?");
+    learner.send(ENTER);
+    learner.expect("What colour is a clear sky?");
+    learner.send("2");
+    learner.send(ENTER);
+    learner.expect("Correct.");
+    learner.expect("✔ Step verified.");
+    assert_eq!(learner.exit_code(), 1, "the first step is still to do");
+    let log = progress_log(dir.path());
+    assert!(log.contains(r#""correct":true"#), "{log}");
+    assert!(
+        !log.contains(r#""correct":false"#),
+        "no wrong answer was recorded: {log}"
+    );
 }

@@ -159,8 +159,13 @@ pub(crate) fn header(
             _ => Some(Piece::new(" · ", Look::DIM)),
         };
         pieces.extend(separator);
-        // A note is never broken: `timeout 30s`, `capture → {{NAME}}`.
-        pieces.push(Piece::atomic(note, Look::DIM));
+        // A note is never broken: `timeout 30s`, `capture → {{NAME}}`. A pattern shows the
+        // values it will use; a capture names its variable.
+        if note.starts_with("capture") {
+            pieces.push(Piece::atomic(note, Look::DIM));
+        } else {
+            pieces.extend(with_vars(&note, Look::DIM, None, true));
+        }
     }
     pieces
 }
@@ -181,21 +186,46 @@ pub(crate) fn gutter(
     }
     for line in code.trim_end_matches(['\n', '\r']).lines() {
         let line = line.replace('\t', "    ");
-        for (i, part) in fold(&line, canvas.width()).into_iter().enumerate() {
-            let mut pieces = Vec::new();
+        // Values first (a session fills `{{NAME}}` in), then fold what will be shown.
+        let pieces = if raw {
+            vec![Piece::new(line, Look::PLAIN)]
+        } else {
+            with_vars(&line, Look::PLAIN, None, true)
+        };
+        for (i, mut part) in fold_pieces(&pieces, canvas.width()).into_iter().enumerate() {
             if i > 0 {
-                pieces.push(Piece::new(FOLD, Look::DIM));
+                part.insert(0, Piece::new(FOLD, Look::DIM));
             }
-            if raw {
-                pieces.push(Piece::new(part, Look::PLAIN));
-            } else {
-                pieces.extend(with_vars(part, Look::PLAIN, None, true));
-            }
-            canvas.line(&paint(canvas.term, &pieces))?;
+            canvas.line(&paint(canvas.term, &part))?;
         }
     }
     canvas.dedent();
     Ok(())
+}
+
+/// `pieces` (one line) folded as [`fold`] folds their text, each part keeping its looks.
+fn fold_pieces(pieces: &[Piece], width: usize) -> Vec<Vec<Piece>> {
+    let text: String = pieces.iter().map(|piece| piece.text.as_str()).collect();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for part in fold(&text, width) {
+        let end = start + part.len();
+        let mut line = Vec::new();
+        let mut at = 0;
+        for piece in pieces {
+            let (from, to) = (at.max(start), (at + piece.text.len()).min(end));
+            if from < to {
+                line.push(Piece {
+                    text: piece.text[from - at..to - at].to_owned(),
+                    ..piece.clone()
+                });
+            }
+            at += piece.text.len();
+        }
+        parts.push(line);
+        start = end;
+    }
+    parts
 }
 
 /// Marks a code line folded from the one above.
@@ -388,7 +418,11 @@ pub(crate) fn details(
         body,
         body,
         Hue::Blue,
-        (!scope.options.hints).then_some("collapsed · `--hints` expands it"),
+        (!scope.options.hints).then_some(if scope.options.session {
+            "collapsed · a solution inside is shown by `solution`"
+        } else {
+            "collapsed · `--hints` expands it"
+        }),
     )
 }
 

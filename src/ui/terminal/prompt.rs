@@ -186,20 +186,24 @@ pub(super) fn quiz(
             .prompt();
         return answered(answer);
     }
+    // Numbered, so typing a choice's number picks it (the list filters on what is typed).
     let mut choices = vec![NO_ANSWER.to_owned()];
-    choices.extend(quiz.choices.iter().cloned());
-    loop {
-        let answer = Select::new(question, choices.clone())
-            .with_help_message("↑↓ move · enter answers · esc back to the menu")
-            .with_render_config(config)
-            .prompt();
-        match answered(answer)? {
-            None => return Ok(None),
-            Some(answer) if answer == NO_ANSWER => forget_canceled(1),
-            Some(answer) => return Ok(Some(vec![answer])),
-        }
-    }
+    choices.extend(
+        quiz.choices
+            .iter()
+            .enumerate()
+            .map(|(i, choice)| format!("{}) {choice}", i + 1)),
+    );
+    let answer = Select::new(question, choices)
+        .with_help_message("↑↓ or a number picks · enter answers · esc back to the menu")
+        .with_render_config(config)
+        .raw_prompt();
+    // Enter on "no answer yet" goes back to the menu, as Esc does: never a loop.
+    Ok(answered(answer)?
+        .filter(|picked| picked.index > 0)
+        .and_then(|picked| quiz.choices.get(picked.index - 1).cloned())
+        .map(|choice| vec![choice]))
 }
 
 /// The line a single-choice quiz starts on: not an answer.
-const NO_ANSWER: &str = "(pick an answer with ↑↓)";
+const NO_ANSWER: &str = "(no answer yet: back to the menu)";

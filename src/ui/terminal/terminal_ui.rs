@@ -58,6 +58,40 @@ impl TerminalUi {
         }
     }
 
+    /// Prose of labrun's own (notices, advice), wrapped at spaces to the terminal's width
+    /// after `mark` (already painted, `mark_width` columns) with the lines after it indented
+    /// as far; `code` quotes are shown as code, without their backticks.
+    fn say_prose(&self, mark: &str, mark_width: usize, text: &str) {
+        let gap = usize::from(mark_width > 0);
+        let room = self
+            .look
+            .term
+            .width
+            .saturating_sub(mark_width + gap)
+            .max(20);
+        let mut in_code = false;
+        for (i, line) in wrap_words(text, room).into_iter().enumerate() {
+            let mut painted = String::new();
+            for (j, part) in line.split('`').enumerate() {
+                if j > 0 {
+                    in_code = !in_code;
+                }
+                painted.push_str(&if in_code {
+                    self.look.code(part)
+                } else {
+                    part.to_owned()
+                });
+            }
+            let lead = if i == 0 {
+                mark.to_owned()
+            } else {
+                " ".repeat(mark_width)
+            };
+            let gap = " ".repeat(gap);
+            self.say(&format!("{lead}{gap}{painted}"));
+        }
+    }
+
     fn code_lines(&self, lang: &str, code: &str) {
         let mark = if lang.eq_ignore_ascii_case("http") {
             "│"
@@ -87,6 +121,32 @@ impl TerminalUi {
         running.stop();
         Some(running)
     }
+}
+
+/// `text` in lines of at most `width` columns, broken at spaces (a word longer than the line
+/// stands alone); the backticks of code quotes do not count, as they are not shown.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let shown = |word: &str| console::measure_text_width(&word.replace('`', ""));
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        let mut used = 0;
+        for word in paragraph.split(' ').filter(|word| !word.is_empty()) {
+            let w = shown(word);
+            if used > 0 && used + 1 + w > width {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            if used > 0 {
+                line.push(' ');
+                used += 1;
+            }
+            line.push_str(word);
+            used += w;
+        }
+        lines.push(line);
+    }
+    lines
 }
 
 impl Drop for TerminalUi {
@@ -133,10 +193,14 @@ impl Ui for TerminalUi {
 
     fn consent(&mut self, lesson: &Lesson) -> Result<bool, UiError> {
         self.say("");
-        self.say(&format!(
-            "This lesson {} on this machine.",
-            crate::ui::commands_to_consent(lesson)
-        ));
+        self.say_prose(
+            "",
+            0,
+            &format!(
+                "This lesson {} on this machine.",
+                crate::ui::commands_to_consent(lesson)
+            ),
+        );
         self.say(&self.look.dim(&format!(
             "To read it all first, quit and run `labrun show {} --commands`.",
             lesson.path.display()
@@ -222,7 +286,7 @@ impl Ui for TerminalUi {
 
     fn checks_finished(&mut self, passed: bool, failures: &[String], next: Option<&str>) {
         if passed {
-            self.say(&self.look.good("✔ Step verified."));
+            self.say(&self.look.good(next.unwrap_or("✔ Step verified.")));
             return;
         }
         self.say(&self.look.bad("✘ Not verified yet."));
@@ -232,7 +296,7 @@ impl Ui for TerminalUi {
             }
         }
         if let Some(next) = next {
-            self.say(&self.look.dim(next));
+            self.say_prose("", 0, next);
         }
     }
 
@@ -244,7 +308,7 @@ impl Ui for TerminalUi {
         if correct {
             self.say(&self.look.good("✔ Correct."));
             if let Some(explain) = &quiz.explain {
-                self.say(&format!("  {explain}"));
+                self.say_prose(" ", 1, explain);
             }
         } else {
             self.say(&self.look.bad("✘ Not quite."));
@@ -267,9 +331,12 @@ impl Ui for TerminalUi {
         for (lang, code) in blocks {
             self.code_lines(lang, code);
         }
-        self.say(&self.look.dim(
-            "Type it yourself, or choose `apply` to have labrun run it and check. Once checked, a step whose solution you saw counts as solved, not verified.",
-        ));
+        self.say_prose(
+            "",
+            0,
+            "Type it yourself, or choose `apply` to have labrun run it and check. Once \
+             checked, a step whose solution you saw counts as solved, not verified.",
+        );
     }
 
     fn finished(&mut self, summary: &Summary) {
@@ -283,9 +350,13 @@ impl Ui for TerminalUi {
         if summary.complete {
             self.say(&self.look.good("Lesson complete. Well done!"));
         } else {
-            self.say(summary.next.as_deref().unwrap_or(
-                "Progress saved. Run the same command again to continue where you left off.",
-            ));
+            self.say_prose(
+                "",
+                0,
+                summary.next.as_deref().unwrap_or(
+                    "Progress saved. Run the same command again to continue where you left off.",
+                ),
+            );
         }
         self.say(&self.look.dim(&format!("Progress log: {}", summary.log)));
     }
@@ -315,8 +386,17 @@ impl Reporter for TerminalUi {
                 } else {
                     self.look.dim("│")
                 };
+                // Folded inside the gutter, as code is: the terminal would wrap into the margin.
+                let room = self.look.term.width.saturating_sub(4);
                 for line in text.lines() {
-                    self.say(&format!("  {bar} {line}"));
+                    for (i, part) in render::fold(line, room).into_iter().enumerate() {
+                        let fold = if i > 0 {
+                            self.look.dim(render::FOLD)
+                        } else {
+                            String::new()
+                        };
+                        self.say(&format!("  {bar} {fold}{part}"));
+                    }
                 }
                 if let Some(running) = &mut self.running {
                     running.streamed = true;
@@ -348,9 +428,7 @@ impl Reporter for TerminalUi {
     }
 
     fn notice(&mut self, text: &str) {
-        self.say(&format!(
-            "{} {text}",
-            self.look.paint(&Style::new().blue(), "ℹ")
-        ));
+        let mark = self.look.paint(&Style::new().blue(), "ℹ");
+        self.say_prose(&mark, 1, text);
     }
 }

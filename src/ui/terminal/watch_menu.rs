@@ -201,10 +201,28 @@ impl Menu {
 
     fn run(&mut self, screen: &mut Screen, watch: &Watch) -> Result<Picked, UiError> {
         screen.draw(&self.lines())?;
+        // The step moves on by itself only when the work changed under the watch (a try
+        // failed, then passed) and the learner is not typing: a step that passes as it
+        // appears is left for the learner to read, and typing is never thrown away.
+        let mut failed_once = false;
         loop {
             match watch.poll() {
-                Some(WatchEvent::Passed) => return Ok(Picked::Passed),
+                Some(WatchEvent::Passed) if failed_once && self.typed.is_empty() => {
+                    return Ok(Picked::Passed);
+                }
+                Some(WatchEvent::Passed) => {
+                    self.status = "your checks pass now: press Enter to check".to_owned();
+                    if self.typed.is_empty() {
+                        self.cursor = self
+                            .shown()
+                            .iter()
+                            .position(|item| item.action == Some(Action::Check))
+                            .unwrap_or(self.cursor);
+                    }
+                    screen.draw(&self.lines())?;
+                }
                 Some(WatchEvent::NotYet(reason)) => {
+                    failed_once = true;
                     self.status = format!("watching · not yet: {reason}");
                     screen.draw(&self.lines())?;
                 }

@@ -64,7 +64,7 @@ fn each_check_of_write_a_lesson_fails_before_its_step_and_passes_after() {
     .status(1)
     .stderr_contains("unknown role or flag `chek`")
     .stderr_contains("✘ Not verified yet (1 failed).")
-    .stderr_count("✔ Step verified.", 1);
+    .stderr_count("✔ Step solved", 1);
 
     run(&test, &["check", "--step", "add-step"], "")
         .status(1)
@@ -78,7 +78,7 @@ fn each_check_of_write_a_lesson_fails_before_its_step_and_passes_after() {
         &["start", "--plain", "--yes", "--step", "add-step"],
         "solution\napply\nquit\n",
     )
-    .stderr_count("✔ Step verified.", 1);
+    .stderr_count("✔ Step solved", 1);
 
     run(&test, &["check", "--step", "variables"], "")
         .status(1)
