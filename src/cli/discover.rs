@@ -19,7 +19,7 @@ pub fn lessons(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
             return Err(CliError::NotFound(path.clone()));
         }
         if path.is_dir() {
-            walk(path, &mut found)?;
+            walk(path, &mut found, &mut Visited::default(), 0)?;
         } else {
             found.push(path.clone());
         }
@@ -34,7 +34,31 @@ pub fn lessons_in(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
     lessons(std::slice::from_ref(&dir.to_path_buf()))
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), CliError> {
+/// How deep folders are searched for lessons; folders deeper than this are not looked in.
+const MAX_DEPTH: usize = 32;
+
+/// Folders already searched, by device and inode: a link to a parent folder (`ln -s . loop`)
+/// is searched once, not for ever.
+#[derive(Default)]
+struct Visited(std::collections::HashSet<(u64, u64)>);
+
+impl Visited {
+    /// False when `dir` was searched already (or cannot be looked at).
+    fn first_time(&mut self, dir: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(dir).is_ok_and(|meta| self.0.insert((meta.dev(), meta.ino())))
+    }
+}
+
+fn walk(
+    dir: &Path,
+    found: &mut Vec<PathBuf>,
+    visited: &mut Visited,
+    depth: usize,
+) -> Result<(), CliError> {
+    if depth > MAX_DEPTH || !visited.first_time(dir) {
+        return Ok(());
+    }
     let subdirs = lesson_subdirs(dir)?;
     if subdirs.is_empty() && is_folder_lesson(dir) {
         found.push(dir.to_path_buf());
@@ -42,12 +66,11 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), CliError> {
     }
     found.extend(markdown_files(dir)?);
     for subdir in subdirs {
-        walk(&subdir, found)?;
+        walk(&subdir, found, visited, depth + 1)?;
     }
     Ok(())
 }
 
-/// Sub-folders that hold Markdown somewhere below them, sorted; hidden ones are skipped.
 fn lesson_subdirs(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
     let io = |source| {
         CliError::Load(crate::lesson::LoadError::Io {
@@ -61,7 +84,7 @@ fn lesson_subdirs(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
         let hidden = path
             .file_name()
             .is_some_and(|name| name.to_string_lossy().starts_with('.'));
-        if path.is_dir() && !hidden && holds_markdown(&path) {
+        if path.is_dir() && !hidden && holds_markdown(&path, &mut Visited::default(), 0) {
             subdirs.push(path);
         }
     }
@@ -69,12 +92,16 @@ fn lesson_subdirs(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
     Ok(subdirs)
 }
 
-fn holds_markdown(dir: &Path) -> bool {
+fn holds_markdown(dir: &Path, visited: &mut Visited, depth: usize) -> bool {
+    if depth > MAX_DEPTH || !visited.first_time(dir) {
+        return false;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
     };
     entries.flatten().any(|entry| {
         let path = entry.path();
-        (path.is_file() && is_markdown(&path)) || (path.is_dir() && holds_markdown(&path))
+        (path.is_file() && is_markdown(&path))
+            || (path.is_dir() && holds_markdown(&path, visited, depth + 1))
     })
 }

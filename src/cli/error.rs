@@ -43,7 +43,9 @@ pub enum CliError {
 impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Load(LoadError::NotUtf8(_)) => exit::INVALID_LESSON,
+            Self::Load(
+                LoadError::NotUtf8(_) | LoadError::NotAFile(_) | LoadError::TooLarge { .. },
+            ) => exit::INVALID_LESSON,
             Self::Load(_) | Self::NotFound(_) | Self::NoLessons(_) => exit::USAGE,
             Self::Session(crate::engine::SessionError::UnknownStep { .. }) => exit::USAGE,
             Self::Output(_) | Self::Log(_) | Self::Session(_) => exit::ENVIRONMENT,

@@ -73,5 +73,7 @@ fn reason(error: &lesson::LoadError) -> String {
         lesson::LoadError::Io { source, .. } => source.to_string(),
         lesson::LoadError::NoMarkdown(_) => "no Markdown files".into(),
         lesson::LoadError::NotUtf8(_) => "not UTF-8 text".into(),
+        lesson::LoadError::NotAFile(_) => "not a regular file".into(),
+        lesson::LoadError::TooLarge { size, .. } => format!("{size} bytes: larger than 16 MiB"),
     }
 }

@@ -24,6 +24,51 @@ pub enum LoadError {
     NoMarkdown(PathBuf),
     #[error("`{0}` is not UTF-8 text")]
     NotUtf8(PathBuf),
+    /// A FIFO, a device, a socket: reading it could block for ever or never end.
+    #[error(
+        "`{0}` is not a regular file (a pipe, a device?): a lesson is a Markdown file or a folder"
+    )]
+    NotAFile(PathBuf),
+    #[error("`{path}` is {size} bytes: a lesson file may hold at most {MAX_LESSON_BYTES} (16 MiB)")]
+    TooLarge { path: PathBuf, size: u64 },
+}
+
+/// The largest lesson file labrun reads: far above any real lesson, far below what would
+/// hurt the machine.
+pub const MAX_LESSON_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads one lesson file: a regular file (links followed) of at most [`MAX_LESSON_BYTES`].
+fn read_lesson_file(file: &Path) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let io = |source| LoadError::Io {
+        path: file.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(file).map_err(io)?;
+    if !meta.is_file() {
+        return Err(LoadError::NotAFile(file.to_path_buf()));
+    }
+    if meta.len() > MAX_LESSON_BYTES {
+        return Err(LoadError::TooLarge {
+            path: file.to_path_buf(),
+            size: meta.len(),
+        });
+    }
+    // The size can change between the look and the read (a growing file): read at most one
+    // byte past the limit, to tell.
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .map_err(io)?
+        .take(MAX_LESSON_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_LESSON_BYTES {
+        return Err(LoadError::TooLarge {
+            path: file.to_path_buf(),
+            size: bytes.len() as u64,
+        });
+    }
+    Ok(bytes)
 }
 
 /// A lesson and every problem found in it, errors and warnings.
@@ -57,10 +102,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         .into_iter()
         .enumerate()
         .map(|(index, file)| {
-            let bytes = std::fs::read(&file).map_err(|source| LoadError::Io {
-                path: file.clone(),
-                source,
-            })?;
+            let bytes = read_lesson_file(&file)?;
             // A part that is not UTF-8 is reported like any problem, and the other parts
             // are still read; a single file that is not UTF-8 is no lesson at all.
             let Ok(mut text) = String::from_utf8(bytes) else {

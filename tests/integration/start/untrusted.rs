@@ -128,3 +128,54 @@ fn a_file_the_lesson_did_not_write_is_replaced_only_when_the_learner_says_so() {
         .status(1)
         .stderr_lacks("which is already in its folder");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_a_device_or_a_huge_file_is_no_lesson_and_nothing_hangs() {
+    let lab = lab();
+    let fifo = lab.path().join("pipe.md");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success()
+    );
+    std::os::unix::fs::symlink("/dev/zero", lab.path().join("zero.md")).unwrap();
+    let huge = std::fs::File::create(lab.path().join("huge.md")).unwrap();
+    huge.set_len(17 * 1024 * 1024).unwrap();
+    for (file, says) in [
+        ("pipe.md", "is not a regular file"),
+        ("zero.md", "is not a regular file"),
+        ("huge.md", "a lesson file may hold at most"),
+    ] {
+        for command in ["lint", "start", "show"] {
+            let out = lab
+                .run_with([command, file], "")
+                .status(3)
+                .finished_within(FAST);
+            // `lint` reports on stdout, the others on stderr.
+            let said = format!("{}{}", out.stdout, out.stderr);
+            assert!(said.contains(says), "{command} {file}: {said}");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_that_loop_back_to_a_lessons_folder_are_searched_once() {
+    let lab = lab().file(
+        "course/intro.md",
+        "# Intro\n\n## Read {#read}\n\nNothing to do.\n",
+    );
+    let course = lab.path().join("course");
+    std::os::unix::fs::symlink(".", course.join("loop1")).unwrap();
+    std::os::unix::fs::symlink("..", course.join("loop2")).unwrap();
+    for command in ["lint", "list"] {
+        lab.run_with([command, "course"], "")
+            .status(0)
+            .finished_within(FAST);
+    }
+    lab.run_with(["lint", "course"], "")
+        .stdout_contains("1 lesson: 0 errors");
+}
