@@ -67,6 +67,9 @@ pub fn parse_file(text: &str, file: usize, part: usize) -> ParsedFile {
         out: ParsedFile::default(),
         details: Vec::new(),
         raw_spans: Vec::new(),
+        ids: Default::default(),
+        titled: Default::default(),
+        next_number: Default::default(),
     };
     let mut events = markdown::parser(text).into_offset_iter();
     while let Some((event, range)) = events.next() {
@@ -95,6 +98,12 @@ struct Builder<'t> {
     details: Vec<OpenDetails>,
     /// Code of `raw` blocks: no `{{NAME}}` references there.
     raw_spans: Vec<Span>,
+    /// The ids of the steps so far, and each with its title: looked up, not searched, so a
+    /// file of thousands of steps sharing a slug is numbered in linear time.
+    ids: std::collections::HashSet<String>,
+    titled: std::collections::HashSet<(String, String)>,
+    /// Per slug, the next number to try for a title that shares it.
+    next_number: std::collections::HashMap<String, usize>,
 }
 
 type Events<'t> = pulldown_cmark::OffsetIter<'t, pulldown_cmark::DefaultBrokenLinkCallback>;
@@ -217,20 +226,20 @@ impl<'t> Builder<'t> {
             // Two titles that differ only in punctuation (`Use it!`, `Use it?`) share a slug:
             // the later one is numbered, as GitHub numbers its anchors. The same title twice
             // keeps its slug, and lint reports the duplicate.
-            let steps = &self.out.steps;
-            let taken = |id: &str| steps.iter().any(|step| step.id == id);
-            if !taken(&slug)
-                || steps
-                    .iter()
-                    .any(|step| step.id == slug && step.title == title)
-            {
+            if !self.ids.contains(&slug) || self.titled.contains(&(slug.clone(), title.clone())) {
                 return slug;
             }
-            (1..)
-                .map(|n| format!("{slug}-{n}"))
-                .find(|numbered| !taken(numbered))
-                .unwrap_or(slug)
+            let next = self.next_number.entry(slug.clone()).or_insert(1);
+            loop {
+                let numbered = format!("{slug}-{next}");
+                *next += 1;
+                if !self.ids.contains(&numbered) {
+                    return numbered;
+                }
+            }
         });
+        self.ids.insert(id.clone());
+        self.titled.insert((id.clone(), title.clone()));
         let heading = self.first_line(span);
         if let Some(previous) = self.out.steps.last_mut() {
             previous.body.end = span.start;

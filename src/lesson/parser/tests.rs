@@ -632,3 +632,19 @@ fn a_quiz_with_both_answer_kinds_and_no_choices_is_one_mistake() {
         .collect();
     assert_eq!(messages, ["quiz has both `answer` and `answer_pattern`"]);
 }
+
+#[test]
+fn thousands_of_titles_sharing_a_slug_get_distinct_numbered_ids() {
+    let mut text = String::from("# T\n\n");
+    for i in 0..3000 {
+        text.push_str(&format!("## Use it{}\n\nText.\n\n", "!".repeat(i + 1)));
+    }
+    text.push_str("## Use it-5\n\nA title whose own slug is taken by a number.\n");
+    let parsed = parse_file(&text, 0, 0);
+    let ids: std::collections::HashSet<&str> =
+        parsed.steps.iter().map(|step| step.id.as_str()).collect();
+    assert_eq!(ids.len(), parsed.steps.len(), "every id is distinct");
+    assert_eq!(parsed.steps[0].id, "use-it");
+    assert_eq!(parsed.steps[1].id, "use-it-1");
+    assert_eq!(parsed.steps[2999].id, "use-it-2999");
+}
