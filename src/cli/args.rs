@@ -134,7 +134,9 @@ pub struct StartArgs {
     /// version of the lesson).
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Set a variable (repeatable): `--var region=eu-de`.
+    /// Set a variable (repeatable): `--var region=eu-de`. Not for secrets: other users of
+    /// the machine can read a command line; give a secret at its prompt, or through the
+    /// environment variable the lesson names for it (`env:`).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
     /// Use the plain line UI even on a terminal.

@@ -25,6 +25,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
     // Saved answers, `--var`, each variable's environment variable, then its default; never
     // a prompt.
     let workspace = workspace_dir(&args.learner, &lesson.id, &learner);
+    super::learner::protect_secrets();
     let interrupt = interrupt();
     let mut exec = BlockRunner::new();
     let setting = Setting {

@@ -91,6 +91,18 @@ pub fn open_log(
     Ok((log, state, learner))
 }
 
+/// Keeps secrets held in memory out of core dumps and away from other processes of the same
+/// user that would read this one's memory (`ptrace`, `/proc/PID/mem`): no core file, and the
+/// process not dumpable. Best effort: where the system refuses, nothing else changes.
+pub fn protect_secrets() {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::resource::{Resource, setrlimit};
+        let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
+        let _ = nix::sys::prctl::set_dumpable(false);
+    }
+}
+
 /// Tells the notices of blocks run outside a session (`check`, `reset`) on stderr.
 pub struct Notes;
 

@@ -41,6 +41,7 @@ pub fn run(args: &StartArgs) -> Result<u8, CliError> {
         prior.apply(&Event::LessonReset);
         clear_workspace(&args.learner, &lesson.id, &learner);
     }
+    super::learner::protect_secrets();
     let interrupt = interrupt();
     let options = Options {
         yes: args.yes,

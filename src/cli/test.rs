@@ -33,6 +33,7 @@ pub fn run(args: &TestArgs) -> Result<u8, CliError> {
         None => Vec::new(),
     };
     vars.extend(args.vars.iter().cloned());
+    super::learner::protect_secrets();
     let interrupt = interrupt();
     let term = Term::stdout();
     let stdout = std::io::stdout();

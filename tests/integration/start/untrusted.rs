@@ -179,3 +179,25 @@ fn links_that_loop_back_to_a_lessons_folder_are_searched_once() {
     lab.run_with(["lint", "course"], "")
         .stdout_contains("1 lesson: 0 errors");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_session_holding_secrets_never_leaves_a_core_dump() {
+    let lab = lab().file(
+        "core.md",
+        "---\nid: core\nvars:\n  token: { prompt: Token, secret: true }\n---\n# Core\n\n\
+         ## Use {#use}\n\n```bash {check}\ntest -n \"$token\"\n```\n",
+    );
+    let mut running = lab.spawn(["start", "core.md"]);
+    running.write("y\n");
+    running.wait_for_stderr("Token", FAST);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", running.pid())).unwrap();
+    let core = limits
+        .lines()
+        .find(|line| line.starts_with("Max core file size"))
+        .unwrap_or_default()
+        .to_owned();
+    running.finish(FAST);
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(fields.get(4..6), Some(&["0", "0"][..]), "{core}");
+}
