@@ -42,8 +42,10 @@ pub enum Command {
     Status(StatusArgs),
     /// Run a lesson's checks now, without prompts, and record what passes.
     #[command(
-        after_help = "Examples:\n  labrun check lessons/welcome.md\n  labrun check lessons/welcome.md --step workspace\n\n\
-                            Exit codes: 0 every check passed, 1 a check failed."
+        after_help = "Examples:\n  labrun check lessons/welcome.md\n  labrun check lessons/welcome.md --step workspace\n  \
+                            labrun check lessons/welcome.md --yes   (in CI: allow the lesson's checks to run)\n\n\
+                            A lesson's check commands run only once you allowed them, in `labrun start` or here.\n\
+                            Exit codes: 0 every check passed, 1 a check failed, 2 not allowed to run."
     )]
     Check(CheckArgs),
     /// Run lessons end to end without a learner: setup, solution, checks, for every step.
@@ -168,6 +170,10 @@ pub struct CheckArgs {
     /// Check only this step.
     #[arg(long, value_name = "ID")]
     pub step: Option<String>,
+    /// Allow the lesson's check commands to run, when you have not allowed them in
+    /// `labrun start` for this version of the lesson (on a terminal, labrun asks instead).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
     /// Set a variable (repeatable): `--var region=eu-de`.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,

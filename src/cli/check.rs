@@ -1,6 +1,6 @@
 //! `labrun check`: run a lesson's checks now, without prompts, and record what passes.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use crate::engine::{Runtime, Setting, Silent};
 use crate::exec::BlockRunner;
@@ -32,8 +32,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         learner,
         workspace,
         vars: args.vars.clone(),
-        // The learner asked for the checks by name.
-        yes: true,
+        // Consent given earlier for this version of the lesson counts; else `--yes`.
+        yes: args.yes,
     };
     let mut runtime = Runtime::new(
         &lesson,
@@ -44,6 +44,27 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         &prior,
     );
     runtime.use_defaults();
+    if runtime.needs_consent() {
+        let question = format!(
+            "This lesson {} on this machine. Allow them to run?",
+            crate::ui::commands_to_consent(&lesson)
+        );
+        let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        let allowed = terminal
+            && match crate::ui::terminal::confirm_once(&question) {
+                Ok(answer) => answer,
+                Err(crate::engine::UiError::Io(error)) => return Err(CliError::Output(error)),
+                Err(_) => false,
+            };
+        if !allowed {
+            return Err(CliError::Usage(format!(
+                "the lesson's check commands were not allowed to run: allow them in `labrun \
+                 start {0}`, or pass --yes (`labrun show {0} --commands` lists them)",
+                path.display()
+            )));
+        }
+        runtime.give_consent()?;
+    }
     runtime
         .open_workspace(&mut Notes)
         .map_err(|reason| CliError::Usage(format!("cannot use the lesson workspace: {reason}")))?;

@@ -42,7 +42,10 @@ fn an_error_message_to_a_closed_stderr_keeps_the_exit_code_and_does_not_panic() 
     for (args, expected) in [
         (&["lint", "no/such/lesson.md"][..], 2),
         (&["show", "no/such/lesson.md"][..], 2),
-        (&["check", "lessons/welcome.md", "--step", "nope"][..], 2),
+        (
+            &["check", "--yes", "lessons/welcome.md", "--step", "nope"][..],
+            2,
+        ),
         (&["report", "no/such/folder"][..], 2),
         (
             &[

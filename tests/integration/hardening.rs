@@ -168,7 +168,7 @@ fn every_http_fault_fails_its_check_with_a_reason_and_none_stalls_labrun() {
     );
     let lab = lab().file("faults.md", &lesson);
     let out = lab
-        .run_with(["check", "faults.md"], "")
+        .run_with(["check", "--yes", "faults.md"], "")
         .status(1)
         .finished_within(Duration::from_secs(10))
         .stdout_contains("  ok        fine");
@@ -235,7 +235,7 @@ fn too_many_requests_with_retry_after_is_waited_for_then_the_check_passes() {
     );
     let lab = lab().file("busy.md", &with_base(&lesson("/polite"), &server.url("")));
     let out = lab
-        .run_with(["check", "busy.md"], "")
+        .run_with(["check", "--yes", "busy.md"], "")
         .status(0)
         .stdout_contains("  ok        call");
     assert!(
@@ -247,7 +247,7 @@ fn too_many_requests_with_retry_after_is_waited_for_then_the_check_passes() {
     // Without Retry-After, the block's own interval.
     let lab = crate::start::lab().file("busy.md", &with_base(&lesson("/terse"), &server.url("")));
     let out = lab
-        .run_with(["check", "busy.md"], "")
+        .run_with(["check", "--yes", "busy.md"], "")
         .status(0)
         .stdout_contains("  ok        call");
     assert!(out.elapsed < Duration::from_secs(2), "{:?}", out.elapsed);
@@ -287,7 +287,7 @@ fn a_missing_command_a_killed_shell_and_100_mb_of_output_are_handled_in_a_sessio
     let lab = lab().file("faults.md", PROCESS_FAULTS);
     let started = Instant::now();
     let out = lab
-        .run_with(["check", "faults.md"], "")
+        .run_with(["check", "--yes", "faults.md"], "")
         .status(1)
         .finished_within(Duration::from_secs(60))
         .stdout_contains("  FAIL      not-found")
@@ -503,7 +503,7 @@ fn secrets_from_every_way_in_reach_no_file_and_no_output_of_any_command() {
     std::fs::remove_file(&active).expect("undo the work");
     outputs.push((
         "check".into(),
-        lab.run_with(["check", "every.md", "--var", &var], "")
+        lab.run_with(["check", "--yes", "every.md", "--var", &var], "")
             .status(1),
     ));
     for args in [

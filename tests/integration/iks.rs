@@ -303,6 +303,7 @@ impl Lab {
     pub fn check(&self, step: &str, extra: &[&str]) -> Output {
         let mut args = vec![
             "check".to_owned(),
+            "--yes".to_owned(),
             lab_lesson(),
             "--step".into(),
             step.into(),

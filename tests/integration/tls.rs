@@ -61,7 +61,7 @@ fn lesson(url: &str) -> String {
 fn check(url: &str, trusted: Option<&str>) -> String {
     let mut test = Test::new()
         .file("tls.md", &lesson(url))
-        .args(["check", "tls.md"])
+        .args(["check", "--yes", "tls.md"])
         .timeout(Duration::from_secs(30));
     if let Some(pem) = trusted {
         test = test.file("trusted.pem", pem);

@@ -93,6 +93,7 @@ fn a_rest_check_fails_with_a_wrong_token_and_names_a_missing_one() {
     lab.sh("ibmcloud login --apikey \"$IBMCLOUD_API_KEY\" -r us-south && ibmcloud cr namespace-add birds");
     let mut args = vec![
         "check".to_owned(),
+        "--yes".to_owned(),
         lab_lesson(),
         "--step".into(),
         "namespace".into(),

@@ -50,7 +50,7 @@ fn write_a_lesson_passes_labrun_test_with_labrun_on_the_path() {
 #[test]
 fn each_check_of_write_a_lesson_fails_before_its_step_and_passes_after() {
     let test = instructor();
-    run(&test, &["check", "--step", "lint"], "")
+    run(&test, &["check", "--yes", "--step", "lint"], "")
         .status(1)
         .stdout_contains("there is no my-lesson.md in the workspace yet");
 
@@ -66,10 +66,10 @@ fn each_check_of_write_a_lesson_fails_before_its_step_and_passes_after() {
     .stderr_contains("✘ Not verified yet (1 failed).")
     .stderr_count("✔ Step solved", 1);
 
-    run(&test, &["check", "--step", "add-step"], "")
+    run(&test, &["check", "--yes", "--step", "add-step"], "")
         .status(1)
         .stdout_contains("my-lesson.md has no step with the id guestbook");
-    run(&test, &["check", "--step", "test"], "")
+    run(&test, &["check", "--yes", "--step", "test"], "")
         .status(1)
         .stdout_contains("the output does not match `^2 passed, 0 failed$`")
         .stdout_contains("1 passed, 0 failed");
@@ -80,7 +80,7 @@ fn each_check_of_write_a_lesson_fails_before_its_step_and_passes_after() {
     )
     .stderr_count("✔ Step solved", 1);
 
-    run(&test, &["check", "--step", "variables"], "")
+    run(&test, &["check", "--yes", "--step", "variables"], "")
         .status(1)
         .stdout_contains("my-lesson.md does not use {{name}} yet");
     run(

@@ -44,7 +44,7 @@ fn check_exits_1_when_a_check_fails_and_0_when_all_pass_and_records_every_check(
     );
     let lab = lab().file("two.md", &with_base(TWO_CHECKS, &server.url("")));
 
-    lab.run_with(["check", "two.md"], "")
+    lab.run_with(["check", "--yes", "two.md"], "")
         .status(1)
         .finished_within(FAST)
         .stdout_contains("  FAIL      config\n            check at two.md:")
@@ -61,13 +61,13 @@ fn check_exits_1_when_a_check_fails_and_0_when_all_pass_and_records_every_check(
 
     // Half done: still 1.
     std::fs::write(workspace(&lab, "two").join("config.yaml"), "a: 1\n").unwrap();
-    lab.run_with(["check", "two.md"], "")
+    lab.run_with(["check", "--yes", "two.md"], "")
         .status(1)
         .stdout_contains("  ok        config")
         .stdout_contains("  FAIL      service");
 
     server.set_flag("scaled", true);
-    lab.run_with(["check", "two.md"], "")
+    lab.run_with(["check", "--yes", "two.md"], "")
         .status(0)
         .finished_within(FAST)
         .stdout_contains("  ok        config\n  ok        service\n  -         read (no checks)")
@@ -86,12 +86,12 @@ fn check_of_one_step_runs_only_that_step() {
     let server = Server::start();
     server.route("/service", Reply::json(200, r#"{"replicas":1}"#));
     let lab = lab().file("two.md", &with_base(TWO_CHECKS, &server.url("")));
-    lab.run_with(["check", "two.md", "--step", "config"], "")
+    lab.run_with(["check", "--yes", "two.md", "--step", "config"], "")
         .status(1)
         .stdout_contains("FAIL      config")
         .stdout_lacks("service");
     assert_eq!(server.hits("/service"), 0);
-    lab.run_with(["check", "two.md", "--step", "nope"], "")
+    lab.run_with(["check", "--yes", "two.md", "--step", "nope"], "")
         .status(2)
         .stderr_contains("no step `nope` in this lesson (steps: config, service, read)");
 }
@@ -126,7 +126,7 @@ fn a_second_session_on_the_same_log_is_refused_while_the_first_is_open() {
         .stderr_lacks("Step 1/1");
     assert!(second.stderr.contains("one/ada.jsonl"), "{}", second.stderr);
     // `check` writes to the same log: refused too.
-    lab.run_with(["check", "one.md"], "")
+    lab.run_with(["check", "--yes", "one.md"], "")
         .status(4)
         .stderr_contains("another labrun session is already using");
     // The first session is unharmed: it goes on, then ends at the end of its input.
@@ -171,11 +171,11 @@ fn a_step_verified_earlier_stays_verified_when_a_later_check_fails_and_check_say
     let config = workspace(&lab, "two").join("config.yaml");
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(&config, "a: 1\n").unwrap();
-    lab.run_with(["check", "two.md", "--step", "config"], "")
+    lab.run_with(["check", "--yes", "two.md", "--step", "config"], "")
         .status(0)
         .stdout_contains("  ok        config");
     std::fs::remove_file(&config).unwrap();
-    lab.run_with(["check", "two.md", "--step", "config"], "")
+    lab.run_with(["check", "--yes", "two.md", "--step", "config"], "")
         .status(1)
         .stdout_contains("  FAIL      config\n            check at two.md:")
         .stdout_contains("\n              config.yaml is missing\n")

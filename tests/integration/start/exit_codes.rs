@@ -83,7 +83,7 @@ fn an_invalid_lesson_exits_3_with_its_errors_and_starts_nothing() {
         !lab.path().join(".progress").exists(),
         "no log for an invalid lesson"
     );
-    lab.run_with(["check", "broken.md"], "").status(3);
+    lab.run_with(["check", "--yes", "broken.md"], "").status(3);
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn a_lesson_file_that_does_not_exist_exits_2() {
         .status(2)
         .finished_within(FAST)
         .stderr_contains("`missing.md` does not exist");
-    lab.run_with(["check", "missing.md"], "")
+    lab.run_with(["check", "--yes", "missing.md"], "")
         .status(2)
         .stderr_contains("`missing.md` does not exist");
     lab.run_with(["reset", "missing.md"], "")

@@ -144,7 +144,10 @@ fn a_secret_from_the_environment_reaches_no_file_and_no_output() {
     let lab = lab.file("secret.md", &lesson(GIVEN, "", &server.url("")));
     // `check` before the session (with a log of its own): the printed secret is masked.
     let check = lab
-        .run_with(["check", "secret.md", "--progress-dir", ".check"], "")
+        .run_with(
+            ["check", "--yes", "secret.md", "--progress-dir", ".check"],
+            "",
+        )
         .status(1)
         .stdout_contains("the token •••• in  is not active yet");
     assert!(!check.stdout.contains(SECRET) && !check.stderr.contains(SECRET));

@@ -201,3 +201,21 @@ fn a_session_holding_secrets_never_leaves_a_core_dump() {
     let fields: Vec<&str> = core.split_whitespace().collect();
     assert_eq!(fields.get(4..6), Some(&["0", "0"][..]), "{core}");
 }
+
+#[test]
+fn check_runs_a_lessons_commands_only_once_they_were_allowed() {
+    let lab = lab().file(
+        "gate.md",
+        "---\nid: gate\n---\n# Gate\n\n## Look {#look}\n\n```bash {check}\ntouch ran\n```\n",
+    );
+    lab.run_with(["check", "gate.md"], "")
+        .status(2)
+        .stderr_contains("the lesson's check commands were not allowed to run")
+        .stderr_contains("or pass --yes");
+    assert!(!workspace(&lab, "gate").join("ran").exists());
+    // Allowed in a session: `check` needs nothing more.
+    lab.run_with(["start", "gate.md"], "y\nquit\n").status(1);
+    lab.run_with(["check", "gate.md"], "")
+        .status(0)
+        .stdout_contains("ok        look");
+}

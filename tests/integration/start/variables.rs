@@ -288,6 +288,7 @@ fn var_flags_are_checked_like_typed_answers_and_a_misspelt_name_is_refused() {
     lab.run_with(
         [
             "check",
+            "--yes",
             "region.md",
             "--var",
             "region=eu-de",
