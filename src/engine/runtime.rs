@@ -389,7 +389,6 @@ impl<'a> Runtime<'a> {
             return Ok(checked);
         }
         for block in checks {
-            let location = self.lesson.location(block);
             let outcome = match self.missing_vars(block) {
                 Some(reason) => {
                     reporter.notice(&reason);
@@ -423,7 +422,8 @@ impl<'a> Runtime<'a> {
                     })?;
                     checked.failures.push(Failure {
                         reason,
-                        location,
+                        // Only for a failure: it indexes the lines of the whole file.
+                        location: self.lesson.location(block),
                         optional: block.attrs.optional,
                     });
                 }
@@ -471,17 +471,10 @@ impl<'a> Runtime<'a> {
         if block.attrs.raw {
             return None;
         }
-        let texts = std::iter::once(block.code.as_str())
-            .chain(block.attrs.expect.as_deref())
-            .chain(block.http.iter().map(|entry| entry.url.as_str()));
         // A later entry of an HTTP block may use what an earlier one captures.
-        let name = texts
-            .flat_map(template::references)
-            .map(|(name, _)| name)
-            .chain(block.http.iter().flat_map(http_references))
-            .find(|name| {
-                self.vars.get(name).is_none() && !block.captured_names().any(|n| n == *name)
-            })?;
+        let name = references(block).find(|name| {
+            self.vars.get(name).is_none() && !block.captured_names().any(|n| n == *name)
+        })?;
         Some(match self.lesson.setter_of(name) {
             Some((index, _)) => format!(
                 "`{name}` has no value yet: step \"{}\" (`{}`) sets it; do that step first",
@@ -501,20 +494,7 @@ impl<'a> Runtime<'a> {
         let step = &lesson.steps[index];
         let mut lost: Vec<(String, usize, &'a Block)> = Vec::new();
         for block in &step.blocks {
-            let texts = std::iter::once(block.code.as_str())
-                .chain(block.attrs.expect.as_deref())
-                .chain(block.http.iter().map(|entry| entry.url.as_str()));
-            let names = texts
-                .flat_map(template::references)
-                .map(|(name, _)| name.to_owned())
-                .chain(
-                    block
-                        .http
-                        .iter()
-                        .flat_map(http_references)
-                        .map(str::to_owned),
-                );
-            for name in names {
+            for name in references(block).map(str::to_owned) {
                 if self.vars.get(&name).is_some() || lost.iter().any(|(n, ..)| *n == name) {
                     continue;
                 }
@@ -563,22 +543,9 @@ impl<'a> Runtime<'a> {
                 ..Default::default()
             });
         }
-        let env = self.env();
-        let env_remove = self.shell.unset();
-        let cwd = self.shell.cwd(&self.workspace);
-        let vars = &self.vars;
-        let lookup = |name: &str| vars.get(name).map(str::to_owned);
-        let context = RunContext {
-            vars: &lookup,
-            env: &env,
-            env_remove: &env_remove,
-            secrets: vars.secrets(),
-            cwd: &cwd,
-            interrupt: self.interrupt,
-        };
         reporter.block_started(block, &code);
-        let run = self.exec.run(block, &context, &mut |progress| {
-            reporter.progress(&progress)
+        let run = self.in_shell(|exec, context| {
+            exec.run(block, context, &mut |progress| reporter.progress(&progress))
         });
         reporter.block_finished(block, &run);
         self.journal.append(Event::BlockRan {
@@ -671,6 +638,12 @@ impl<'a> Runtime<'a> {
 
     /// The environment and directory of the lesson's shell, for the `shell` action.
     pub fn open_shell(&mut self) -> Result<(), String> {
+        self.in_shell(|exec, context| exec.open_shell(context))
+    }
+
+    /// Calls `f` with the executor and the context of the lesson's shell: its environment,
+    /// directory and unset variables, the values of `{{NAME}}` and the secrets.
+    fn in_shell<T>(&mut self, f: impl FnOnce(&mut dyn Executor, &RunContext<'_>) -> T) -> T {
         let env = self.env();
         let env_remove = self.shell.unset();
         let cwd = self.shell.cwd(&self.workspace);
@@ -684,8 +657,20 @@ impl<'a> Runtime<'a> {
             cwd: &cwd,
             interrupt: self.interrupt,
         };
-        self.exec.open_shell(&context)
+        f(&mut *self.exec, &context)
     }
+}
+
+/// Every `{{NAME}}` a block uses when it runs: its code, its `expect=`, and its HTTP
+/// entries' URLs, headers, parameters and bodies. A `raw` block's code is taken as written,
+/// so callers skip those.
+fn references(block: &Block) -> impl Iterator<Item = &str> {
+    std::iter::once(block.code.as_str())
+        .chain(block.attrs.expect.as_deref())
+        .chain(block.http.iter().map(|entry| entry.url.as_str()))
+        .flat_map(template::references)
+        .map(|(name, _)| name)
+        .chain(block.http.iter().flat_map(http_references))
 }
 
 /// `{{NAME}}` references in the headers, query, form and body of an HTTP entry.

@@ -23,21 +23,23 @@ pub const OUTPUT_VAR: &str = "LABRUN_OUTPUT";
 /// Creates the file, or empties it (only what this run writes counts), and returns its
 /// absolute path, which is what the command is given: it runs in another directory.
 pub(super) fn prepare(path: &Path) -> Result<PathBuf, ShellError> {
-    let error = |cause| ShellError::OutputFile {
+    private_empty_file(path).map_err(|cause| ShellError::OutputFile {
         path: path.to_owned(),
         cause,
-    };
-    let absolute = std::path::absolute(path).map_err(error)?;
-    // Readable by the learner only: it may hold a secret.
-    std::os::unix::fs::OpenOptionsExt::mode(
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true),
-        0o600,
-    )
-    .open(&absolute)
-    .map_err(error)?;
+    })
+}
+
+/// Creates `path` empty (or empties it), readable by the learner only since what a command
+/// writes there may hold a secret; its absolute path.
+pub(super) fn private_empty_file(path: &Path) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let absolute = std::path::absolute(path)?;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&absolute)?;
     Ok(absolute)
 }
 

@@ -42,22 +42,10 @@ pub struct ShellChanges {
 
 /// Creates the file empty and returns its absolute path.
 pub(super) fn prepare(path: &Path) -> Result<PathBuf, ShellError> {
-    let error = |cause| ShellError::StateFile {
+    super::output_file::private_empty_file(path).map_err(|cause| ShellError::StateFile {
         path: path.to_owned(),
         cause,
-    };
-    let absolute = std::path::absolute(path).map_err(error)?;
-    // Readable by the learner only: it may hold a secret.
-    std::os::unix::fs::OpenOptionsExt::mode(
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true),
-        0o600,
-    )
-    .open(&absolute)
-    .map_err(error)?;
-    Ok(absolute)
+    })
 }
 
 /// What changed, from the file the trap wrote and the environment the command was `given`.

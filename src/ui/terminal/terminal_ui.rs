@@ -92,28 +92,31 @@ impl TerminalUi {
         }
     }
 
-    fn code_lines(&self, lang: &str, code: &str) {
-        let mark = if lang.eq_ignore_ascii_case("http") {
-            "│"
-        } else {
-            "$"
-        };
-        // The gutter takes 4 columns; a long line folds inside it.
+    /// Lines of `text` after `mark` (painted, one column wide), each painted by `paint`; a
+    /// line too wide folds inside the gutter, as code in a rendered step does, instead of
+    /// being wrapped by the terminal into the margin.
+    fn say_in_gutter(&self, mark: &str, text: &str, paint: impl Fn(&str) -> String) {
         let room = self.look.term.width.saturating_sub(4);
-        for line in code.lines() {
+        for line in text.lines() {
             for (i, part) in render::fold(line, room).into_iter().enumerate() {
                 let fold = if i > 0 {
                     self.look.dim(render::FOLD)
                 } else {
                     String::new()
                 };
-                self.say(&format!(
-                    "  {} {fold}{}",
-                    self.look.dim(mark),
-                    self.look.code(part)
-                ));
+                self.say(&format!("  {mark} {fold}{}", paint(part)));
             }
         }
+    }
+
+    fn code_lines(&self, lang: &str, code: &str) {
+        let mark = if lang.eq_ignore_ascii_case("http") {
+            "│"
+        } else {
+            "$"
+        };
+        let mark = self.look.dim(mark);
+        self.say_in_gutter(&mark, code, |part| self.look.code(part));
     }
 
     fn stop_spinner(&mut self) -> Option<Running> {
@@ -386,18 +389,7 @@ impl Reporter for TerminalUi {
                 } else {
                     self.look.dim("│")
                 };
-                // Folded inside the gutter, as code is: the terminal would wrap into the margin.
-                let room = self.look.term.width.saturating_sub(4);
-                for line in text.lines() {
-                    for (i, part) in render::fold(line, room).into_iter().enumerate() {
-                        let fold = if i > 0 {
-                            self.look.dim(render::FOLD)
-                        } else {
-                            String::new()
-                        };
-                        self.say(&format!("  {bar} {fold}{part}"));
-                    }
-                }
+                self.say_in_gutter(&bar, text, str::to_owned);
                 if let Some(running) = &mut self.running {
                     running.streamed = true;
                 }
