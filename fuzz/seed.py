@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Seeds the working fuzz corpora, `fuzz/work/TARGET/`, from the repository: the shipped
 lessons, the lint fixtures and the docs (whole lessons; their http blocks; their fence info
-strings), and progress logs.
+strings), progress logs, and terminal text (all of these, and the escape sequences terminals
+act on).
 
 Run from the repository root: `python3 fuzz/seed.py`; fuzz/README.md tells how a run's finds
 are merged into the committed corpus. Progress-log seeds come from `fuzz/seeds/progress_log/` (real logs written
@@ -59,6 +60,7 @@ def blocks(text: str):
 def main() -> None:
     for _, text in lessons():
         put("lesson", text.encode())
+        put("terminal_text", text.encode())
         for info, body in blocks(text):
             put("info_string", info.encode())
             if info.strip().startswith("http"):
@@ -69,6 +71,11 @@ def main() -> None:
         put("progress_log", (line + "\n").encode())
     for log in sorted((ROOT / "fuzz" / "seeds" / "progress_log").glob("*.jsonl")):
         put("progress_log", log.read_bytes())
+        put("terminal_text", log.read_bytes())
+    # What terminals act on: titles, erasing, hiding, C1 controls, bidirectional overrides.
+    for trick in [b"\x1b]0;title\x07", b"ok\r\x1b[2Kall good", b"\x1b[8mhidden\x1b[0m",
+                  "\u202etxt.exe".encode(), "\u009b31m".encode(), b"a\x08\x08b\r\n"]:
+        put("terminal_text", trick)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             ExitCode::from(exit::OUTPUT_CLOSED)
         }
         Err(error) => {
-            crate::note!("{} {error}", crate::ui::style::error_prefix());
+            crate::ui::style::note_painted(&crate::ui::style::error_prefix(), &error.to_string());
             ExitCode::from(error.exit_code())
         }
     }

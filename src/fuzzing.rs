@@ -47,12 +47,62 @@ pub fn lesson(data: &[u8]) {
     };
     let _ = render::lesson(&mut out, lesson, Term::plain(60), options);
     let _ = render::commands(&mut out, lesson, Term::plain(60));
+    // Without colour, nothing labrun prints of a lesson may hold a control character.
+    let shown = String::from_utf8_lossy(&out);
+    if let Some((at, c)) = shown
+        .char_indices()
+        .find(|&(_, c)| crate::text::is_control(c) && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        panic!(
+            "{} reached the terminal at byte {at} of:\n{shown}",
+            crate::text::code_point(c)
+        );
+    }
     let errors = loaded
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
     let _ = render::view(lesson, errors, loaded.diagnostics.len() - errors);
+}
+
+/// The terminal-text type over arbitrary bytes, cut into arbitrary pieces as a command's
+/// output arrives: no control character survives but line feeds and tabs in text shown as
+/// lines (and a carriage return right before a line feed), and cleaning is idempotent.
+pub fn terminal_text(data: &[u8]) {
+    use crate::text::{TerminalText, is_control};
+    let text = String::from_utf8_lossy(data);
+    let line = TerminalText::line(&text);
+    assert!(
+        !line.as_str().chars().any(is_control),
+        "{:?}",
+        line.as_str()
+    );
+    assert_eq!(TerminalText::line(line.as_str()), line);
+    // The first byte says where to cut, as a pipe's reads would.
+    let cut = data.first().map_or(0, |&b| usize::from(b)).min(text.len());
+    let cut = (0..=cut)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    for piece in [&text[..cut], &text[cut..], &text[..]] {
+        let lines = TerminalText::lines(piece);
+        let mut chars = lines.as_str().chars().peekable();
+        while let Some(c) = chars.next() {
+            let allowed = match c {
+                '\n' | '\t' => true,
+                '\r' => chars.peek() == Some(&'\n'),
+                c => !is_control(c),
+            };
+            assert!(
+                allowed,
+                "{} survived in {:?}",
+                crate::text::code_point(c),
+                lines.as_str()
+            );
+        }
+        assert_eq!(TerminalText::lines(lines.as_str()), lines);
+    }
 }
 
 /// The parser of an `http` block's body.

@@ -11,11 +11,15 @@
 
 /// Writes a line to stderr, like `eprintln!`, but never panics: when stderr is closed or
 /// full, the line is lost and labrun goes on (and ends with the exit code it would have).
+/// The line's control characters are made visible ([`text::TerminalText`]): what it quotes
+/// (a path, a lesson's title, a server's error) may hold some. A line with labrun's own
+/// colours goes through [`ui::style::note_painted`].
 #[macro_export]
 macro_rules! note {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let line = format!($($arg)*);
+        let _ = writeln!(std::io::stderr(), "{}", $crate::text::TerminalText::lines(&line));
     }};
 }
 
@@ -25,7 +29,8 @@ macro_rules! note_inline {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
         let mut stderr = std::io::stderr();
-        let _ = write!(stderr, $($arg)*);
+        let text = format!($($arg)*);
+        let _ = write!(stderr, "{}", $crate::text::TerminalText::lines(&text));
         let _ = stderr.flush();
     }};
 }
@@ -39,6 +44,7 @@ pub mod fuzzing;
 pub mod lesson;
 pub mod progress;
 pub mod report;
+pub mod text;
 pub mod ui;
 
 pub use cli::run;

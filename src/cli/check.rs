@@ -6,6 +6,7 @@ use crate::engine::{Runtime, Setting, Silent};
 use crate::exec::BlockRunner;
 use crate::lesson::Role;
 use crate::progress::{EndReason, Event};
+use crate::text::TerminalText;
 
 use super::args::CheckArgs;
 use super::learner::{
@@ -107,8 +108,12 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         } else {
             writeln!(out, "  FAIL      {}", step.id)?;
             for failure in checked.blocking() {
-                writeln!(out, "            check at {}:", failure.location)?;
-                for line in failure.reason.lines() {
+                writeln!(
+                    out,
+                    "            check at {}:",
+                    TerminalText::line(&failure.location)
+                )?;
+                for line in TerminalText::lines(&failure.reason).as_str().lines() {
                     writeln!(out, "              {line}")?;
                 }
             }

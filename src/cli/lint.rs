@@ -61,8 +61,7 @@ pub fn run(args: &LintArgs) -> Result<u8, CliError> {
     }
     match args.format {
         LintFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &json).map_err(std::io::Error::from)?;
-            writeln!(out)?;
+            crate::text::write_json(&mut out, &json)?;
         }
         LintFormat::Human => {
             let lessons = plural(paths.len(), "lesson");

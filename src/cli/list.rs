@@ -1,7 +1,5 @@
 //! `labrun list`: the lessons in a folder, with their lint status.
 
-use std::io::Write;
-
 use crate::lesson::{self, Severity};
 use crate::ui::render::{self, ListEntry};
 use crate::ui::style::Term;
@@ -21,8 +19,7 @@ pub fn run(args: &ListArgs) -> Result<u8, CliError> {
     let mut out = stdout.lock();
     match args.format {
         ListFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &entries).map_err(std::io::Error::from)?;
-            writeln!(out)?;
+            crate::text::write_json(&mut out, &entries)?;
         }
         ListFormat::Table => render::list(&mut out, &entries, Term::stdout())?,
     }

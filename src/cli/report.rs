@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::progress;
 use crate::report::{self, FileWarnings, Filter, LearnerRow, Summary, format};
-use crate::ui::style::{Term, error_prefix, plural};
+use crate::ui::style::{Term, error_prefix, note_painted, plural};
 
 use super::args::{ReportArgs, ReportFormat};
 use super::{CliError, exit};
@@ -97,9 +97,9 @@ fn print_warnings(file: FileWarnings) {
 /// there is nobody to judge (a gate that passes on no evidence would be no gate).
 fn everyone_complete(summary: &Summary) -> bool {
     if summary.learners.is_empty() {
-        crate::note!(
-            "{} --require-complete: no learner progress in the report",
-            error_prefix()
+        note_painted(
+            &error_prefix(),
+            "--require-complete: no learner progress in the report",
         );
         return false;
     }
@@ -108,15 +108,17 @@ fn everyone_complete(summary: &Summary) -> bool {
         return true;
     }
     let total = summary.learners.len();
-    crate::note!(
-        "{} {} of {total} {} not completed their lesson:",
-        error_prefix(),
-        incomplete.len(),
-        if total == 1 {
-            "learner has"
-        } else {
-            "learners have"
-        }
+    note_painted(
+        &error_prefix(),
+        &format!(
+            "{} of {total} {} not completed their lesson:",
+            incomplete.len(),
+            if total == 1 {
+                "learner has"
+            } else {
+                "learners have"
+            }
+        ),
     );
     for row in incomplete {
         crate::note!("  {}", incomplete_line(row));

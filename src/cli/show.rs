@@ -30,8 +30,7 @@ pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
     }
     if args.json {
         let view = render::view(&loaded.lesson, errors, warnings);
-        serde_json::to_writer_pretty(&mut out, &view).map_err(std::io::Error::from)?;
-        writeln!(out)?;
+        crate::text::write_json(&mut out, &view)?;
     } else if args.commands {
         render::commands(&mut out, &loaded.lesson, term)?;
     } else {
@@ -44,11 +43,13 @@ pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
     }
     out.flush()?;
     if errors > 0 {
-        crate::note!(
-            "{} the lesson has {}; `labrun lint {}` shows them",
-            crate::ui::style::error_prefix(),
-            plural(errors, "error"),
-            args.lesson.display()
+        crate::ui::style::note_painted(
+            &crate::ui::style::error_prefix(),
+            &format!(
+                "the lesson has {}; `labrun lint {}` shows them",
+                plural(errors, "error"),
+                args.lesson.display()
+            ),
         );
         return Ok(exit::INVALID_LESSON);
     }

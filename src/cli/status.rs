@@ -8,6 +8,7 @@ use console::Style;
 
 use crate::lesson;
 use crate::progress::{self, LessonState, StepStatus};
+use crate::text::TerminalText;
 use crate::ui::style::Term;
 
 use super::args::StatusArgs;
@@ -91,8 +92,7 @@ pub fn run(args: &StatusArgs) -> Result<u8, CliError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &statuses).map_err(std::io::Error::from)?;
-        writeln!(out)?;
+        crate::text::write_json(&mut out, &statuses)?;
         return Ok(exit::OK);
     }
     if statuses.is_empty() {
@@ -120,11 +120,12 @@ pub fn run(args: &StatusArgs) -> Result<u8, CliError> {
             out,
             "{} ({}) — {verdict}, {done}/{} steps",
             term.paint(&Style::new().bold(), &lesson.title),
-            lesson.lesson,
+            TerminalText::line(&lesson.lesson),
             lesson.steps.len()
         )?;
         let width = lesson.steps.iter().map(|s| s.id.len()).max().unwrap_or(0);
         for step in &lesson.steps {
+            let id = TerminalText::line(&step.id);
             let here = if lesson.current.as_deref() == Some(step.id.as_str()) {
                 "▸"
             } else {
@@ -138,10 +139,10 @@ pub fn run(args: &StatusArgs) -> Result<u8, CliError> {
                 Some(title) => writeln!(
                     out,
                     " {here} {word} {:<width$}  {}",
-                    step.id,
+                    id,
                     term.paint(&Style::new().dim(), title)
                 )?,
-                None => writeln!(out, " {here} {word} {}", step.id)?,
+                None => writeln!(out, " {here} {word} {id}")?,
             }
         }
         if let (Some(path), false) = (&args.lesson, lesson.complete) {

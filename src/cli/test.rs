@@ -173,7 +173,7 @@ fn print_step(out: &mut dyn Write, term: Term, step: &StepResult) -> std::io::Re
     )?;
     match &step.verdict {
         Verdict::Failed { reason } => {
-            for line in reason.lines() {
+            for line in crate::text::TerminalText::lines(reason).as_str().lines() {
                 writeln!(out, "              {line}")?;
             }
         }

@@ -69,6 +69,7 @@ codes! {
     EmptyBlock => "empty-block", Warning;
     UnclearDuration => "unclear-duration", Warning;
     Unreadable => "unreadable", Error;
+    ControlCharacter => "control-character", Error;
 }
 
 impl std::fmt::Display for Code {

@@ -196,6 +196,11 @@ pub fn is_markdown(path: &Path) -> bool {
 /// Builds a lesson from sources already in memory: the parts of `path`, in order.
 pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
     let mut diagnostics = Vec::new();
+    let sources: Vec<Source> = sources
+        .into_iter()
+        .enumerate()
+        .map(|(index, source)| visible_source(source, index, &mut diagnostics))
+        .collect();
     let mut parts = Vec::new();
     let mut steps = Vec::new();
     let mut vars = Vec::new();
@@ -237,7 +242,7 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
 
     let default_id = path.file_stem().map_or_else(
         || "lesson".to_owned(),
-        |stem| stem.to_string_lossy().into_owned(),
+        |stem| crate::text::line(&stem.to_string_lossy()),
     );
     let title = meta
         .title
@@ -264,6 +269,63 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
         lesson,
         diagnostics,
     }
+}
+
+/// `source` with every control character a terminal would act on made visible, and an
+/// error at each line that held one (and at each character reference that makes one). A
+/// lesson is then shown as it runs: what the learner reads is what the shell gets.
+fn visible_source(source: Source, file: usize, diagnostics: &mut Vec<Diagnostic>) -> Source {
+    let problem = |span: Span, c: char| {
+        Diagnostic::new(
+            Code::ControlCharacter,
+            span,
+            format!(
+                "a control character ({}) that a terminal acts on rather than shows",
+                crate::text::code_point(c)
+            ),
+        )
+        .with_help(
+            "delete it: it can hide or disguise text on the learner's screen (a command that \
+             needs one can make it, as `printf '\\033'` does)",
+        )
+        .in_file(file)
+    };
+    let mut source = source;
+    if crate::text::has_hidden(&source.text) {
+        // Stand-ins are longer than what they replace: find each in the cleaned text.
+        let mut at = 0;
+        let mut reported_line = None;
+        let mut line = 0;
+        let raw = source.text.clone();
+        let mut chars = raw.chars().peekable();
+        while let Some(c) = chars.next() {
+            let shown_len = match c {
+                '\r' | '\n' | '\t' => 1,
+                c if crate::text::is_control(c) => {
+                    crate::text::TerminalText::lines(c.encode_utf8(&mut [0; 4]))
+                        .as_str()
+                        .len()
+                }
+                c => c.len_utf8(),
+            };
+            if crate::text::is_control(c)
+                && !matches!(c, '\r' | '\n' | '\t')
+                && reported_line != Some(line)
+            {
+                reported_line = Some(line);
+                diagnostics.push(problem(Span::new(at, at + shown_len), c));
+            }
+            if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
+                line += 1;
+            }
+            at += shown_len;
+        }
+        source.text = Arc::from(crate::text::lines(&raw));
+    }
+    for (range, c) in super::markdown::hidden_references(&source.text) {
+        diagnostics.push(problem(Span::new(range.start, range.end), c));
+    }
+    source
 }
 
 /// Lesson-wide settings: the first part that gives one wins.

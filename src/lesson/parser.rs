@@ -71,7 +71,9 @@ pub fn parse_file(text: &str, file: usize, part: usize) -> ParsedFile {
         titled: Default::default(),
         next_number: Default::default(),
     };
-    let mut events = markdown::parser(text).into_offset_iter();
+    let mut events = markdown::parser(text)
+        .into_offset_iter()
+        .map(visible as fn(_) -> _);
     while let Some((event, range)) = events.next() {
         builder.top_level(event, range, &mut events);
     }
@@ -106,7 +108,15 @@ struct Builder<'t> {
     next_number: std::collections::HashMap<String, usize>,
 }
 
-type Events<'t> = pulldown_cmark::OffsetIter<'t, pulldown_cmark::DefaultBrokenLinkCallback>;
+type Events<'t> = std::iter::Map<
+    pulldown_cmark::OffsetIter<'t, pulldown_cmark::DefaultBrokenLinkCallback>,
+    fn((Event<'t>, Range<usize>)) -> (Event<'t>, Range<usize>),
+>;
+
+/// An event and its range, its text's control characters made visible.
+fn visible((event, range): (Event<'_>, Range<usize>)) -> (Event<'_>, Range<usize>) {
+    (markdown::visible(event), range)
+}
 
 impl<'t> Builder<'t> {
     fn top_level(&mut self, event: Event<'t>, range: Range<usize>, events: &mut Events<'t>) {

@@ -60,8 +60,18 @@ impl Node {
     pub fn parse(text: &str, base: usize, code: Code) -> Result<Node, Diagnostic> {
         let mut builder = Builder::new(text, base);
         builder.build().map_err(|(message, at)| {
+            let code = if builder.control {
+                Code::ControlCharacter
+            } else {
+                code
+            };
             let diagnostic = Diagnostic::new(code, line_span(text, base, at), message);
-            if builder.scan_failed {
+            if builder.control {
+                diagnostic.with_help(
+                    "delete the escape: a terminal acts on this character rather than shows \
+                     it, so it can hide or disguise text on the learner's screen",
+                )
+            } else if builder.scan_failed {
                 // The parser notices some mistakes a line late: point at both.
                 diagnostic.with_help(
                     "look at this line and the one before: an unclosed quote or bracket, a `: ` \
@@ -324,6 +334,8 @@ struct Builder<'t> {
     expanded: usize,
     /// The YAML parser itself stopped (not a check of the tree).
     scan_failed: bool,
+    /// A quoted scalar's escape made a control character.
+    control: bool,
 }
 
 impl<'t> Builder<'t> {
@@ -337,6 +349,7 @@ impl<'t> Builder<'t> {
             documents: 0,
             expanded: 0,
             scan_failed: false,
+            control: false,
         }
     }
 
@@ -355,6 +368,19 @@ impl<'t> Builder<'t> {
                 Event::Scalar(text, style, anchor, tag) => {
                     // A core-schema tag says how to read the text: `!!str` as text, `!!bool`
                     // or `!!null` as a plain scalar would be; other tags change nothing.
+                    // The text itself holds none (the source was cleaned): an escape
+                    // (`"\e"`, `"\u202e"`) made it.
+                    if let Some((_, c)) = crate::text::first_hidden(&text) {
+                        self.control = true;
+                        return Err((
+                            format!(
+                                "an escape here makes a control character ({}) that a \
+                                 terminal acts on rather than shows",
+                                crate::text::code_point(c)
+                            ),
+                            start,
+                        ));
+                    }
                     let plain = match tag.as_deref().and_then(granit_parser::Tag::core_suffix) {
                         Some("str") => false,
                         Some(_) => true,

@@ -82,7 +82,9 @@ impl Renderer {
             diag,
             source: source.map(|s| {
                 let at = s.line_index().line_col(&s.text, diag.span.start);
-                let name = format!("{}:{}:{}", s.path.display(), at.line, at.column);
+                // A file's name is as untrusted as its text.
+                let name =
+                    crate::text::line(&format!("{}:{}:{}", s.path.display(), at.line, at.column));
                 NamedSource::new(name, s.text.clone())
             }),
         };

@@ -41,10 +41,11 @@ impl<R: BufRead, W: Write> PlainUi<R, W> {
         self.out
     }
 
-    /// Writes a line; the UI has nowhere to report its own output errors, and a closed
-    /// terminal shows up as end of input at the next question anyway.
+    /// Writes a line, its control characters made visible (it may quote a command's
+    /// output or a server's reply). The UI has nowhere to report its own output errors, and
+    /// a closed terminal shows up as end of input at the next question anyway.
     fn say(&mut self, text: &str) {
-        let _ = writeln!(self.out, "{text}");
+        let _ = writeln!(self.out, "{}", crate::text::TerminalText::lines(text));
     }
 
     fn ask(&mut self, prompt: &str) -> Result<String, UiError> {

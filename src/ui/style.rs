@@ -4,6 +4,8 @@ use std::io::IsTerminal;
 
 use console::Style;
 
+use crate::text::TerminalText;
+
 /// Whether to use colour and terminal features on an output stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Term {
@@ -56,20 +58,30 @@ impl Term {
         }
     }
 
+    /// `text` in `style`, where colour is allowed. The text's own control characters are
+    /// made visible (see [`TerminalText`]): the only escape sequences are labrun's.
     pub fn paint(&self, style: &Style, text: &str) -> String {
+        let text = TerminalText::lines(text);
         if self.color {
-            style.apply_to(text).force_styling(true).to_string()
+            style
+                .apply_to(text.as_str())
+                .force_styling(true)
+                .to_string()
         } else {
-            text.to_owned()
+            text.into_owned()
         }
     }
 
     /// A hyperlink where supported, else `text` alone (the caller shows the URL if needed).
     pub fn link(&self, text: &str, url: &str) -> String {
+        let text = TerminalText::lines(text);
         if self.links {
-            format!("\x1b]8;;{url}\x1b\\{text}\x1b]8;;\x1b\\")
+            format!(
+                "\x1b]8;;{}\x1b\\{text}\x1b]8;;\x1b\\",
+                TerminalText::line(url)
+            )
         } else {
-            text.to_owned()
+            text.into_owned()
         }
     }
 }
@@ -126,4 +138,11 @@ pub fn plural(count: usize, noun: &str) -> String {
         }
         _ => format!("{count} {noun}s"),
     }
+}
+
+/// Writes `painted` (labrun's own marks and colours) and `text` (its control characters made
+/// visible) as one line to stderr; like [`note!`](crate::note), it never panics.
+pub fn note_painted(painted: &str, text: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{painted} {}", TerminalText::lines(text));
 }

@@ -183,6 +183,9 @@ fn encoding_fixtures_keep_their_bytes() {
     assert!(read("tabs-before-error.md").contains(&b'\t'));
     assert!(!read("non-ascii-before-error.md").is_ascii());
     assert!(read("front-matter-after-bom.md").starts_with("\u{feff}---".as_bytes()));
+    let control = read("control-characters.md");
+    assert!(control.contains(&0x1b) && control.contains(&b'\r'));
+    assert!(String::from_utf8_lossy(&control).contains('\u{202e}'));
 }
 
 #[test]
@@ -227,6 +230,15 @@ fn diagnostics_point_at_the_exact_line_and_character_column() {
         [
             "quiz-answer-not-a-choice.md:16:9 quiz-answer-not-a-choice",
             "quiz-answer-not-a-choice.md:25:9 quiz-answer-not-a-choice"
+        ]
+    );
+    assert_eq!(
+        positions("control-characters.md"),
+        [
+            "control-characters.md:3:8 control-character",
+            "control-characters.md:7:64 control-character",
+            "control-characters.md:13:1 control-character",
+            "control-characters.md:20:13 control-character",
         ]
     );
     assert_eq!(

@@ -42,6 +42,9 @@ pub fn write(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
 /// (`=`, `+`, `-`, `@` first) gets a leading `'`, as OWASP advises against CSV injection:
 /// learner names come from whoever ran labrun.
 fn field(text: &str) -> String {
+    // A report is read in a terminal as often as in a spreadsheet.
+    let text = crate::text::TerminalText::lines(text);
+    let text = text.as_str();
     let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

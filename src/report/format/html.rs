@@ -249,7 +249,8 @@ fn bar(kind: &str, value: u64, max: u64, label: &str) -> String {
 /// Text safe in HTML content and in quoted attribute values.
 fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
+    // Control characters are parse errors in HTML, and the page may be read as text.
+    for c in crate::text::TerminalText::lines(text).as_str().chars() {
         match c {
             '&' => escaped.push_str("&amp;"),
             '<' => escaped.push_str("&lt;"),

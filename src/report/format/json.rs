@@ -5,6 +5,5 @@ use std::io::{self, Write};
 use crate::report::Summary;
 
 pub fn write(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, summary)?;
-    writeln!(out)
+    crate::text::write_json(out, summary)
 }

@@ -112,7 +112,7 @@ fn table_row(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
 /// also stops raw HTML), and a line break becomes a space.
 fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in crate::text::TerminalText::lines(text).as_str().chars() {
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '!' | '&' => {
                 escaped.push('\\');

@@ -11,6 +11,7 @@ use console::Style;
 
 use crate::progress::StepStatus;
 use crate::report::{LessonInfo, Summary};
+use crate::text::TerminalText;
 use crate::ui::style::{Term, plural};
 
 use super::legend::{STATUSES, duration, fraction, symbol};
@@ -60,7 +61,7 @@ fn learners(
         out,
         "{} ({}): {} of {} complete",
         term.paint(&Style::new().bold(), &lesson.title),
-        lesson.id,
+        TerminalText::line(&lesson.id),
         complete,
         plural(rows.len(), "learner"),
     )?;
@@ -91,7 +92,7 @@ fn learners(
             term.paint(&Style::new().red().bold(), "no")
         };
         table.add_row(vec![
-            Cell::new(&row.learner),
+            Cell::new(TerminalText::line(&row.learner)),
             Cell::new(verdict),
             Cell::new(strip),
             Cell::new(row.verified),
@@ -135,7 +136,7 @@ fn steps(
         };
         table.add_row(vec![
             Cell::new(index + 1),
-            Cell::new(&stats.step),
+            Cell::new(TerminalText::line(&stats.step)),
             Cell::new(fraction(stats.completed, stats.learners)),
             Cell::new(duration(stats.median_seconds)),
             Cell::new(stats.failed_attempts),

@@ -46,7 +46,7 @@ pub(crate) fn render(canvas: &mut Canvas, scope: &mut Scope, span: Span) -> io::
         leaf: None,
     };
     for (event, range) in parser.into_offset_iter() {
-        walker.event(event, range)?;
+        walker.event(markdown::visible(event), range)?;
     }
     walker.flush()
 }
@@ -56,7 +56,7 @@ pub(crate) fn render(canvas: &mut Canvas, scope: &mut Scope, span: Span) -> io::
 pub(crate) fn inline(text: &str, term: Term, look: Look) -> Vec<Piece> {
     let mut inlines = Inlines::new(term);
     inlines.looks.push(look);
-    for event in markdown::parser(text) {
+    for event in markdown::parser(text).map(markdown::visible) {
         match event {
             Event::Start(Tag::Paragraph) => {}
             Event::End(TagEnd::Paragraph) => inlines.pieces.push(Piece::new(" ", Look::PLAIN)),

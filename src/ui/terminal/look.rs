@@ -61,6 +61,7 @@ impl Look {
         let mut lines = code.lines().map(str::trim).filter(|l| !l.is_empty());
         let first = lines.next().unwrap_or("");
         let more = if lines.next().is_some() { " …" } else { "" };
+        let first = crate::text::TerminalText::line(first);
         let room = self.term.width.saturating_sub(used);
         console::truncate_str(&format!("{first}{more}"), room, "…").into_owned()
     }

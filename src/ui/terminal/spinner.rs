@@ -62,14 +62,14 @@ impl Spinner {
     }
 
     pub fn set_text(&self, text: &str) {
-        self.update(|line| line.text = text.to_owned());
+        self.update(|line| line.text = crate::text::line(text));
     }
 
     /// A poll failed: the next try comes after a wait.
     pub fn waiting(&self, attempt: u32, remaining: Option<Duration>, last: &str) {
         self.update(|line| {
             line.deadline = remaining.map(|left| Instant::now() + left);
-            line.last = Some(last.to_owned());
+            line.last = Some(crate::text::line(last));
             line.attempt = attempt;
         });
     }

@@ -8,6 +8,7 @@ use crate::engine::{Action, Reporter, Summary, Ui, UiError, Vars, Watch};
 use crate::exec::{BlockRun, Progress, Stream};
 use crate::lesson::{Block, Lesson, Quiz, Role, ToolRequirement, VarSpec};
 use crate::progress::{StepState, StepStatus};
+use crate::text::TerminalText;
 use crate::ui::plain::display;
 use crate::ui::render;
 use crate::ui::style::Term;
@@ -62,6 +63,8 @@ impl TerminalUi {
     /// after `mark` (already painted, `mark_width` columns) with the lines after it indented
     /// as far; `code` quotes are shown as code, without their backticks.
     fn say_prose(&self, mark: &str, mark_width: usize, text: &str) {
+        let text = TerminalText::lines(text);
+        let text = text.as_str();
         let gap = usize::from(mark_width > 0);
         let room = self
             .look
@@ -97,6 +100,8 @@ impl TerminalUi {
     /// being wrapped by the terminal into the margin.
     fn say_in_gutter(&self, mark: &str, text: &str, paint: impl Fn(&str) -> String) {
         let room = self.look.term.width.saturating_sub(4);
+        let text = TerminalText::lines(text);
+        let text = text.as_str();
         for line in text.lines() {
             for (i, part) in render::fold(line, room).into_iter().enumerate() {
                 let fold = if i > 0 {

@@ -219,3 +219,176 @@ fn check_runs_a_lessons_commands_only_once_they_were_allowed() {
         .status(0)
         .stdout_contains("ok        look");
 }
+
+/// What a terminal would act on, anywhere in `text`: ESC, CSI, BEL, backspace, a lone CR,
+/// U+202E.
+fn raw_controls(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let hidden = match c {
+            '\n' | '\t' => false,
+            '\r' => chars.peek() != Some(&'\n'),
+            c => c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'),
+        };
+        if hidden {
+            found.push(format!("U+{:04X}", u32::from(c)));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_raw_control_check_finds_what_a_terminal_acts_on() {
+    assert_eq!(raw_controls("ok\r\nfine\tyes\n"), Vec::<String>::new());
+    assert_eq!(
+        raw_controls("a\x1b[2K\rb\u{202e}\u{9b}"),
+        ["U+001B", "U+000D", "U+202E", "U+009B"]
+    );
+}
+
+#[test]
+fn a_lesson_that_hides_a_command_behind_control_characters_is_refused_and_shown_visibly() {
+    // On a terminal `echo hello` would be all the confirmation shows: the carriage return
+    // and the erase-line sequence wipe `touch pwned` before the learner sees it.
+    let lab = lab().file(
+        "erase.md",
+        "---\nid: erase\n---\n# Erase\n\n## Go {#go}\n\n```bash {run}\n\
+         touch pwned\r\x1b[2Kecho hello\n```\n\n```bash {check}\ntrue\n```\n",
+    );
+    for args in [
+        &["start", "erase.md", "--yes"][..],
+        &["show", "erase.md", "--commands"],
+        &["check", "erase.md", "--yes"],
+        &["test", "erase.md"],
+    ] {
+        let out = lab.run_with(args.iter().copied(), "\n").status(3);
+        let all = format!("{}{}", out.stdout, out.stderr);
+        // `show` shows even a lesson with errors (and says how many): it is the audit view.
+        assert!(
+            all.contains("control-character") || all.contains("the lesson has 1 error"),
+            "{args:?}: {all}"
+        );
+        assert!(all.contains("␛[2Kecho hello"), "{args:?}: {all}");
+        assert_eq!(raw_controls(&all), Vec::<String>::new(), "{args:?}: {all}");
+    }
+    assert!(!workspace(&lab, "erase").join("pwned").exists());
+    assert!(!lab.path().join("pwned").exists());
+}
+
+#[test]
+fn escape_sequences_in_titles_yaml_and_character_references_are_refused_too() {
+    let lab = lab().file(
+        "title.md",
+        "---\nid: title\nsummary: \"\\e]0;owned\\a\"\n---\n# Title &#x1b;[8m\n\n\
+         ## Step \u{202e}txt.exe {#go}\n\n```bash {check}\ntrue\n```\n",
+    );
+    let out = lab.run_with(["lint", "title.md"], "").status(3);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert_eq!(all.matches("error[control-character]").count(), 3, "{all}");
+    assert!(all.contains("<U+202E>"), "{all}");
+    assert_eq!(raw_controls(&all), Vec::<String>::new(), "{all}");
+}
+
+#[test]
+fn command_output_and_failure_reasons_show_their_control_characters() {
+    let lab = lab().file(
+        "noisy.md",
+        "---\nid: noisy\n---\n# Noisy\n\n## Go {#go}\n\n```bash {run}\n\
+         printf 'FAIL\\r\\033[2Kall good \\033]0;owned\\007\\n'\n```\n\n\
+         ```bash {check}\nprintf 'checked \\033[8mhidden\\033[0m \\342\\200\\256gnp.exe\\n'; exit 1\n```\n",
+    );
+    let out = lab
+        .run_with(["start", "noisy.md", "--yes"], "\nq\n")
+        .stderr_contains("FAIL\n")
+        .stderr_contains("␛[2Kall good ␛]0;owned␇")
+        .stderr_contains("checked ␛[8mhidden␛[0m <U+202E>gnp.exe");
+    assert_eq!(
+        raw_controls(&out.stderr),
+        Vec::<String>::new(),
+        "{}",
+        out.stderr
+    );
+    // `labrun check` and `labrun test` print the same reasons.
+    let out = lab
+        .run_with(["check", "noisy.md", "--yes"], "")
+        .status(1)
+        .stdout_contains("checked ␛[8mhidden␛[0m");
+    assert_eq!(
+        raw_controls(&out.stdout),
+        Vec::<String>::new(),
+        "{}",
+        out.stdout
+    );
+    let out = lab
+        .run_with(["test", "noisy.md"], "")
+        .status(1)
+        .stdout_contains("checked ␛[8mhidden␛[0m");
+    assert_eq!(
+        raw_controls(&out.stdout),
+        Vec::<String>::new(),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_servers_reply_shows_its_control_characters() {
+    let server = crate::server::Server::start();
+    server.route(
+        "/status",
+        crate::server::Reply::text(503, "\x1b[2J\x1b[32mall good\x1b[0m\u{202e}"),
+    );
+    let lab = lab().file(
+        "api.md",
+        &format!(
+            "---\nid: api\n---\n# Api\n\n## Go {{#go}}\n\n```http {{check}}\nGET {}\nHTTP 200\n```\n",
+            server.url("/status")
+        ),
+    );
+    let out = lab
+        .run_with(["start", "api.md", "--yes"], "\nq\n")
+        .stderr_contains("␛[2J␛[32mall good␛[0m<U+202E>");
+    assert_eq!(
+        raw_controls(&out.stderr),
+        Vec::<String>::new(),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn learner_names_from_logs_reach_the_report_with_their_control_characters_shown() {
+    let name = "\x1b]0;owned\x07\x1b[2Kada";
+    let lab = lab().file(
+        "logs/hello/ada.jsonl",
+        &format!(
+            "{{\"v\":1,\"ts\":\"2026-11-24T10:00:00Z\",\"learner\":{name:?},\"lesson\":\"hello\",\
+             \"event\":\"session_started\",\"title\":\"Hello\",\"lesson_hash\":\"a1\",\"steps\":[\"one\"]}}\n\
+             {{\"v\":1,\"ts\":\"2026-11-24T10:00:05Z\",\"learner\":{name:?},\"lesson\":\"hello\",\
+             \"event\":\"step_entered\",\"step\":\"one\"}}\n"
+        )
+        .replace("\\u{1b}", "\\u001b")
+        .replace("\\u{7}", "\\u0007"),
+    );
+    for format in ["table", "markdown", "csv", "json", "html"] {
+        let out = lab
+            .run_with(["report", "logs", "--format", format], "")
+            .status(0);
+        assert_eq!(
+            raw_controls(&out.stdout),
+            Vec::<String>::new(),
+            "{format}: {}",
+            out.stdout
+        );
+        if format != "json" && format != "html" {
+            // Markdown escapes the brackets too: `␛\]0;owned␇␛\[2Kada`.
+            let shown = out.stdout.replace('\\', "");
+            assert!(
+                shown.contains("␛]0;owned␇␛[2Kada"),
+                "{format}: {}",
+                out.stdout
+            );
+        }
+    }
+}
