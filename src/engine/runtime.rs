@@ -235,10 +235,16 @@ impl<'a> Runtime<'a> {
             .filter(|b| b.role.is_none() && b.attrs.file.is_some())
             .map(|block| {
                 let path = block.attrs.file.as_deref().unwrap_or_default();
-                // A secret never names a file: it would end up on disk as its name.
                 (block, self.vars.substitute_for_display(path).into_owned())
             })
             .collect()
+    }
+
+    /// Whether the `file=` path of `block` would hold a secret (a value captured at run
+    /// time that holds one): such a file is never written, as its name would be on disk.
+    fn names_a_secret(&self, block: &Block) -> bool {
+        let path = block.attrs.file.as_deref().unwrap_or_default();
+        self.vars.substitute_for_display(path) != self.vars.substitute(path)
     }
 
     /// Files step `index` would write over that the lesson did not write itself (the
@@ -269,6 +275,11 @@ impl<'a> Runtime<'a> {
             let refused = if !self.consented {
                 Some(format!(
                     "`{path}` was not written: the lesson's files need your consent"
+                ))
+            } else if self.names_a_secret(block) {
+                Some(format!(
+                    "`{path}` was not written: its name would hold a secret, and a secret \
+                     never reaches the disk"
                 ))
             } else if foreign.contains(&path) && !replace.contains(&path) {
                 Some(format!(

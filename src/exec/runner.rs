@@ -193,15 +193,22 @@ impl BlockRunner {
                 state_file: Some(&state_file),
                 interrupt: context.interrupt,
             };
-            let mut on_output = |stream: Stream, text: &str| {
-                if visible {
-                    progress(Progress::Output {
-                        stream,
-                        text: context.secrets.mask(text).into_owned(),
-                    });
+            // A secret cut in two by a pause in the output is held back until it is whole.
+            let mut masks = [context.secrets.stream(), context.secrets.stream()];
+            let mut show = |stream: Stream, text: String| {
+                if visible && !text.is_empty() {
+                    progress(Progress::Output { stream, text });
                 }
             };
+            let mut on_output = |stream: Stream, text: &str| {
+                let text = masks[stream as usize].push(text);
+                show(stream, text);
+            };
             let result = shell::run(&command, &mut on_output);
+            for (mask, stream) in masks.iter_mut().zip([Stream::Stdout, Stream::Stderr]) {
+                let text = mask.finish();
+                show(stream, text);
+            }
             let _ = std::fs::remove_file(&output_file);
             let _ = std::fs::remove_file(&state_file);
             let evidence = |exit_code| Evidence {

@@ -20,6 +20,7 @@ pub(super) fn check(lesson: &Lesson, images: &[(usize, Image)], diags: &mut Vec<
     duplicate_step_ids(lesson, diags);
     undefined_variables(lesson, diags);
     reserved_captures(lesson, diags);
+    secret_file_names(lesson, diags);
     missing_images(lesson, images, diags);
     unverifiable_steps(lesson, diags);
     if lesson.steps.is_empty() {
@@ -155,6 +156,35 @@ fn reserved_captures(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
         for capture in block.http.iter().flat_map(|entry| &entry.captures) {
             if validate::is_reserved_env_name(&capture.name) {
                 diags.push(reserved_name(&capture.name, capture.span).in_file(block.file));
+            }
+        }
+    }
+}
+
+/// A `file=` path naming a secret variable: the secret would be on disk as a file's name,
+/// and on screen in every note about the file.
+fn secret_file_names(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
+    let blocks = lesson
+        .lesson_blocks()
+        .chain(lesson.steps.iter().flat_map(|step| &step.blocks));
+    for block in blocks {
+        let Some(path) = &block.attrs.file else {
+            continue;
+        };
+        for (name, _) in super::template::references(path) {
+            if lesson.vars.iter().any(|var| var.name == name && var.secret) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::InvalidAttribute,
+                        block.info_span,
+                        format!("`file=` is named after secret variable `{name}`"),
+                    )
+                    .with_help(
+                        "a secret never names a file: it would be on disk, and on screen, as \
+                         the file's name; put the secret inside the file instead",
+                    )
+                    .in_file(block.file),
+                );
             }
         }
     }
