@@ -10,6 +10,7 @@ mod state;
 
 pub use event::{EndReason, Event, FORMAT_VERSION, Record};
 pub use log::{
-    LogError, ProgressLog, ReadLog, Warning, default_dir, for_each_record, log_path, read_log,
+    LogError, ProgressLog, ReadLog, Warning, default_dir, for_each_record, learner_log, log_path,
+    read_log,
 };
 pub use state::{LessonState, StepState, StepStatus};

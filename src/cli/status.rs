@@ -68,7 +68,7 @@ pub fn run(args: &StatusArgs) -> Result<u8, CliError> {
         ));
     } else {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let log = progress::log_path(&dir, &learner, &entry.file_name().to_string_lossy());
+            let log = progress::learner_log(&entry.path(), &learner);
             if !log.exists() {
                 continue;
             }

@@ -80,25 +80,39 @@ pub fn default_dir() -> PathBuf {
 
 /// `DIR/LESSON/LEARNER.jsonl`, with names made safe for any file system.
 pub fn log_path(dir: &Path, learner: &str, lesson: &str) -> PathBuf {
-    dir.join(file_name(lesson))
-        .join(format!("{}.jsonl", file_name(learner)))
+    learner_log(&dir.join(file_name(lesson)), learner)
 }
 
+/// The log of `learner` in the folder of one lesson's logs.
+pub fn learner_log(lesson_dir: &Path, learner: &str) -> PathBuf {
+    lesson_dir.join(format!("{}.jsonl", file_name(learner)))
+}
+
+/// The longest name kept as it is, far below any file system's limit.
+const MAX_PLAIN_NAME: usize = 100;
+
+/// A name as a file name, one-to-one: a name of letters, digits, `-`, `_` and `.` (not
+/// first) is its own file name; any other is made safe (`_` for each other character) and
+/// followed by `+` and a digest of the name, so `ada x`, `ada@x` and `ada_x` never share a
+/// log (`+` is in no name kept as it is).
 fn file_name(name: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if !name.is_empty()
+        && name.len() <= MAX_PLAIN_NAME
+        && !name.starts_with('.')
+        && name.chars().all(plain)
+    {
+        return name.to_owned();
+    }
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(name.as_bytes());
+    let digest: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     let safe: String = name
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if plain(c) { c } else { '_' })
+        .take(MAX_PLAIN_NAME / 2)
         .collect();
-    match safe.trim_start_matches('.') {
-        "" => "_".to_owned(),
-        trimmed => trimmed.to_owned(),
-    }
+    format!("{}+{digest}", safe.trim_start_matches('.'))
 }
 
 /// Reads every record of a log without locking it. Unreadable lines become warnings.

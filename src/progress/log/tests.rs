@@ -133,7 +133,30 @@ fn a_newer_format_version_is_refused() {
 #[test]
 fn names_are_made_safe_for_file_systems() {
     let path = log_path(Path::new("/p"), "Ada Lovelace/../x", "..hidden");
-    assert_eq!(path, Path::new("/p/hidden/Ada_Lovelace_.._x.jsonl"));
+    let text = path.to_str().unwrap();
+    assert!(text.starts_with("/p/hidden+"), "{text}");
+    assert!(text.contains("/Ada_Lovelace_.._x+"), "{text}");
+    assert_eq!(path.parent().unwrap().parent().unwrap(), Path::new("/p"));
+    // A name that is safe already is its own file name: logs written before stay found.
+    assert_eq!(
+        log_path(Path::new("/p"), "ada_lovelace-2", "k8s.basics"),
+        Path::new("/p/k8s.basics/ada_lovelace-2.jsonl")
+    );
+}
+
+#[test]
+fn names_that_look_alike_never_share_a_log() {
+    let names = [
+        "ada@x", "ada x", "ada_x", "ada/x", "ada+x", "ada_x+", ".ada_x", "", "_",
+    ];
+    let paths: std::collections::HashSet<_> = names
+        .iter()
+        .map(|name| log_path(Path::new("/p"), name, "l"))
+        .collect();
+    assert_eq!(paths.len(), names.len(), "{paths:?}");
+    let long = "x".repeat(300);
+    let name = log_path(Path::new("/p"), &long, "l");
+    assert!(name.file_name().unwrap().len() < 100, "{name:?}");
 }
 
 #[cfg(target_os = "linux")]

@@ -447,3 +447,22 @@ fn a_file_named_after_a_secret_is_never_written() {
         "{names:?}"
     );
 }
+
+#[test]
+fn learners_whose_names_look_alike_keep_logs_of_their_own() {
+    let lab = lab().file(
+        "one.md",
+        "---\nid: one\n---\n# One\n\n## Only {#only}\n\n```bash {check}\ntrue\n```\n",
+    );
+    lab.run_with(["start", "one.md", "--yes", "--learner", "ada_x"], "\n")
+        .status(0)
+        .stderr_contains("Lesson complete.");
+    for other in ["ada x", "ada@x"] {
+        lab.run_with(["status", "one.md", "--learner", other], "")
+            .status(0)
+            .stdout_contains("not started, 0/1 steps");
+    }
+    lab.run_with(["status", "one.md", "--learner", "ada_x"], "")
+        .status(0)
+        .stdout_contains("complete, 1/1 steps");
+}
