@@ -8,9 +8,9 @@ mod event;
 mod log;
 mod state;
 
-pub use event::{EndReason, Event, FORMAT_VERSION, Record};
+pub use event::{EndReason, Event, FORMAT_VERSION, MAX_REASON_BYTES, Record, clip_reason};
 pub use log::{
-    LogError, ProgressLog, ReadLog, Warning, default_dir, for_each_record, learner_log, log_path,
-    read_log,
+    LogError, MAX_LINE_BYTES, ProgressLog, ReadLog, Warning, default_dir, for_each_record,
+    learner_log, log_path, read_log,
 };
 pub use state::{LessonState, StepState, StepStatus};

@@ -84,11 +84,24 @@ pub fn open_log(
     let learner = learner_name(args);
     let path = progress::log_path(&progress_dir(args), &learner, &lesson.id);
     let (log, read) = ProgressLog::open(&path, &learner, &lesson.id)?;
-    for warning in &read.warnings {
+    note_log_warnings(&read);
+    let state = read.state;
+    Ok((log, state, learner))
+}
+
+/// Tells the lines of a log that could not be read: the first few, then how many more.
+pub fn note_log_warnings(read: &progress::ReadLog) {
+    const SHOWN: usize = 5;
+    for warning in read.warnings.iter().take(SHOWN) {
         crate::note!("warning: {warning}");
     }
-    let state = LessonState::from_events(read.records.iter().map(|record| &record.event));
-    Ok((log, state, learner))
+    let more = read.warnings.len().saturating_sub(SHOWN) + read.more_warnings;
+    if more > 0 {
+        crate::note!(
+            "warning: {} more unreadable lines in that log were skipped",
+            more
+        );
+    }
 }
 
 /// Keeps secrets held in memory out of core dumps and away from other processes of the same

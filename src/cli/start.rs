@@ -156,9 +156,7 @@ fn describe(path: &std::path::Path, learner: &LearnerArgs) -> String {
     let lesson = loaded.lesson;
     let log = crate::progress::log_path(&progress_dir(learner), &learner_name(learner), &lesson.id);
     let state = crate::progress::read_log(&log)
-        .map(|read| {
-            crate::progress::LessonState::from_events(read.records.iter().map(|r| &r.event))
-        })
+        .map(|read| read.state)
         .unwrap_or_default();
     let done = lesson
         .steps

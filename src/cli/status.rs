@@ -185,12 +185,8 @@ fn read_state(log: &std::path::Path) -> Result<LessonState, CliError> {
         return Ok(LessonState::default());
     }
     let read = progress::read_log(log)?;
-    for warning in &read.warnings {
-        crate::note!("warning: {warning}");
-    }
-    Ok(LessonState::from_events(
-        read.records.iter().map(|r| &r.event),
-    ))
+    super::learner::note_log_warnings(&read);
+    Ok(read.state)
 }
 
 fn status(

@@ -425,6 +425,7 @@ impl<'a> Runtime<'a> {
                 })?,
                 Outcome::Failed { reason, evidence } => {
                     let reason = self.vars.secrets().mask(&reason).into_owned();
+                    let reason = crate::progress::clip_reason(reason);
                     self.journal.append(Event::CheckFailed {
                         step: step.id.clone(),
                         attempt,

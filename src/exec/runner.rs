@@ -25,6 +25,9 @@ const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
 /// How much of a failing command's output its reason shows, from the end.
 const REASON_LINES: usize = 30;
 
+/// The most characters of one output line a failure's reason shows.
+const REASON_LINE_CHARS: usize = 400;
+
 /// Runs blocks with a real shell and a real HTTP client.
 #[derive(Debug, Default)]
 pub struct BlockRunner {
@@ -387,7 +390,17 @@ fn said(output: &shell::ShellOutput) -> String {
 fn last_lines(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let start = lines.len().saturating_sub(REASON_LINES);
-    let mut shown = lines[start..].join("\n");
+    let clipped: Vec<String> = lines[start..]
+        .iter()
+        .map(|line| match line.char_indices().nth(REASON_LINE_CHARS) {
+            Some((end, _)) => {
+                let more = line[end..].chars().count();
+                format!("{} … ({more} more characters)", &line[..end])
+            }
+            None => (*line).to_owned(),
+        })
+        .collect();
+    let mut shown = clipped.join("\n");
     if start > 0 {
         shown.insert_str(0, &format!("… ({start} lines before)\n"));
     }

@@ -154,3 +154,23 @@ impl Event {
         }
     }
 }
+
+/// The most of a failure's reason a log keeps: what a learner reads of a failure, many times
+/// over. A log line stays far below [`MAX_LINE_BYTES`](super::MAX_LINE_BYTES) however noisy
+/// the check.
+pub const MAX_REASON_BYTES: usize = 16 * 1024;
+
+/// `reason` cut to [`MAX_REASON_BYTES`] (between characters), saying so.
+pub fn clip_reason(mut reason: String) -> String {
+    if reason.len() <= MAX_REASON_BYTES {
+        return reason;
+    }
+    let total = reason.len();
+    let mut end = MAX_REASON_BYTES;
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    reason.truncate(end);
+    reason.push_str(&format!("\n… (cut: the reason was {total} bytes)"));
+    reason
+}

@@ -5,6 +5,12 @@ use std::io::{self, BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::event::{Event, FORMAT_VERSION, Record};
+use super::state::LessonState;
+
+/// The longest line read from a log: far above any event labrun writes (a failure's reason
+/// is cut to [`MAX_REASON_BYTES`](super::MAX_REASON_BYTES)), far below what would hurt the
+/// machine. A longer line is skipped, without ever being held whole.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LogError {
@@ -60,11 +66,16 @@ impl std::fmt::Display for Warning {
     }
 }
 
-/// What was read from a log.
+/// What was read from a log: its events folded into the learner's state as they were read,
+/// so a log of any length costs the memory of one line.
 #[derive(Debug, Default)]
 pub struct ReadLog {
-    pub records: Vec<Record>,
+    pub state: LessonState,
+    /// How many events were read.
+    pub records: usize,
     pub warnings: Vec<Warning>,
+    /// Lines skipped beyond the warnings kept.
+    pub more_warnings: usize,
 }
 
 /// The platform data folder for progress logs: `$XDG_DATA_HOME/labrun/progress`, else
@@ -121,27 +132,54 @@ pub fn read_log(path: &Path) -> Result<ReadLog, LogError> {
     read_lines(BufReader::new(file), path)
 }
 
+/// The most warnings kept per log read: a log of a million bad lines is told in a hundred
+/// and a count, not in a million messages held in memory.
+pub const MAX_WARNINGS_KEPT: usize = 100;
+
 /// Reads records from `reader`, calling `each` for every good one: reports stream a log
-/// without holding it in memory.
+/// without holding it in memory. Adds at most [`MAX_WARNINGS_KEPT`] warnings to `warnings`
+/// and returns how many more lines were skipped.
 pub fn for_each_record(
     reader: impl BufRead,
     path: &Path,
     warnings: &mut Vec<Warning>,
     mut each: impl FnMut(Record),
-) -> Result<(), LogError> {
-    let mut lines = reader.split(b'\n').enumerate().peekable();
-    while let Some((index, line)) = lines.next() {
-        let line = line.map_err(|e| LogError::io(path, e))?;
-        let number = index + 1;
-        let is_last = lines.peek().is_none();
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
+) -> Result<usize, LogError> {
+    let mut reader = reader;
+    let mut line = Vec::new();
+    let mut number = 0;
+    let mut kept = 0;
+    let mut more = 0;
+    let mut push = |warning: Warning| {
+        if kept < MAX_WARNINGS_KEPT {
+            kept += 1;
+            warnings.push(warning);
+        } else {
+            more += 1;
         }
+    };
+    loop {
+        let Some(read) = next_line(&mut reader, &mut line).map_err(|e| LogError::io(path, e))?
+        else {
+            return Ok(more);
+        };
+        number += 1;
         let warn = |message: String| Warning {
             path: path.to_path_buf(),
             line: number,
             message,
         };
+        if let Line::TooLong(len) = read {
+            push(warn(format!(
+                "a line of {len} bytes, longer than any event ({MAX_LINE_BYTES} at most); skipped"
+            )));
+            continue;
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        // A torn line that a later session closed with a line feed is still the last.
+        let is_last = read == Line::Last || reader.fill_buf().is_ok_and(<[u8]>::is_empty);
         match serde_json::from_slice::<Record>(&line) {
             Ok(record) if record.v > FORMAT_VERSION => {
                 return Err(LogError::NewerFormat {
@@ -152,23 +190,73 @@ pub fn for_each_record(
             }
             Ok(record) => each(record),
             Err(error) if is_last && error.is_eof() => {
-                warnings.push(warn(
+                push(warn(
                     "the last line is incomplete (labrun stopped while writing it); skipped".into(),
                 ));
             }
-            Err(error) => warnings.push(warn(format!("not a progress event ({error}); skipped"))),
+            Err(error) => push(warn(format!("not a progress event ({error}); skipped"))),
         }
     }
-    Ok(())
+}
+
+/// How a line read by [`next_line`] ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Line {
+    /// At a line feed.
+    Ended,
+    /// At the end of the file, without a line feed: maybe torn by a crash.
+    Last,
+    /// Past [`MAX_LINE_BYTES`]: this many bytes were read and dropped, the line feed included.
+    TooLong(usize),
+}
+
+/// Reads the next line of `reader` into `line` (without its line feed), holding at most
+/// [`MAX_LINE_BYTES`] of it. `None` at the end of the file.
+fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<Option<Line>> {
+    line.clear();
+    let mut dropped = 0;
+    loop {
+        let buffer = match reader.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if buffer.is_empty() {
+            return Ok(match (dropped, line.is_empty()) {
+                (0, true) => None,
+                (0, false) => Some(Line::Last),
+                (dropped, _) => Some(Line::TooLong(dropped + line.len())),
+            });
+        }
+        let (piece, ended) = match buffer.iter().position(|&byte| byte == b'\n') {
+            Some(end) => (&buffer[..end], true),
+            None => (buffer, false),
+        };
+        let used = piece.len() + usize::from(ended);
+        if dropped > 0 || line.len() + piece.len() > MAX_LINE_BYTES {
+            dropped += line.len() + used;
+            line.clear();
+        } else {
+            line.extend_from_slice(piece);
+        }
+        reader.consume(used);
+        if ended {
+            return Ok(Some(if dropped > 0 {
+                Line::TooLong(dropped)
+            } else {
+                Line::Ended
+            }));
+        }
+    }
 }
 
 fn read_lines(reader: impl BufRead, path: &Path) -> Result<ReadLog, LogError> {
     let mut log = ReadLog::default();
-    let mut records = Vec::new();
-    for_each_record(reader, path, &mut log.warnings, |record| {
-        records.push(record)
+    let (state, records) = (&mut log.state, &mut log.records);
+    log.more_warnings = for_each_record(reader, path, &mut log.warnings, |record| {
+        state.apply(&record.event);
+        *records += 1;
     })?;
-    log.records = records;
     Ok(log)
 }
 

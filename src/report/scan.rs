@@ -200,11 +200,11 @@ fn read(
     for path in files {
         let file = File::open(path).map_err(|source| io(path, source))?;
         let reader = BufReader::with_capacity(64 * 1024, file);
-        for_each_record(reader, path, &mut warnings, |record| {
+        let not_kept = for_each_record(reader, path, &mut warnings, |record| {
             aggregate.record(record);
         })?;
         if !warnings.is_empty() {
-            let more = warnings.len().saturating_sub(WARNINGS_SHOWN_PER_FILE);
+            let more = warnings.len().saturating_sub(WARNINGS_SHOWN_PER_FILE) + not_kept;
             warnings.truncate(WARNINGS_SHOWN_PER_FILE);
             warn(FileWarnings {
                 path: path.clone(),

@@ -1,6 +1,17 @@
 use super::*;
 use crate::progress::EndReason;
 
+/// Every event of the log at `path`, in order.
+fn events(path: &Path) -> Vec<Event> {
+    let file = BufReader::new(File::open(path).unwrap());
+    let mut events = Vec::new();
+    for_each_record(file, path, &mut Vec::new(), |record| {
+        events.push(record.event)
+    })
+    .unwrap();
+    events
+}
+
 fn entered(step: &str) -> Event {
     Event::StepEntered {
         step: step.to_owned(),
@@ -12,7 +23,7 @@ fn appended_events_read_back_with_every_common_field() {
     let dir = tempfile::tempdir().unwrap();
     let path = log_path(dir.path(), "ada", "welcome");
     let (mut log, read) = ProgressLog::open(&path, "ada", "welcome").unwrap();
-    assert!(read.records.is_empty());
+    assert_eq!(read.records, 0);
     log.append(entered("hello")).unwrap();
     log.append(Event::SessionEnded {
         reason: EndReason::Quit,
@@ -29,9 +40,39 @@ fn appended_events_read_back_with_every_common_field() {
     assert_eq!(first["v"], 1);
 
     let read = read_log(&path).unwrap();
-    assert_eq!(read.records.len(), 2);
-    assert_eq!(read.records[0].event, entered("hello"));
+    assert_eq!(read.records, 2);
+    assert_eq!(events(&path)[0], entered("hello"));
     assert!(read.warnings.is_empty());
+}
+
+#[test]
+fn a_line_too_long_for_any_event_is_skipped_without_being_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.jsonl");
+    let good = r#"{"v":1,"ts":"2026-11-26T19:00:00Z","learner":"ada","lesson":"w","event":"step_entered","step":"a"}"#;
+    let huge = format!(r#"{{"v":1,"reason":"{}"}}"#, "x".repeat(3 * MAX_LINE_BYTES));
+    fs::write(&path, format!("{good}\n{huge}\n{good}\n{huge}")).unwrap();
+    let read = read_log(&path).unwrap();
+    assert_eq!(read.records, 2);
+    let lines: Vec<usize> = read.warnings.iter().map(|w| w.line).collect();
+    assert_eq!(lines, [2, 4]);
+    assert!(
+        read.warnings[0].message.contains("longer than any event"),
+        "{}",
+        read.warnings[0]
+    );
+    assert_eq!(read.state.current.as_deref(), Some("a"));
+}
+
+#[test]
+fn lines_are_read_whole_across_small_reads() {
+    let good = r#"{"v":1,"ts":"2026-11-26T19:00:00Z","learner":"ada","lesson":"w","event":"step_entered","step":"b"}"#;
+    let text = format!("{good}\n\n{good}");
+    let reader = BufReader::with_capacity(7, text.as_bytes());
+    let mut count = 0;
+    let mut warnings = Vec::new();
+    for_each_record(reader, Path::new("x"), &mut warnings, |_| count += 1).unwrap();
+    assert_eq!((count, warnings.len()), (2, 0));
 }
 
 #[test]
@@ -70,7 +111,7 @@ fn a_torn_last_line_is_skipped_with_a_warning_and_closed_before_appending() {
     drop(file);
 
     let read = read_log(&path).unwrap();
-    assert_eq!(read.records.len(), 1);
+    assert_eq!(read.records, 1);
     assert_eq!(read.warnings.len(), 1);
     assert_eq!(read.warnings[0].line, 2);
     assert!(
@@ -80,11 +121,12 @@ fn a_torn_last_line_is_skipped_with_a_warning_and_closed_before_appending() {
     );
 
     let (mut log, read) = ProgressLog::open(&path, "ada", "welcome").unwrap();
-    assert_eq!(read.records.len(), 1);
+    assert_eq!(read.records, 1);
     log.append(entered("b")).unwrap();
     drop(log);
     let read = read_log(&path).unwrap();
-    let steps: Vec<_> = read.records.iter().filter_map(|r| r.event.step()).collect();
+    let all = events(&path);
+    let steps: Vec<_> = all.iter().filter_map(Event::step).collect();
     assert_eq!(steps, ["a", "b"], "the event after the torn line is intact");
     assert_eq!(read.warnings.len(), 1);
 }
@@ -96,7 +138,7 @@ fn garbage_lines_are_reported_with_their_line_and_skipped() {
     let good = r#"{"v":1,"ts":"2026-11-26T19:00:00Z","learner":"ada","lesson":"w","event":"step_entered","step":"a"}"#;
     fs::write(&path, format!("{good}\nnot json\n\n{good}\n")).unwrap();
     let read = read_log(&path).unwrap();
-    assert_eq!(read.records.len(), 2);
+    assert_eq!(read.records, 2);
     assert_eq!(read.warnings.len(), 1);
     assert_eq!(read.warnings[0].line, 2);
     assert!(
@@ -112,7 +154,7 @@ fn unknown_events_from_a_newer_labrun_are_kept_out_of_the_way() {
     let path = dir.path().join("log.jsonl");
     fs::write(&path, r#"{"v":1,"ts":"2026-11-26T19:00:00Z","learner":"ada","lesson":"w","event":"teleported","to":"mars"}"#).unwrap();
     let read = read_log(&path).unwrap();
-    assert_eq!(read.records[0].event, Event::Unknown);
+    assert_eq!(events(&path), [Event::Unknown]);
     assert!(read.warnings.is_empty());
 }
 

@@ -466,3 +466,32 @@ fn learners_whose_names_look_alike_keep_logs_of_their_own() {
         .status(0)
         .stdout_contains("complete, 1/1 steps");
 }
+
+#[test]
+fn a_noisy_failing_check_keeps_a_short_reason_and_a_huge_log_line_is_skipped() {
+    let lab = lab().file(
+        "noise.md",
+        "---\nid: noise\n---\n# Noise\n\n## Go {#go}\n\n```bash {check}\n\
+         head -c 3000000 /dev/zero | tr '\\0' x; echo; exit 1\n```\n",
+    );
+    lab.run_with(["check", "noise.md", "--yes"], "")
+        .status(1)
+        .stdout_contains("more characters)");
+    let log_path = lab.path().join(".progress/noise/ada.jsonl");
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let longest = log.lines().map(str::len).max().unwrap();
+    assert!(longest < 20_000, "a log line of {longest} bytes");
+    // A line no labrun writes (a log edited, or from elsewhere) is skipped, not held.
+    let huge = format!(
+        "{{\"v\":1,\"ts\":\"2026-11-24T10:00:00Z\",\"learner\":\"ada\",\"lesson\":\"noise\",\
+         \"event\":\"check_failed\",\"step\":\"go\",\"attempt\":9,\"reason\":\"{}\"}}\n",
+        "y".repeat(5_000_000)
+    );
+    std::fs::write(&log_path, format!("{log}{huge}")).unwrap();
+    lab.run_with(["report", ".progress"], "")
+        .status(0)
+        .stderr_contains("longer than any event");
+    lab.run_with(["status", "noise.md"], "")
+        .status(0)
+        .stderr_contains("longer than any event");
+}
