@@ -40,6 +40,7 @@ mod output_file;
 mod pipes;
 mod process_group;
 mod run;
+mod session;
 mod state_file;
 
 #[cfg(test)]

@@ -506,3 +506,48 @@ fn enter_at_a_quiz_goes_back_to_the_menu_and_a_number_picks_a_choice() {
         "no wrong answer was recorded: {log}"
     );
 }
+
+#[test]
+fn a_check_cannot_write_to_the_terminal_behind_labrun_s_back() {
+    // Through `/dev/tty` the text would skip every filter: a window title, a cleared screen.
+    let (dir, _) = lab(
+        "---\nid: pty\n---\n\n# Tty\n\n## Look {#look}\n\n```bash {check}\n\
+         if printf '\\033]0;pw%sned\\007GOT%sCHA\\n' '' '' > /dev/tty; then echo wrote; else echo \"no terminal\"; fi\n\
+         exit 1\n```\n",
+    );
+    let mut learner = Learner::start(dir.path(), &["start", "lesson.md", "--yes"]);
+    learner.choose("check");
+    learner.expect("no terminal");
+    learner.choose("quit");
+    learner.rest();
+    assert!(
+        !learner.seen.contains("GOTCHA"),
+        "{}",
+        readable(&learner.seen)
+    );
+    assert!(
+        !learner.seen.contains("pwned"),
+        "{}",
+        readable(&learner.seen)
+    );
+}
+
+#[test]
+fn the_terminal_is_put_back_as_it_was_after_an_interactive_command() {
+    // Both run as the step is entered, with no menu between them to reset the terminal.
+    let (dir, _) = lab(
+        "---\nid: pty\n---\n\n# Stty\n\n## Break it {#break}\n\n```bash {run interactive}\n\
+         stty -icanon -isig\n```\n\n```bash {run interactive}\n\
+         stty -a | tr ' ' '\\n' | grep -x -e isig -e -isig\n```\n\n```bash {check}\ntrue\n```\n",
+    );
+    let mut learner = Learner::start(dir.path(), &["start", "lesson.md", "--yes"]);
+    learner.expect("✔ done");
+    let shown = learner.expect("✔ done");
+    let seen = readable(&learner.seen);
+    let lines: Vec<&str> = shown.lines().map(str::trim).collect();
+    // Without ISIG, Ctrl-C would no longer stop anything.
+    assert!(lines.contains(&"isig"), "the terminal kept -isig:\n{seen}");
+    assert!(!lines.contains(&"-isig"), "{seen}");
+    learner.choose("quit");
+    assert_eq!(learner.exit_code(), 1);
+}

@@ -80,7 +80,7 @@ impl<'a> ShellCommand<'a> {
 
     /// `PATH` as the command will see it: a lesson variable named `PATH` wins, as it does when
     /// the process is started.
-    fn search_path(&self) -> Option<std::ffi::OsString> {
+    pub(super) fn search_path(&self) -> Option<std::ffi::OsString> {
         match self.env.iter().rev().find(|(name, _)| name == "PATH") {
             Some((_, value)) => Some(value.into()),
             None => std::env::var_os("PATH"),
@@ -88,7 +88,7 @@ impl<'a> ShellCommand<'a> {
     }
 }
 
-fn on_path(program: &str, path: &OsStr) -> bool {
+pub(super) fn on_path(program: &str, path: &OsStr) -> bool {
     std::env::split_paths(path)
         // An empty entry means the current directory, which would be labrun's, not the
         // workspace: not worth guessing about.
@@ -96,7 +96,7 @@ fn on_path(program: &str, path: &OsStr) -> bool {
         .any(|dir| is_executable(&dir.join(program)))
 }
 
-fn is_executable(path: &Path) -> bool {
+pub(super) fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path)
         .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)

@@ -27,9 +27,13 @@ impl ProcessGroup {
 
     /// Sends `signal` to every process in the group. A group that is gone is not an error.
     pub fn signal(&self, signal: Signal) {
-        // ESRCH: all gone already. EPERM: what is left is not ours to kill (a setuid program
+        // ESRCH: all gone already, or the leader has not yet made its group (`setsid` runs
+        // a moment after the start): then the leader alone, which is not reaped yet, so its
+        // id is still its own. EPERM: what is left is not ours to kill (a setuid program
         // such as `sudo`); nothing more can be done about it from here.
-        let _ = killpg(self.id, signal);
+        if killpg(self.id, signal) == Err(Errno::ESRCH) {
+            let _ = nix::sys::signal::kill(self.id, signal);
+        }
     }
 
     /// Whether any process of the group is left. The leader counts until it is reaped, so

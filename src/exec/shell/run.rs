@@ -15,12 +15,13 @@ use nix::sys::signal::Signal;
 
 use crate::exec::Stream;
 
-use super::command::ShellCommand;
+use super::command::{ShellCommand, on_path};
 use super::error::ShellError;
 use super::output::{ShellOutput, Termination};
 use super::output_file::{self, OUTPUT_VAR};
 use super::pipes::Pipes;
 use super::process_group::ProcessGroup;
+use super::session;
 use super::state_file::{self, STATE_VAR};
 
 /// How often the clock, the interrupt flag and the shell are looked at while waiting for
@@ -60,10 +61,27 @@ pub fn run(
         Some(_) => std::borrow::Cow::Owned(format!("{}{}", state_file::PRELUDE, command.script)),
         None => std::borrow::Cow::Borrowed(command.script),
     };
+    // A command without the terminal runs in a session of its own (see `session`).
+    let setsid = match session::program() {
+        Some(setsid) if !command.interactive => {
+            // `setsid` would only say that it could not start the shell, too late to say
+            // which one is missing.
+            let path = command.search_path();
+            if !path.is_some_and(|path| on_path(program, &path)) {
+                return Err(ShellError::Spawn {
+                    shell: program,
+                    cause: io::Error::from_raw_os_error(nix::libc::ENOENT),
+                });
+            }
+            Some(setsid)
+        }
+        _ => None,
+    };
     let expression = expression(
         command,
         &script,
         program,
+        setsid,
         output_file.as_deref(),
         state_file.as_deref(),
     );
@@ -75,8 +93,15 @@ pub fn run(
         let termination = run_interactive(command, &expression, program, deadline)?;
         (termination, String::new(), String::new(), false)
     } else {
-        let (termination, pipes) =
-            run_captured(command, &expression, program, deadline, on_output)?;
+        let own_session = setsid.is_some();
+        let (termination, pipes) = run_captured(
+            command,
+            &expression,
+            program,
+            own_session,
+            deadline,
+            on_output,
+        )?;
         let (stdout, stderr, truncated) = pipes.finish(on_output);
         (termination, stdout, stderr, truncated)
     };
@@ -145,14 +170,19 @@ fn check(command: &ShellCommand) -> Result<(), ShellError> {
     Ok(())
 }
 
+/// The shell running `script`; through `setsid` when given.
 fn expression(
     command: &ShellCommand,
     script: &str,
     program: &'static str,
+    setsid: Option<&Path>,
     output_file: Option<&Path>,
     state_file: Option<&Path>,
 ) -> duct::Expression {
-    let expression = duct::cmd(program, ["-c", script]);
+    let expression = match setsid {
+        Some(setsid) => duct::cmd(setsid, [program, "-c", script]),
+        None => duct::cmd(program, ["-c", script]),
+    };
     let expression = match state_file {
         Some(path) => expression.env(STATE_VAR, path),
         None => expression.env_remove(STATE_VAR),
@@ -186,10 +216,14 @@ fn given_env(command: &ShellCommand) -> BTreeMap<OsString, OsString> {
     env
 }
 
+/// Runs the command with its output read through pipes. In a session of its own (started
+/// by `setsid`) it leads its group already; else it is made to lead a new group, so that
+/// ending it ends everything it started.
 fn run_captured(
     command: &ShellCommand,
     expression: &duct::Expression,
     program: &'static str,
+    own_session: bool,
     deadline: Option<Instant>,
     on_output: &mut dyn FnMut(Stream, &str),
 ) -> Result<(Termination, Pipes), ShellError> {
@@ -201,8 +235,11 @@ fn run_captured(
         .stdin_null()
         .stdout_file(stdout_writer)
         .stderr_file(stderr_writer)
-        .before_spawn(|process| {
-            process.process_group(0);
+        .before_spawn(move |process| {
+            // `setsid` would fork if it led a group already, and its child would escape.
+            if !own_session {
+                process.process_group(0);
+            }
             Ok(())
         })
         .start()
@@ -282,6 +319,9 @@ fn run_interactive(
     program: &'static str,
     deadline: Option<Instant>,
 ) -> Result<Termination, ShellError> {
+    // Whatever the command does to the terminal (raw mode, no echo), the learner gets it
+    // back as it was.
+    let _terminal = session::SavedTerminal::save();
     let handle = expression.start().map_err(|cause| ShellError::Spawn {
         shell: program,
         cause,

@@ -728,3 +728,27 @@ fn the_duration_covers_the_run() {
     assert!(output.duration >= Duration::from_millis(300));
     assert!(output.duration < Duration::from_secs(3));
 }
+
+// Elsewhere, without `setsid`, a command gets a process group of its own only.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_command_without_the_terminal_runs_in_a_session_of_its_own() {
+    assert!(
+        super::session::program().is_some(),
+        "util-linux's setsid is part of every Linux system labrun supports"
+    );
+    let dir = workspace();
+    // Fields 1, 5 and 6 of /proc/PID/stat: the shell's id, group and session.
+    let script = "read -r pid _ _ _ pgrp sid _ < /proc/$$/stat; echo \"$pid $pgrp $sid\"";
+    let command = ShellCommand::new(script, dir.path(), &NOT_INTERRUPTED);
+    let (output, _) = run_collecting(&command);
+    let ids: Vec<&str> = output.stdout.split_whitespace().collect();
+    assert_eq!(ids.len(), 3, "{:?}", output.stdout);
+    assert_eq!(ids[0], ids[1], "the shell leads its group");
+    assert_eq!(ids[0], ids[2], "the shell leads its session");
+    assert_ne!(
+        ids[2],
+        nix::unistd::getsid(None).unwrap().to_string(),
+        "not labrun's session"
+    );
+}
