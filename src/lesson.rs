@@ -15,6 +15,7 @@ mod quiz;
 mod span;
 pub mod template;
 mod validate;
+mod var_sources;
 pub(crate) mod yaml;
 
 pub use diagnostic::{Code, Diagnostic, Severity, nearest};
@@ -31,3 +32,4 @@ pub use parser::slug;
 pub use quiz::Quiz;
 pub use span::{LineCol, LineIndex, Span};
 pub use validate::{is_identifier, is_reserved_env_name};
+pub use var_sources::VarSource;

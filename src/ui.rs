@@ -52,6 +52,32 @@ pub(crate) fn commands_to_consent(lesson: &crate::lesson::Lesson) -> String {
     }
 }
 
+/// What consent covers besides the commands counted by [`commands_to_consent`], one line
+/// each: the files the lesson writes, and every variable passed to its commands with where
+/// its value comes from. `show --commands` lists the same.
+pub(crate) fn consent_details(lesson: &crate::lesson::Lesson) -> Vec<String> {
+    let mut lines = Vec::new();
+    let files: Vec<String> = lesson
+        .lesson_blocks()
+        .chain(lesson.steps.iter().flat_map(|step| &step.blocks))
+        .filter(|b| b.role.is_none())
+        .filter_map(|b| b.attrs.file.as_deref())
+        .map(|file| format!("`{file}`"))
+        .collect();
+    if !files.is_empty() {
+        lines.push(format!("Files it writes: {}.", files.join(", ")));
+    }
+    let sources = lesson.var_sources();
+    if !sources.is_empty() {
+        lines.push("Variables its commands get in their environment:".to_owned());
+        for source in sources {
+            let secret = if source.secret { " (secret)" } else { "" };
+            lines.push(format!("  • `{}`{secret}: {}", source.name, source.from));
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +106,29 @@ mod tests {
         assert_eq!(
             commands_to_consent(&lesson("```text {file=a.txt}\na\n```\n")),
             "runs 1 check command and writes 1 file in its folder"
+        );
+    }
+
+    #[test]
+    fn consent_names_the_files_and_the_variables_with_their_sources() {
+        let lesson = crate::lesson::from_sources(
+            "t.md".into(),
+            vec![crate::lesson::Source {
+                path: "t.md".into(),
+                text: std::sync::Arc::from(
+                    "---\nvars:\n  tok: { secret: true, env: TOKEN }\n---\n# T\n\n## S\n\n\
+                     ```text {file=a.txt}\na\n```\n\n```bash {check}\ntrue\n```\n",
+                ),
+            }],
+        )
+        .lesson;
+        assert_eq!(
+            consent_details(&lesson),
+            [
+                "Files it writes: `a.txt`.",
+                "Variables its commands get in their environment:",
+                "  • `tok` (secret): read from `$TOKEN`, else asked",
+            ]
         );
     }
 }

@@ -51,6 +51,11 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
             crate::ui::commands_to_consent(&lesson)
         );
         let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        if terminal {
+            for line in crate::ui::consent_details(&lesson) {
+                crate::note!("{line}");
+            }
+        }
         let allowed = terminal
             && match crate::ui::terminal::confirm_once(&question) {
                 Ok(answer) => answer,

@@ -204,9 +204,14 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
 
     fn consent(&mut self, lesson: &Lesson) -> Result<bool, UiError> {
         self.say(&format!(
-            "This lesson {} on this machine.\n\
-             To read it all first, quit and run `labrun show {} --commands`.",
+            "This lesson {} on this machine.",
             crate::ui::commands_to_consent(lesson),
+        ));
+        for line in crate::ui::consent_details(lesson) {
+            self.say(&line);
+        }
+        self.say(&format!(
+            "To read it all first, quit and run `labrun show {} --commands`.",
             lesson.path.display()
         ));
         self.yes_no("Allow them to run?", true)

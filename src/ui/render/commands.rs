@@ -51,6 +51,7 @@ pub fn commands(out: &mut dyn Write, lesson: &Lesson, term: Term) -> io::Result<
         }
         canvas.dedent();
     }
+    variables(&mut canvas, lesson)?;
 
     let several = lesson.parts.len() > 1;
     for part in &lesson.parts {
@@ -111,6 +112,35 @@ pub fn commands(out: &mut dyn Write, lesson: &Lesson, term: Term) -> io::Result<
         plural(lesson.steps.len(), "step"),
     );
     canvas.styled(&summary, Look::BOLD)
+}
+
+/// Every variable, with where its value comes from: each is in the environment of every
+/// command, so it is part of what the lesson makes happen.
+fn variables(canvas: &mut Canvas<'_>, lesson: &Lesson) -> io::Result<()> {
+    let sources = lesson.var_sources();
+    if sources.is_empty() {
+        return Ok(());
+    }
+    canvas.gap();
+    canvas.styled(
+        "Variables, each in the environment of every command:",
+        Look::BOLD,
+    )?;
+    canvas.indent("  ", "  ", Look::PLAIN);
+    for source in &sources {
+        let mut pieces = vec![Piece::atomic(&source.name, Look::CODE)];
+        if source.secret {
+            pieces.push(Piece::new(" (secret)", Look::hue(Hue::Yellow)));
+        }
+        pieces.push(Piece::new(format!(": {}", source.from), Look::PLAIN));
+        canvas.text(&pieces)?;
+    }
+    canvas.dedent();
+    canvas.styled(
+        "A command can set more by writing NAME=value lines to $LABRUN_OUTPUT; names the \
+         shell or loader acts on (PATH, BASH_ENV, LD_*, ...) are never passed on.",
+        Look::DIM,
+    )
 }
 
 /// Whether labrun may run the block or write it to a file.

@@ -209,6 +209,10 @@ impl Ui for TerminalUi {
                 crate::ui::commands_to_consent(lesson)
             ),
         );
+        for line in crate::ui::consent_details(lesson) {
+            let indent = line.len() - line.trim_start().len();
+            self.say_prose(&" ".repeat(indent), indent, line.trim_start());
+        }
         self.say(&self.look.dim(&format!(
             "To read it all first, quit and run `labrun show {} --commands`.",
             lesson.path.display()

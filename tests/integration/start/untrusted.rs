@@ -495,3 +495,43 @@ fn a_noisy_failing_check_keeps_a_short_reason_and_a_huge_log_line_is_skipped() {
         .status(0)
         .stderr_contains("longer than any event");
 }
+
+#[test]
+fn show_commands_and_consent_list_every_variable_with_where_its_value_comes_from() {
+    let lab = lab().env("API_KEY", "k-123").file(
+        "vars.md",
+        "---\nid: vars\nvars:\n  region: { prompt: Region, default: eu-de }\n  \
+         key: { secret: true, env: API_KEY }\n  app: { value: \"web-{{learner}}\" }\n---\n\
+         # Vars\n\n## One {#one}\n\n```text {file=notes.txt}\nhi\n```\n\n\
+         ```bash {run capture=ns}\necho \"ns-$app\"\n```\n\n\
+         ```bash {check}\ntest -n \"$ns$region$key\"\n```\n",
+    );
+    let listed = [
+        "region: asked (the lesson's default: `eu-de`)",
+        "key (secret): read from `$API_KEY`, else asked",
+        "app: written in the lesson: `web-{{learner}}`",
+        "ns: set from the output of a command (capture=) at vars.md:16",
+    ];
+    let show = lab
+        .run_with(["show", "vars.md", "--commands"], "")
+        .status(0);
+    let shown = show.stdout.replace('\n', " ");
+    for line in listed {
+        assert!(shown.contains(line), "{line}: {}", show.stdout);
+    }
+    // Consent is asked before anything else, and lists the same; refused, nothing happens.
+    let start = lab
+        .run_with(["start", "vars.md"], "n\n")
+        .stderr_contains("Files it writes: `notes.txt`.");
+    for line in listed {
+        let line = line
+            .replacen(": ", "`: ", 1)
+            .replacen(" (secret)`", "` (secret)", 1);
+        assert!(
+            start.stderr.contains(&format!("• `{line}")),
+            "{line}: {}",
+            start.stderr
+        );
+    }
+    assert!(!workspace(&lab, "vars").join("notes.txt").exists());
+}
