@@ -47,9 +47,11 @@ impl BlockRunner {
     /// Fresh paths for one run's `$LABRUN_OUTPUT` and `$LABRUN_SHELL_STATE`.
     fn run_files(&mut self) -> Result<(PathBuf, PathBuf), String> {
         if self.outputs.is_none() {
-            // Private to the learner: the files may hold secrets.
+            remove_orphans(&std::env::temp_dir());
+            // Private to the learner: the files may hold secrets. Named after this process,
+            // so that a later labrun can tell one left by a process that is gone.
             let dir = tempfile::Builder::new()
-                .prefix("labrun-")
+                .prefix(&format!("{ORPHAN_PREFIX}{}-", std::process::id()))
                 .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
                 .tempdir()
                 .map_err(|error| format!("cannot make a folder for `$LABRUN_OUTPUT`: {error}"))?;
@@ -446,6 +448,40 @@ fn sleep(duration: Duration, context: &RunContext<'_>) -> bool {
         );
     }
     !context.interrupt.load(Ordering::SeqCst)
+}
+
+/// The start of the name of a runner's private folder: `labrun-PID-…`.
+const ORPHAN_PREFIX: &str = "labrun-";
+
+/// Removes the private folders of runners whose labrun is gone (killed with SIGKILL, or the
+/// machine lost power): a `$LABRUN_OUTPUT` file left there may hold a secret. Only the
+/// learner's own folders, and only when their process no longer exists.
+fn remove_orphans(tmp: &std::path::Path) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    let uid = nix::unistd::getuid().as_raw();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|name| name.strip_prefix(ORPHAN_PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<i32>().ok())
+            .filter(|&pid| pid > 0)
+        else {
+            continue;
+        };
+        let mine = entry
+            .metadata()
+            .is_ok_and(|meta| meta.is_dir() && meta.uid() == uid);
+        let gone = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None)
+            == Err(nix::errno::Errno::ESRCH);
+        if mine && gone {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]

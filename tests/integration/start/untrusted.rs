@@ -535,3 +535,28 @@ fn show_commands_and_consent_list_every_variable_with_where_its_value_comes_from
     }
     assert!(!workspace(&lab, "vars").join("notes.txt").exists());
 }
+
+#[test]
+fn the_private_folder_of_a_killed_labrun_is_removed_by_the_next_one() {
+    let lab = lab().file(
+        "one.md",
+        "---\nid: one\n---\n# One\n\n## Only {#only}\n\n```bash {run}\necho hi\n```\n\n\
+         ```bash {check}\ntrue\n```\n",
+    );
+    // What a labrun killed with SIGKILL leaves: its folder, a `$LABRUN_OUTPUT` in it.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let tmp = lab.path().join("tmp");
+    let orphan = tmp.join(format!("labrun-{pid}-x1y2z3"));
+    std::fs::create_dir(&orphan).unwrap();
+    std::fs::write(orphan.join("3.output"), "token=s3cr3t\n").unwrap();
+    // One whose labrun still runs stays.
+    let alive = tmp.join(format!("labrun-{}-a1b2c3", std::process::id()));
+    std::fs::create_dir(&alive).unwrap();
+    lab.run_with(["start", "one.md", "--yes"], "\n")
+        .status(0)
+        .stderr_contains("Lesson complete.");
+    assert!(!orphan.exists(), "the orphan is still there");
+    assert!(alive.exists(), "a live process's folder was removed");
+}
