@@ -117,7 +117,8 @@ impl<'a> Runtime<'a> {
             ("lesson", lesson.id.clone()),
             ("workspace", setting.workspace.display().to_string()),
         ];
-        let vars = Vars::preset(&lesson.vars, &builtins, &setting.vars, &prior.vars, false);
+        let mut vars = Vars::preset(&lesson.vars, &builtins, &setting.vars, &prior.vars, false);
+        vars.set_names(&lesson.variables);
         let attempts = lesson
             .steps
             .iter()
@@ -485,7 +486,9 @@ impl<'a> Runtime<'a> {
         }
         // A later entry of an HTTP block may use what an earlier one captures.
         let name = references(block).find(|name| {
-            self.vars.get(name).is_none() && !block.captured_names().any(|n| n == *name)
+            self.lesson.is_variable(name)
+                && self.vars.get(name).is_none()
+                && !block.captured_names().any(|n| n == *name)
         })?;
         Some(match self.lesson.setter_of(name) {
             Some((index, _)) => format!(
@@ -660,7 +663,7 @@ impl<'a> Runtime<'a> {
         let env_remove = self.shell.unset();
         let cwd = self.shell.cwd(&self.workspace);
         let vars = &self.vars;
-        let lookup = |name: &str| vars.get(name).map(str::to_owned);
+        let lookup = |name: &str| vars.resolve(name);
         let context = RunContext {
             vars: &lookup,
             env: &env,

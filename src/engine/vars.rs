@@ -35,6 +35,8 @@ struct Value {
 pub struct Vars {
     values: BTreeMap<String, Value>,
     secrets: Secrets,
+    /// The lesson's variable names, once known: any other `{{word}}` stands for itself.
+    names: Option<std::sync::Arc<std::collections::BTreeSet<String>>>,
 }
 
 impl Vars {
@@ -103,6 +105,26 @@ impl Vars {
 
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(|value| value.text.as_str())
+    }
+
+    /// Tells which names are the lesson's variables: a `{{word}}` that is none is text.
+    pub fn set_names(&mut self, names: &std::collections::BTreeSet<String>) {
+        self.names = Some(std::sync::Arc::new(names.clone()));
+    }
+
+    /// Whether `{{name}}` is a variable (every name is, until [`Vars::set_names`]).
+    pub fn is_variable(&self, name: &str) -> bool {
+        self.names.as_ref().is_none_or(|names| names.contains(name))
+    }
+
+    /// What `{{name}}` becomes in a command: the value of a variable (none yet: `None`), or
+    /// the reference as written when `name` is no variable.
+    pub fn resolve(&self, name: &str) -> Option<String> {
+        if self.is_variable(name) {
+            self.get(name).map(str::to_owned)
+        } else {
+            Some(format!("{{{{{name}}}}}"))
+        }
     }
 
     pub fn source(&self, name: &str) -> Option<Source> {

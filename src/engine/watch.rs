@@ -153,7 +153,7 @@ fn run(
     events: &Sender<WatchEvent>,
 ) {
     let vars = &snapshot.vars;
-    let lookup = |name: &str| vars.get(name).map(str::to_owned);
+    let lookup = |name: &str| vars.resolve(name);
     let context = RunContext {
         vars: &lookup,
         env: &snapshot.env,

@@ -217,24 +217,43 @@ fn duplicate_step_ids(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A `{{word}}` that is no variable is text: another tool's (`{{exec}}`, Go's `{{end}}`,
+/// Cloud Shell's `{{project_id}}`). One that is a near miss of a variable is an error with
+/// the name it misses; in a lesson written for labrun, any other is a warning, since it
+/// reaches commands as written.
 fn undefined_variables(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
-    // In order, for suggestions that do not change from run to run; and as a set, to look up.
+    // In order, for suggestions that do not change from run to run.
     let mut names: Vec<&str> = BUILTIN_VARS.to_vec();
     names.extend(lesson.variable_names());
-    let known: std::collections::HashSet<&str> = names.iter().copied().collect();
+    let for_labrun = lesson.is_written_for_labrun();
     for reference in &lesson.var_refs {
-        if known.contains(&reference.name.as_str()) {
+        if lesson.is_variable(&reference.name) {
             continue;
         }
-        diags.push(
-            Diagnostic::new(Code::UndefinedVariable, reference.span, format!("undefined variable `{}`", reference.name))
-                .with_suggestion(&reference.name, names.iter().copied())
-                .with_help_unless_set(format!(
-                    "declare it under `vars:` in the front matter, or set it with `capture={}`; write `\\{{{{` for literal braces",
+        let near = super::nearest(&reference.name, names.iter().copied());
+        let diag = match near {
+            Some(_) => Diagnostic::new(
+                Code::UndefinedVariable,
+                reference.span,
+                format!("undefined variable `{}`", reference.name),
+            )
+            .with_suggestion(&reference.name, names.iter().copied()),
+            None if for_labrun => {
+                let mut diag = Diagnostic::new(
+                    Code::UndefinedVariable,
+                    reference.span,
+                    format!("`{{{{{}}}}}` is no variable: it stays as written", reference.name),
+                )
+                .with_help(format!(
+                    "declare it under `vars:` in the front matter, or set it with `capture={}`, to fill it in",
                     reference.name
-                ))
-                .in_file(reference.file),
-        );
+                ));
+                diag.severity = super::Severity::Warning;
+                diag
+            }
+            None => continue,
+        };
+        diags.push(diag.in_file(reference.file));
     }
 }
 

@@ -248,7 +248,7 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
         .title
         .or_else(|| parts.iter().find_map(|part| part.title.clone()))
         .unwrap_or_else(|| default_id.clone());
-    let lesson = Lesson {
+    let mut lesson = Lesson {
         id: meta.id.unwrap_or(default_id),
         title,
         summary: meta.summary,
@@ -262,7 +262,14 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
         vars,
         steps,
         var_refs,
+        variables: Default::default(),
     };
+    lesson.variables = lint::BUILTIN_VARS
+        .iter()
+        .copied()
+        .chain(lesson.variable_names())
+        .map(str::to_owned)
+        .collect();
     lint::check(&lesson, &images, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.file, d.span.start, d.span.end));
     Loaded {

@@ -52,6 +52,10 @@ pub struct Lesson {
     /// Every `{{NAME}}` reference in the lesson, for lint.
     #[serde(skip)]
     pub var_refs: Vec<VarRef>,
+    /// The names that are variables: declared, set by a step (`capture=`, `[Captures]`), or
+    /// labrun's own. Any other `{{word}}` is text (`{{exec}}`, Go's `{{end}}`).
+    #[serde(skip)]
+    pub variables: std::collections::BTreeSet<String>,
 }
 
 impl Lesson {
@@ -61,6 +65,25 @@ impl Lesson {
 
     pub fn var(&self, name: &str) -> Option<&VarSpec> {
         self.vars.iter().find(|var| var.name == name)
+    }
+
+    /// Whether the lesson uses what only labrun reads: front matter `vars` or `requires`, a
+    /// block role (`{run}`, `{check}`...), a `file=` block, or a quiz. Lint is
+    /// stricter with such a lesson: a near miss of labrun's names is a mistake there, while in
+    /// a tutorial written for another tool it is that tool's.
+    pub fn is_written_for_labrun(&self) -> bool {
+        !self.vars.is_empty()
+            || !self.requires.is_empty()
+            || self
+                .lesson_blocks()
+                .chain(self.steps.iter().flat_map(|step| &step.blocks))
+                .any(|block| block.role.is_some() || block.attrs.file.is_some())
+            || self.steps.iter().any(|step| !step.quizzes.is_empty())
+    }
+
+    /// Whether `{{name}}` is a variable of this lesson, rather than text.
+    pub fn is_variable(&self, name: &str) -> bool {
+        self.variables.contains(name)
     }
 
     /// Every variable the lesson declares or sets (`capture=`, `[Captures]`), in order, with

@@ -480,7 +480,7 @@ fn course() -> Test {
         .file("course/kubernetes/02-services.md", &dup("Services"))
         .file(
             "course/extras/deep/lesson.md",
-            "# Deep\n\n## Use {{undefined_var}}\n",
+            "# Deep\n\n## Use it\n\n```bash {check}\necho {{learnr}}\n```\n",
         )
         .file("course/extras/notes.txt", "{{not_a_lesson}}")
         .file(

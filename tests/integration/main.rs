@@ -19,3 +19,4 @@ mod server;
 mod show;
 mod start;
 mod tls;
+mod tutorials;

@@ -530,12 +530,20 @@ fn a_hundred_megabytes_of_output_take_a_few_mebibytes_of_memory() {
         return;
     }
     let dir = workspace();
+    // A first command costs a few MiB whatever it prints (buffers, the spawn): measured
+    // after one, the growth is what the output costs.
+    run(
+        &ShellCommand::new("yes | head -c 1000", dir.path(), &NOT_INTERRUPTED),
+        &mut |_, _| {},
+    )
+    .unwrap();
     let before = peak_memory_kib();
     let command = ShellCommand::new("yes | head -c 100000000", dir.path(), &NOT_INTERRUPTED);
     let output = run(&command, &mut |_, _| {}).unwrap();
     let growth = peak_memory_kib() - before;
     assert!(output.truncated);
-    assert!(growth < 8 * 1024, "the peak grew by {growth} KiB");
+    // What is kept (1 MiB of each stream) and read (a chunk and a partial line at a time).
+    assert!(growth < 4 * 1024, "the peak grew by {growth} KiB");
 }
 
 #[test]

@@ -23,6 +23,7 @@ struct Counts {
 
 /// Lists every block labrun runs or offers to run, every HTTP request and every file written.
 pub fn commands(out: &mut dyn Write, lesson: &Lesson, term: Term) -> io::Result<()> {
+    let _variables = super::inline::KnownVars::set(lesson);
     let mut canvas = Canvas::new(out, term);
     let lines: Vec<LineIndex> = lesson.sources.iter().map(Source::line_index).collect();
     let mut counts = Counts::default();

@@ -60,6 +60,33 @@ thread_local! {
     /// Values to show in place of `{{NAME}}` while a learner's session renders a step;
     /// `labrun show` sets none and shows the names.
     static DISPLAY_VARS: std::cell::RefCell<Option<Resolver>> = const { std::cell::RefCell::new(None) };
+    /// The variables of the lesson being rendered: any other `{{word}}` is shown as text.
+    static VARIABLES: std::cell::RefCell<Option<std::collections::BTreeSet<String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// While the guard lives, only the lesson's variables render as variables.
+pub(crate) struct KnownVars(Option<std::collections::BTreeSet<String>>);
+
+impl KnownVars {
+    pub(crate) fn set(lesson: &crate::lesson::Lesson) -> Self {
+        Self(VARIABLES.with(|slot| slot.replace(Some(lesson.variables.clone()))))
+    }
+}
+
+impl Drop for KnownVars {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        VARIABLES.with(|slot| *slot.borrow_mut() = previous);
+    }
+}
+
+fn is_variable(name: &str) -> bool {
+    VARIABLES.with(|slot| {
+        slot.borrow()
+            .as_ref()
+            .is_none_or(|names| names.contains(name))
+    })
 }
 
 /// Looks up the display value of a variable (secrets already masked).
@@ -100,7 +127,7 @@ pub(crate) fn with_vars(text: &str, look: Look, link: Option<&String>, atomic: b
             });
         }
     };
-    for (name, range) in template::references(text) {
+    for (name, range) in template::references(text).filter(|(name, _)| is_variable(name)) {
         push(&text[copied..range.start], look);
         match display_value(name) {
             Some(value) => push(&value, look.with(Look::VAR)),

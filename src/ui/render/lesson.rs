@@ -8,7 +8,7 @@ use crate::ui::style::{Term, plural};
 
 use super::block;
 use super::canvas::Canvas;
-use super::inline::{Piece, width, with_vars};
+use super::inline::{KnownVars, Piece, width, with_vars};
 use super::markdown;
 use super::scope::{Place, References, Scope, ShowOptions, references};
 use super::theme::{Hue, Look};
@@ -20,6 +20,7 @@ pub fn lesson(
     term: Term,
     options: ShowOptions,
 ) -> io::Result<()> {
+    let _variables = KnownVars::set(lesson);
     let mut canvas = Canvas::new(out, term);
     header(&mut canvas, lesson)?;
     // Parsed once per file: every slice rendered needs the file's link definitions.

@@ -8,7 +8,7 @@ use crate::lesson::{Content, Lesson, Source, Span};
 use crate::ui::style::Term;
 
 use super::canvas::Canvas;
-use super::inline::{DisplayVars, Resolver};
+use super::inline::{DisplayVars, KnownVars, Resolver};
 use super::lesson::{contents, part_heading, step_heading};
 use super::scope::{Place, Scope, ShowOptions, references};
 
@@ -21,6 +21,7 @@ const SESSION: ShowOptions = ShowOptions {
 /// The intro of the lesson's first part.
 pub fn intro(out: &mut dyn Write, lesson: &Lesson, term: Term, vars: Resolver) -> io::Result<()> {
     let _vars = DisplayVars::set(vars);
+    let _variables = KnownVars::set(lesson);
     let mut canvas = Canvas::new(out, term);
     let Some(part) = lesson.parts.first() else {
         return Ok(());
@@ -52,6 +53,7 @@ pub fn step(
     vars: Resolver,
 ) -> io::Result<()> {
     let _vars = DisplayVars::set(vars);
+    let _variables = KnownVars::set(lesson);
     let mut canvas = Canvas::new(out, term);
     let Some(step) = lesson.steps.get(index) else {
         return Ok(());
