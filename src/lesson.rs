@@ -2,6 +2,7 @@
 //! the diagnostics an author can act on.
 
 mod diagnostic;
+mod dialects;
 mod duration;
 mod front_matter;
 pub mod http;

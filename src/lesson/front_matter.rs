@@ -50,6 +50,44 @@ pub struct FrontMatter {
 pub const KEYS: &[&str] = &[
     "id", "title", "summary", "duration", "version", "watch", "requires", "vars",
 ];
+/// Keys other tools put in front matter that are near a key of labrun's: theirs, not typos.
+const FOREIGN_KEYS: &[&str] = &[
+    "tags",
+    "type",
+    "date",
+    "draft",
+    "slug",
+    "weight",
+    "layout",
+    "aliases",
+    "authors",
+    "author",
+    "toc",
+    "menu",
+    "notes",
+    "level",
+    "owner",
+    "teaser",
+    "series",
+    "image",
+    "icon",
+    "order",
+    "status",
+    "section",
+    "sidebar",
+    "nav_order",
+    "parent",
+    "keywords",
+    "linktitle",
+    "subtitle",
+    "reviewers",
+    "redirect_from",
+    "permalink",
+    "categories",
+    "description",
+    "timelimit",
+];
+
 pub const VAR_KEYS: &[&str] = &[
     "description",
     "prompt",
@@ -257,7 +295,25 @@ fn read_var(read: &mut Reader, entry: &Entry) -> RawVar {
 
 /// Unknown and duplicate keys, at every level labrun reads.
 fn check_keys(root: &Node, diags: &mut Vec<Diagnostic>) {
-    report_unknown(root, KEYS, "", diags);
+    // Keys of other tools (Hugo, Jekyll, Docusaurus, Instruqt, runme) are theirs: only a
+    // near miss of labrun's own is reported (an error in a lesson written for labrun, a
+    // warning elsewhere: see `load`).
+    for entry in root.entries() {
+        let name = entry.key.name.as_str();
+        if KEYS.contains(&name) || FOREIGN_KEYS.contains(&name) {
+            continue;
+        }
+        if super::nearest(name, KEYS.iter().copied()).is_some() {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnknownKey,
+                    entry.key.span,
+                    format!("unknown key `{name}`"),
+                )
+                .with_suggestion(name, KEYS.iter().copied()),
+            );
+        }
+    }
     report_duplicates(root, Code::InvalidFrontMatter, "key", diags);
     if let Some(requires) = root.get("requires") {
         report_unknown(requires, &["tools"], " under `requires`", diags);

@@ -270,6 +270,15 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
         .chain(lesson.variable_names())
         .map(str::to_owned)
         .collect();
+    if !lesson.is_written_for_labrun() {
+        // A near miss of labrun's front matter keys in a tutorial for another tool is likely
+        // that tool's own key: worth a look, not a refusal.
+        for diag in &mut diagnostics {
+            if diag.code == Code::UnknownKey {
+                diag.severity = super::Severity::Warning;
+            }
+        }
+    }
     lint::check(&lesson, &images, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.file, d.span.start, d.span.end));
     Loaded {
@@ -298,6 +307,10 @@ fn visible_source(source: Source, file: usize, diagnostics: &mut Vec<Diagnostic>
         .in_file(file)
     };
     let mut source = source;
+    // Other tools' markup first: what it becomes is what is read, shown and run.
+    if let std::borrow::Cow::Owned(text) = super::dialects::normalize(&source.text) {
+        source.text = Arc::from(text);
+    }
     if crate::text::has_hidden(&source.text) {
         // Stand-ins are longer than what they replace: find each in the cleaned text.
         let mut at = 0;

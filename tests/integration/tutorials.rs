@@ -51,3 +51,45 @@ fn braces_in_a_tutorial_for_another_tool_are_not_reported_at_all() {
         .run()
         .status(0);
 }
+
+#[test]
+fn other_tools_front_matter_keys_are_ignored_and_a_near_miss_is_an_error_only_in_a_labrun_lesson() {
+    let hugo = "---\ntitle: Hello Minikube\ncontent_type: tutorial\nweight: 5\nsumary: x\n---\n\
+                # Hello\n\n## Start\n\nRun minikube.\n";
+    Test::new()
+        .file("hugo.md", hugo)
+        .args(["lint", "hugo.md"])
+        .run()
+        .status(0)
+        .stdout_contains("warning[unknown-key]")
+        .stdout_contains("did you mean `summary`?")
+        .stdout_lacks("`content_type`")
+        .stdout_lacks("`weight`");
+    let labrun = format!("{hugo}\n```bash {{check}}\ntrue\n```\n");
+    Test::new()
+        .file("labrun.md", &labrun)
+        .args(["lint", "labrun.md"])
+        .run()
+        .status(3)
+        .stdout_contains("error[unknown-key]")
+        .stdout_contains("did you mean `summary`?");
+}
+
+#[test]
+fn an_ibm_docs_topic_shows_its_steps_and_offers_its_commands() {
+    let topic = "---\n\ncopyright:\n  years: 2024\nlastupdated: \"2024-05-02\"\n\nsubcollection: Registry\n\n---\n\n\
+                 {{site.data.keyword.attribute-definition-list}}\n\n\
+                 # Getting started with {{site.data.keyword.registrylong_notm}}\n{: #getting-started}\n\n\
+                 ## Install the CLI\n{: #install}\n{: step}\n\n```txt\necho installed > cli.txt\n```\n{: pre}\n";
+    let out = Test::new()
+        .file("topic.md", topic)
+        .args(["show", "topic.md"])
+        .run()
+        .status(0)
+        .stdout_contains("Getting started with IBM Cloud Container Registry")
+        .stdout_contains("Step 1/1 · Install the CLI  #install")
+        .stdout_contains("$ you run this  sh");
+    for raw in ["{:", "{{site", "copyright"] {
+        assert!(!out.stdout.contains(raw), "{raw}: {}", out.stdout);
+    }
+}

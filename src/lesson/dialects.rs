@@ -1,0 +1,835 @@
+//! Tutorials written for other tools, read as lessons: their markup is turned into what it
+//! means in labrun's Markdown, or stripped when it means nothing here, before parsing.
+//!
+//! What is understood, by the tool it comes from:
+//!
+//! | tool | markup | becomes |
+//! | --- | --- | --- |
+//! | kramdown (IBM Cloud docs, Jekyll) | `{: pre}` after a code block | the block is a shell command |
+//! | | other `{: ...}` attribute lists | nothing |
+//! | IBM Cloud docs | `{{site.data.keyword.NAME}}` | the product's name |
+//! | | a blank line right after the opening `---` | front matter still |
+//! | Hugo | `{{< note >}}` ... `{{< /note >}}` (also caution, warning) | a callout |
+//! | | `{{< tab name="X" >}}` | **X** above the tab's text |
+//! | | `{{< glossary_tooltip text="X" ... >}}` | X |
+//! | | any other `{{< ... >}}` or `{{% ... %}}` | nothing |
+//! | Liquid (Jekyll) | `{% highlight sh %}` ... `{% endhighlight %}` | a fenced block |
+//! | | other `{% ... %}` tags, `{{ site.* }}`, `{{ x \| filter }}` | nothing (a filter's quoted argument stays) |
+//! | MkDocs | `!!! tip "Title"`, `??? note`, `???+ warning` and their indented body | a callout |
+//! | | `=== "Tab"` and its indented body | **Tab** above the tab's text |
+//! | Docusaurus | `:::note` ... `:::` | a callout |
+//! | Cloud Shell | `<walkthrough-*>` tags | their text only |
+//! | | `[text](walkthrough://...)` | text |
+//! | Killercoda | a block closed by ```` ```{{exec}} ```` | a shell command |
+//! | | `` `cmd`{{exec}} ``, `{{copy}}` | `` `cmd` `` |
+//! | runme, pandoc, MkDocs | `sh {"name":"x"}`, `{ .sh .no-copy }`, `yaml{2,5}` | the language alone |
+//! | any | no `##` heading, but `###` (or several `#`) | steps at that level |
+//!
+//! Nothing inside a fenced code block is touched but its fences. Every line stays a line:
+//! what is stripped leaves an empty one, so a diagnostic's line number is the file's.
+
+use std::borrow::Cow;
+
+/// `text` with other tools' markup understood or stripped; borrowed when there is none.
+pub fn normalize(text: &str) -> Cow<'_, str> {
+    if !may_have_markup(text) {
+        return Cow::Borrowed(text);
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = Normalizer::default();
+    out.run(&lines);
+    let normalized = out.lines.concat();
+    if normalized == text {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(normalized)
+    }
+}
+
+/// The index of the line closing the front matter: a first line `---`, YAML (a `key:` line
+/// at least), a line `---` or `...`.
+fn front_matter_end(lines: &[&str]) -> Option<usize> {
+    if lines.first().map(|line| line_text(line).trim_end()) != Some("---") {
+        return None;
+    }
+    let mut keys = false;
+    for (index, line) in lines.iter().enumerate().skip(1).take(200) {
+        let text = line_text(line).trim_end();
+        if matches!(text, "---" | "...") {
+            return keys.then_some(index);
+        }
+        keys |= text
+            .split_once(':')
+            .is_some_and(|(key, _)| !key.is_empty() && !key.starts_with([' ', '#', '-']));
+    }
+    None
+}
+
+/// A quick look for anything [`normalize`] would change.
+fn may_have_markup(text: &str) -> bool {
+    const MARKS: &[&str] = &[
+        "{:",
+        "{{<",
+        "{{%",
+        "{%",
+        "{{ ",
+        "{{site.",
+        "!!!",
+        "???",
+        "===",
+        ":::",
+        "walkthrough",
+        "{{exec",
+        "{{execute",
+        "{{copy",
+        "```",
+        "~~~",
+        "\n---",
+        "###",
+        "\n# ",
+    ];
+    text.starts_with("---") || MARKS.iter().any(|mark| text.contains(mark))
+}
+
+/// An open block of another tool whose body lines get a prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Open {
+    /// An indented body (MkDocs admonitions and tabs): lines indented this much or blank.
+    Indented { quote: bool },
+    /// A Docusaurus admonition, up to its `:::` line.
+    Colons,
+    /// A Hugo callout shortcode, up to its closing shortcode.
+    Shortcode { name: String },
+}
+
+#[derive(Default)]
+struct Normalizer {
+    lines: Vec<String>,
+    /// The opening fence of the code block we are in: its marker, and its index in `lines`.
+    fence: Option<(String, usize)>,
+    /// The index of the opening line of the last code block that ended.
+    last_block: Option<usize>,
+    open: Option<Open>,
+    /// Heading levels to lift by one (`###` → `##`), when the text has no `##`.
+    lift: Option<Lift>,
+    seen_title: bool,
+}
+
+/// How headings become steps in a text with no `##` heading.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lift {
+    /// `###` headings are the steps.
+    Level3,
+    /// Every `#` after the first is a step.
+    SecondH1,
+}
+
+impl Normalizer {
+    fn run(&mut self, lines: &[&str]) {
+        self.lift = steps_level(lines);
+        let front_matter = front_matter_end(lines);
+        for (index, raw) in lines.iter().enumerate() {
+            let (text, end) = split_end(raw);
+            let mut line = match front_matter {
+                // Front matter is YAML, not Markdown. IBM docs leave a blank line after the
+                // opening `---`: a YAML comment there keeps the line and lets Markdown see
+                // the front matter.
+                Some(last) if index == 1 && text.trim().is_empty() && last > 1 => "#".to_owned(),
+                Some(last) if index <= last => text.to_owned(),
+                _ => self.line(text),
+            };
+            line.push_str(end);
+            self.lines.push(line);
+        }
+    }
+
+    /// One line, without its line ending.
+    fn line(&mut self, line: &str) -> String {
+        if let Some(text) = self.in_open_block(line) {
+            return text;
+        }
+        if let Some((marker, open_at)) = self.fence.clone() {
+            return self.in_fence(line, &marker, open_at);
+        }
+        let trimmed = line.trim_start();
+        if let Some(fence) = fence_marker(trimmed) {
+            let indent = &line[..line.len() - trimmed.len()];
+            self.fence = Some((fence.to_owned(), self.lines.len()));
+            return format!("{indent}{fence}{}", info_string(&trimmed[fence.len()..]));
+        }
+        if let Some(text) = self.block_markup(line) {
+            return text;
+        }
+        self.inline(line).into_owned()
+    }
+
+    /// A line inside a fenced block: only its closing fence is looked at.
+    fn in_fence(&mut self, line: &str, marker: &str, open_at: usize) -> String {
+        let trimmed = line.trim();
+        if marker == LIQUID_FENCE {
+            if whole_liquid_tag(trimmed) == Some("endhighlight") {
+                self.close_fence(open_at);
+                return "```".to_owned();
+            }
+            return line.to_owned();
+        }
+        let Some(rest) = trimmed.strip_prefix(marker) else {
+            return line.to_owned();
+        };
+        let rest = rest.trim_start_matches(marker.chars().next().unwrap_or('`'));
+        if rest.is_empty() {
+            self.close_fence(open_at);
+            return line.to_owned();
+        }
+        // Killercoda closes a block it runs with ```{{exec}}: a closing fence with text
+        // after it, which Markdown would read as text inside the block.
+        if is_killercoda_action(rest) {
+            self.close_fence(open_at);
+            if rest.starts_with("{{exec") {
+                self.make_shell(open_at);
+            }
+            let indent = &line[..line.len() - line.trim_start().len()];
+            return format!("{indent}{marker}");
+        }
+        line.to_owned()
+    }
+
+    fn close_fence(&mut self, open_at: usize) {
+        self.fence = None;
+        self.last_block = Some(open_at);
+    }
+
+    /// Gives the fenced block opened at line `open_at` the language `sh` when it has none,
+    /// or a plain-text one: another tool marks it as a command to run.
+    fn make_shell(&mut self, open_at: usize) {
+        let Some(opening) = self.lines.get_mut(open_at) else {
+            return;
+        };
+        let (text, end) = split_end(opening);
+        let trimmed = text.trim_start();
+        let indent = text.len() - trimmed.len();
+        let Some(fence) = fence_marker(trimmed) else {
+            return;
+        };
+        let info = trimmed[fence.len()..].trim();
+        let lang = info.split_whitespace().next().unwrap_or("");
+        if matches!(lang, "" | "txt" | "text" | "plain" | "plaintext" | "none") {
+            let rest = info[lang.len()..].trim_start();
+            let rest = if rest.is_empty() {
+                String::new()
+            } else {
+                format!(" {rest}")
+            };
+            *opening = format!("{}{fence}sh{rest}{end}", &text[..indent]);
+        }
+    }
+
+    /// Lines of a tool's block construct (admonitions, tabs, shortcodes on a line of their
+    /// own, attribute lists); `None` for an ordinary line.
+    fn block_markup(&mut self, line: &str) -> Option<String> {
+        let trimmed = line.trim();
+        // kramdown attribute list on a line of its own.
+        if trimmed.starts_with("{:") && trimmed.ends_with('}') {
+            if is_command_mark(trimmed)
+                && let Some(open_at) = self.last_block
+            {
+                self.make_shell(open_at);
+            }
+            self.heading_id(trimmed);
+            return Some(String::new());
+        }
+        if let Some(heading) = self.heading(line) {
+            return Some(heading);
+        }
+        // MkDocs admonitions (`!!!`, `???`, `???+`) and content tabs (`===`, `===+`).
+        for (mark, quote) in [
+            ("!!!", true),
+            ("???+", true),
+            ("???", true),
+            ("===+", false),
+            ("===", false),
+        ] {
+            if let Some(rest) = line.strip_prefix(mark)
+                && rest.starts_with(' ')
+            {
+                let (kind, title) = admonition(rest.trim());
+                self.open = Some(Open::Indented { quote });
+                return Some(if quote {
+                    callout_head(&kind, title.as_deref())
+                } else {
+                    format!("**{}**", title.unwrap_or(kind))
+                });
+            }
+        }
+        // Docusaurus admonitions: `:::note Title` ... `:::`.
+        if let Some(rest) = trimmed.strip_prefix(":::")
+            && !rest.is_empty()
+            && rest.chars().next().is_some_and(char::is_alphabetic)
+        {
+            let (kind, title) = admonition(rest.trim());
+            self.open = Some(Open::Colons);
+            return Some(callout_head(&kind, title.as_deref()));
+        }
+        // Hugo shortcodes on a line of their own.
+        if let Some(code) = whole_shortcode(trimmed) {
+            let name = code.name.clone();
+            if !code.closing
+                && matches!(
+                    name.as_str(),
+                    "note" | "caution" | "warning" | "alert" | "tip" | "important"
+                )
+            {
+                self.open = Some(Open::Shortcode { name: name.clone() });
+                return Some(callout_head(&name, None));
+            }
+            if !code.closing && name == "tab" {
+                return Some(
+                    code.param("name")
+                        .map(|tab| format!("**{tab}**"))
+                        .unwrap_or_default(),
+                );
+            }
+            return Some(String::new());
+        }
+        // Liquid block tags on a line of their own.
+        if let Some(tag) = whole_liquid_tag(trimmed) {
+            let mut words = tag.split_whitespace();
+            return Some(match words.next() {
+                Some("highlight") => {
+                    self.fence = Some((LIQUID_FENCE.to_owned(), self.lines.len()));
+                    format!("```{}", words.next().unwrap_or(""))
+                }
+                _ => String::new(),
+            });
+        }
+        None
+    }
+
+    /// `{: #id}` under a heading names its step: the heading gets `{#id}`.
+    fn heading_id(&mut self, list: &str) {
+        let Some(id) = list
+            .trim_start_matches("{:")
+            .trim_end_matches('}')
+            .split_whitespace()
+            .find_map(|word| word.strip_prefix('#'))
+            .filter(|id| !id.is_empty())
+        else {
+            return;
+        };
+        let Some(previous) = self.lines.last_mut() else {
+            return;
+        };
+        let (text, end) = split_end(previous);
+        if text.starts_with("##") && !text.contains("{#") {
+            *previous = format!("{} {{#{id}}}{end}", text.trim_end());
+        }
+    }
+
+    /// The body of an open admonition, tab or callout shortcode; `None` when the line is
+    /// not part of one (and the block is closed).
+    fn in_open_block(&mut self, line: &str) -> Option<String> {
+        let open = self.open.clone()?;
+        match open {
+            Open::Indented { quote } => {
+                if line.trim().is_empty() {
+                    return Some(if quote { ">".to_owned() } else { String::new() });
+                }
+                let body = line
+                    .strip_prefix("    ")
+                    .or_else(|| line.strip_prefix('\t'));
+                match body {
+                    Some(body) => {
+                        let body = self.nested_line(body);
+                        Some(if quote { format!("> {body}") } else { body })
+                    }
+                    None => {
+                        self.open = None;
+                        None
+                    }
+                }
+            }
+            Open::Colons => {
+                if line.trim() == ":::" {
+                    self.open = None;
+                    return Some(String::new());
+                }
+                let body = self.nested_line(line);
+                Some(format!("> {body}"))
+            }
+            Open::Shortcode { name } => {
+                if whole_shortcode(line.trim())
+                    .is_some_and(|code| code.closing && code.name == name)
+                {
+                    self.open = None;
+                    return Some(String::new());
+                }
+                let body = self.nested_line(line);
+                Some(format!("> {body}"))
+            }
+        }
+    }
+
+    /// A line inside an open block: fences and inline markup handled, no nested block.
+    fn nested_line(&mut self, line: &str) -> String {
+        if let Some((marker, open_at)) = self.fence.clone() {
+            return self.in_fence(line, &marker, open_at);
+        }
+        let trimmed = line.trim_start();
+        if let Some(fence) = fence_marker(trimmed) {
+            let indent = &line[..line.len() - trimmed.len()];
+            self.fence = Some((fence.to_owned(), self.lines.len()));
+            return format!("{indent}{fence}{}", info_string(&trimmed[fence.len()..]));
+        }
+        self.inline(line).into_owned()
+    }
+
+    /// A heading lifted to a step, when the text has no `##` heading.
+    fn heading(&mut self, line: &str) -> Option<String> {
+        let lift = self.lift?;
+        if !line.starts_with('#') {
+            return None;
+        }
+        let hashes = line.chars().take_while(|&c| c == '#').count();
+        if !line[hashes..].starts_with([' ', '\t']) {
+            return None;
+        }
+        match (lift, hashes) {
+            (Lift::Level3, 3) => Some(format!("##{}", &self.inline(&line[3..]))),
+            (Lift::SecondH1, 1) if self.seen_title => {
+                Some(format!("##{}", &self.inline(&line[1..])))
+            }
+            (Lift::SecondH1, 1) => {
+                self.seen_title = true;
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// Markup within a line.
+    fn inline<'l>(&self, line: &'l str) -> Cow<'l, str> {
+        let mut line = Cow::Borrowed(line);
+        if line.contains("{:") {
+            line = Cow::Owned(strip_attribute_lists(&line));
+        }
+        if line.contains("{{site.data.keyword.") {
+            line = Cow::Owned(keywords(&line));
+        }
+        if line.contains("{{<") || line.contains("{{%") {
+            line = Cow::Owned(shortcodes(&line));
+        }
+        if line.contains("{%") || line.contains("{{ ") {
+            line = Cow::Owned(liquid(&line));
+        }
+        if line.contains("walkthrough") {
+            line = Cow::Owned(walkthrough(&line));
+        }
+        if line.contains("{{exec") || line.contains("{{copy") {
+            line = Cow::Owned(killercoda_inline(&line));
+        }
+        line
+    }
+}
+
+/// The "marker" of a code block opened by Liquid's `{% highlight %}`, which
+/// `{% endhighlight %}` closes.
+const LIQUID_FENCE: &str = "{% endhighlight %}";
+
+/// The text of a line without its line ending, and the ending.
+fn split_end(line: &str) -> (&str, &str) {
+    let text = line_text(line);
+    (text, &line[text.len()..])
+}
+
+fn line_text(line: &str) -> &str {
+    line.strip_suffix("\r\n")
+        .or_else(|| line.strip_suffix('\n'))
+        .unwrap_or(line)
+}
+
+/// The fence that opens a code block at the start of `line` (already without its indent).
+fn fence_marker(line: &str) -> Option<&str> {
+    let c = line.chars().next().filter(|&c| c == '`' || c == '~')?;
+    let len = line.chars().take_while(|&x| x == c).count();
+    (len >= 3 && !(c == '`' && line[len..].contains('`') && !is_killercoda_action(&line[len..])))
+        .then(|| &line[..len])
+}
+
+/// A fence's info string, with another tool's attributes left out: runme's JSON
+/// (`sh {"name":"x"}`), pandoc's classes (`{ .sh .no-copy }`), line highlights
+/// (`yaml{2,5}`). labrun's own `{run ...}` is kept.
+fn info_string(info: &str) -> String {
+    let Some(open) = info.find('{') else {
+        return info.to_owned();
+    };
+    let inside = info[open + 1..].trim_start();
+    let lang = info[..open].trim();
+    let foreign = inside.starts_with('"')
+        || inside.starts_with('.')
+        || inside.starts_with(|c: char| c.is_ascii_digit());
+    if !foreign {
+        return info.to_owned();
+    }
+    if lang.is_empty() && inside.starts_with('.') {
+        // Pandoc: the first class is the language.
+        let class = inside[1..]
+            .split(|c: char| c.is_whitespace() || c == '}' || c == '.')
+            .next()
+            .unwrap_or("");
+        return class.to_owned();
+    }
+    lang.to_owned()
+}
+
+/// Killercoda's action after a command: `{{exec}}`, `{{execute}}`, `{{exec interrupt}}`,
+/// `{{copy}}`.
+fn is_killercoda_action(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with("{{") && text.ends_with("}}") && {
+        let inner = text[2..text.len() - 2].trim();
+        ["exec", "execute", "copy"]
+            .iter()
+            .any(|word| inner == *word || inner.starts_with(&format!("{word} ")))
+    }
+}
+
+/// Whether a kramdown attribute list marks a command: IBM Cloud docs write `{: pre}` under
+/// a command, `{: codeblock}` under a file's text.
+fn is_command_mark(list: &str) -> bool {
+    list.trim_start_matches("{:")
+        .trim_end_matches('}')
+        .split_whitespace()
+        .any(|word| word == "pre")
+}
+
+/// Which heading level makes the steps when a text has no `##` outside code: `###` when
+/// there are some, else every `#` after the first when there are several.
+fn steps_level(lines: &[&str]) -> Option<Lift> {
+    let mut fence: Option<String> = None;
+    let (mut h1, mut h2, mut h3) = (0, 0, 0);
+    for line in lines {
+        let trimmed = line.trim_start();
+        if let Some(open) = &fence {
+            if trimmed.trim_end().starts_with(open.as_str()) {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(marker) = fence_marker(trimmed) {
+            fence = Some(marker.to_owned());
+            continue;
+        }
+        let hashes = line.chars().take_while(|&c| c == '#').count();
+        if hashes == 0 || !line[hashes..].starts_with([' ', '\t']) {
+            continue;
+        }
+        match hashes {
+            1 => h1 += 1,
+            2 => h2 += 1,
+            3 => h3 += 1,
+            _ => {}
+        }
+    }
+    match (h1, h2, h3) {
+        (_, 0, 1..) => Some(Lift::Level3),
+        (2.., 0, 0) => Some(Lift::SecondH1),
+        _ => None,
+    }
+}
+
+/// `kind "Title"` of an admonition: its kind, and its title when quoted.
+fn admonition(rest: &str) -> (String, Option<String>) {
+    let (kind, title) = match rest.find('"') {
+        Some(quote) => (
+            rest[..quote].trim(),
+            Some(rest[quote..].trim().trim_matches('"').to_owned()),
+        ),
+        None => {
+            let mut words = rest.splitn(2, char::is_whitespace);
+            let kind = words.next().unwrap_or("note");
+            let title = words
+                .next()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned);
+            (kind, title)
+        }
+    };
+    let kind = kind
+        .split_whitespace()
+        .next()
+        .unwrap_or("note")
+        .to_ascii_lowercase();
+    (kind, title.filter(|title| !title.is_empty()))
+}
+
+/// The first line of a callout for an admonition of `kind`: GitHub's five kinds, or the
+/// title in bold when there is one (a callout's first line holds nothing else).
+fn callout_head(kind: &str, title: Option<&str>) -> String {
+    if let Some(title) = title {
+        return format!("> **{title}**");
+    }
+    let github = match kind {
+        "tip" | "hint" | "success" | "check" | "done" | "example" => "TIP",
+        "important" | "info" | "todo" | "question" | "help" | "faq" | "abstract" | "summary" => {
+            "IMPORTANT"
+        }
+        "warning" | "attention" | "caution" | "failure" | "fail" | "missing" | "bug" => "WARNING",
+        "danger" | "error" | "alert" => "CAUTION",
+        _ => "NOTE",
+    };
+    format!("> [!{github}]")
+}
+
+/// A Hugo shortcode: `{{< name key="value" >}}`, `{{% /name %}}`.
+struct Shortcode {
+    name: String,
+    closing: bool,
+    params: String,
+}
+
+impl Shortcode {
+    fn param(&self, key: &str) -> Option<String> {
+        let at = self.params.find(&format!("{key}=\""))? + key.len() + 2;
+        let end = self.params[at..].find('"')? + at;
+        Some(self.params[at..end].to_owned())
+    }
+}
+
+/// The shortcode that is the whole of `text`.
+fn whole_shortcode(text: &str) -> Option<Shortcode> {
+    let inner = text
+        .strip_prefix("{{<")
+        .and_then(|t| t.strip_suffix(">}}"))
+        .or_else(|| text.strip_prefix("{{%").and_then(|t| t.strip_suffix("%}}")))?;
+    if inner.contains("}}") {
+        return None;
+    }
+    let inner = inner.trim();
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, inner),
+    };
+    let name_end = inner.find(char::is_whitespace).unwrap_or(inner.len());
+    Some(Shortcode {
+        name: inner[..name_end].to_owned(),
+        closing,
+        params: inner[name_end..].to_owned(),
+    })
+}
+
+/// The Liquid tag that is the whole of `text`: `{% raw %}` gives `raw`.
+fn whole_liquid_tag(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix("{%")?.strip_suffix("%}")?;
+    (!inner.contains("%}")).then(|| inner.trim().trim_matches('-').trim())
+}
+
+/// Each `{{< ... >}}` and `{{% ... %}}` in a line: a glossary tooltip becomes its text,
+/// any other shortcode nothing.
+fn shortcodes(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("{{<").or_else(|| rest.find("{{%")) {
+        let start = [rest.find("{{<"), rest.find("{{%")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(start);
+        let close = if rest[start..].starts_with("{{<") {
+            ">}}"
+        } else {
+            "%}}"
+        };
+        let Some(len) = rest[start..].find(close) else {
+            break;
+        };
+        let end = start + len + close.len();
+        out.push_str(&rest[..start]);
+        if let Some(code) = whole_shortcode(&rest[start..end])
+            && !code.closing
+            && let Some(text) = code.param("text")
+        {
+            out.push_str(&text);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Each Liquid tag (`{% include x %}`) and output naming the site or a filter
+/// (`{{ site.baseurl }}`, `{{ "/a" | relative_url }}`) in a line: gone, but for a filter's
+/// quoted argument, which stays.
+fn liquid(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    loop {
+        let tag = rest.find("{%");
+        let output = rest.find("{{ ");
+        let (start, close) = match (tag, output) {
+            (Some(t), Some(o)) if o < t => (o, "}}"),
+            (Some(t), _) => (t, "%}"),
+            (None, Some(o)) => (o, "}}"),
+            (None, None) => break,
+        };
+        let Some(len) = rest[start..].find(close) else {
+            break;
+        };
+        let end = start + len + close.len();
+        let inner = &rest[start + 2..end - 2];
+        out.push_str(&rest[..start]);
+        if close == "}}" {
+            let inner = inner.trim();
+            let is_liquid = inner.contains('|')
+                || ["site.", "page.", "include.", "layout."]
+                    .iter()
+                    .any(|prefix| inner.starts_with(prefix));
+            if !is_liquid {
+                // A template of another kind (Go, Jinja): text.
+                out.push_str(&rest[start..end]);
+            } else if let Some(quoted) = inner
+                .split('|')
+                .next()
+                .map(str::trim)
+                .filter(|v| v.len() >= 2 && (v.starts_with('"') || v.starts_with('\'')))
+            {
+                out.push_str(&quoted[1..quoted.len() - 1]);
+            }
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `{: ...}` attribute lists at the end of a line (`## Title {: #id}`, `text{: .note}`).
+fn strip_attribute_lists(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("{:") {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(rest[..start].trim_end_matches(' '));
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// IBM Cloud docs' product names, `{{site.data.keyword.NAME}}`: the names of the products
+/// the IKS lessons use, as the published topics on cloud.ibm.com/docs show them (`_notm`
+/// is the same name without a trademark sign); any other becomes its key.
+fn keywords(line: &str) -> String {
+    const NAMES: &[(&str, &str)] = &[
+        ("cloud_notm", "IBM Cloud"),
+        ("cloud", "IBM Cloud"),
+        ("registrylong", "IBM Cloud Container Registry"),
+        ("registrylong_notm", "IBM Cloud Container Registry"),
+        ("registryshort", "Container Registry"),
+        ("registryshort_notm", "Container Registry"),
+        ("containerlong", "IBM Cloud Kubernetes Service"),
+        ("containerlong_notm", "IBM Cloud Kubernetes Service"),
+        ("containershort", "IBM Cloud Kubernetes Service"),
+        ("containershort_notm", "IBM Cloud Kubernetes Service"),
+        ("keymanagementservicelong", "IBM Key Protect for IBM Cloud"),
+        (
+            "keymanagementservicelong_notm",
+            "IBM Key Protect for IBM Cloud",
+        ),
+        ("keymanagementserviceshort", "Key Protect"),
+        ("va_full", "Vulnerability Advisor"),
+        ("va_short", "Vulnerability Advisor"),
+        ("iamlong", "IBM Cloud Identity and Access Management"),
+        ("iamshort", "IAM"),
+        ("openshiftlong", "Red Hat OpenShift on IBM Cloud"),
+        ("openshiftlong_notm", "Red Hat OpenShift on IBM Cloud"),
+        ("openshiftshort", "Red Hat OpenShift"),
+        ("codeenginefull", "IBM Cloud Code Engine"),
+        ("codeengineshort", "Code Engine"),
+    ];
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("{{site.data.keyword.") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        let key = &rest[start + "{{site.data.keyword.".len()..start + len];
+        out.push_str(&rest[..start]);
+        match NAMES.iter().find(|(name, _)| *name == key) {
+            Some((_, product)) => out.push_str(product),
+            // The docs' shared definitions, included at the top of a topic: nothing to read.
+            None if key.starts_with("attribute-definition") => {}
+            None => out.push_str(key),
+        }
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Cloud Shell's `<walkthrough-...>` tags (their text stays) and `walkthrough://` links
+/// (their text stays).
+fn walkthrough(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    loop {
+        let tag = rest
+            .find("<walkthrough-")
+            .or_else(|| rest.find("</walkthrough-"));
+        let tag = [rest.find("<walkthrough-"), rest.find("</walkthrough-")]
+            .into_iter()
+            .flatten()
+            .min()
+            .or(tag);
+        let link = rest.find("](walkthrough://");
+        match (tag, link) {
+            (Some(t), l) if l.is_none_or(|l| t < l) => {
+                let Some(len) = rest[t..].find('>') else {
+                    break;
+                };
+                out.push_str(&rest[..t]);
+                rest = &rest[t + len + 1..];
+            }
+            (_, Some(l)) => {
+                // `[text](walkthrough://...)`: the text, without its brackets.
+                let Some(open) = rest[..l].rfind('[') else {
+                    out.push_str(&rest[..l + 2]);
+                    rest = &rest[l + 2..];
+                    continue;
+                };
+                let Some(len) = rest[l..].find(')') else {
+                    break;
+                };
+                out.push_str(&rest[..open]);
+                out.push_str(&rest[open + 1..l]);
+                rest = &rest[l + len + 1..];
+            }
+            _ => break,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Killercoda's `` `cmd`{{exec}} `` and `{{copy}}` after inline code: the code alone.
+fn killercoda_inline(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("`{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        let end = start + len + 2;
+        out.push_str(&rest[..=start]);
+        if !is_killercoda_action(&rest[start + 1..end]) {
+            out.push_str(&rest[start + 1..end]);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests;
