@@ -94,10 +94,12 @@ fn may_have_markup(text: &str) -> bool {
 /// An open block of another tool whose body lines get a prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Open {
-    /// An indented body (MkDocs admonitions and tabs): lines indented this much or blank.
-    Indented { quote: bool },
-    /// A Docusaurus admonition, up to its `:::` line.
-    Colons,
+    /// Indented bodies (MkDocs admonitions and tabs, nested): for each level, whether it is
+    /// a quote (an admonition) or not (a tab).
+    Indented { levels: Vec<bool> },
+    /// A Docusaurus admonition or a pandoc div, up to its closing line of colons; `depth`
+    /// counts the divs opened inside it.
+    Colons { depth: usize },
     /// A Hugo callout shortcode, up to its closing shortcode.
     Shortcode { name: String },
 }
@@ -179,7 +181,8 @@ impl Normalizer {
         let rest = rest.trim_start_matches(marker.chars().next().unwrap_or('`'));
         if rest.is_empty() {
             self.close_fence(open_at);
-            return line.to_owned();
+            // CommonMark lets a tab follow a closing fence; pulldown-cmark does not.
+            return line.trim_end().to_owned();
         }
         // Killercoda closes a block it runs with ```{{exec}}: a closing fence with text
         // after it, which Markdown would read as text inside the block.
@@ -242,33 +245,17 @@ impl Normalizer {
             return Some(heading);
         }
         // MkDocs admonitions (`!!!`, `???`, `???+`) and content tabs (`===`, `===+`).
-        for (mark, quote) in [
-            ("!!!", true),
-            ("???+", true),
-            ("???", true),
-            ("===+", false),
-            ("===", false),
-        ] {
-            if let Some(rest) = line.strip_prefix(mark)
-                && rest.starts_with(' ')
-            {
-                let (kind, title) = admonition(rest.trim());
-                self.open = Some(Open::Indented { quote });
-                return Some(if quote {
-                    callout_head(&kind, title.as_deref())
-                } else {
-                    format!("**{}**", title.unwrap_or(kind))
-                });
-            }
+        if let Some((quote, head)) = indented_block_head(line) {
+            self.open = Some(Open::Indented {
+                levels: vec![quote],
+            });
+            return Some(head);
         }
-        // Docusaurus admonitions: `:::note Title` ... `:::`.
-        if let Some(rest) = trimmed.strip_prefix(":::")
-            && !rest.is_empty()
-            && rest.chars().next().is_some_and(char::is_alphabetic)
-        {
-            let (kind, title) = admonition(rest.trim());
-            self.open = Some(Open::Colons);
-            return Some(callout_head(&kind, title.as_deref()));
+        // Docusaurus admonitions (`:::note Title` ... `:::`) and pandoc divs
+        // (`:::::: challenge` ... `::::::`).
+        if let Some(kind) = colon_fence(trimmed) {
+            self.open = Some(Open::Colons { depth: 0 });
+            return Some(div_head(kind));
         }
         // Hugo shortcodes on a line of their own.
         if let Some(code) = whole_shortcode(trimmed) {
@@ -330,28 +317,66 @@ impl Normalizer {
     fn in_open_block(&mut self, line: &str) -> Option<String> {
         let open = self.open.clone()?;
         match open {
-            Open::Indented { quote } => {
+            Open::Indented { mut levels } => {
+                let quotes = |levels: &[bool]| {
+                    levels
+                        .iter()
+                        .filter(|&&quote| quote)
+                        .map(|_| "> ")
+                        .collect::<String>()
+                };
                 if line.trim().is_empty() {
-                    return Some(if quote { ">".to_owned() } else { String::new() });
+                    self.open = Some(Open::Indented {
+                        levels: levels.clone(),
+                    });
+                    return Some(quotes(&levels).trim_end().to_owned());
                 }
-                let body = line
-                    .strip_prefix("    ")
-                    .or_else(|| line.strip_prefix('\t'));
-                match body {
-                    Some(body) => {
-                        let body = self.nested_line(body);
-                        Some(if quote { format!("> {body}") } else { body })
-                    }
-                    None => {
-                        self.open = None;
-                        None
+                let mut body = line;
+                let mut covered = 0;
+                while covered < levels.len() {
+                    match body
+                        .strip_prefix("    ")
+                        .or_else(|| body.strip_prefix('\t'))
+                    {
+                        Some(rest) => {
+                            body = rest;
+                            covered += 1;
+                        }
+                        None => break,
                     }
                 }
-            }
-            Open::Colons => {
-                if line.trim() == ":::" {
+                if covered == 0 {
                     self.open = None;
-                    return Some(String::new());
+                    return None;
+                }
+                levels.truncate(covered);
+                let prefix = quotes(&levels);
+                if self.fence.is_none()
+                    && let Some((quote, head)) = indented_block_head(body)
+                {
+                    levels.push(quote);
+                    self.open = Some(Open::Indented { levels });
+                    return Some(format!("{prefix}{head}").trim_end().to_owned());
+                }
+                self.open = Some(Open::Indented { levels });
+                let body = self.nested_line(body);
+                Some(format!("{prefix}{body}"))
+            }
+            Open::Colons { depth } => {
+                let trimmed = line.trim();
+                if self.fence.is_none() && is_colon_close(trimmed) {
+                    if depth == 0 {
+                        self.open = None;
+                        return Some(String::new());
+                    }
+                    self.open = Some(Open::Colons { depth: depth - 1 });
+                    return Some(">".to_owned());
+                }
+                if self.fence.is_none()
+                    && let Some(kind) = colon_fence(trimmed)
+                {
+                    self.open = Some(Open::Colons { depth: depth + 1 });
+                    return Some(format!(">{}", &div_head(kind)[1..]));
                 }
                 let body = self.nested_line(line);
                 Some(format!("> {body}"))
@@ -481,15 +506,16 @@ fn info_string(info: &str) -> String {
     lang.to_owned()
 }
 
-/// Killercoda's action after a command: `{{exec}}`, `{{execute}}`, `{{exec interrupt}}`,
-/// `{{copy}}`.
+/// Killercoda's and Katacoda's action after a command: `{{exec}}`, `{{execute T2}}`,
+/// `{{exec interrupt}}`, `{{copy}}`, `{{open}}`, or none (`{{}}`).
 fn is_killercoda_action(text: &str) -> bool {
     let text = text.trim();
-    text.starts_with("{{") && text.ends_with("}}") && {
+    text.starts_with("{{") && text.ends_with("}}") && text.len() >= 4 && {
         let inner = text[2..text.len() - 2].trim();
-        ["exec", "execute", "copy"]
-            .iter()
-            .any(|word| inner == *word || inner.starts_with(&format!("{word} ")))
+        inner.is_empty()
+            || ["exec", "execute", "copy", "open"]
+                .iter()
+                .any(|word| inner == *word || inner.starts_with(&format!("{word} ")))
     }
 }
 
@@ -534,6 +560,93 @@ fn steps_level(lines: &[&str]) -> Option<Lift> {
         (_, 0, 1..) => Some(Lift::Level3),
         (2.., 0, 0) => Some(Lift::SecondH1),
         _ => None,
+    }
+}
+
+/// The first line of what a MkDocs admonition (`!!! tip "Title"`, `??? note`, `???+`) or
+/// content tab (`=== "Tab"`) becomes, and whether its body is a quote (an admonition) or
+/// plain text (a tab).
+fn indented_block_head(line: &str) -> Option<(bool, String)> {
+    for (mark, quote) in [
+        ("!!!", true),
+        ("???+", true),
+        ("???", true),
+        ("===+", false),
+        ("===", false),
+    ] {
+        let Some(rest) = line.strip_prefix(mark).filter(|rest| rest.starts_with(' ')) else {
+            continue;
+        };
+        let (kind, title) = admonition(rest.trim());
+        // `:material-apple:` and other icons of MkDocs Material stand before a tab's name.
+        let title = title.map(|title| without_icons(&title));
+        return Some(if quote {
+            (true, callout_head(&kind, title.as_deref()))
+        } else {
+            (false, format!("**{}**", title.unwrap_or(kind)))
+        });
+    }
+    None
+}
+
+/// `text` without MkDocs Material's `:icon-name:` shortcodes.
+fn without_icons(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|word| !(word.len() > 2 && word.starts_with(':') && word.ends_with(':')))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The kind and title after the colons that open a Docusaurus admonition (`:::note`,
+/// `:::tip Title`) or a pandoc div (`:::::: challenge`, `::: {.callout}`).
+fn colon_fence(line: &str) -> Option<&str> {
+    let colons = line.chars().take_while(|&c| c == ':').count();
+    if colons < 3 {
+        return None;
+    }
+    let rest = line[colons..].trim().trim_end_matches(':').trim();
+    let rest = rest
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim()
+        .trim_start_matches('.');
+    rest.chars()
+        .next()
+        .is_some_and(char::is_alphabetic)
+        .then_some(rest)
+}
+
+/// A line of colons alone: the end of a div or an admonition.
+fn is_colon_close(line: &str) -> bool {
+    line.len() >= 3 && line.chars().all(|c| c == ':')
+}
+
+/// The first line of a callout for a div or admonition: GitHub's kinds as they are, any
+/// other word (`challenge`, `objectives`) as a bold title.
+fn div_head(rest: &str) -> String {
+    let (kind, title) = admonition(rest);
+    let github = [
+        "note",
+        "tip",
+        "info",
+        "important",
+        "warning",
+        "caution",
+        "danger",
+        "hint",
+        "attention",
+    ];
+    match title {
+        Some(title) => callout_head(&kind, Some(&title)),
+        None if github.contains(&kind.as_str()) => callout_head(&kind, None),
+        None => {
+            let mut chars = kind.chars();
+            let word: String = chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+            format!("> **{word}**")
+        }
     }
 }
 

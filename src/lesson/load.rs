@@ -139,10 +139,16 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     Ok(loaded)
 }
 
-/// The parts of a folder lesson: its `.md` files in file-name order, without a `README.md`
-/// (the folder's landing page on GitHub) unless it is the only one.
+/// The parts of a folder lesson: the files its table of contents (`_sidebar.md`,
+/// `SUMMARY.md`) links to, in its order; else its `.md` files in the order of their numbers
+/// (`2-x.md` before `10-x.md`), without a `README.md` (the folder's landing page on GitHub)
+/// unless it is the only one.
 pub fn parts(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let files = markdown_files(dir)?;
+    if let Some(listed) = table_of_contents(dir) {
+        return Ok(listed);
+    }
+    let mut files = markdown_files(dir)?;
+    natural_order(&mut files);
     let parts: Vec<PathBuf> = files
         .iter()
         .filter(|file| !is_readme(file))
@@ -151,9 +157,67 @@ pub fn parts(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(if parts.is_empty() { files } else { parts })
 }
 
-/// Whether `dir` reads as one lesson in parts: every Markdown file but a `README.md` starts
-/// with a digit (`1-registry.md`, `02-va.md`).
+/// The tables of contents a folder of docs may have, by the tools that read them (docsify,
+/// mdBook and GitBook).
+const TABLES_OF_CONTENTS: &[&str] = &["_sidebar.md", "SUMMARY.md"];
+
+/// The Markdown files of `dir` that its table of contents links to, in its order, each
+/// once; `None` without a table of contents that links to any.
+fn table_of_contents(dir: &Path) -> Option<Vec<PathBuf>> {
+    let toc = TABLES_OF_CONTENTS
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|path| path.is_file())?;
+    let text = std::fs::read_to_string(&toc).ok()?;
+    let mut listed: Vec<PathBuf> = Vec::new();
+    for event in super::markdown::parser(&text) {
+        let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) = event else {
+            continue;
+        };
+        let target = dest_url
+            .split(['#', '?'])
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("./");
+        // docsify's home page is `/` or `README.md`.
+        let target = if target.is_empty() || target == "/" {
+            "README.md"
+        } else {
+            target.trim_start_matches('/')
+        };
+        let path = dir.join(target);
+        let path = if is_markdown(&path) {
+            path
+        } else {
+            path.with_extension("md")
+        };
+        if path.parent() == Some(dir) && path.is_file() && !listed.contains(&path) {
+            listed.push(path);
+        }
+    }
+    (!listed.is_empty()).then_some(listed)
+}
+
+/// Sorts file names by their numbers as numbers: `2-x.md` before `10-x.md`.
+fn natural_order(files: &mut [PathBuf]) {
+    let key = |path: &PathBuf| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+        (digits.parse::<u64>().unwrap_or(u64::MAX), name)
+    };
+    files.sort_by_cached_key(key);
+}
+
+/// Whether `dir` reads as one lesson in parts: it has a table of contents (`_sidebar.md`,
+/// `SUMMARY.md`), or every Markdown file but a `README.md` starts with a digit
+/// (`1-registry.md`, `02-va.md`).
 pub fn is_folder_lesson(dir: &Path) -> bool {
+    if table_of_contents(dir).is_some() {
+        return true;
+    }
     let Ok(files) = markdown_files(dir) else {
         return false;
     };
@@ -240,10 +304,7 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
         images.extend(parsed.images.into_iter().map(|image| (index, image)));
     }
 
-    let default_id = path.file_stem().map_or_else(
-        || "lesson".to_owned(),
-        |stem| crate::text::line(&stem.to_string_lossy()),
-    );
+    let default_id = default_id(&path);
     let title = meta
         .title
         .or_else(|| parts.iter().find_map(|part| part.title.clone()))
@@ -278,12 +339,133 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
                 diag.severity = super::Severity::Warning;
             }
         }
+        reading_steps(&mut lesson);
+        number_repeated_ids(&mut lesson.steps);
     }
     lint::check(&lesson, &images, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.file, d.span.start, d.span.end));
     Loaded {
         lesson,
         diagnostics,
+    }
+}
+
+/// A part of a tutorial with text but no step (a page of docs without `##`, a file that is
+/// one step of a scenario) becomes one reading step, titled by its `#` heading: the learner
+/// reads it and confirms, and it is neither skipped nor complete at once.
+fn reading_steps(lesson: &mut Lesson) {
+    if lesson
+        .parts
+        .iter()
+        .all(|part| !part.steps.is_empty() || part.intro.is_empty())
+    {
+        return;
+    }
+    let mut old_steps: Vec<Option<super::model::Step>> = std::mem::take(&mut lesson.steps)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let mut steps = Vec::new();
+    for part in &mut lesson.parts {
+        let first = steps.len();
+        if part.steps.is_empty() && !part.intro.is_empty() {
+            let title = part.title.clone().unwrap_or_else(|| {
+                lesson.sources.get(part.file).map_or_else(
+                    || lesson.title.clone(),
+                    |source| {
+                        source.path.file_stem().map_or_else(
+                            || lesson.title.clone(),
+                            |stem| stem.to_string_lossy().into_owned(),
+                        )
+                    },
+                )
+            });
+            let len = lesson.sources.get(part.file).map_or(0, |s| s.text.len());
+            let id = match super::parser::slug(&title) {
+                slug if slug.is_empty() => format!("step-{}", steps.len() + 1),
+                slug => slug,
+            };
+            steps.push(super::model::Step {
+                id,
+                title,
+                span: Span::new(0, 0),
+                body: Span::new(0, len),
+                file: part.file,
+                part: part.file,
+                content: std::mem::take(&mut part.intro),
+                blocks: std::mem::take(&mut part.blocks),
+                hints: Vec::new(),
+                quizzes: Vec::new(),
+            });
+        } else {
+            for index in part.steps.clone() {
+                if let Some(step) = old_steps.get_mut(index).and_then(Option::take) {
+                    steps.push(step);
+                }
+            }
+        }
+        part.steps = first..steps.len();
+    }
+    lesson.steps = steps;
+}
+
+/// Steps that share an id (a tutorial in parts, each with its "Verification") get numbered
+/// ones, `verification-2`, as GitHub numbers its anchors. In a lesson written for labrun a
+/// repeated id is a lint error instead: its author decides which step is which.
+fn number_repeated_ids(steps: &mut [super::model::Step]) {
+    let mut taken: std::collections::HashSet<String> =
+        steps.iter().map(|step| step.id.clone()).collect();
+    let mut seen = std::collections::HashSet::new();
+    for step in steps.iter_mut() {
+        if seen.insert(step.id.clone()) {
+            continue;
+        }
+        let base = step.id.clone();
+        let mut number = 2;
+        while taken.contains(&format!("{base}-{number}")) {
+            number += 1;
+        }
+        step.id = format!("{base}-{number}");
+        taken.insert(step.id.clone());
+        seen.insert(step.id.clone());
+    }
+}
+
+/// The id of a lesson whose front matter gives none: its file's name without `.md`, or for
+/// a `README.md` or `index.md` (the page of a folder, of which a collection has many) the
+/// folder's name. Made a file name (letters, digits, `-`, `_`, `.`).
+fn default_id(path: &Path) -> String {
+    let stem = |path: &Path| {
+        path.file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+    };
+    let name = match stem(path) {
+        Some(name)
+            if ["readme", "index", "_index"]
+                .iter()
+                .any(|page| name.eq_ignore_ascii_case(page)) =>
+        {
+            path.canonicalize()
+                .ok()
+                .and_then(|full| full.parent().and_then(stem))
+                .unwrap_or(name)
+        }
+        Some(name) => name,
+        None => "lesson".to_owned(),
+    };
+    let id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    match id.trim_start_matches('.') {
+        "" => "lesson".to_owned(),
+        id => id.to_owned(),
     }
 }
 

@@ -35,7 +35,11 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 /// Every Markdown lesson of the seeds, as text.
 fn seed_lessons() -> Vec<(String, Vec<u8>)> {
     let mut found = Vec::new();
-    let mut folders = vec![root().join("lessons"), root().join("tests/fixtures/lint")];
+    let mut folders = vec![
+        root().join("lessons"),
+        root().join("tests/fixtures/lint"),
+        root().join("tests/fixtures/tutorials"),
+    ];
     while let Some(folder) = folders.pop() {
         for path in files_in(&folder) {
             if path.extension().is_some_and(|ext| ext == "md") {

@@ -93,3 +93,137 @@ fn an_ibm_docs_topic_shows_its_steps_and_offers_its_commands() {
         assert!(!out.stdout.contains(raw), "{raw}: {}", out.stdout);
     }
 }
+
+/// The corpus: public tutorials written for other tools, each as published
+/// (`tests/fixtures/tutorials/SOURCES.md` says where from, and under which licence).
+const CORPUS: &str = "tests/fixtures/tutorials";
+
+/// Other tools' markup, as it would show if it were not understood or stripped.
+const FOREIGN_MARKUP: &[&str] = &[
+    "{{<",
+    "{{%",
+    "{%",
+    "{:",
+    "<walkthrough",
+    "walkthrough://",
+    "{{site.",
+    "{{exec",
+    "{{copy",
+    "{{execute",
+    "```{{",
+];
+
+/// Lines of what `show` prints that may hold other tools' markup as text: code, where a
+/// tutorial about a tool shows its markup.
+fn is_code_line(line: &str) -> bool {
+    line.trim_start().starts_with(['│', '↪'])
+}
+
+/// Entries that are known not to read well yet, and why. The test fails when one of them
+/// starts reading well, so the list stays true.
+const KNOWN: &[(&str, &str)] = &[];
+
+/// Markup an entry shows on purpose: documentation of that markup, escaped in its source.
+const SHOWN_ON_PURPOSE: &[(&str, &str)] = &[(
+    "docsify-marked-it",
+    "{{site.", // the page about keyrefs writes `{\{site.data.keyword.x}}` to show the syntax
+)];
+
+/// What is wrong with one lesson of the corpus: errors, no steps, markup shown raw.
+fn problems(entry: &str, lesson: &str, errors: u64, steps: u64) -> Vec<String> {
+    let mut found = Vec::new();
+    if errors > 0 {
+        found.push(format!("{lesson}: {errors} lint errors"));
+    }
+    if steps == 0 {
+        found.push(format!("{lesson}: no steps"));
+    }
+    let show = std::process::Command::new(env!("CARGO_BIN_EXE_labrun"))
+        .args(["show", lesson, "--width", "200"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run labrun show");
+    let text = String::from_utf8_lossy(&show.stdout);
+    for line in text.lines().filter(|line| !is_code_line(line)) {
+        // MkDocs admonitions and tabs, Docusaurus admonitions and pandoc divs open a line.
+        let start = line.trim_start();
+        for mark in ["!!! ", "??? ", "???+ ", "=== \"", ":::"] {
+            if start.starts_with(mark) {
+                found.push(format!("{lesson}: shows `{mark}` raw: {start}"));
+            }
+        }
+        for mark in FOREIGN_MARKUP {
+            let on_purpose = SHOWN_ON_PURPOSE.contains(&(entry, *mark));
+            if line.contains(mark) && !on_purpose {
+                found.push(format!("{lesson}: shows `{mark}` raw: {}", line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn public_tutorials_show_their_steps_lint_clean_and_no_foreign_markup() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(CORPUS);
+    let mut entries: Vec<String> = std::fs::read_dir(&root)
+        .expect("the corpus")
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "SOURCES.md")
+        .collect();
+    entries.sort();
+    assert!(
+        entries.len() >= 30,
+        "{} tutorials in the corpus",
+        entries.len()
+    );
+    let mut failing: Vec<(String, Vec<String>)> = Vec::new();
+    for entry in &entries {
+        let path = format!("{CORPUS}/{entry}");
+        let list = std::process::Command::new(env!("CARGO_BIN_EXE_labrun"))
+            .args(["list", &path, "--format", "json"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("run labrun list");
+        let lessons: serde_json::Value =
+            serde_json::from_slice(&list.stdout).expect("list --format json");
+        let mut found = Vec::new();
+        for lesson in lessons.as_array().expect("an array") {
+            found.extend(problems(
+                entry,
+                lesson["path"].as_str().unwrap_or_default(),
+                lesson["errors"].as_u64().unwrap_or(u64::MAX),
+                lesson["steps"].as_u64().unwrap_or(0),
+            ));
+        }
+        if !found.is_empty() {
+            failing.push((entry.clone(), found));
+        }
+    }
+    let report: String = failing
+        .iter()
+        .map(|(entry, found)| format!("{entry}:\n  {}\n", found.join("\n  ")))
+        .collect();
+    let names: Vec<&str> = failing.iter().map(|(entry, _)| entry.as_str()).collect();
+    let known: Vec<&str> = KNOWN.iter().map(|(entry, _)| *entry).collect();
+    assert_eq!(names, known, "entries that do not read well:\n{report}");
+    let read_well = entries.len() - failing.len();
+    assert!(
+        read_well * 10 >= entries.len() * 9,
+        "{read_well} of {} read well",
+        entries.len()
+    );
+}
+
+#[test]
+fn the_corpus_check_catches_errors_missing_steps_and_markup_shown_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("raw.md");
+    // A shortcode cut over two lines is no shortcode labrun can read: it shows.
+    std::fs::write(&path, "# Raw\n\nText {{< note\n>}} here.\n").unwrap();
+    let found = problems("x", path.to_str().unwrap(), 2, 0);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found[2].contains("shows `{{<` raw"), "{found:?}");
+    let found = problems("x", "tests/fixtures/lint/no-steps.md", 0, 1);
+    assert!(found.is_empty(), "{found:?}");
+}

@@ -86,6 +86,35 @@ fn docusaurus_admonitions_are_callouts() {
 }
 
 #[test]
+fn pandoc_divs_nest_as_quotes_with_their_name_as_title() {
+    let text = "::::::::: challenge
+## Try
+Do it.
+::: solution
+```bash
+ls
+```
+:::
+:::::::::
+After.
+";
+    assert_eq!(
+        norm(text),
+        "> **Challenge**
+> ## Try
+> Do it.
+> **Solution**
+> ```bash
+> ls
+> ```
+>
+
+After.
+"
+    );
+}
+
+#[test]
 fn cloud_shell_tags_and_links_keep_their_text() {
     let text = "<walkthrough-tutorial-duration duration=\"10\"></walkthrough-tutorial-duration>\n\
                 Open <walkthrough-editor-open-file filePath=\"app.py\">app.py</walkthrough-editor-open-file> \
@@ -95,10 +124,12 @@ fn cloud_shell_tags_and_links_keep_their_text() {
 
 #[test]
 fn killercoda_exec_blocks_are_commands_and_inline_actions_go() {
-    let text = "Run `ls -l`{{exec}} and `cat x`{{copy}}.\n\n```\nkubectl get pods\n```{{exec}}\n\n`keep {{this}}`\n";
+    let text = "Run `ls -l`{{exec}} and `cat x`{{copy}}.\n\n```\nkubectl get pods\n```{{exec}}\n\n`keep {{this}}`\n\
+                ```js\nshown();\n```{{}}\n```\nnode app.js\n```{{exec interrupt}}\n";
     assert_eq!(
         norm(text),
-        "Run `ls -l` and `cat x`.\n\n```sh\nkubectl get pods\n```\n\n`keep {{this}}`\n"
+        "Run `ls -l` and `cat x`.\n\n```sh\nkubectl get pods\n```\n\n`keep {{this}}`\n\
+         ```js\nshown();\n```\n```sh\nnode app.js\n```\n"
     );
 }
 
@@ -134,5 +165,14 @@ fn crlf_line_endings_are_kept() {
     assert_eq!(
         norm("```txt\r\nls\r\n```\r\n{: pre}\r\n"),
         "```sh\r\nls\r\n```\r\n\r\n"
+    );
+}
+
+#[test]
+fn nested_mkdocs_tabs_and_admonitions_keep_their_levels() {
+    let text = "=== \":material-linux: Linux\"\n\n    Pick yours:\n\n    === \"Ubuntu\"\n\n        ```\n        apt install x\n        ```\n\n    !!! note\n        Root needed.\n\nAfter.\n";
+    assert_eq!(
+        norm(text),
+        "**Linux**\n\nPick yours:\n\n**Ubuntu**\n\n```\napt install x\n```\n\n> [!NOTE]\n> Root needed.\n>\nAfter.\n"
     );
 }

@@ -136,8 +136,11 @@ impl Inlines {
             .map(|p| p.text.as_str())
             .collect();
         let text = text.trim_matches('`');
+        // Cloud Shell points at parts of its console (`walkthrough://spotlight-pointer?...`):
+        // nowhere a terminal can go.
         let obvious = url.is_empty()
             || url.starts_with('#')
+            || url.starts_with("walkthrough:")
             || text == url
             || Some(text) == url.strip_prefix("mailto:");
         let clicked = self.term.links && clickable(&url);
@@ -175,5 +178,5 @@ impl Inlines {
 
 /// Whether a terminal can open `url` from an OSC 8 link: a relative path means nothing to it.
 fn clickable(url: &str) -> bool {
-    url.contains("://") || url.starts_with("mailto:")
+    (url.contains("://") && !url.starts_with("walkthrough:")) || url.starts_with("mailto:")
 }
