@@ -403,6 +403,12 @@ impl<'t> Builder<'t> {
         if in_details && parsed.role.is_none() {
             return None;
         }
+        // A transcript (`console`, `shell-session`) shows prompts and output: what a learner
+        // can run of it is its commands.
+        let code = match transcript_commands(&parsed.lang, &code) {
+            Some(commands) if parsed.role.is_none() => commands,
+            _ => code,
+        };
         let block = Block {
             lang: parsed.lang,
             role: parsed.role,
@@ -657,6 +663,57 @@ impl<'t> Builder<'t> {
             })
             .collect()
     }
+}
+
+/// The commands of a terminal transcript: the lines after a prompt (`$ `, `user@host:~$ `,
+/// `PS C:\> `), with the lines that continue them (after a `\`); `None` for a block that is
+/// no transcript (no line starts with a prompt).
+fn transcript_commands(lang: &str, code: &str) -> Option<String> {
+    if !matches!(
+        lang.to_ascii_lowercase().as_str(),
+        "console" | "shell-session" | "terminal" | "shellsession"
+    ) {
+        return None;
+    }
+    let mut commands = String::new();
+    let mut continued = false;
+    for line in code.lines() {
+        let command = if continued {
+            Some(line)
+        } else {
+            after_prompt(line)
+        };
+        match command {
+            Some(command) => {
+                commands.push_str(command);
+                commands.push('\n');
+                continued = command.trim_end().ends_with('\\');
+            }
+            None => continued = false,
+        }
+    }
+    (!commands.is_empty()).then_some(commands)
+}
+
+/// The command after a shell prompt at the start of `line`: `$ `, `% `, `user@host:~/dir$ `,
+/// `(venv) $ `.
+fn after_prompt(line: &str) -> Option<&str> {
+    let line = match line.strip_prefix('(') {
+        // A virtualenv's name before the prompt.
+        Some(rest) => rest.split_once(") ").map_or(line, |(_, after)| after),
+        None => line,
+    };
+    if let Some(command) = line.strip_prefix("$ ").or_else(|| line.strip_prefix("% ")) {
+        return Some(command);
+    }
+    let (prompt, command) = line.split_once("$ ")?;
+    let is_prompt = !prompt.is_empty()
+        && !prompt.contains(char::is_whitespace)
+        && prompt.contains(['@', ':'])
+        && prompt
+            .chars()
+            .all(|c| c.is_alphanumeric() || "@:~/._-".contains(c));
+    is_prompt.then_some(command)
 }
 
 fn outside_step(span: Span, what: &str) -> Diagnostic {

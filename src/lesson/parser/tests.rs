@@ -648,3 +648,21 @@ fn thousands_of_titles_sharing_a_slug_get_distinct_numbered_ids() {
     assert_eq!(parsed.steps[1].id, "use-it-1");
     assert_eq!(parsed.steps[2999].id, "use-it-2999");
 }
+
+#[test]
+fn a_transcript_offers_its_commands_without_prompts_or_output() {
+    let text = "# T\n\n## Run\n\n```console\n$ docker run \\\n    -p 80:80 web\nUnable to find image\nubuntu@pi:~$ sudo k0s status\nVersion: v1\n(venv) $ pip list\n```\n\n```console\nno prompt here\n```\n";
+    let parsed = parse_file(text, 0, 0);
+    let codes: Vec<&str> = parsed.steps[0]
+        .blocks
+        .iter()
+        .map(|b| b.code.as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "docker run \\\n    -p 80:80 web\nsudo k0s status\npip list\n",
+            "no prompt here\n"
+        ]
+    );
+}
