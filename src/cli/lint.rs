@@ -20,6 +20,8 @@ pub fn run(args: &LintArgs) -> Result<u8, CliError> {
     let renderer = Renderer::new(term);
     let mut json = Vec::new();
     let (mut errors, mut warnings) = (0usize, 0usize);
+    // Lessons by id: two with one id would share their learners' progress logs.
+    let mut ids: std::collections::HashMap<String, std::path::PathBuf> = Default::default();
     for path in &paths {
         // One unreadable lesson is reported like any problem; the others are still linted.
         let loaded = match lesson::load(path) {
@@ -43,6 +45,40 @@ pub fn run(args: &LintArgs) -> Result<u8, CliError> {
                 continue;
             }
         };
+        if let Some(first) = ids.get(&loaded.lesson.id) {
+            let message = format!(
+                "`{}` has the id `{}` of `{}`: their progress logs would be one",
+                path.display(),
+                loaded.lesson.id,
+                first.display()
+            );
+            let help = "give one of them another `id:` in its front matter";
+            let severity = if args.deny_warnings {
+                errors += 1;
+                Severity::Error
+            } else {
+                warnings += 1;
+                Severity::Warning
+            };
+            match args.format {
+                LintFormat::Human => writeln!(
+                    out,
+                    "{}[duplicate-lesson-id]: {message}\n  help: {help}\n",
+                    severity.as_str()
+                )?,
+                LintFormat::Json => json.push(JsonDiagnostic {
+                    file: path.display().to_string(),
+                    line: 1,
+                    column: 1,
+                    severity,
+                    code: "duplicate-lesson-id",
+                    message,
+                    help: Some(help.to_owned()),
+                }),
+            }
+        } else {
+            ids.insert(loaded.lesson.id.clone(), path.clone());
+        }
         for diag in &loaded.diagnostics {
             let mut diag = diag.clone();
             if args.deny_warnings {

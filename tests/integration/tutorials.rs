@@ -227,3 +227,32 @@ fn the_corpus_check_catches_errors_missing_steps_and_markup_shown_raw() {
     let found = problems("x", "tests/fixtures/lint/no-steps.md", 0, 1);
     assert!(found.is_empty(), "{found:?}");
 }
+
+#[test]
+fn readmes_of_a_collection_take_their_folders_names_and_a_shared_id_is_a_warning() {
+    let page = |title: &str| format!("# {title}\n\n## Do it\n\nRun `ls`.\n");
+    let test = Test::new()
+        .file("labs/part1/README.md", &page("Part one"))
+        .file("labs/part2/README.md", &page("Part two"))
+        .file(
+            "labs/extra/a.md",
+            "---\nid: same\n---\n# A\n\n## One\n\nText.\n",
+        )
+        .file(
+            "labs/extra/b.md",
+            "---\nid: same\n---\n# B\n\n## One\n\nText.\n",
+        );
+    let list = test.run_with(["list", "labs", "--format", "json"], "");
+    let ids: Vec<String> = serde_json::from_str::<serde_json::Value>(&list.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|lesson| lesson["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, ["same", "same", "part1", "part2"]);
+    test.run_with(["lint", "labs"], "")
+        .status(0)
+        .stdout_contains("warning[duplicate-lesson-id]: `labs/extra/b.md` has the id `same` of `labs/extra/a.md`")
+        .stdout_contains("4 lessons: 0 errors, 1 warning");
+}
