@@ -63,15 +63,16 @@ pub fn run(args: &LintArgs) -> Result<u8, CliError> {
             match args.format {
                 LintFormat::Human => writeln!(
                     out,
-                    "{}[duplicate-lesson-id]: {message}\n  help: {help}\n",
-                    severity.as_str()
+                    "{}[{}]: {message}\n  help: {help}\n",
+                    severity.as_str(),
+                    lesson::Code::DuplicateLessonId
                 )?,
                 LintFormat::Json => json.push(JsonDiagnostic {
                     file: path.display().to_string(),
                     line: 1,
                     column: 1,
                     severity,
-                    code: "duplicate-lesson-id",
+                    code: lesson::Code::DuplicateLessonId.as_str(),
                     message,
                     help: Some(help.to_owned()),
                 }),

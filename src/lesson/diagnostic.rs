@@ -70,6 +70,7 @@ codes! {
     UnclearDuration => "unclear-duration", Warning;
     Unreadable => "unreadable", Error;
     ControlCharacter => "control-character", Error;
+    DuplicateLessonId => "duplicate-lesson-id", Warning;
 }
 
 impl std::fmt::Display for Code {
