@@ -4,6 +4,7 @@ mod args;
 mod check;
 mod discover;
 mod error;
+mod import;
 mod learner;
 mod lint;
 mod list;
@@ -50,6 +51,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Report(args) => report::run(&args),
         Command::Test(args) => test::run(&args),
         Command::New(args) => new::run(&args),
+        Command::Import(args) => import::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -6,6 +6,7 @@ mod dialects;
 mod duration;
 mod front_matter;
 pub mod http;
+mod import;
 pub(crate) mod info_string;
 mod lint;
 mod load;
@@ -22,6 +23,7 @@ pub(crate) mod yaml;
 pub use diagnostic::{Code, Diagnostic, Severity, nearest};
 pub use duration::parse_duration;
 pub use front_matter::{ToolRequirement, VarSpec};
+pub use import::{ImportError, Imported, import};
 pub use lint::BUILTIN_VARS;
 pub use load::{
     LoadError, Loaded, from_sources, is_folder_lesson, is_markdown, load, markdown_files, parts,

@@ -65,6 +65,20 @@ pub enum Command {
         after_help = "Examples:\n  labrun new my-lesson\n  labrun new lessons/kubernetes-basics.md"
     )]
     New(NewArgs),
+    /// Make a Killercoda or Katacoda scenario, or an Instruqt track, into a lesson folder.
+    #[command(
+        after_help = "Examples:\n  labrun import ./my-scenario -o lessons/my-scenario\n  \
+                            labrun import ./instruqt/track -o lessons/track && labrun lint lessons/track\n\n\
+                            A scenario is a folder with an index.json (Killercoda, Katacoda); a track a \
+                            folder with a track.yml and a folder per challenge (Instruqt). Each step \
+                            becomes a numbered part: its text, its verify or check script as a check, \
+                            its solve script as a solution, its background or setup script as a setup \
+                            (a script that reaches outside the lesson's folder becomes a command the \
+                            learner sees and runs instead). What cannot be carried over is listed.\n\
+                            Exit codes: 0 imported, 2 not a scenario or the output folder is not empty, \
+                            3 the lesson made has lint errors."
+    )]
+    Import(ImportArgs),
     /// Start a lesson (or one step) over: its steps go back to pending.
     #[command(
         after_help = "Examples:\n  labrun reset lessons/welcome.md\n  labrun reset lessons/welcome.md --step workspace"
@@ -215,6 +229,15 @@ pub struct TestArgs {
     /// Run in this folder instead of a fresh temporary one.
     #[arg(long, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The scenario's or track's folder.
+    pub path: PathBuf,
+    /// The lesson folder to write (it must not exist, or be empty).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -128,7 +128,12 @@ enum Lift {
 
 impl Normalizer {
     fn run(&mut self, lines: &[&str]) {
-        self.lift = steps_level(lines);
+        // A file written for labrun says where its steps are: its `##` headings, or none.
+        self.lift = if lines.iter().any(|line| is_labrun_marker(line)) {
+            None
+        } else {
+            steps_level(lines)
+        };
         let front_matter = front_matter_end(lines);
         for (index, raw) in lines.iter().enumerate() {
             let (text, end) = split_end(raw);
@@ -526,6 +531,18 @@ fn is_command_mark(list: &str) -> bool {
         .trim_end_matches('}')
         .split_whitespace()
         .any(|word| word == "pre")
+}
+
+/// Whether a line shows the file was written for labrun: a fence with a block role, a quiz,
+/// or front matter `vars:` or `requires:`.
+fn is_labrun_marker(line: &str) -> bool {
+    let line = line.trim();
+    ["{run", "{check", "{setup", "{solve", "{cleanup", "{file="]
+        .iter()
+        .any(|role| line.starts_with("```") && line.contains(role))
+        || line == "```quiz"
+        || line == "vars:"
+        || line == "requires:"
 }
 
 /// Which heading level makes the steps when a text has no `##` outside code: `###` when

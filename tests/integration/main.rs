@@ -9,6 +9,7 @@ mod fuzz_corpus;
 mod hardening;
 mod harness;
 mod iks;
+mod import;
 mod instructor;
 mod interrupt;
 mod lint;

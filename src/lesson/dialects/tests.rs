@@ -152,6 +152,9 @@ fn without_a_level_two_heading_the_next_level_makes_the_steps() {
     assert_eq!(norm("# T\n\n# One\n\n# Two\n"), "# T\n\n## One\n\n## Two\n");
     let with_steps = "# T\n\n## One\n\n### Detail\n";
     assert_eq!(norm(with_steps), with_steps);
+    // A part written for labrun says where its steps are, even when it has none.
+    let labrun_intro = "# T\n\n### About\n\n```bash {setup}\nmkdir x\n```\n";
+    assert_eq!(norm(labrun_intro), labrun_intro);
 }
 
 #[test]
