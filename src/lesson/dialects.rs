@@ -31,18 +31,27 @@
 use std::borrow::Cow;
 
 /// `text` with other tools' markup understood or stripped; borrowed when there is none.
+#[cfg(test)]
 pub fn normalize(text: &str) -> Cow<'_, str> {
-    if !may_have_markup(text) {
-        return Cow::Borrowed(text);
+    normalize_with_placeholders(text).0
+}
+
+/// [`normalize`], and the placeholders of its commands: in a tutorial not written for
+/// labrun, `<cluster-name>` in a shell block is a value the learner must give, so it becomes
+/// `{{cluster_name}}`; each is returned as (variable name, the placeholder as written).
+pub fn normalize_with_placeholders(text: &str) -> (Cow<'_, str>, Vec<(String, String)>) {
+    if !may_have_markup(text) && !text.contains('<') {
+        return (Cow::Borrowed(text), Vec::new());
     }
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = Normalizer::default();
     out.run(&lines);
     let normalized = out.lines.concat();
+    let placeholders = std::mem::take(&mut out.placeholders);
     if normalized == text {
-        Cow::Borrowed(text)
+        (Cow::Borrowed(text), placeholders)
     } else {
-        Cow::Owned(normalized)
+        (Cow::Owned(normalized), placeholders)
     }
 }
 
@@ -115,6 +124,9 @@ struct Normalizer {
     /// Heading levels to lift by one (`###` → `##`), when the text has no `##`.
     lift: Option<Lift>,
     seen_title: bool,
+    /// The text was not written for labrun: its placeholders are asked.
+    foreign: bool,
+    placeholders: Vec<(String, String)>,
 }
 
 /// How headings become steps in a text with no `##` heading.
@@ -129,10 +141,11 @@ enum Lift {
 impl Normalizer {
     fn run(&mut self, lines: &[&str]) {
         // A file written for labrun says where its steps are: its `##` headings, or none.
-        self.lift = if lines.iter().any(|line| is_labrun_marker(line)) {
-            None
-        } else {
+        self.foreign = !lines.iter().any(|line| is_labrun_marker(line));
+        self.lift = if self.foreign {
             steps_level(lines)
+        } else {
+            None
         };
         let front_matter = front_matter_end(lines);
         for (index, raw) in lines.iter().enumerate() {
@@ -172,6 +185,7 @@ impl Normalizer {
 
     /// A line inside a fenced block: only its closing fence is looked at.
     fn in_fence(&mut self, line: &str, marker: &str, open_at: usize) -> String {
+        let line = &self.placeholders_in(line, open_at);
         let trimmed = line.trim();
         if marker == LIQUID_FENCE {
             if whole_liquid_tag(trimmed) == Some("endhighlight") {
@@ -200,6 +214,61 @@ impl Normalizer {
             return format!("{indent}{marker}");
         }
         line.to_owned()
+    }
+
+    /// A line of a shell block with its `<placeholder>`s made variables, in a tutorial not
+    /// written for labrun.
+    fn placeholders_in(&mut self, line: &str, open_at: usize) -> String {
+        if !self.foreign || !line.contains('<') || line.contains("</") {
+            return line.to_owned();
+        }
+        let lang = self
+            .lines
+            .get(open_at)
+            .map(|opening| {
+                opening
+                    .trim_start()
+                    .trim_start_matches(['`', '~'])
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase()
+            })
+            .unwrap_or_default();
+        if !matches!(
+            lang.as_str(),
+            "sh" | "bash" | "shell" | "zsh" | "console" | "shell-session"
+        ) {
+            return line.to_owned();
+        }
+        let mut out = String::new();
+        let mut rest = line;
+        while let Some(start) = rest.find('<') {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 1..];
+            let len = after
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                .count();
+            let word = &after[..len];
+            let is_placeholder = len > 1
+                && after[len..].starts_with('>')
+                && word.starts_with(|c: char| c.is_ascii_alphabetic())
+                && !HTML_TAGS.contains(&word.to_ascii_lowercase().as_str());
+            if is_placeholder {
+                let name = word.replace('-', "_");
+                if !self.placeholders.iter().any(|(known, _)| *known == name) {
+                    self.placeholders.push((name.clone(), format!("<{word}>")));
+                }
+                out.push_str(&format!("{{{{{name}}}}}"));
+                rest = &after[len + 1..];
+            } else {
+                out.push('<');
+                rest = after;
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     fn close_fence(&mut self, open_at: usize) {
@@ -464,6 +533,14 @@ impl Normalizer {
 /// The "marker" of a code block opened by Liquid's `{% highlight %}`, which
 /// `{% endhighlight %}` closes.
 const LIQUID_FENCE: &str = "{% endhighlight %}";
+
+/// Tags a shell block may print (a heredoc of HTML): not placeholders.
+const HTML_TAGS: &[&str] = &[
+    "html", "head", "body", "div", "span", "p", "a", "b", "i", "em", "strong", "br", "hr", "ul",
+    "ol", "li", "table", "tr", "td", "th", "pre", "code", "img", "meta", "link", "script", "style",
+    "title", "form", "input", "button", "label", "select", "option", "h1", "h2", "h3", "h4", "h5",
+    "h6", "nav", "main", "section", "header", "footer", "svg", "xml", "eof",
+];
 
 /// The text of a line without its line ending, and the ending.
 fn split_end(line: &str) -> (&str, &str) {

@@ -260,10 +260,11 @@ pub fn is_markdown(path: &Path) -> bool {
 /// Builds a lesson from sources already in memory: the parts of `path`, in order.
 pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
     let mut diagnostics = Vec::new();
+    let mut placeholders = Vec::new();
     let sources: Vec<Source> = sources
         .into_iter()
         .enumerate()
-        .map(|(index, source)| visible_source(source, index, &mut diagnostics))
+        .map(|(index, source)| visible_source(source, index, &mut diagnostics, &mut placeholders))
         .collect();
     let mut parts = Vec::new();
     let mut steps = Vec::new();
@@ -325,12 +326,6 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
         var_refs,
         variables: Default::default(),
     };
-    lesson.variables = lint::BUILTIN_VARS
-        .iter()
-        .copied()
-        .chain(lesson.variable_names())
-        .map(str::to_owned)
-        .collect();
     if !lesson.is_written_for_labrun() {
         // A near miss of labrun's front matter keys in a tutorial for another tool is likely
         // that tool's own key: worth a look, not a refusal.
@@ -342,6 +337,35 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
         reading_steps(&mut lesson);
         number_repeated_ids(&mut lesson.steps);
     }
+    // A tutorial's `<placeholder>` is a value the learner gives, asked when its step comes.
+    for (name, written, file) in placeholders {
+        if lesson.vars.iter().any(|var| var.name == name) {
+            continue;
+        }
+        lesson.vars.push(VarSpec {
+            name,
+            description: Some(format!(
+                "The tutorial writes {written} for a value of yours."
+            )),
+            prompt: Some(written.trim_matches(['<', '>']).replace(['-', '_'], " ")),
+            default: None,
+            choices: Vec::new(),
+            pattern: None,
+            pattern_hint: None,
+            secret: false,
+            env: None,
+            value: None,
+            span: Span::default(),
+            file,
+        });
+    }
+
+    lesson.variables = lint::BUILTIN_VARS
+        .iter()
+        .copied()
+        .chain(lesson.variable_names())
+        .map(str::to_owned)
+        .collect();
     lint::check(&lesson, &images, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.file, d.span.start, d.span.end));
     Loaded {
@@ -472,7 +496,12 @@ fn default_id(path: &Path) -> String {
 /// `source` with every control character a terminal would act on made visible, and an
 /// error at each line that held one (and at each character reference that makes one). A
 /// lesson is then shown as it runs: what the learner reads is what the shell gets.
-fn visible_source(source: Source, file: usize, diagnostics: &mut Vec<Diagnostic>) -> Source {
+fn visible_source(
+    source: Source,
+    file: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+    placeholders: &mut Vec<(String, String, usize)>,
+) -> Source {
     let problem = |span: Span, c: char| {
         Diagnostic::new(
             Code::ControlCharacter,
@@ -490,9 +519,15 @@ fn visible_source(source: Source, file: usize, diagnostics: &mut Vec<Diagnostic>
     };
     let mut source = source;
     // Other tools' markup first: what it becomes is what is read, shown and run.
-    if let std::borrow::Cow::Owned(text) = super::dialects::normalize(&source.text) {
+    let (text, found) = super::dialects::normalize_with_placeholders(&source.text);
+    if let std::borrow::Cow::Owned(text) = text {
         source.text = Arc::from(text);
     }
+    placeholders.extend(
+        found
+            .into_iter()
+            .map(|(name, written)| (name, written, file)),
+    );
     if crate::text::has_hidden(&source.text) {
         // Stand-ins are longer than what they replace: find each in the cleaned text.
         let mut at = 0;

@@ -256,3 +256,19 @@ fn readmes_of_a_collection_take_their_folders_names_and_a_shared_id_is_a_warning
         .stdout_contains("warning[duplicate-lesson-id]: `labs/extra/b.md` has the id `same` of `labs/extra/a.md`")
         .stdout_contains("4 lessons: 0 errors, 1 warning");
 }
+
+#[test]
+fn a_placeholder_in_a_tutorials_command_is_asked_before_the_command_runs() {
+    let lab = lab().file(
+        "ph.md",
+        "# Placeholders\n\n## Name the cluster\n\nRun this:\n\n```bash\necho \"cluster <cluster-name>\" > name.txt\n```\n",
+    );
+    lab.run_with(["show", "ph.md", "--commands"], "")
+        .status(0)
+        .stdout_contains("cluster_name: asked");
+    lab.run_with(["start", "ph.md", "--yes"], "dev-7\nrun\n\n")
+        .status(0)
+        .stderr_contains("cluster name");
+    let written = std::fs::read_to_string(workspace(&lab, "ph").join("name.txt")).unwrap();
+    assert_eq!(written, "cluster dev-7\n");
+}

@@ -179,3 +179,24 @@ fn nested_mkdocs_tabs_and_admonitions_keep_their_levels() {
         "**Linux**\n\nPick yours:\n\n**Ubuntu**\n\n```\napt install x\n```\n\n> [!NOTE]\n> Root needed.\n>\nAfter.\n"
     );
 }
+
+#[test]
+fn placeholders_in_a_tutorials_commands_become_variables_to_ask() {
+    let text = "# T\n\n## Go\n\n```bash\nibmcloud ks cluster config --cluster <cluster-name> <BILLING_ID> < in.txt\ncat <<EOF\n<div>x</div>\nEOF\n```\n\n```yaml\nname: <cluster-name>\n```\n";
+    let (out, placeholders) = super::normalize_with_placeholders(text);
+    assert!(
+        out.contains("--cluster {{cluster_name}} {{BILLING_ID}} < in.txt\ncat <<EOF\n<div>x</div>"),
+        "{out}"
+    );
+    assert!(out.contains("name: <cluster-name>"), "{out}");
+    assert_eq!(
+        placeholders,
+        [
+            ("cluster_name".to_owned(), "<cluster-name>".to_owned()),
+            ("BILLING_ID".to_owned(), "<BILLING_ID>".to_owned())
+        ]
+    );
+    // A lesson written for labrun says what it asks.
+    let labrun = "# T\n\n## Go\n\n```bash {run}\necho <name>\n```\n";
+    assert!(super::normalize_with_placeholders(labrun).1.is_empty());
+}
