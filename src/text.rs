@@ -73,10 +73,17 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Whether `text` holds a character that [`TerminalText::lines`] would replace.
+/// Whether `text` holds a character that [`TerminalText::lines`] would replace. A look at
+/// the bytes first: every such character starts with a byte below 0x20, 0x7F, 0xC2 (C1) or
+/// 0xE2 (the bidirectional controls), and most text has none.
 pub fn has_hidden(text: &str) -> bool {
-    text.chars()
-        .any(|c| is_control(c) && !matches!(c, '\n' | '\t' | '\r'))
+    let suspect = text.bytes().any(|b| {
+        (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) || matches!(b, 0x7f | 0xc2 | 0xe2)
+    });
+    suspect
+        && text
+            .chars()
+            .any(|c| is_control(c) && !matches!(c, '\n' | '\t' | '\r'))
 }
 
 /// The first control character of `text` (other than a line break or a tab) and its byte

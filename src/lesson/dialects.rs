@@ -40,7 +40,7 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
 /// labrun, `<cluster-name>` in a shell block is a value the learner must give, so it becomes
 /// `{{cluster_name}}`; each is returned as (variable name, the placeholder as written).
 pub fn normalize_with_placeholders(text: &str) -> (Cow<'_, str>, Vec<(String, String)>) {
-    if !may_have_markup(text) && !text.contains('<') {
+    if !may_have_markup(text) {
         return (Cow::Borrowed(text), Vec::new());
     }
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
@@ -74,30 +74,64 @@ fn front_matter_end(lines: &[&str]) -> Option<usize> {
     None
 }
 
-/// A quick look for anything [`normalize`] would change.
+/// A quick look for anything [`normalize`] would change: one pass over the text, without
+/// allocating, as most lessons have nothing to change and lint reads thousands of them.
 fn may_have_markup(text: &str) -> bool {
-    const MARKS: &[&str] = &[
+    // Literals only, none at a line's start: the regex crate finds any of them in one pass.
+    const LITERALS: &[&str] = &[
         "{:",
         "{{<",
         "{{%",
         "{%",
-        "{{ ",
         "{{site.",
-        "!!!",
-        "???",
-        "===",
+        "{{ site.",
+        "{{page.",
+        "{{ page.",
+        "{{ include.",
+        "{{ layout.",
+        "relative_url",
+        "absolute_url",
         ":::",
         "walkthrough",
         "{{exec",
         "{{execute",
         "{{copy",
-        "```",
-        "~~~",
-        "\n---",
-        "###",
-        "\n# ",
+        "{{open",
+        "{{}}",
     ];
-    text.starts_with("---") || MARKS.iter().any(|mark| text.contains(mark))
+    static MARKS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        let alternation: Vec<String> = LITERALS.iter().map(|mark| regex::escape(mark)).collect();
+        regex::Regex::new(&alternation.join("|")).expect("a valid pattern")
+    });
+    if text.starts_with("---\n\n") || text.starts_with("---\r\n\r\n") || MARKS.is_match(text) {
+        return true;
+    }
+    // Steps from other heading levels, in a text without `##`.
+    let has_steps = text.starts_with("## ") || text.contains("\n## ");
+    if !has_steps && (text.contains("\n### ") || text.matches("\n# ").nth(1).is_some()) {
+        return true;
+    }
+    let mut labrun = false;
+    let mut foreign_fence = false;
+    for line in text.lines() {
+        let line = line.trim_start();
+        if !(line.starts_with("```") || line.starts_with("~~~")) {
+            // MkDocs admonitions and tabs open a line.
+            if ["!!! ", "??? ", "???+ ", "=== \"", "===+ \""]
+                .iter()
+                .any(|mark| line.starts_with(mark))
+            {
+                return true;
+            }
+            labrun |= line == "vars:" || line == "requires:";
+            continue;
+        }
+        labrun |= is_labrun_marker(line);
+        let info = line.trim_start_matches(['`', '~']);
+        // Another tool's attributes, or a closing fence with text after it.
+        foreign_fence |= info.contains('{') && info.trim_end() != info_string(info).trim_end();
+    }
+    foreign_fence || (!labrun && text.contains('<'))
 }
 
 /// An open block of another tool whose body lines get a prefix.
