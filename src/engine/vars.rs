@@ -273,17 +273,7 @@ mod tests {
     fn spec(name: &str) -> VarSpec {
         VarSpec {
             name: name.into(),
-            description: None,
-            prompt: None,
-            default: None,
-            choices: Vec::new(),
-            pattern: None,
-            pattern_hint: None,
-            secret: false,
-            env: None,
-            value: None,
-            span: Default::default(),
-            file: 0,
+            ..VarSpec::default()
         }
     }
 

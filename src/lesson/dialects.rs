@@ -868,30 +868,26 @@ fn whole_liquid_tag(text: &str) -> Option<&str> {
 /// Each `{{< ... >}}` and `{{% ... %}}` in a line: a glossary tooltip becomes its text,
 /// any other shortcode nothing.
 fn shortcodes(line: &str) -> String {
+    let keep_text = |code: &str| match whole_shortcode(code) {
+        Some(code) if !code.closing => code.param("text").unwrap_or_default(),
+        _ => String::new(),
+    };
+    let line = replace_spans(line, "{{<", ">}}", keep_text);
+    replace_spans(&line, "{{%", "%}}", keep_text)
+}
+
+/// `line` with each span from `open` to the next `close` replaced by what `replace` makes of
+/// it (delimiters included); an `open` never closed, and what follows it, stay as written.
+fn replace_spans(line: &str, open: &str, close: &str, replace: impl Fn(&str) -> String) -> String {
     let mut out = String::new();
     let mut rest = line;
-    while let Some(start) = rest.find("{{<").or_else(|| rest.find("{{%")) {
-        let start = [rest.find("{{<"), rest.find("{{%")]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(start);
-        let close = if rest[start..].starts_with("{{<") {
-            ">}}"
-        } else {
-            "%}}"
-        };
-        let Some(len) = rest[start..].find(close) else {
+    while let Some(start) = rest.find(open) {
+        let Some(len) = rest[start + open.len()..].find(close) else {
             break;
         };
-        let end = start + len + close.len();
+        let end = start + open.len() + len + close.len();
         out.push_str(&rest[..start]);
-        if let Some(code) = whole_shortcode(&rest[start..end])
-            && !code.closing
-            && let Some(text) = code.param("text")
-        {
-            out.push_str(&text);
-        }
+        out.push_str(&replace(&rest[start..end]));
         rest = &rest[end..];
     }
     out.push_str(rest);
@@ -989,24 +985,15 @@ fn keywords(line: &str) -> String {
         ("codeenginefull", "IBM Cloud Code Engine"),
         ("codeengineshort", "Code Engine"),
     ];
-    let mut out = String::new();
-    let mut rest = line;
-    while let Some(start) = rest.find("{{site.data.keyword.") {
-        let Some(len) = rest[start..].find("}}") else {
-            break;
-        };
-        let key = &rest[start + "{{site.data.keyword.".len()..start + len];
-        out.push_str(&rest[..start]);
+    replace_spans(line, "{{site.data.keyword.", "}}", |tag| {
+        let key = &tag["{{site.data.keyword.".len()..tag.len() - 2];
         match NAMES.iter().find(|(name, _)| *name == key) {
-            Some((_, product)) => out.push_str(product),
+            Some((_, product)) => (*product).to_owned(),
             // The docs' shared definitions, included at the top of a topic: nothing to read.
-            None if key.starts_with("attribute-definition") => {}
-            None => out.push_str(key),
+            None if key.starts_with("attribute-definition") => String::new(),
+            None => key.to_owned(),
         }
-        rest = &rest[start + len + 2..];
-    }
-    out.push_str(rest);
-    out
+    })
 }
 
 /// Cloud Shell's `<walkthrough-...>` tags (their text stays) and `walkthrough://` links
@@ -1055,21 +1042,13 @@ fn walkthrough(line: &str) -> String {
 
 /// Killercoda's `` `cmd`{{exec}} `` and `{{copy}}` after inline code: the code alone.
 fn killercoda_inline(line: &str) -> String {
-    let mut out = String::new();
-    let mut rest = line;
-    while let Some(start) = rest.find("`{{") {
-        let Some(len) = rest[start..].find("}}") else {
-            break;
-        };
-        let end = start + len + 2;
-        out.push_str(&rest[..=start]);
-        if !is_killercoda_action(&rest[start + 1..end]) {
-            out.push_str(&rest[start + 1..end]);
+    replace_spans(line, "`{{", "}}", |span| {
+        if is_killercoda_action(&span[1..]) {
+            "`".to_owned()
+        } else {
+            span.to_owned()
         }
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
+    })
 }
 
 #[cfg(test)]

@@ -128,7 +128,7 @@ pub struct RawVar {
 }
 
 /// A declared variable of the lesson.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VarSpec {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]

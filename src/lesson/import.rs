@@ -228,25 +228,11 @@ fn intro_part(id: &str, title: &str, summary: Option<&str>) -> Part {
 
 /// A lesson id from a folder's name.
 fn lesson_id(dir: &Path) -> String {
-    let name = dir
-        .canonicalize()
+    dir.canonicalize()
         .ok()
         .and_then(|dir| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "imported".to_owned());
-    let id: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    match id.trim_start_matches('.') {
-        "" => "imported".to_owned(),
-        id => id.to_owned(),
-    }
+        .and_then(|name| super::load::id_from_name(&name))
+        .unwrap_or_else(|| "imported".to_owned())
 }
 
 #[cfg(test)]

@@ -348,15 +348,8 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
                 "The tutorial writes {written} for a value of yours."
             )),
             prompt: Some(written.trim_matches(['<', '>']).replace(['-', '_'], " ")),
-            default: None,
-            choices: Vec::new(),
-            pattern: None,
-            pattern_hint: None,
-            secret: false,
-            env: None,
-            value: None,
-            span: Span::default(),
             file,
+            ..VarSpec::default()
         });
     }
 
@@ -477,6 +470,12 @@ fn default_id(path: &Path) -> String {
         Some(name) => name,
         None => "lesson".to_owned(),
     };
+    id_from_name(&name).unwrap_or_else(|| "lesson".to_owned())
+}
+
+/// `name` made a lesson id: each character but letters, digits, `-`, `_` and `.` becomes
+/// `-`, and leading dots go; `None` when nothing is left.
+pub(super) fn id_from_name(name: &str) -> Option<String> {
     let id: String = name
         .chars()
         .map(|c| {
@@ -487,10 +486,8 @@ fn default_id(path: &Path) -> String {
             }
         })
         .collect();
-    match id.trim_start_matches('.') {
-        "" => "lesson".to_owned(),
-        id => id.to_owned(),
-    }
+    let id = id.trim_start_matches('.');
+    (!id.is_empty()).then(|| id.to_owned())
 }
 
 /// `source` with every control character a terminal would act on made visible, and an

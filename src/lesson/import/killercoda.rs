@@ -114,7 +114,7 @@ pub(super) fn import(dir: &Path) -> Result<Imported, ImportError> {
             ));
         }
     }
-    if dir_mentions(dir, "{{execute T") || dir_mentions(dir, "{{execute HOST") {
+    if dir_mentions(dir, &["{{execute T", "{{execute HOST"]) {
         left_out.push(
             "commands sent to another terminal or host (`{{execute T2}}`) run in the one terminal here"
                 .to_owned(),
@@ -150,11 +150,11 @@ fn unique_id(title: &str, ids: &mut std::collections::HashSet<String>) -> String
     format!(" {{#{slug}-{number}}}")
 }
 
-/// Whether any Markdown file of the scenario holds `text`.
-fn dir_mentions(dir: &Path, text: &str) -> bool {
+/// Whether any Markdown file of the scenario holds any of `texts`.
+fn dir_mentions(dir: &Path, texts: &[&str]) -> bool {
     walk_markdown(dir, 0)
         .iter()
-        .any(|content| content.contains(text))
+        .any(|content| texts.iter().any(|text| content.contains(text)))
 }
 
 fn walk_markdown(dir: &Path, depth: usize) -> Vec<String> {
