@@ -1,6 +1,7 @@
 //! Lessons: the Markdown format, parsed into a model that keeps every source position, and
 //! the diagnostics an author can act on.
 
+mod commands;
 mod diagnostic;
 mod dialects;
 mod duration;

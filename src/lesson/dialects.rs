@@ -6,6 +6,8 @@
 //! | tool | markup | becomes |
 //! | --- | --- | --- |
 //! | kramdown (IBM Cloud docs, Jekyll) | `{: pre}` after a code block | the block is a shell command |
+//! | kramdown (the Carpentries) | `{: .output}`, `{: .error}` after a code block | the block is output |
+//! | | `{: .language-bash}` after a code block | its language, when it had none |
 //! | | other `{: ...}` attribute lists | nothing |
 //! | IBM Cloud docs | `{{site.data.keyword.NAME}}` | the product's name |
 //! | | a blank line right after the opening `---` | front matter still |
@@ -19,10 +21,18 @@
 //! | | `=== "Tab"` and its indented body | **Tab** above the tab's text |
 //! | Docusaurus | `:::note` ... `:::` | a callout |
 //! | Cloud Shell | `<walkthrough-*>` tags | their text only |
+//! | Angular docs | `<docs-step title="X">` | a step `## X` |
+//! | | `<docs-code language="ts">` ... `</docs-code>` | a fenced block |
+//! | | `<docs-callout title="X">` ... `</docs-callout>` | a callout |
+//! | | `<docs-code header="X" path="..."/>` (a file of the docs' repository) | *X* |
+//! | | `<docs-pill title="X"/>` | a list item X |
+//! | | other `<docs-*>` tags on a line of their own | nothing |
 //! | | `[text](walkthrough://...)` | text |
 //! | Killercoda | a block closed by ```` ```{{exec}} ```` | a shell command |
 //! | | `` `cmd`{{exec}} ``, `{{copy}}` | `` `cmd` `` |
-//! | runme, pandoc, MkDocs | `sh {"name":"x"}`, `{ .sh .no-copy }`, `yaml{2,5}` | the language alone |
+//! | runme, pandoc, MkDocs | `sh {"name":"x"}`, `{ .sh }`, `yaml{2,5}` | the language alone |
+//! | MkDocs Material | `{ .sh .no-copy }` | `output`: not a command |
+//! | any, in a tutorial not written for labrun | a bare or `txt` fence of commands or a `$ ` transcript | `sh` or `console` |
 //! | any | no `##` heading, but `###` (or several `#`) | steps at that level |
 //!
 //! Nothing inside a fenced code block is touched but its fences. Every line stays a line:
@@ -145,6 +155,8 @@ enum Open {
     Colons { depth: usize },
     /// A Hugo callout shortcode, up to its closing shortcode.
     Shortcode { name: String },
+    /// An Angular docs callout (`<docs-callout>`), up to its closing tag.
+    Element,
 }
 
 #[derive(Default)]
@@ -221,6 +233,14 @@ impl Normalizer {
     fn in_fence(&mut self, line: &str, marker: &str, open_at: usize) -> String {
         let line = &self.placeholders_in(line, open_at);
         let trimmed = line.trim();
+        if marker == DOCS_CODE_FENCE {
+            if trimmed == "</docs-code>" {
+                self.close_fence(open_at);
+                let indent = &line[..line.len() - line.trim_start().len()];
+                return format!("{indent}```");
+            }
+            return line.to_owned();
+        }
         if marker == LIQUID_FENCE {
             if whole_liquid_tag(trimmed) == Some("endhighlight") {
                 self.close_fence(open_at);
@@ -308,11 +328,47 @@ impl Normalizer {
     fn close_fence(&mut self, open_at: usize) {
         self.fence = None;
         self.last_block = Some(open_at);
+        if self.foreign {
+            // A bare or `txt` fence holding commands, or a transcript, is what the learner
+            // runs: its language says so.
+            // The body as Markdown reads it: without the opening fence's indent.
+            let indent = self.lines[open_at].len() - self.lines[open_at].trim_start().len();
+            let body: String = self.lines[open_at + 1..]
+                .iter()
+                .map(|line| {
+                    let spaces = line.len() - line.trim_start_matches(' ').len();
+                    &line[spaces.min(indent)..]
+                })
+                .collect();
+            if let Some(lang) = super::commands::language_of_plain(&body) {
+                self.set_language(open_at, lang);
+            }
+        }
     }
 
     /// Gives the fenced block opened at line `open_at` the language `sh` when it has none,
     /// or a plain-text one: another tool marks it as a command to run.
     fn make_shell(&mut self, open_at: usize) {
+        self.set_language(open_at, "sh");
+    }
+
+    /// Gives the fenced block opened at line `open_at` the language `language`, whatever it
+    /// had: another tool says what it is.
+    fn replace_language(&mut self, open_at: usize, language: &str) {
+        let Some(opening) = self.lines.get_mut(open_at) else {
+            return;
+        };
+        let (text, end) = split_end(opening);
+        let trimmed = text.trim_start();
+        let indent = text.len() - trimmed.len();
+        if let Some(fence) = fence_marker(trimmed) {
+            *opening = format!("{}{fence}{language}{end}", &text[..indent]);
+        }
+    }
+
+    /// Gives the fenced block opened at line `open_at` the language `lang` when it has none,
+    /// or a plain-text one, and makes the `<placeholder>`s of its lines so far variables.
+    fn set_language(&mut self, open_at: usize, language: &str) {
         let Some(opening) = self.lines.get_mut(open_at) else {
             return;
         };
@@ -331,7 +387,11 @@ impl Normalizer {
             } else {
                 format!(" {rest}")
             };
-            *opening = format!("{}{fence}sh{rest}{end}", &text[..indent]);
+            *opening = format!("{}{fence}{language}{rest}{end}", &text[..indent]);
+            for index in open_at + 1..self.lines.len() {
+                let line = std::mem::take(&mut self.lines[index]);
+                self.lines[index] = self.placeholders_in(&line, open_at);
+            }
         }
     }
 
@@ -341,10 +401,19 @@ impl Normalizer {
         let trimmed = line.trim();
         // kramdown attribute list on a line of its own.
         if trimmed.starts_with("{:") && trimmed.ends_with('}') {
-            if is_command_mark(trimmed)
-                && let Some(open_at) = self.last_block
-            {
-                self.make_shell(open_at);
+            if let Some(open_at) = self.last_block {
+                if is_command_mark(trimmed) {
+                    self.make_shell(open_at);
+                }
+                // The Carpentries mark a block's kind with a class under it.
+                let classes = || trimmed[2..trimmed.len() - 1].split_whitespace();
+                if classes().any(|class| matches!(class, ".output" | ".error")) {
+                    self.replace_language(open_at, "output");
+                } else if let Some(lang) =
+                    classes().find_map(|class| class.strip_prefix(".language-"))
+                {
+                    self.set_language(open_at, lang);
+                }
             }
             self.heading_id(trimmed);
             return Some(String::new());
@@ -364,6 +433,13 @@ impl Normalizer {
         if let Some(kind) = colon_fence(trimmed) {
             self.open = Some(Open::Colons { depth: 0 });
             return Some(div_head(kind));
+        }
+        // Angular docs' elements on a line of their own.
+        if self.foreign
+            && let Some(tag) = whole_docs_element(trimmed)
+        {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            return Some(format!("{indent}{}", self.docs_element(&tag, trimmed)));
         }
         // Hugo shortcodes on a line of their own.
         if let Some(code) = whole_shortcode(trimmed) {
@@ -398,6 +474,46 @@ impl Normalizer {
             });
         }
         None
+    }
+
+    /// What an Angular docs element on a line of its own becomes: `<docs-step title="X">`
+    /// a step, `<docs-code language="ts">` a code block up to `</docs-code>`,
+    /// `<docs-callout title="X">` a callout; the rest (`<docs-workflow>`, a `<docs-code>`
+    /// naming a file of the docs' own repository) nothing.
+    fn docs_element(&mut self, tag: &Shortcode, line: &str) -> String {
+        if tag.closing {
+            return String::new();
+        }
+        let self_closing = line.ends_with("/>") || line.contains("</docs-");
+        match tag.name.as_str() {
+            "step" => format!("## {}", tag.param("title").unwrap_or_default()),
+            "code" if !self_closing => {
+                self.fence = Some((DOCS_CODE_FENCE.to_owned(), self.lines.len()));
+                format!("```{}", tag.param("language").unwrap_or_default())
+            }
+            "callout" if !self_closing => {
+                self.open = Some(Open::Element);
+                let kind = if tag.params.contains("critical") {
+                    "warning"
+                } else if tag.params.contains("important") {
+                    "important"
+                } else {
+                    "note"
+                };
+                callout_head(kind, tag.param("title").as_deref())
+            }
+            // Code from a file of the docs' own repository: what the learner writes is named.
+            "code" => tag
+                .param("header")
+                .map(|header| format!("*{header}*"))
+                .unwrap_or_default(),
+            // A link to another page of the docs, shown by its title.
+            "pill" => tag
+                .param("title")
+                .map(|title| format!("- {title}"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
     }
 
     /// `{: #id}` under a heading names its step: the heading gets `{#id}`.
@@ -499,6 +615,17 @@ impl Normalizer {
                 let body = self.nested_line(line);
                 Some(format!("> {body}"))
             }
+            Open::Element => {
+                if self.fence.is_none()
+                    && whole_docs_element(line.trim())
+                        .is_some_and(|tag| tag.closing && tag.name == "callout")
+                {
+                    self.open = None;
+                    return Some(String::new());
+                }
+                let body = self.nested_line(line);
+                Some(format!("> {body}").trim_end().to_owned())
+            }
         }
     }
 
@@ -568,6 +695,9 @@ impl Normalizer {
 /// `{% endhighlight %}` closes.
 const LIQUID_FENCE: &str = "{% endhighlight %}";
 
+/// The "marker" of a code block opened by Angular docs' `<docs-code>`.
+const DOCS_CODE_FENCE: &str = "</docs-code>";
+
 /// Tags a shell block may print (a heredoc of HTML): not placeholders.
 const HTML_TAGS: &[&str] = &[
     "html", "head", "body", "div", "span", "p", "a", "b", "i", "em", "strong", "br", "hr", "ul",
@@ -610,6 +740,13 @@ fn info_string(info: &str) -> String {
         || inside.starts_with(|c: char| c.is_ascii_digit());
     if !foreign {
         return info.to_owned();
+    }
+    if inside
+        .split_whitespace()
+        .any(|class| class.trim_end_matches('}') == ".no-copy")
+    {
+        // MkDocs Material: what is shown, not to copy (a folder tree, output).
+        return "output".to_owned();
     }
     if lang.is_empty() && inside.starts_with('.') {
         // Pandoc: the first class is the language.
@@ -671,6 +808,10 @@ fn steps_level(lines: &[&str]) -> Option<Lift> {
         }
         if let Some(marker) = fence_marker(trimmed) {
             fence = Some(marker.to_owned());
+            continue;
+        }
+        if trimmed.starts_with("<docs-step") {
+            h2 += 1;
             continue;
         }
         let hashes = line.chars().take_while(|&c| c == '#').count();
@@ -856,6 +997,27 @@ fn whole_shortcode(text: &str) -> Option<Shortcode> {
         name: inner[..name_end].to_owned(),
         closing,
         params: inner[name_end..].to_owned(),
+    })
+}
+
+/// The Angular docs element (`<docs-step title="X">`, `</docs-step>`,
+/// `<docs-code path="x"/>`) that opens `text` and takes its whole first tag; its name
+/// without `docs-`.
+fn whole_docs_element(text: &str) -> Option<Shortcode> {
+    let (closing, rest) = match text.strip_prefix("</docs-") {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix("<docs-")?),
+    };
+    let end = rest.find('>')?;
+    let inner = rest[..end].trim_end_matches('/');
+    let name_end = inner.find(char::is_whitespace).unwrap_or(inner.len());
+    let name = &inner[..name_end];
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '-')).then(|| {
+        Shortcode {
+            name: name.to_owned(),
+            closing,
+            params: inner[name_end..].to_owned(),
+        }
     })
 }
 

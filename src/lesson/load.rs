@@ -335,6 +335,7 @@ pub fn from_sources(path: PathBuf, sources: Vec<Source>) -> Loaded {
             }
         }
         reading_steps(&mut lesson);
+        super::commands::offer(&mut lesson);
         number_repeated_ids(&mut lesson.steps);
     }
     // A tutorial's `<placeholder>` is a value the learner gives, asked when its step comes.

@@ -668,7 +668,7 @@ impl<'t> Builder<'t> {
 /// The commands of a terminal transcript: the lines after a prompt (`$ `, `user@host:~$ `,
 /// `PS C:\> `), with the lines that continue them (after a `\`); `None` for a block that is
 /// no transcript (no line starts with a prompt).
-fn transcript_commands(lang: &str, code: &str) -> Option<String> {
+pub(super) fn transcript_commands(lang: &str, code: &str) -> Option<String> {
     if !matches!(
         lang.to_ascii_lowercase().as_str(),
         "console" | "shell-session" | "terminal" | "shellsession"
@@ -697,7 +697,7 @@ fn transcript_commands(lang: &str, code: &str) -> Option<String> {
 
 /// The command after a shell prompt at the start of `line`: `$ `, `% `, `user@host:~/dir$ `,
 /// `(venv) $ `.
-fn after_prompt(line: &str) -> Option<&str> {
+pub(super) fn after_prompt(line: &str) -> Option<&str> {
     let line = match line.strip_prefix('(') {
         // A virtualenv's name before the prompt.
         Some(rest) => rest.split_once(") ").map_or(line, |(_, after)| after),

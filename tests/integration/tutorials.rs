@@ -272,3 +272,65 @@ fn a_placeholder_in_a_tutorials_command_is_asked_before_the_command_runs() {
     let written = std::fs::read_to_string(workspace(&lab, "ph").join("name.txt")).unwrap();
     assert_eq!(written, "cluster dev-7\n");
 }
+
+#[test]
+fn a_tutorials_plain_commands_run_and_an_install_block_runs_only_this_machines_package_manager() {
+    // Written for another tool: a bare fence of commands, an install block for three
+    // systems, a Redis session and output with no language.
+    let tutorial = "# Cache\n\n## Install\n\n```\nmkdir -p notes && echo one > notes/a.txt\n```\n\n\
+                    Then, in an indented block:\n\n    touch indented.txt\n\n\
+                    ```bash\n# macOS\nbrew install redis\n# Alpine\napk add redis\n# Windows\nchoco install redis\n```\n\n\
+                    ```bash\n127.0.0.1:6379> SET key 1\n```\n\n```\nOK\n```\n";
+    let test = lab()
+        .file("cache.md", tutorial)
+        .file("bin/apk", "#!/bin/sh\necho \"apk $*\" > apk-ran.txt\n");
+    let bin = test.path().join("bin");
+    let mut mode = std::fs::metadata(bin.join("apk")).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut mode, 0o755);
+    std::fs::set_permissions(bin.join("apk"), mode).unwrap();
+    let test = test.env("PATH", &format!("{}:/usr/bin:/bin", bin.display()));
+    test.run_with(["show", "cache.md", "--commands"], "")
+        .status(0)
+        .stdout_contains("mkdir -p notes")
+        .stdout_contains("if command -v brew >/dev/null 2>&1; then")
+        .stdout_contains("elif command -v apk >/dev/null 2>&1; then")
+        .stdout_contains("touch indented.txt")
+        .stdout_contains("3 commands")
+        .stdout_lacks("SET key");
+    test.run_with(["show", "cache.md"], "")
+        .status(0)
+        .stdout_contains("127.0.0.1:6379> SET key 1");
+    test.run_with(["start", "cache.md", "--yes"], "run\n\n\n\n")
+        .status(0)
+        .finished_within(FAST);
+    let workspace = workspace(&test, "cache");
+    assert_eq!(
+        std::fs::read_to_string(workspace.join("notes/a.txt")).unwrap(),
+        "one\n"
+    );
+    assert!(workspace.join("indented.txt").exists());
+    assert_eq!(
+        std::fs::read_to_string(workspace.join("apk-ran.txt")).unwrap(),
+        "apk add redis\n"
+    );
+}
+
+#[test]
+fn angular_docs_steps_become_steps_and_their_code_a_block() {
+    let text = "# Routing\n\n<docs-workflow>\n\n<docs-step title=\"Generate\">\n\
+                1. Run:\n\n    <docs-code language=\"shell\">\n    ng generate component details\n    </docs-code>\n\
+                </docs-step>\n\n<docs-step title=\"Edit\">\n\
+                <docs-code header=\"Add routes in src/main.ts\" path=\"adev/x/main.ts\"/>\n</docs-step>\n\n</docs-workflow>\n";
+    let out = Test::new()
+        .file("routing.md", text)
+        .args(["show", "routing.md", "--width", "100"])
+        .env("NO_COLOR", "1")
+        .run()
+        .status(0)
+        .stdout_contains("Step 1/2 · Generate")
+        .stdout_contains("$ you run this  shell")
+        .stdout_contains("ng generate component details")
+        .stdout_contains("Step 2/2 · Edit")
+        .stdout_contains("Add routes in src/main.ts");
+    assert!(!out.stdout.contains("docs-"), "{}", out.stdout);
+}

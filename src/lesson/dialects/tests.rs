@@ -139,7 +139,7 @@ fn other_tools_fence_attributes_leave_the_language() {
                 ``` { .bash .no-copy }\nls\n```\n```yaml{2,5}\na: 1\n```\n```bash {run}\nok\n```\n";
     assert_eq!(
         norm(text),
-        "```sh\nmake\n```\n```bash\nls\n```\n```yaml\na: 1\n```\n```bash {run}\nok\n```\n"
+        "```sh\nmake\n```\n```output\nls\n```\n```yaml\na: 1\n```\n```bash {run}\nok\n```\n"
     );
 }
 
@@ -176,7 +176,7 @@ fn nested_mkdocs_tabs_and_admonitions_keep_their_levels() {
     let text = "=== \":material-linux: Linux\"\n\n    Pick yours:\n\n    === \"Ubuntu\"\n\n        ```\n        apt install x\n        ```\n\n    !!! note\n        Root needed.\n\nAfter.\n";
     assert_eq!(
         norm(text),
-        "**Linux**\n\nPick yours:\n\n**Ubuntu**\n\n```\napt install x\n```\n\n> [!NOTE]\n> Root needed.\n>\nAfter.\n"
+        "**Linux**\n\nPick yours:\n\n**Ubuntu**\n\n```sh\napt install x\n```\n\n> [!NOTE]\n> Root needed.\n>\nAfter.\n"
     );
 }
 
@@ -199,4 +199,19 @@ fn placeholders_in_a_tutorials_commands_become_variables_to_ask() {
     // A lesson written for labrun says what it asks.
     let labrun = "# T\n\n## Go\n\n```bash {run}\necho <name>\n```\n";
     assert!(super::normalize_with_placeholders(labrun).1.is_empty());
+}
+
+#[test]
+fn a_plain_fence_of_commands_or_a_transcript_is_run_and_output_is_not() {
+    // In a tutorial not written for labrun.
+    let text = "# T\n\n## S\n\n```\nkubectl get pods -n <namespace>\n```\n\n   ```\n   $ ls\n   a.txt\n   ```\n\n\
+                ```\nNAME   READY\n```\n\n```\n$ pwd\n```\n{: .language-bash}\n\n```\n/usr/bin/env ls\n```\n{: .output}\n";
+    assert_eq!(
+        norm(text),
+        "# T\n\n## S\n\n```sh\nkubectl get pods -n {{namespace}}\n```\n\n   ```console\n   $ ls\n   a.txt\n   ```\n\n\
+         ```\nNAME   READY\n```\n\n```console\n$ pwd\n```\n\n\n```output\n/usr/bin/env ls\n```\n\n"
+    );
+    // A lesson written for labrun says itself what runs.
+    let labrun = "# T\n\n## S\n\n```\nkubectl get pods\n```\n\n```bash {check}\ntrue\n```\n";
+    assert_eq!(norm(labrun), labrun);
 }

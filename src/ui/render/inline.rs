@@ -72,6 +72,12 @@ impl KnownVars {
     pub(crate) fn set(lesson: &crate::lesson::Lesson) -> Self {
         Self(VARIABLES.with(|slot| slot.replace(Some(lesson.variables.clone()))))
     }
+
+    /// For a text whose variables were replaced by their values already: any `{{word}}`
+    /// left in it is text.
+    pub(crate) fn none() -> Self {
+        Self(VARIABLES.with(|slot| slot.replace(Some(Default::default()))))
+    }
 }
 
 impl Drop for KnownVars {
@@ -322,5 +328,12 @@ mod tests {
             .map(|p| (p.text.as_str(), p.look == Look::VAR))
             .collect();
         assert_eq!(looks, [("hi ", false), ("{{name}}", true), ("!", false)]);
+    }
+
+    #[test]
+    fn in_a_text_with_no_variables_left_a_word_in_braces_is_text() {
+        let _variables = KnownVars::none();
+        let pieces = with_vars("run `ls`{{exec}}", Look::PLAIN, None, false);
+        assert!(pieces.iter().all(|p| p.look != Look::VAR), "{pieces:?}");
     }
 }

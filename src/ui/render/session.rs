@@ -95,8 +95,10 @@ pub fn step(
     contents(&mut canvas, &mut scope, &step.content)
 }
 
-/// A piece of Markdown on its own (a revealed hint).
+/// A piece of Markdown on its own (a revealed hint), its variables replaced by their values
+/// already: a `{{word}}` left in it is text.
 pub fn markdown(out: &mut dyn Write, text: &str, term: Term) -> io::Result<()> {
+    let _variables = KnownVars::none();
     let source = Source {
         path: "hint.md".into(),
         text: Arc::from(text),
