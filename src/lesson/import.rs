@@ -13,6 +13,7 @@
 mod instruqt;
 mod killercoda;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// A scenario or track that cannot be imported at all.
@@ -133,7 +134,14 @@ fn demote_headings(text: &str) -> String {
         let run = trimmed.chars().take_while(|&c| c == first).count();
         if matches!(first, '`' | '~') && run >= 3 {
             fence = match fence {
-                Some((c, len)) if c == first && run >= len && trimmed.len() == run => None,
+                // Killercoda closes a block it runs with ```{{exec}}.
+                Some((c, len))
+                    if c == first
+                        && run >= len
+                        && (trimmed.len() == run || trimmed[run..].starts_with("{{")) =>
+                {
+                    None
+                }
                 Some(open) => Some(open),
                 None => Some((first, run)),
             };
@@ -141,10 +149,18 @@ fn demote_headings(text: &str) -> String {
             continue;
         }
         let hashes = line.chars().take_while(|&c| c == '#').count();
+        // Katacoda's renderer took a no-break space after the hashes as a space; Markdown
+        // does not, and would show the hashes.
+        let line = match line[hashes..].strip_prefix('\u{a0}') {
+            Some(rest) if fence.is_none() && hashes > 0 => {
+                Cow::Owned(format!("{} {rest}", &line[..hashes]))
+            }
+            _ => Cow::Borrowed(line),
+        };
         if fence.is_none() && (1..3).contains(&hashes) && line[hashes..].starts_with([' ', '\t']) {
             out.push_str(&"#".repeat(3 - hashes));
         }
-        out.push_str(line);
+        out.push_str(&line);
     }
     out
 }

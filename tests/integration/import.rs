@@ -45,6 +45,22 @@ fn every_published_scenario_and_track_imports_into_a_lesson_that_lints_clean() {
         test.run_with(["lint", name.as_str()], "")
             .status(0)
             .stdout_contains("1 lesson: 0 errors");
+        // Nothing of the scenario's own markup shows as text: editor snippets, headings
+        // Markdown would not read.
+        let shown = test.run_with(["show", name.as_str(), "--width", "200"], "");
+        for line in shown.stdout.lines() {
+            let line = line.trim_start();
+            if line.starts_with(['│', '↪']) {
+                continue;
+            }
+            // (A section of a step shows as `### Title`; hashes before anything else are
+            // text Markdown did not read as a heading.)
+            let hashes = line.chars().take_while(|&c| c == '#').count();
+            assert!(
+                !line.contains("<pre") && (hashes == 0 || line.starts_with("### ")),
+                "{name} shows markup raw: {line}"
+            );
+        }
     }
 }
 

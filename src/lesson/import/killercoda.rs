@@ -40,7 +40,7 @@ pub(super) fn import(dir: &Path) -> Result<Imported, ImportError> {
     );
     if let Some(page) = details.get("intro") {
         if let Some(markdown) = text(page, "text").and_then(|name| file(&name, &mut left_out)) {
-            intro.markdown(&markdown);
+            intro.markdown(&file_snippets(&markdown));
         }
         for key in ["background", "courseData"] {
             if let Some(script) = text(page, key).and_then(|name| file(&name, &mut left_out)) {
@@ -63,7 +63,7 @@ pub(super) fn import(dir: &Path) -> Result<Imported, ImportError> {
         let mut part = Part::default();
         part.line(&format!("## {title}{}", unique_id(&title, &mut ids)));
         if let Some(markdown) = text(step, "text").and_then(|name| file(&name, &mut left_out)) {
-            part.markdown(&markdown);
+            part.markdown(&file_snippets(&markdown));
         }
         for key in ["background", "courseData"] {
             if let Some(script) = text(step, key).and_then(|name| file(&name, &mut left_out)) {
@@ -90,7 +90,7 @@ pub(super) fn import(dir: &Path) -> Result<Imported, ImportError> {
         let mut part = Part::default();
         part.line(&format!("## Finish{}", unique_id("Finish", &mut ids)));
         if let Some(markdown) = text(page, "text").and_then(|name| file(&name, &mut left_out)) {
-            part.markdown(&markdown);
+            part.markdown(&file_snippets(&markdown));
         }
         files.push((part_name(steps.len() + 1, "finish"), part.text));
     }
@@ -203,4 +203,69 @@ fn without_trailing_commas(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Katacoda's snippets for its editor, `<pre class="file" data-filename="app.yaml"
+/// data-target="replace">...</pre>` (or `append`), made into what the learner runs here: a
+/// command that writes or appends the text to that file. A snippet with no file name (or
+/// for the clipboard) becomes a plain code block.
+pub(super) fn file_snippets(markdown: &str) -> String {
+    const OPEN: &str = "<pre class=\"file\"";
+    let mut out = String::with_capacity(markdown.len());
+    let mut rest = markdown;
+    while let Some(start) = rest.find(OPEN) {
+        let Some(tag_end) = rest[start..].find('>').map(|at| start + at) else {
+            break;
+        };
+        let Some(close) = rest[tag_end..].find("</pre>").map(|at| tag_end + at) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let tag = &rest[start..tag_end];
+        let attribute = |name: &str| {
+            let at = tag.find(&format!("{name}=\""))? + name.len() + 2;
+            let end = tag[at..].find('"')? + at;
+            Some(tag[at..end].to_owned())
+        };
+        let content = unescape_html(rest[tag_end + 1..close].trim_matches('\n'));
+        let target = attribute("data-target").unwrap_or_else(|| "replace".into());
+        let file = attribute("data-filename").filter(|name| {
+            !name.is_empty()
+                && !name.starts_with('/')
+                && !name.split('/').any(|part| part == "..")
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c))
+        });
+        let block = match file {
+            Some(file) if target != "clipboard" => {
+                let (verb, redirect) = if target.contains("append") {
+                    ("Add to", ">>")
+                } else {
+                    ("Write", ">")
+                };
+                let mut end = "EOF".to_owned();
+                while content.lines().any(|line| line == end) {
+                    end.push('_');
+                }
+                format!(
+                    "\n\n{verb} `{file}`:\n\n```sh\ncat {redirect} {file} <<'{end}'\n{content}\n{end}\n```\n\n"
+                )
+            }
+            _ => format!("\n\n```\n{content}\n```\n\n"),
+        };
+        out.push_str(&block);
+        rest = &rest[close + "</pre>".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of HTML with its five named character references read.
+fn unescape_html(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
