@@ -28,6 +28,7 @@ pub use import::{ImportError, Imported, import};
 pub use lint::BUILTIN_VARS;
 pub use load::{
     LoadError, Loaded, from_sources, is_folder_lesson, is_markdown, load, markdown_files, parts,
+    scenario_pages,
 };
 pub use model::{
     Attrs, Block, CalloutKind, Content, Hint, Lesson, Part, Role, Shell, Source, Step, VarRef,

@@ -2,12 +2,13 @@
 //!
 //! A file is a lesson. A folder is a *folder lesson* when its Markdown files are numbered
 //! parts (`1-registry.md`, `02-va.md`; a `README.md` beside them is the folder's landing page
-//! on GitHub, not a part) and no sub-folder holds lessons. Any other folder is a collection:
+//! on GitHub, not a part) and no sub-folder holds lessons, or when it is a Killercoda or
+//! Katacoda scenario (an `index.json` naming its pages). Any other folder is a collection:
 //! each Markdown file in it is a lesson, and each sub-folder is looked at by the same rule.
 
 use std::path::{Path, PathBuf};
 
-use crate::lesson::{is_folder_lesson, is_markdown, markdown_files};
+use crate::lesson::{is_folder_lesson, is_markdown, markdown_files, scenario_pages};
 
 use super::CliError;
 
@@ -57,6 +58,11 @@ fn walk(
     depth: usize,
 ) -> Result<(), CliError> {
     if depth > MAX_DEPTH || !visited.first_time(dir) {
+        return Ok(());
+    }
+    // A scenario's steps are in folders of their own, and its `index.json` orders them.
+    if scenario_pages(dir).is_some() {
+        found.push(dir.to_path_buf());
         return Ok(());
     }
     let subdirs = lesson_subdirs(dir)?;

@@ -11,7 +11,7 @@
 //! unseen: it becomes a command the learner sees and runs.
 
 mod instruqt;
-mod killercoda;
+pub(super) mod killercoda;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

@@ -140,7 +140,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 }
 
 /// The parts of a folder lesson: the files its table of contents (`_sidebar.md`,
-/// `SUMMARY.md`) links to, in its order; else its `.md` files in the order of their numbers
+/// `SUMMARY.md`, a scenario's `index.json`) links to, in its order; else its `.md` files in the order of their numbers
 /// (`2-x.md` before `10-x.md`), without a `README.md` (the folder's landing page on GitHub)
 /// unless it is the only one.
 pub fn parts(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
@@ -164,6 +164,9 @@ const TABLES_OF_CONTENTS: &[&str] = &["_sidebar.md", "SUMMARY.md"];
 /// The Markdown files of `dir` that its table of contents links to, in its order, each
 /// once; `None` without a table of contents that links to any.
 fn table_of_contents(dir: &Path) -> Option<Vec<PathBuf>> {
+    if let Some(listed) = scenario_pages(dir) {
+        return Some(listed);
+    }
     let toc = TABLES_OF_CONTENTS
         .iter()
         .map(|name| dir.join(name))
@@ -198,6 +201,36 @@ fn table_of_contents(dir: &Path) -> Option<Vec<PathBuf>> {
     (!listed.is_empty()).then_some(listed)
 }
 
+/// The pages of a Killercoda or Katacoda scenario, in the order its `index.json` gives them:
+/// the intro's text, each step's, the finish's. (Its scripts need `labrun import`.)
+pub fn scenario_pages(dir: &Path) -> Option<Vec<PathBuf>> {
+    let index = std::fs::read_to_string(dir.join("index.json")).ok()?;
+    let index = super::import::killercoda::without_trailing_commas(&index);
+    let index: serde_json::Value = serde_json::from_str(&index).ok()?;
+    let details = index.get("details")?;
+    let steps = details.get("steps").and_then(|steps| steps.as_array());
+    let pages = details
+        .get("intro")
+        .into_iter()
+        .chain(steps.into_iter().flatten())
+        .chain(details.get("finish"));
+    let mut listed: Vec<PathBuf> = Vec::new();
+    for page in pages {
+        let Some(name) = page.get("text").and_then(|text| text.as_str()) else {
+            continue;
+        };
+        // A page in the scenario's folder, or in a step's folder inside it.
+        let inside = Path::new(name)
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)));
+        let path = dir.join(name);
+        if inside && is_markdown(&path) && path.is_file() && !listed.contains(&path) {
+            listed.push(path);
+        }
+    }
+    (!listed.is_empty()).then_some(listed)
+}
+
 /// Sorts file names by their numbers as numbers: `2-x.md` before `10-x.md`.
 fn natural_order(files: &mut [PathBuf]) {
     let key = |path: &PathBuf| {
@@ -212,7 +245,7 @@ fn natural_order(files: &mut [PathBuf]) {
 }
 
 /// Whether `dir` reads as one lesson in parts: it has a table of contents (`_sidebar.md`,
-/// `SUMMARY.md`), or every Markdown file but a `README.md` starts with a digit
+/// `SUMMARY.md`, a scenario's `index.json`), or every Markdown file but a `README.md` starts with a digit
 /// (`1-registry.md`, `02-va.md`).
 pub fn is_folder_lesson(dir: &Path) -> bool {
     if table_of_contents(dir).is_some() {

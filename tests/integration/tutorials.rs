@@ -334,3 +334,31 @@ fn angular_docs_steps_become_steps_and_their_code_a_block() {
         .stdout_contains("Add routes in src/main.ts");
     assert!(!out.stdout.contains("docs-"), "{}", out.stdout);
 }
+
+#[test]
+fn a_scenario_folder_opened_as_it_is_is_one_lesson_in_the_order_of_its_index() {
+    // Step pages in folders of their own, and an index.json with a trailing comma.
+    let test = Test::new()
+        .file(
+            "scenario/index.json",
+            "{\"title\": \"S\", \"details\": {\"intro\": {\"text\": \"intro.md\"},\n\
+             \"steps\": [{\"title\": \"B\", \"text\": \"step2/text.md\"}, {\"title\": \"A\", \"text\": \"step1/text.md\"},],\n\
+             \"finish\": {\"text\": \"finish.md\"}}}\n",
+        )
+        .file("scenario/intro.md", "# Welcome\n\nHello.\n")
+        .file("scenario/step1/text.md", "# Second\n\nRun `ls`{{exec}}.\n")
+        .file("scenario/step2/text.md", "# First\n\nRun `pwd`{{exec}}.\n")
+        .file("scenario/finish.md", "# Done\n\nBye.\n");
+    test.run_with(["list", "."], "")
+        .status(0)
+        .stdout_contains("1 lesson");
+    let out = test
+        .run_with(["show", "scenario"], "")
+        .status(0)
+        .stdout_contains("4 parts");
+    let order: Vec<usize> = ["Welcome", "First", "Second", "Done"]
+        .iter()
+        .map(|title| out.stdout.find(title).expect(title))
+        .collect();
+    assert!(order.is_sorted(), "{}", out.stdout);
+}

@@ -175,7 +175,7 @@ fn walk_markdown(dir: &Path, depth: usize) -> Vec<String> {
 
 /// `text` without commas before `}` or `]` (outside strings): index.json files in the wild
 /// have them, and JSON does not allow them.
-fn without_trailing_commas(text: &str) -> String {
+pub(in crate::lesson) fn without_trailing_commas(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_string = false;
     let mut escaped = false;

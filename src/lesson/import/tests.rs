@@ -8,12 +8,14 @@ fn headings_of_imported_text_go_below_the_step() {
     );
     // A block Killercoda runs closes with ```{{exec}}; a no-break space follows the hashes.
     assert_eq!(
-        demote_headings("```
+        demote_headings(
+            "```
 ls
 ```{{exec}}
 # After
 ##\u{a0}Nbsp
-"),
+"
+        ),
         "```
 ls
 ```{{exec}}
