@@ -2,15 +2,18 @@
 //!
 //! One JSON Lines file per learner and lesson. Lines are only ever appended, each written
 //! durably (flush + fsync) before labrun goes on, so a crash loses at most the line being
-//! written — and a torn last line is skipped with a warning when the log is read.
+//! written — and a torn last line is skipped with a warning when the log is read. Each line
+//! is chained to the one before it (`chain`), so an edit shows.
 
+mod chain;
 mod event;
 mod log;
 mod state;
 
+pub use chain::{BadLine, Chain, Integrity};
 pub use event::{EndReason, Event, FORMAT_VERSION, MAX_REASON_BYTES, Record, clip_reason};
 pub use log::{
-    LogError, MAX_LINE_BYTES, ProgressLog, ReadLog, Warning, default_dir, for_each_record,
+    LogError, LogScan, MAX_LINE_BYTES, ProgressLog, ReadLog, Warning, default_dir, for_each_record,
     learner_log, log_path, read_log,
 };
 pub use state::{LessonState, StepState, StepStatus};

@@ -356,4 +356,8 @@ pub struct ReportArgs {
     /// Exit 1, naming them on stderr, when anyone in the report has not completed their lesson.
     #[arg(long)]
     pub require_complete: bool,
+    /// The lesson as the instructor has it (repeatable): learners whose newest session ran
+    /// another version of it (an edited check, say) are flagged (`lesson_matches: false`).
+    #[arg(long, value_name = "LESSON")]
+    pub lesson_file: Vec<PathBuf>,
 }

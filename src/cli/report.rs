@@ -47,7 +47,12 @@ pub fn run(args: &ReportArgs) -> Result<u8, CliError> {
         learners: args.learners.clone(),
         since: args.since,
     };
-    let summary = report::scan(&files, &filter, print_warnings)?.finish();
+    let mut aggregate = report::scan(&files, &filter, print_warnings)?;
+    for path in &args.lesson_file {
+        let lesson = crate::lesson::load(path)?.lesson;
+        aggregate.expect_lesson(lesson.id.clone(), lesson.fingerprint());
+    }
+    let summary = aggregate.finish();
 
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -93,7 +98,8 @@ fn print_warnings(file: FileWarnings) {
     }
 }
 
-/// Names on stderr everyone who has not completed; false when anyone has not, or when
+/// Names on stderr everyone who has not completed, or whose completion is in doubt; false
+/// when anyone has not, or when
 /// there is nobody to judge (a gate that passes on no evidence would be no gate).
 fn everyone_complete(summary: &Summary) -> bool {
     if summary.learners.is_empty() {
@@ -103,7 +109,13 @@ fn everyone_complete(summary: &Summary) -> bool {
         );
         return false;
     }
-    let incomplete: Vec<&LearnerRow> = summary.incomplete().collect();
+    // A completion the report cannot take as it stands (an edited log, another version of
+    // the lesson) does not pass the gate.
+    let incomplete: Vec<&LearnerRow> = summary
+        .learners
+        .iter()
+        .filter(|row| !row.is_complete_and_sound())
+        .collect();
     if incomplete.is_empty() {
         return true;
     }
@@ -146,6 +158,13 @@ fn incomplete_line(row: &LearnerRow) -> String {
     }
     if row.steps.is_empty() {
         reasons = "the lesson has no steps in the log".into();
+    }
+    if let Some(doubt) = row.doubt() {
+        reasons = if open.is_empty() {
+            doubt
+        } else {
+            format!("{reasons}; {doubt}")
+        };
     }
     format!(
         "{} ({}): {} of {} complete; {reasons}",

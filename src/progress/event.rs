@@ -1,11 +1,14 @@
 //! The progress log's line format (version 1).
 //!
 //! ```json
-//! {"v":1,"ts":"2026-11-26T19:02:16Z","learner":"ada","lesson":"welcome","event":"check_failed","step":"workspace","attempt":1,"reason":"notes.txt is missing","evidence":{"exit_code":1,"duration_ms":12,"attempts":1}}
+//! {"v":1,"seq":7,"prev":"5f1c…","ts":"2026-11-26T19:02:16Z","learner":"ada","lesson":"welcome","event":"check_failed","step":"workspace","attempt":1,"reason":"notes.txt is missing","evidence":{"exit_code":1,"duration_ms":12,"attempts":1}}
 //! ```
 //!
-//! Readers skip events they do not know (a newer labrun may add some) but refuse a newer
-//! format version `v`.
+//! `seq` and `prev` chain the lines (see `chain`); lines written before labrun chained its
+//! logs have neither. Readers skip events they do not know (a newer labrun may add some)
+//! and lines of a newer format version `v`; a field added to an event after version 1's
+//! first release (`evidence`, `reason`, `attempt`) may be missing from an older line, and
+//! the event still counts.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +22,12 @@ pub const FORMAT_VERSION: u32 = 1;
 pub struct Record {
     /// The line format version.
     pub v: u32,
+    /// The line's position in its file, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+    /// SHA-256 (hex) of the line before, absent on the first line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
     /// When it happened, RFC 3339 in UTC.
     pub ts: jiff::Timestamp,
     /// Who: `--learner`, `LABRUN_LEARNER`, or the OS user.
@@ -77,15 +86,20 @@ pub enum Event {
         step: String,
         /// Which run of the step's checks this was, counted from 1 since the step was last
         /// reset, across sessions and `labrun check`. The checks of one run share it.
+        #[serde(default)]
         attempt: u32,
+        #[serde(default)]
         evidence: Evidence,
     },
     CheckFailed {
         step: String,
         /// As in `check_passed`.
+        #[serde(default)]
         attempt: u32,
         /// What the learner was shown, secrets masked.
+        #[serde(default)]
         reason: String,
+        #[serde(default)]
         evidence: Evidence,
     },
     /// Every check of the step passed.

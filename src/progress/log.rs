@@ -4,6 +4,9 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
+use super::chain::Chain;
 use super::event::{Event, FORMAT_VERSION, Record};
 use super::state::LessonState;
 
@@ -27,7 +30,7 @@ pub enum LogError {
     )]
     Busy { path: PathBuf },
     #[error(
-        "`{}` line {line} was written by a newer labrun (format v{found}, this labrun reads v{FORMAT_VERSION}); upgrade labrun",
+        "`{}` line {line} was written by a newer labrun (format v{found}, this labrun reads v{FORMAT_VERSION}); upgrade labrun to go on with this log",
         path.display()
     )]
     NewerFormat {
@@ -76,6 +79,28 @@ pub struct ReadLog {
     pub warnings: Vec<Warning>,
     /// Lines skipped beyond the warnings kept.
     pub more_warnings: usize,
+    /// The chain of its lines, where the next line written continues it.
+    pub chain: Chain,
+}
+
+/// What reading a log found besides its events.
+#[derive(Debug, Default)]
+pub struct LogScan {
+    /// Lines skipped beyond the warnings kept.
+    pub more_warnings: usize,
+    /// The chain of the file's lines.
+    pub chain: Chain,
+    /// The learner its first event names: whose log it is. An event naming anyone else is
+    /// skipped.
+    pub owner: Option<String>,
+    /// The first line written by a newer labrun (its number and format version): skipped.
+    pub newer: Option<(usize, u32)>,
+}
+
+/// The part of a line every format version has.
+#[derive(serde::Deserialize)]
+struct Version {
+    v: u32,
 }
 
 /// The platform data folder for progress logs: `$XDG_DATA_HOME/labrun/progress`, else
@@ -137,31 +162,36 @@ pub fn read_log(path: &Path) -> Result<ReadLog, LogError> {
 pub const MAX_WARNINGS_KEPT: usize = 100;
 
 /// Reads records from `reader`, calling `each` for every good one: reports stream a log
-/// without holding it in memory. Adds at most [`MAX_WARNINGS_KEPT`] warnings to `warnings`
-/// and returns how many more lines were skipped.
+/// without holding it in memory. Adds at most [`MAX_WARNINGS_KEPT`] warnings to `warnings`;
+/// what else it found (the chain, whose log it is, lines of a newer labrun) is returned.
+///
+/// Skipped with a warning: a line that is no event, a torn last line, a line of a newer
+/// format version, an event naming another learner than the log's first event.
 pub fn for_each_record(
     reader: impl BufRead,
     path: &Path,
     warnings: &mut Vec<Warning>,
     mut each: impl FnMut(Record),
-) -> Result<usize, LogError> {
+) -> Result<LogScan, LogError> {
     let mut reader = reader;
     let mut line = Vec::new();
     let mut number = 0;
     let mut kept = 0;
-    let mut more = 0;
-    let mut push = |warning: Warning| {
+    let mut scan = LogScan::default();
+    let mut push = |warning: Warning, more: &mut usize| {
         if kept < MAX_WARNINGS_KEPT {
             kept += 1;
             warnings.push(warning);
         } else {
-            more += 1;
+            *more += 1;
         }
     };
     loop {
-        let Some(read) = next_line(&mut reader, &mut line).map_err(|e| LogError::io(path, e))?
+        let mut hasher = Sha256::new();
+        let Some(read) =
+            next_line(&mut reader, &mut line, &mut hasher).map_err(|e| LogError::io(path, e))?
         else {
-            return Ok(more);
+            return Ok(scan);
         };
         number += 1;
         let warn = |message: String| Warning {
@@ -169,33 +199,85 @@ pub fn for_each_record(
             line: number,
             message,
         };
+        let hash = super::chain::line_hash(hasher);
         if let Line::TooLong(len) = read {
-            push(warn(format!(
-                "a line of {len} bytes, longer than any event ({MAX_LINE_BYTES} at most); skipped"
-            )));
+            scan.chain.line(hash, None);
+            push(
+                warn(format!(
+                    "a line of {len} bytes, longer than any event ({MAX_LINE_BYTES} at most); skipped"
+                )),
+                &mut scan.more_warnings,
+            );
             continue;
         }
         if line.iter().all(u8::is_ascii_whitespace) {
+            scan.chain.line(hash, None);
             continue;
         }
         // A torn line that a later session closed with a line feed is still the last.
         let is_last = read == Line::Last || reader.fill_buf().is_ok_and(<[u8]>::is_empty);
-        match serde_json::from_slice::<Record>(&line) {
-            Ok(record) if record.v > FORMAT_VERSION => {
-                return Err(LogError::NewerFormat {
-                    path: path.to_path_buf(),
-                    line: number,
-                    found: record.v,
-                });
-            }
-            Ok(record) => each(record),
+        let record = match serde_json::from_slice::<Record>(&line) {
+            Ok(record) => Ok(record),
+            // A newer format may have changed more than this labrun can read.
+            Err(error) => match serde_json::from_slice::<Version>(&line) {
+                Ok(version) if version.v > FORMAT_VERSION => Ok(Record {
+                    v: version.v,
+                    seq: None,
+                    prev: None,
+                    ts: jiff::Timestamp::UNIX_EPOCH,
+                    learner: String::new(),
+                    lesson: String::new(),
+                    event: Event::Unknown,
+                }),
+                _ => Err(error),
+            },
+        };
+        let record = match record {
+            Ok(record) => record,
             Err(error) if is_last && error.is_eof() => {
-                push(warn(
-                    "the last line is incomplete (labrun stopped while writing it); skipped".into(),
-                ));
+                scan.chain.line(hash, None);
+                push(
+                    warn(
+                        "the last line is incomplete (labrun stopped while writing it); skipped"
+                            .into(),
+                    ),
+                    &mut scan.more_warnings,
+                );
+                continue;
             }
-            Err(error) => push(warn(format!("not a progress event ({error}); skipped"))),
+            Err(error) => {
+                scan.chain.line(hash, None);
+                push(
+                    warn(format!("not a progress event ({error}); skipped")),
+                    &mut scan.more_warnings,
+                );
+                continue;
+            }
+        };
+        if record.v > FORMAT_VERSION {
+            scan.chain.line(hash, None);
+            scan.newer.get_or_insert((number, record.v));
+            push(
+                warn(format!(
+                    "written by a newer labrun (format v{}, this labrun reads v{FORMAT_VERSION}); skipped",
+                    record.v
+                )),
+                &mut scan.more_warnings,
+            );
+            continue;
         }
+        scan.chain
+            .line(hash, Some((record.seq, record.prev.as_deref())));
+        let owner = scan.owner.get_or_insert_with(|| record.learner.clone());
+        if record.learner != *owner {
+            let message = format!(
+                "names learner `{}`, but this log is `{owner}`'s; skipped",
+                record.learner
+            );
+            push(warn(message), &mut scan.more_warnings);
+            continue;
+        }
+        each(record);
     }
 }
 
@@ -212,7 +294,11 @@ enum Line {
 
 /// Reads the next line of `reader` into `line` (without its line feed), holding at most
 /// [`MAX_LINE_BYTES`] of it. `None` at the end of the file.
-fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<Option<Line>> {
+fn next_line(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    hasher: &mut Sha256,
+) -> io::Result<Option<Line>> {
     line.clear();
     let mut dropped = 0;
     loop {
@@ -232,6 +318,7 @@ fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<Option
             Some(end) => (&buffer[..end], true),
             None => (buffer, false),
         };
+        hasher.update(piece);
         let used = piece.len() + usize::from(ended);
         if dropped > 0 || line.len() + piece.len() > MAX_LINE_BYTES {
             dropped += line.len() + used;
@@ -250,13 +337,24 @@ fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<Option
     }
 }
 
+/// Reads a log to go on with it: a line of a newer labrun is an error there, as this one
+/// would write after events it cannot read.
 fn read_lines(reader: impl BufRead, path: &Path) -> Result<ReadLog, LogError> {
     let mut log = ReadLog::default();
     let (state, records) = (&mut log.state, &mut log.records);
-    log.more_warnings = for_each_record(reader, path, &mut log.warnings, |record| {
+    let scan = for_each_record(reader, path, &mut log.warnings, |record| {
         state.apply(&record.event);
         *records += 1;
     })?;
+    if let Some((line, found)) = scan.newer {
+        return Err(LogError::NewerFormat {
+            path: path.to_path_buf(),
+            line,
+            found,
+        });
+    }
+    log.more_warnings = scan.more_warnings;
+    log.chain = scan.chain;
     Ok(log)
 }
 
@@ -269,6 +367,9 @@ pub struct ProgressLog {
     lesson: String,
     /// Length after the last complete line: a failed write is cut back to it.
     len: u64,
+    /// Lines in the file, and the hash of the last: the next line's `seq` and `prev`.
+    lines: u64,
+    last_hash: Option<String>,
 }
 
 impl ProgressLog {
@@ -307,6 +408,8 @@ impl ProgressLog {
             learner: learner.to_owned(),
             lesson: lesson.to_owned(),
             len,
+            lines: read.chain.lines(),
+            last_hash: read.chain.last_hash().map(str::to_owned),
         };
         Ok((log, read))
     }
@@ -319,6 +422,8 @@ impl ProgressLog {
     pub fn append(&mut self, event: Event) -> Result<Record, LogError> {
         let record = Record {
             v: FORMAT_VERSION,
+            seq: Some(self.lines + 1),
+            prev: self.last_hash.clone(),
             ts: jiff::Timestamp::now(),
             learner: self.learner.clone(),
             lesson: self.lesson.clone(),
@@ -338,6 +443,10 @@ impl ProgressLog {
             return Err(LogError::io(&self.path, error));
         }
         self.len += line.len() as u64;
+        self.lines += 1;
+        let mut hasher = Sha256::new();
+        hasher.update(&line[..line.len() - 1]);
+        self.last_hash = Some(super::chain::line_hash(hasher));
         Ok(record)
     }
 }

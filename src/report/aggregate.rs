@@ -5,11 +5,13 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::progress::{Event, Record, StepStatus};
+use std::path::Path;
+
+use crate::progress::{Event, LogScan, Record, StepStatus};
 
 use super::filter::Filter;
 use super::step_ids::StepIds;
-use super::summary::{LearnerRow, LearnerStep, LessonInfo, StepStats, Summary, median};
+use super::summary::{LearnerRow, LearnerStep, LessonInfo, Provenance, StepStats, Summary, median};
 use super::tally::LearnerTally;
 
 /// The fold of a whole report: feed it records in log order, then [`finish`](Self::finish).
@@ -21,6 +23,8 @@ use super::tally::LearnerTally;
 pub struct Aggregate {
     filter: Filter,
     lessons: HashMap<String, LessonTally>,
+    /// The `lesson_hash` of the lesson the instructor gave (`--lesson-file`), by lesson id.
+    expected: HashMap<String, String>,
 }
 
 #[derive(Debug, Default)]
@@ -37,6 +41,47 @@ impl Aggregate {
         Self {
             filter,
             lessons: HashMap::new(),
+            expected: HashMap::new(),
+        }
+    }
+
+    /// Flags the learners of lesson `id` whose newest session ran a lesson whose hash is not
+    /// `hash`.
+    pub fn expect_lesson(&mut self, id: String, hash: String) {
+        self.expected.insert(id, hash);
+    }
+
+    /// Adds what one log file's chain says to the learner it belongs to, in the lessons its
+    /// events were about.
+    pub fn checked_log(&mut self, path: &Path, scan: &LogScan, lessons: &[String]) {
+        let Some(owner) = &scan.owner else {
+            return;
+        };
+        let broken_at = scan
+            .chain
+            .broken()
+            .map(|bad| format!("{} line {}: {}", path.display(), bad.line, bad.why));
+        for lesson in lessons {
+            if let Some(tally) = self
+                .lessons
+                .get_mut(lesson)
+                .and_then(|lesson| lesson.learners.get_mut(owner))
+            {
+                tally
+                    .trust
+                    .add_log(scan.chain.integrity(), broken_at.clone());
+            }
+        }
+    }
+
+    /// Says where every learner's events came from (a report over files says `local`).
+    pub fn set_provenance(&mut self, learner: &str, lesson: &str, evidence: Provenance) {
+        if let Some(tally) = self
+            .lessons
+            .get_mut(lesson)
+            .and_then(|lesson| lesson.learners.get_mut(learner))
+        {
+            tally.trust.evidence = evidence;
         }
     }
 
@@ -130,8 +175,11 @@ impl Aggregate {
             let indexes: Vec<usize> = steps.iter().map(|step| lesson.ids.intern(step)).collect();
             let first_row = summary.learners.len();
             // Each tally is dropped as its row is made, so the two never all live at once.
+            let expected = self.expected.get(&id);
             for (name, tally) in learners {
-                let row = learner_row(&id, name, &tally, &lesson.ids, &indexes);
+                let mut row = learner_row(&id, name, &tally, &lesson.ids, &indexes);
+                row.lesson_matches =
+                    expected.map(|hash| tally.trust.lesson_hash.as_ref() == Some(hash));
                 summary.learners.push(row);
             }
             let rows = &summary.learners[first_row..];
@@ -213,6 +261,10 @@ fn learner_row(
         completed_at: tally.completed_at(),
         active_seconds: tally.active_seconds(),
         hints: tally.hints(),
+        integrity: tally.trust.integrity,
+        broken_at: tally.trust.broken_at.clone(),
+        evidence: tally.trust.evidence,
+        lesson_matches: None,
     }
 }
 

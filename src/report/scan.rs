@@ -102,8 +102,8 @@ fn io(path: &Path, source: std::io::Error) -> LogError {
 }
 
 /// Streams every line of `files` into an [`Aggregate`] with this filter. An unreadable line
-/// is skipped and reported through `warn` (once per file that has any, in file order); an
-/// unreadable file, or a line written by a newer labrun, ends the scan with an error.
+/// is skipped and reported through `warn` (once per file that has any, in file order), and
+/// so is a line written by a newer labrun; an unreadable file ends the scan with an error.
 ///
 /// Many files are read on several threads, each folding a contiguous run of files into an
 /// aggregate of its own, merged in file order afterwards. That gives the same result as one
@@ -200,11 +200,16 @@ fn read(
     for path in files {
         let file = File::open(path).map_err(|source| io(path, source))?;
         let reader = BufReader::with_capacity(64 * 1024, file);
-        let not_kept = for_each_record(reader, path, &mut warnings, |record| {
+        let mut lessons: Vec<String> = Vec::new();
+        let scan = for_each_record(reader, path, &mut warnings, |record| {
+            if !lessons.contains(&record.lesson) {
+                lessons.push(record.lesson.clone());
+            }
             aggregate.record(record);
         })?;
+        aggregate.checked_log(path, &scan, &lessons);
         if !warnings.is_empty() {
-            let more = warnings.len().saturating_sub(WARNINGS_SHOWN_PER_FILE) + not_kept;
+            let more = warnings.len().saturating_sub(WARNINGS_SHOWN_PER_FILE) + scan.more_warnings;
             warnings.truncate(WARNINGS_SHOWN_PER_FILE);
             warn(FileWarnings {
                 path: path.clone(),
@@ -278,7 +283,7 @@ mod tests {
     }
 
     /// `count` logs of one step each, one learner per log; with `split`, learner 0's last
-    /// event is in the last log instead of the first.
+    /// event is in a log of its own after the others instead of in the first.
     fn logs(dir: &Path, count: usize, split: bool) -> Vec<PathBuf> {
         let line = |learner: usize, second: usize, event: &str| {
             format!(
@@ -294,11 +299,12 @@ mod tests {
             if !(split && n == 0) {
                 text += &line(n, 1 + n % 50, verified);
             }
-            if split && n == count - 1 {
-                // Learner 0's last event, in a file read by another thread.
-                text += &line(0, 59, verified);
-            }
             paths.push(write(dir, &format!("logs/{n:03}.jsonl"), &text));
+        }
+        if split {
+            // Learner 0's last event, in a second log of theirs read by another thread.
+            let text = line(0, 59, verified);
+            paths.push(write(dir, "logs/later/000.jsonl", &text));
         }
         paths
     }

@@ -7,7 +7,7 @@
 //!               "steps":{"hello":"verified","workspace":"failed"},
 //!               "verified":1,"self_reported":0,"skipped":0,
 //!               "started":"2026-11-26T09:00:00Z","last_activity":"2026-11-26T09:12:40Z",
-//!               "active_seconds":760,"hints":1}],
+//!               "active_seconds":760,"hints":1,"integrity":"ok","evidence":"local"}],
 //!  "steps":[{"lesson":"welcome","step":"hello","learners":1,"completed":1,"median_seconds":42,
 //!            "failed_attempts":0,"hints":0,"stuck":0,"skipped":0}]}
 //! ```
@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::progress::StepStatus;
+use crate::progress::{Integrity, StepStatus};
 
 /// The version of the JSON report, in its `format` field.
 pub const FORMAT: u32 = 1;
@@ -77,6 +77,71 @@ pub struct LearnerRow {
     pub active_seconds: u64,
     /// Hints revealed, every step, resets included.
     pub hints: u32,
+    /// What the chain of the learner's log says: `ok`, `broken`, `unchained`.
+    pub integrity: Integrity,
+    /// Where the chain first breaks, when it does: `FILE line N: how`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broken_at: Option<String>,
+    /// Where the events came from.
+    pub evidence: Provenance,
+    /// Whether the learner's newest session ran the lesson the report was given
+    /// (`--lesson-file`); absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lesson_matches: Option<bool>,
+}
+
+impl LearnerRow {
+    /// Whether the row's completion cannot be taken as it stands: its log was edited, or
+    /// the learner ran another version of the lesson than the one the report was given.
+    pub fn is_doubtful(&self) -> bool {
+        self.integrity == Integrity::Broken || self.lesson_matches == Some(false)
+    }
+
+    /// Why a doubtful row is doubtful, in a sentence; `None` for a row that is not.
+    pub fn doubt(&self) -> Option<String> {
+        let mut reasons = Vec::new();
+        if self.integrity == Integrity::Broken {
+            reasons.push(match &self.broken_at {
+                Some(at) => format!("the log was edited ({at})"),
+                None => "the log was edited".to_owned(),
+            });
+        }
+        if self.lesson_matches == Some(false) {
+            reasons.push("the newest session ran another version of the lesson".to_owned());
+        }
+        (!reasons.is_empty()).then(|| reasons.join("; "))
+    }
+
+    /// Complete, and nothing casts a doubt on it.
+    pub fn is_complete_and_sound(&self) -> bool {
+        self.complete && !self.is_doubtful()
+    }
+}
+
+/// Where a learner's events came from, from the strongest proof to the weakest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provenance {
+    /// Received by the class server while the session ran.
+    Live,
+    /// Received by the class server after the session (`labrun sync`).
+    Late,
+    /// Imported by the instructor from collected log files.
+    Imported,
+    /// Read from log files by this report.
+    #[default]
+    Local,
+}
+
+impl Provenance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Live => "live",
+            Self::Late => "late",
+            Self::Imported => "imported",
+            Self::Local => "local",
+        }
+    }
 }
 
 /// One step of one learner. JSON shows only the status; the other figures feed the CSV
@@ -209,6 +274,10 @@ mod tests {
             completed_at: None,
             active_seconds: 0,
             hints: 1,
+            integrity: Integrity::Ok,
+            broken_at: None,
+            evidence: Provenance::Local,
+            lesson_matches: None,
         };
         let json = serde_json::to_string(&row).unwrap();
         assert!(

@@ -4,7 +4,9 @@
 
 use jiff::Timestamp;
 
-use crate::progress::{Event, LessonState, StepStatus};
+use crate::progress::{Event, Integrity, LessonState, StepStatus};
+
+use super::summary::Provenance;
 
 /// A gap between two events of a session counts as active time up to this many seconds.
 pub const ACTIVE_GAP_CAP_SECONDS: u64 = 5 * 60;
@@ -57,6 +59,34 @@ pub struct LearnerTally {
     hints: u32,
     /// When every step of the lesson was first complete; kept after a later reset.
     completed_at: Option<Timestamp>,
+    /// How far the learner's events can be believed.
+    pub trust: Trust,
+}
+
+/// How far a learner's events in one lesson can be believed: what their log's chain says,
+/// where the events came from, and which lesson they were done on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trust {
+    /// The worst of the learner's logs.
+    pub integrity: Integrity,
+    /// Where the chain first breaks: `FILE line N: how`.
+    pub broken_at: Option<String>,
+    pub evidence: Provenance,
+    /// The `lesson_hash` of the learner's newest `session_started`.
+    pub lesson_hash: Option<String>,
+}
+
+impl Trust {
+    /// Adds what one log of the learner's says: the worse integrity wins, and the first
+    /// break found is kept.
+    pub fn add_log(&mut self, integrity: Integrity, broken_at: Option<String>) {
+        if integrity > self.integrity {
+            self.integrity = integrity;
+        }
+        if self.broken_at.is_none() {
+            self.broken_at = broken_at;
+        }
+    }
 }
 
 impl LearnerTally {
@@ -71,6 +101,7 @@ impl LearnerTally {
             previous: None,
             hints: 0,
             completed_at: None,
+            trust: Trust::default(),
         }
     }
 
@@ -97,6 +128,12 @@ impl LearnerTally {
         match event {
             // A report never prints a variable's value, so it never holds one.
             Event::VarSet { .. } => {}
+            Event::SessionStarted { lesson_hash, .. } => {
+                if self.trust.lesson_hash.as_deref() != Some(lesson_hash) {
+                    self.trust.lesson_hash = Some(lesson_hash.clone());
+                }
+                self.state.apply(event);
+            }
             Event::LessonReset => {
                 self.steps.iter_mut().for_each(StepTally::reset);
                 self.state.apply(event);

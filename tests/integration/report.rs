@@ -402,19 +402,49 @@ fn a_folder_without_logs_gives_an_empty_report_and_a_warning() {
 }
 
 #[test]
-fn a_line_from_a_newer_labrun_stops_the_report_asking_for_an_upgrade() {
-    let newer = fixture("k8s-basics/fay.jsonl").replacen("{\"v\":1,", "{\"v\":2,", 1);
-    Test::new()
+fn a_line_from_a_newer_labrun_is_skipped_with_a_warning_and_the_rest_still_counts() {
+    // A newer labrun's line, of a shape this one cannot read, among fay's events.
+    let mut lines: Vec<String> = fixture("k8s-basics/fay.jsonl")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    lines.insert(
+        2,
+        r#"{"v":2,"when":[2026,11,21],"what":{"kind":"future"}}"#.to_owned(),
+    );
+    let newer = lines.join("\n") + "\n";
+    let out = Test::new()
         .file("logs/fay.jsonl", &newer)
-        .args(["report", "logs"])
+        .args(["report", "logs", "--format", "json"])
         .run()
-        .status(4)
-        .stderr_contains("upgrade labrun");
-    Test::new()
-        .file("logs/fay.jsonl", &fixture("k8s-basics/fay.jsonl"))
-        .args(["report", "logs"])
+        .status(0)
+        .stderr_contains("logs/fay.jsonl:3: written by a newer labrun (format v2");
+    let report = out.json();
+    assert_eq!(report["learners"][0]["learner"], "fay");
+    assert_eq!(report["learners"][0]["complete"], true);
+}
+
+#[test]
+fn an_older_line_missing_a_field_added_later_still_counts() {
+    // `evidence`, `reason` and `attempt` were added to check events after version 1 first
+    // shipped.
+    let old = [
+        r#"{"v":1,"ts":"2026-11-21T15:00:00Z","learner":"gus","lesson":"l","event":"session_started","title":"L","lesson_hash":"h","steps":["a"]}"#,
+        r#"{"v":1,"ts":"2026-11-21T15:01:00Z","learner":"gus","lesson":"l","event":"check_failed","step":"a"}"#,
+        r#"{"v":1,"ts":"2026-11-21T15:02:00Z","learner":"gus","lesson":"l","event":"check_passed","step":"a"}"#,
+        r#"{"v":1,"ts":"2026-11-21T15:02:00Z","learner":"gus","lesson":"l","event":"step_verified","step":"a"}"#,
+    ]
+    .join("\n");
+    let out = Test::new()
+        .file("logs/gus.jsonl", &(old + "\n"))
+        .args(["report", "logs", "--format", "json"])
         .run()
         .status(0);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["learners"][0]["complete"], true);
+    assert_eq!(report["steps"][0]["failed_attempts"], 1);
+    assert_eq!(report["learners"][0]["integrity"], "unchained");
 }
 
 #[test]
@@ -679,4 +709,132 @@ fn a_lesson_given_instead_of_its_logs_is_a_usage_error_that_says_what_to_give() 
         .stderr_contains("`welcome.md` is a lesson, not a progress log")
         .stderr_contains("`labrun status welcome.md` shows your own progress")
         .stderr_lacks("not a progress event");
+}
+
+/// A two-step lesson done by ada in a real session: its log is chained.
+fn session_done(lesson_text: &str) -> Test {
+    let lab = crate::start::lab().file("chain.md", lesson_text);
+    lab.run_with(["start", "chain.md", "--yes"], "\n\n\n\n")
+        .status(0)
+        .stderr_contains("Lesson complete.");
+    lab
+}
+
+const CHAIN_LESSON: &str =
+    "# Chain\n\n## One {#one}\n\n```bash {check}\ntrue\n```\n\n## Two {#two}\n\nRead it.\n";
+
+#[test]
+fn a_sessions_log_is_chained_and_an_edited_line_is_reported_with_its_place() {
+    let lab = session_done(CHAIN_LESSON);
+    let log = lab.path().join(".progress/chain/ada.jsonl");
+    let text = std::fs::read_to_string(&log).unwrap();
+    for (index, line) in text.lines().enumerate() {
+        let event: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(event["seq"], index as u64 + 1, "{line}");
+        assert_eq!(event.get("prev").is_some(), index > 0, "{line}");
+    }
+    let report = lab.run_with(["report", ".progress", "--format", "json"], "");
+    let row = &report.status(0).json()["learners"][0];
+    assert_eq!(row["integrity"], "ok");
+    assert_eq!(row["evidence"], "local");
+    assert!(row.get("broken_at").is_none());
+    lab.run_with(["report", ".progress", "--require-complete"], "")
+        .status(0);
+
+    // The learner turns a confirmation into a verification by hand.
+    let edited = text.replacen("\"step_confirmed\"", "\"step_verified\"", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&log, &edited).unwrap();
+    let confirmed_line = text
+        .lines()
+        .position(|line| line.contains("step_confirmed"))
+        .unwrap()
+        + 1;
+    let report = lab.run_with(["report", ".progress", "--format", "json"], "");
+    let row = &report.status(0).json()["learners"][0];
+    assert_eq!(row["integrity"], "broken");
+    let at = row["broken_at"].as_str().unwrap();
+    assert!(
+        at.ends_with(&format!(
+            "ada.jsonl line {}: its `prev` does not match line {confirmed_line}",
+            confirmed_line + 1
+        )),
+        "{at}"
+    );
+    lab.run_with(["report", ".progress"], "")
+        .status(0)
+        .stdout_contains("1 in doubt")
+        .stdout_contains("! ada: the log was edited");
+    lab.run_with(["report", ".progress", "--require-complete"], "")
+        .status(1)
+        .stderr_contains("ada (chain): 2 of 2 steps complete; the log was edited");
+    lab.run_with(["report", ".progress", "--format", "junit"], "")
+        .status(0)
+        .stdout_contains("failures=\"1\"")
+        .stdout_contains("<failure type=\"doubtful\"");
+}
+
+#[test]
+fn the_instructors_lesson_file_flags_a_learner_who_ran_an_edited_lesson() {
+    // The learner made the check pass whatever they do.
+    let edited = CHAIN_LESSON.replace("# Chain", "---\nid: chain\n---\n# Chain");
+    let lab = session_done(&edited.replace("true", "true || true"));
+    let instructors = lab.path().join("instructors.md");
+    std::fs::write(&instructors, &edited).unwrap();
+    let run = |lesson: &std::path::Path| {
+        lab.run_with(
+            [
+                "report",
+                ".progress",
+                "--format",
+                "json",
+                "--lesson-file",
+                lesson.to_str().unwrap(),
+            ],
+            "",
+        )
+        .status(0)
+        .json()["learners"][0]["lesson_matches"]
+            .clone()
+    };
+    assert_eq!(run(&instructors), false);
+    // The lesson as the learner ran it matches.
+    assert_eq!(run(&lab.path().join("chain.md")), true);
+    lab.run_with(
+        [
+            "report",
+            ".progress",
+            "--require-complete",
+            "--lesson-file",
+            instructors.to_str().unwrap(),
+        ],
+        "",
+    )
+    .status(1)
+    .stderr_contains("the newest session ran another version of the lesson");
+}
+
+#[test]
+fn a_line_naming_a_classmate_cannot_reset_them() {
+    let lab = session_done(CHAIN_LESSON);
+    // Ada writes a reset of bob's lesson into her own log.
+    let log = lab.path().join(".progress/chain/ada.jsonl");
+    let mut text = std::fs::read_to_string(&log).unwrap();
+    text.push_str(
+        r#"{"v":1,"ts":"2026-12-01T00:00:00Z","learner":"bob","lesson":"chain","event":"lesson_reset"}"#,
+    );
+    text.push('\n');
+    std::fs::write(&log, text).unwrap();
+    let out = lab
+        .run_with(["report", ".progress", "--format", "json"], "")
+        .status(0)
+        .stderr_contains("names learner `bob`, but this log is `ada`'s; skipped");
+    let report = out.json();
+    let learners: Vec<&str> = report["learners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["learner"].as_str().unwrap())
+        .collect();
+    assert_eq!(learners, ["ada"]);
 }

@@ -219,6 +219,8 @@ fn a_full_disk_gives_a_clear_error_and_no_partial_line() {
         learner: "ada".into(),
         lesson: "w".into(),
         len: 0,
+        lines: 0,
+        last_hash: None,
     };
     let error = log.append(entered("a")).unwrap_err();
     assert!(matches!(error, LogError::DiskFull { .. }), "{error:?}");

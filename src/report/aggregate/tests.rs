@@ -313,18 +313,39 @@ fn step_figures_show_where_learners_struggle() {
 }
 
 #[test]
-fn learners_and_lessons_are_keyed_by_the_record_not_interleaving() {
-    let other = line(0, 0, "bob", &started(&["x"])).replace("\"lab\"", "\"other\"");
-    let interleaved = format!(
-        "{}\n{other}\n{}\n",
+fn lessons_are_keyed_by_the_record_and_a_classmates_line_in_a_log_is_refused() {
+    // Ada's log holds two lessons, interleaved, and a line naming bob: whoever wrote it, it
+    // cannot speak for bob (nor be ada's).
+    let other = line(0, 0, "ada", &started(&["x"])).replace("\"lab\"", "\"other\"");
+    let forged = line(0, 30, "bob", &on("step_verified", "a"));
+    let text = format!(
+        "{}\n{other}\n{forged}\n{}\n",
         line(0, 0, "ada", &started(&["a"])),
         line(1, 0, "ada", &on("step_verified", "a")),
     );
-    let summary = report(&[interleaved]);
+    let mut aggregate = Aggregate::new(Filter::default());
+    let mut warnings = Vec::new();
+    for_each_record(
+        text.as_bytes(),
+        Path::new("ada.jsonl"),
+        &mut warnings,
+        |r| aggregate.record(r),
+    )
+    .unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].line, 3);
+    assert!(
+        warnings[0]
+            .message
+            .contains("names learner `bob`, but this log is `ada`'s"),
+        "{}",
+        warnings[0].message
+    );
+    let summary = aggregate.finish();
     let lessons: Vec<_> = summary.lessons.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(lessons, ["lab", "other"]);
     assert!(row(&summary, "ada").complete);
-    assert_eq!(statuses(row(&summary, "bob")), [("x", "pending")]);
+    assert!(summary.learners.iter().all(|row| row.learner == "ada"));
 }
 
 #[test]

@@ -4,8 +4,8 @@
 //! table (or `pandas.pivot`) turns it into a learner × step grid in one move:
 //!
 //! ```text
-//! lesson,learner,learner_complete,step,status,failed_attempts,hints,seconds_to_complete
-//! welcome,ada,true,hello,verified,0,0,42
+//! lesson,learner,learner_complete,step,status,failed_attempts,hints,seconds_to_complete,integrity,evidence,lesson_matches
+//! welcome,ada,true,hello,verified,0,0,42,ok,local,
 //! ```
 //!
 //! Written by hand: quoting is the only subtle part, and it is a dozen lines.
@@ -14,24 +14,31 @@ use std::io::{self, Write};
 
 use crate::report::Summary;
 
-const HEADER: &str =
-    "lesson,learner,learner_complete,step,status,failed_attempts,hints,seconds_to_complete";
+const HEADER: &str = "lesson,learner,learner_complete,step,status,failed_attempts,hints,\
+                      seconds_to_complete,integrity,evidence,lesson_matches";
 
 pub fn write(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
     writeln!(out, "{HEADER}")?;
     for row in &summary.learners {
         let lesson = field(&row.lesson);
         let learner = field(&row.learner);
+        // Empty without `--lesson-file`.
+        let matches = row
+            .lesson_matches
+            .map(|m| m.to_string())
+            .unwrap_or_default();
         for step in &row.steps {
             let seconds = step.seconds.map(|s| s.to_string()).unwrap_or_default();
             writeln!(
                 out,
-                "{lesson},{learner},{},{},{},{},{},{seconds}",
+                "{lesson},{learner},{},{},{},{},{},{seconds},{},{},{matches}",
                 row.complete,
                 field(&step.id),
                 step.status.as_str(),
                 step.failed_attempts,
                 step.hints,
+                row.integrity.as_str(),
+                row.evidence.as_str(),
             )?;
         }
     }

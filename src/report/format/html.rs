@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use crate::report::{LearnerRow, LessonInfo, StepStats, Summary};
 use crate::ui::style::plural;
 
-use super::legend::{STATUSES, duration, fraction, meaning, moment, symbol};
+use super::legend::{STATUSES, duration, fraction, meaning, moment, symbol, trust};
 
 pub fn write(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
     let complete = summary.learners.iter().filter(|row| row.complete).count();
@@ -136,7 +136,8 @@ fn grid(out: &mut dyn Write, lesson: &LessonInfo, rows: &[&LearnerRow]) -> io::R
     }
     writeln!(
         out,
-        "<th scope=\"col\">Active</th><th scope=\"col\">Hints</th><th scope=\"col\">Last activity (UTC)</th></tr>\n</thead>\n<tbody>"
+        "<th scope=\"col\">Active</th><th scope=\"col\">Hints</th><th scope=\"col\">Last activity (UTC)</th>\
+         <th scope=\"col\">Log</th></tr>\n</thead>\n<tbody>"
     )?;
     for row in rows {
         let (done_class, done_mark) = if row.complete {
@@ -165,10 +166,16 @@ fn grid(out: &mut dyn Write, lesson: &LessonInfo, rows: &[&LearnerRow]) -> io::R
         }
         writeln!(
             out,
-            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"when\">{}</td></tr>",
+            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"when\">{}</td>\
+             <td class=\"trust{}\" data-integrity=\"{}\" data-evidence=\"{}\" title=\"{}\">{}</td></tr>",
             duration(Some(row.active_seconds)),
             row.hints,
-            row.last_activity.strftime("%Y-%m-%d %H:%M")
+            row.last_activity.strftime("%Y-%m-%d %H:%M"),
+            if row.is_doubtful() { " doubtful" } else { "" },
+            row.integrity.as_str(),
+            row.evidence.as_str(),
+            escape(&row.doubt().unwrap_or_default()),
+            escape(&trust(row)),
         )?;
     }
     writeln!(out, "</tbody>\n</table>\n</div>")
@@ -305,6 +312,8 @@ thead th { background: var(--head); font-weight: 600; text-align: left; vertical
 .done { white-space: nowrap; font-weight: 600; }
 .done.yes { color: var(--verified); }
 .done.no { color: var(--failed); }
+.trust { white-space: nowrap; }
+.trust.doubtful { color: var(--failed); font-weight: 600; }
 [data-status="verified"] { background: var(--verified); color: #fff; }
 [data-status="solved"] { background: var(--solved); color: #0b3d1a; }
 [data-status="confirmed"] { background: var(--confirmed); color: #fff; }

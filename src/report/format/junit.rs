@@ -12,7 +12,11 @@ use std::io::{self, Write};
 use crate::report::{LearnerRow, Summary};
 
 pub fn write(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
-    let failures = summary.incomplete().count();
+    let failures = summary
+        .learners
+        .iter()
+        .filter(|row| !row.is_complete_and_sound())
+        .count();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -21,7 +25,10 @@ pub fn write(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
     )?;
     for lesson in &summary.lessons {
         let rows: Vec<&LearnerRow> = summary.learners_of(&lesson.id).collect();
-        let failed = rows.iter().filter(|row| !row.complete).count();
+        let failed = rows
+            .iter()
+            .filter(|row| !row.is_complete_and_sound())
+            .count();
         let time: u64 = rows.iter().map(|row| row.active_seconds).sum();
         writeln!(
             out,
@@ -55,7 +62,15 @@ fn testcase(out: &mut dyn Write, row: &LearnerRow) -> io::Result<()> {
         .iter()
         .map(|step| format!("{}: {}\n", step.id, step.status.as_str()))
         .collect();
-    if !row.complete {
+    if let Some(doubt) = row.doubt() {
+        // A completion that cannot be taken as it stands is no pass.
+        writeln!(
+            out,
+            r#"      <failure type="doubtful" message="{}">{}</failure>"#,
+            escape(&doubt),
+            escape_text(&statuses)
+        )?;
+    } else if !row.complete {
         let open: Vec<String> = row
             .steps
             .iter()

@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 
 use crate::progress::StepStatus;
+use crate::report::{LearnerRow, Provenance};
 
 /// Every status, in the order a legend lists them.
 pub const STATUSES: [StepStatus; 6] = [
@@ -36,6 +37,21 @@ pub fn meaning(status: StepStatus) -> &'static str {
         StepStatus::Failed => "the last check failed",
         StepStatus::Pending => "not done yet",
     }
+}
+
+/// What a report can believe of a learner's row, in a few words: the log's integrity
+/// (`ok`, `unchained`, `broken`), `other lesson` when the learner ran another version of
+/// the instructor's lesson, and where the events came from when not from local files
+/// (`live`, `late`, `imported`).
+pub fn trust(row: &LearnerRow) -> String {
+    let mut words = vec![row.integrity.as_str()];
+    if row.lesson_matches == Some(false) {
+        words.push("other lesson");
+    }
+    if row.evidence != Provenance::Local {
+        words.push(row.evidence.as_str());
+    }
+    words.join(", ")
 }
 
 /// `42s`, `4m 05s`, `2h 03m`; `-` for none.

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use crate::report::Summary;
 
-use super::legend::{duration, fraction, moment};
+use super::legend::{duration, fraction, moment, trust};
 
 pub fn write(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
     writeln!(out, "# Progress report")?;
@@ -33,22 +33,45 @@ pub fn write(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
         )?;
         let mut head = vec!["Learner".to_owned(), "Complete".to_owned()];
         head.extend(lesson.steps.iter().map(|step| escape(step)));
-        head.extend(["Active".to_owned(), "Last activity".to_owned()]);
+        head.extend([
+            "Active".to_owned(),
+            "Last activity".to_owned(),
+            "Log".to_owned(),
+        ]);
         let mut align = vec![Align::Left, Align::Left];
         align.extend(lesson.steps.iter().map(|_| Align::Centre));
-        align.extend([Align::Right, Align::Left]);
+        align.extend([Align::Right, Align::Left, Align::Left]);
         table_head(out, &head, &align)?;
-        for row in rows {
+        for row in &rows {
             let mut cells = vec![
                 escape(&row.learner),
                 if row.complete { "yes" } else { "**no**" }.to_owned(),
             ];
             cells.extend(row.steps.iter().map(|step| step.status.as_str().to_owned()));
+            let trust = trust(row);
             cells.extend([
                 duration(Some(row.active_seconds)),
                 moment(row.last_activity),
+                if row.is_doubtful() {
+                    format!("**{trust}**")
+                } else {
+                    trust
+                },
             ]);
             table_row(out, &cells)?;
+        }
+        let doubts: Vec<String> = rows
+            .iter()
+            .filter_map(|row| {
+                Some(format!(
+                    "- **{}**: {}",
+                    escape(&row.learner),
+                    escape(&row.doubt()?)
+                ))
+            })
+            .collect();
+        if !doubts.is_empty() {
+            writeln!(out, "\n{}", doubts.join("\n"))?;
         }
         writeln!(out, "\n### Steps\n")?;
         let head = [

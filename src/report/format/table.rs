@@ -9,12 +9,12 @@ use std::io::{self, Write};
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use console::Style;
 
-use crate::progress::StepStatus;
-use crate::report::{LessonInfo, Summary};
+use crate::progress::{Integrity, StepStatus};
+use crate::report::{LearnerRow, LessonInfo, Summary};
 use crate::text::TerminalText;
 use crate::ui::style::{Term, plural};
 
-use super::legend::{STATUSES, duration, fraction, symbol};
+use super::legend::{STATUSES, duration, fraction, symbol, trust};
 
 /// `width`: the terminal's, to fit the tables to it; `None` (a pipe, a file) never wraps.
 pub fn write(
@@ -57,13 +57,19 @@ fn learners(
 ) -> io::Result<()> {
     let rows: Vec<_> = summary.learners_of(&lesson.id).collect();
     let complete = rows.iter().filter(|row| row.complete).count();
+    let doubtful = rows.iter().filter(|row| row.is_doubtful()).count();
     writeln!(
         out,
-        "{} ({}): {} of {} complete",
+        "{} ({}): {} of {} complete{}",
         term.paint(&Style::new().bold(), &lesson.title),
         TerminalText::line(&lesson.id),
         complete,
         plural(rows.len(), "learner"),
+        if doubtful > 0 {
+            format!(", {doubtful} in doubt (!)")
+        } else {
+            String::new()
+        }
     )?;
     let mut table = new_table(width);
     table.set_header(header(
@@ -78,9 +84,19 @@ fn learners(
             "Active",
             "Hints",
             "Last seen",
+            "Log",
         ],
     ));
-    for row in rows {
+    let mut doubts = Vec::new();
+    for row in &rows {
+        if let Some(doubt) = row.doubt() {
+            doubts.push(format!(
+                "{} {}: {}",
+                term.paint(&Style::new().red().bold(), "!"),
+                TerminalText::line(&row.learner),
+                TerminalText::line(&doubt)
+            ));
+        }
         let strip: String = row
             .steps
             .iter()
@@ -101,10 +117,27 @@ fn learners(
             Cell::new(duration(Some(row.active_seconds))),
             Cell::new(row.hints),
             Cell::new(row.last_activity.strftime("%Y-%m-%d")),
+            Cell::new(trust_cell(row, term)),
         ]);
     }
     align_right(&mut table, &[3, 4, 5, 6, 7]);
-    writeln!(out, "{table}")
+    writeln!(out, "{table}")?;
+    for doubt in doubts {
+        writeln!(out, "{doubt}")?;
+    }
+    Ok(())
+}
+
+/// The `Log` column: red when the row's completion cannot be taken as it stands.
+fn trust_cell(row: &LearnerRow, term: Term) -> String {
+    let text = trust(row);
+    if row.is_doubtful() {
+        term.paint(&Style::new().red().bold(), &text)
+    } else if row.integrity == Integrity::Ok {
+        text
+    } else {
+        term.paint(&Style::new().dim(), &text)
+    }
 }
 
 fn steps(
