@@ -11,9 +11,11 @@ mod list;
 mod new;
 mod report;
 mod reset;
+mod serve;
 mod show;
 mod start;
 mod status;
+mod sync;
 mod test;
 
 use std::ffi::OsString;
@@ -52,6 +54,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::New(args) => new::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Sync(args) => sync::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

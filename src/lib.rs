@@ -44,6 +44,7 @@ pub mod fuzzing;
 pub mod lesson;
 pub mod progress;
 pub mod report;
+pub mod serve;
 pub mod text;
 pub mod ui;
 

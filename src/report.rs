@@ -39,5 +39,7 @@ mod tally;
 pub use aggregate::Aggregate;
 pub use filter::{Filter, parse_since};
 pub use scan::{FileWarnings, log_files, scan};
-pub use summary::{FORMAT, LearnerRow, LearnerStep, LessonInfo, Provenance, StepStats, Summary};
+pub use summary::{
+    FORMAT, LearnerRow, LearnerStep, LessonInfo, Provenance, StepStats, Steps, Summary,
+};
 pub use tally::{ACTIVE_GAP_CAP_SECONDS, LearnerTally, StepTally, Trust};

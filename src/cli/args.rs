@@ -118,6 +118,55 @@ pub enum Command {
                             (or a log cannot be read), 2 bad path or option."
     )]
     Report(ReportArgs),
+    /// Run a class server: learners' progress arrives live, the instructor sees it on a dashboard.
+    #[command(after_help = "Examples:\n  labrun serve\n  \
+                            labrun serve --listen 0.0.0.0:7474\n  \
+                            labrun serve --database postgres://labrun@db.example/class\n\n\
+                            Learners: LABRUN_REPORT_TO=http://HOST:7474 LABRUN_CLASS_CODE=CODE labrun start LESSON\n\
+                            Instructor: open the dashboard address it prints; \
+                            LABRUN_INSTRUCTOR_TOKEN=TOKEN labrun report --server http://HOST:7474\n\n\
+                            The first line on stdout is `listening on http://HOST:PORT`. The instructor token \
+                            and class code come from LABRUN_INSTRUCTOR_TOKEN and LABRUN_CLASS_CODE; unset, \
+                            they are made, printed once, and only their hashes stored.\n\
+                            Exit codes: 0 stopped with Ctrl-C, 4 cannot listen or open the database.")]
+    Serve(ServeArgs),
+    /// Send progress a class server does not have yet (or, as instructor, import collected logs).
+    #[command(
+        after_help = "Examples:\n  labrun sync                                   # send what your sessions could not\n  \
+                            labrun sync --report-to http://class.example:7474\n  \
+                            LABRUN_INSTRUCTOR_TOKEN=TOKEN labrun sync --server http://HOST:7474 collected-logs/\n\n\
+                            Without --server, each of your logs goes to the server it was last sent to \
+                            (or --report-to); joining needs LABRUN_CLASS_CODE. With --server, the logs \
+                            under DIR are imported with the instructor token.\n\
+                            Exit codes: 0 everything sent, 4 a server could not be reached or refused."
+    )]
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:7474", value_name = "ADDR")]
+    pub listen: String,
+    /// sqlite://FILE or postgres://USER@HOST/DB (default: class.sqlite in labrun's data folder).
+    #[arg(long, env = "LABRUN_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// As instructor: import the logs under the paths into this server
+    /// (needs LABRUN_INSTRUCTOR_TOKEN).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// Folders or files of collected logs, with --server.
+    pub paths: Vec<PathBuf>,
+    /// As learner: send to this server (default: the one each log was last sent to).
+    #[arg(long, env = "LABRUN_REPORT_TO", value_name = "URL")]
+    pub report_to: Option<String>,
+    /// Where your progress logs live (default: $XDG_DATA_HOME/labrun/progress).
+    #[arg(long, env = "LABRUN_PROGRESS_DIR", value_name = "DIR")]
+    pub progress_dir: Option<PathBuf>,
 }
 
 /// Who is learning and where progress is kept; shared by the session commands.
@@ -162,6 +211,11 @@ pub struct StartArgs {
     /// otherwise does, every few seconds and when a file changes, and moves on when they pass).
     #[arg(long)]
     pub no_watch: bool,
+    /// Send your progress to a class server as you go (`labrun serve`); joining needs the
+    /// class code in LABRUN_CLASS_CODE. Nothing waits for it: what cannot be sent waits for
+    /// `labrun sync`.
+    #[arg(long, env = "LABRUN_REPORT_TO", value_name = "URL")]
+    pub report_to: Option<String>,
     #[command(flatten)]
     pub learner: LearnerArgs,
 }
@@ -356,6 +410,10 @@ pub struct ReportArgs {
     /// Exit 1, naming them on stderr, when anyone in the report has not completed their lesson.
     #[arg(long)]
     pub require_complete: bool,
+    /// Read the report from a class server instead of log files (needs
+    /// LABRUN_INSTRUCTOR_TOKEN).
+    #[arg(long, value_name = "URL", conflicts_with = "paths")]
+    pub server: Option<String>,
     /// The lesson as the instructor has it (repeatable): learners whose newest session ran
     /// another version of it (an edited check, say) are flagged (`lesson_matches: false`).
     #[arg(long, value_name = "LESSON")]

@@ -38,6 +38,10 @@ pub enum CliError {
     Session(#[from] crate::engine::SessionError),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Serve(#[from] crate::serve::ServeError),
+    #[error(transparent)]
+    Send(#[from] crate::progress::SendError),
 }
 
 impl CliError {
@@ -51,6 +55,7 @@ impl CliError {
             Self::Output(_) | Self::Log(_) | Self::Session(_) => exit::ENVIRONMENT,
             Self::InvalidLesson { .. } => exit::INVALID_LESSON,
             Self::Usage(_) => exit::USAGE,
+            Self::Serve(_) | Self::Send(_) => exit::ENVIRONMENT,
         }
     }
 }

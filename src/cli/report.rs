@@ -13,6 +13,14 @@ use super::{CliError, exit};
 /// Reads every log under the paths, prints the report on stdout and unreadable lines on
 /// stderr. Exit 1 with `--require-complete` when someone has not completed.
 pub fn run(args: &ReportArgs) -> Result<u8, CliError> {
+    let filter = Filter {
+        lessons: args.lessons.clone(),
+        learners: args.learners.clone(),
+        since: args.since,
+    };
+    if let Some(url) = &args.server {
+        return from_server(args, url, &filter);
+    }
     let paths = if args.paths.is_empty() {
         vec![default_dir()]
     } else {
@@ -42,18 +50,56 @@ pub fn run(args: &ReportArgs) -> Result<u8, CliError> {
             names.join(", ")
         );
     }
-    let filter = Filter {
-        lessons: args.lessons.clone(),
-        learners: args.learners.clone(),
-        since: args.since,
-    };
-    let mut aggregate = report::scan(&files, &filter, print_warnings)?;
-    for path in &args.lesson_file {
-        let lesson = crate::lesson::load(path)?.lesson;
-        aggregate.expect_lesson(lesson.id.clone(), lesson.fingerprint());
-    }
-    let summary = aggregate.finish();
+    let mut summary = report::scan(&files, &filter, print_warnings)?.finish();
+    expect_lessons(&mut summary, &args.lesson_file)?;
+    write(args, &summary)
+}
 
+/// `--lesson-file`: flags the learners who ran another version of these lessons.
+fn expect_lessons(summary: &mut Summary, lessons: &[PathBuf]) -> Result<(), CliError> {
+    for path in lessons {
+        let lesson = crate::lesson::load(path)?.lesson;
+        summary.expect_lesson(&lesson.id, &lesson.fingerprint());
+    }
+    Ok(())
+}
+
+/// `--server URL`: the same report, made by a class server of what it received.
+fn from_server(args: &ReportArgs, url: &str, filter: &Filter) -> Result<u8, CliError> {
+    let token = std::env::var("LABRUN_INSTRUCTOR_TOKEN")
+        .ok()
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| {
+            CliError::Usage(
+                "a report from a class server needs the instructor token in LABRUN_INSTRUCTOR_TOKEN"
+                    .into(),
+            )
+        })?;
+    let server = progress::ClassServer::new(url, None)?;
+    let mut query: Vec<(&str, String)> = Vec::new();
+    if !filter.lessons.is_empty() {
+        query.push(("lesson", filter.lessons.join(",")));
+    }
+    if !filter.learners.is_empty() {
+        query.push(("learner", filter.learners.join(",")));
+    }
+    if let Some(since) = filter.since {
+        query.push(("since", since.to_string()));
+    }
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    let request = server
+        .client()
+        .get(format!("{}/api/v1/report?{query}", server.url()))
+        .bearer_auth(token);
+    let mut summary: Summary = server.call(request)?;
+    expect_lessons(&mut summary, &args.lesson_file)?;
+    write(args, &summary)
+}
+
+/// The report in its format on stdout; the exit code `--require-complete` asks for.
+fn write(args: &ReportArgs, summary: &Summary) -> Result<u8, CliError> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match args.format {
@@ -61,18 +107,18 @@ pub fn run(args: &ReportArgs) -> Result<u8, CliError> {
             let width = std::io::stdout()
                 .is_terminal()
                 .then(|| console::Term::stdout().size().1);
-            format::table::write(&mut out, &summary, Term::stdout(), width)?;
+            format::table::write(&mut out, summary, Term::stdout(), width)?;
         }
-        ReportFormat::Json => format::json::write(&mut out, &summary)?,
-        ReportFormat::Csv => format::csv::write(&mut out, &summary)?,
-        ReportFormat::Junit => format::junit::write(&mut out, &summary)?,
-        ReportFormat::Markdown => format::markdown::write(&mut out, &summary)?,
-        ReportFormat::Html => format::html::write(&mut out, &summary)?,
+        ReportFormat::Json => format::json::write(&mut out, summary)?,
+        ReportFormat::Csv => format::csv::write(&mut out, summary)?,
+        ReportFormat::Junit => format::junit::write(&mut out, summary)?,
+        ReportFormat::Markdown => format::markdown::write(&mut out, summary)?,
+        ReportFormat::Html => format::html::write(&mut out, summary)?,
     }
     out.flush()?;
     drop(out);
 
-    if args.require_complete && !everyone_complete(&summary) {
+    if args.require_complete && !everyone_complete(summary) {
         return Ok(exit::FAILED);
     }
     Ok(exit::OK)

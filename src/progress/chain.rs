@@ -10,11 +10,13 @@
 //! it trusts (see `evidence` in reports). The chain catches a hand-edited line, a line copied
 //! from a classmate's log, a removed failure.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// What the chain of a learner's log says.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Integrity {
     /// Every line is chained and the chain holds.

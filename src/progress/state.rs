@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::event::Event;
 
 /// Where a step stands. Reports keep verified and self-reported apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     /// Nothing done yet (or reset).

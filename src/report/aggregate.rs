@@ -23,11 +23,9 @@ use super::tally::LearnerTally;
 pub struct Aggregate {
     filter: Filter,
     lessons: HashMap<String, LessonTally>,
-    /// The `lesson_hash` of the lesson the instructor gave (`--lesson-file`), by lesson id.
-    expected: HashMap<String, String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct LessonTally {
     /// From the newest `session_started`: its time, the title and the step ids.
     announced: Option<(Timestamp, String, Vec<String>)>,
@@ -41,14 +39,7 @@ impl Aggregate {
         Self {
             filter,
             lessons: HashMap::new(),
-            expected: HashMap::new(),
         }
-    }
-
-    /// Flags the learners of lesson `id` whose newest session ran a lesson whose hash is not
-    /// `hash`.
-    pub fn expect_lesson(&mut self, id: String, hash: String) {
-        self.expected.insert(id, hash);
     }
 
     /// Adds what one log file's chain says to the learner it belongs to, in the lessons its
@@ -74,15 +65,56 @@ impl Aggregate {
         }
     }
 
-    /// Says where every learner's events came from (a report over files says `local`).
-    pub fn set_provenance(&mut self, learner: &str, lesson: &str, evidence: Provenance) {
+    /// What a class server knows of an event just folded: where it came from, and its chain
+    /// (`broken` says how the chain broke at it). The learner's evidence is the weakest of
+    /// their events', their integrity the worst.
+    pub fn received(
+        &mut self,
+        learner: &str,
+        lesson: &str,
+        evidence: Provenance,
+        integrity: crate::progress::Integrity,
+        broken: Option<String>,
+    ) {
         if let Some(tally) = self
             .lessons
             .get_mut(lesson)
             .and_then(|lesson| lesson.learners.get_mut(learner))
         {
-            tally.trust.evidence = evidence;
+            if tally.trust.evidence == Provenance::Local || evidence > tally.trust.evidence {
+                tally.trust.evidence = evidence;
+            }
+            tally.trust.add_log(integrity, broken);
         }
+    }
+
+    /// The report of what the filter keeps, leaving the aggregate as it is (a class server
+    /// keeps folding events into it).
+    pub fn summary(&self, filter: &Filter) -> Summary {
+        let mut kept = Aggregate {
+            filter: filter.clone(),
+            lessons: HashMap::new(),
+        };
+        for (id, lesson) in &self.lessons {
+            if !filter.keeps_lesson(id) {
+                continue;
+            }
+            let learners = lesson
+                .learners
+                .iter()
+                .filter(|(name, _)| filter.keeps_learner(name))
+                .map(|(name, tally)| (name.clone(), tally.clone()))
+                .collect();
+            kept.lessons.insert(
+                id.clone(),
+                LessonTally {
+                    announced: lesson.announced.clone(),
+                    ids: lesson.ids.clone(),
+                    learners,
+                },
+            );
+        }
+        kept.finish()
     }
 
     /// Folds one record; records of lessons or learners the filter leaves out are dropped.
@@ -175,11 +207,8 @@ impl Aggregate {
             let indexes: Vec<usize> = steps.iter().map(|step| lesson.ids.intern(step)).collect();
             let first_row = summary.learners.len();
             // Each tally is dropped as its row is made, so the two never all live at once.
-            let expected = self.expected.get(&id);
             for (name, tally) in learners {
-                let mut row = learner_row(&id, name, &tally, &lesson.ids, &indexes);
-                row.lesson_matches =
-                    expected.map(|hash| tally.trust.lesson_hash.as_ref() == Some(hash));
+                let row = learner_row(&id, name, &tally, &lesson.ids, &indexes);
                 summary.learners.push(row);
             }
             let rows = &summary.learners[first_row..];
@@ -255,7 +284,7 @@ fn learner_row(
         verified: count(&[StepStatus::Verified, StepStatus::Solved]),
         self_reported: count(&[StepStatus::Confirmed]),
         skipped: count(&[StepStatus::Skipped]),
-        steps,
+        steps: super::summary::Steps(steps),
         started: tally.started(),
         last_activity: tally.last_activity(),
         completed_at: tally.completed_at(),
@@ -264,6 +293,7 @@ fn learner_row(
         integrity: tally.trust.integrity,
         broken_at: tally.trust.broken_at.clone(),
         evidence: tally.trust.evidence,
+        lesson_hash: tally.trust.lesson_hash.clone(),
         lesson_matches: None,
     }
 }

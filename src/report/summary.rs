@@ -15,8 +15,8 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::progress::{Integrity, StepStatus};
 
@@ -24,7 +24,7 @@ use crate::progress::{Integrity, StepStatus};
 pub const FORMAT: u32 = 1;
 
 /// A whole report: lessons by id, learners by lesson then name, steps in lesson order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// The report format version ([`FORMAT`]).
     pub format: u32,
@@ -37,7 +37,7 @@ pub struct Summary {
 }
 
 /// A lesson, as its newest `session_started` event describes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LessonInfo {
     /// The lesson id.
     pub id: String,
@@ -48,7 +48,7 @@ pub struct LessonInfo {
 }
 
 /// One learner in one lesson.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LearnerRow {
     /// The learner's name.
     pub learner: String,
@@ -56,9 +56,10 @@ pub struct LearnerRow {
     pub lesson: String,
     /// Every step of the lesson verified, solved or confirmed.
     pub complete: bool,
-    /// Each step's status, in lesson order: `{"STEP": "STATUS"}`.
-    #[serde(serialize_with = "step_statuses")]
-    pub steps: Vec<LearnerStep>,
+    /// Each step, in lesson order: in JSON, `"steps": {"STEP": "STATUS"}` and
+    /// `"step_figures": {"STEP": {"failed_attempts", "hints", "seconds"}}`.
+    #[serde(flatten)]
+    pub steps: Steps,
     /// Steps whose checks passed: verified or solved.
     pub verified: usize,
     /// Steps the learner confirmed without checks.
@@ -71,7 +72,7 @@ pub struct LearnerRow {
     pub last_activity: Timestamp,
     /// When the learner first completed the lesson, kept after a later reset or `--restart`
     /// (so `complete` can be false while this is set); absent if never.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
     /// Time spent, from gaps between events (see the `report` module).
     pub active_seconds: u64,
@@ -80,13 +81,16 @@ pub struct LearnerRow {
     /// What the chain of the learner's log says: `ok`, `broken`, `unchained`.
     pub integrity: Integrity,
     /// Where the chain first breaks, when it does: `FILE line N: how`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broken_at: Option<String>,
     /// Where the events came from.
     pub evidence: Provenance,
+    /// The `lesson_hash` of the learner's newest session: which version of the lesson ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson_hash: Option<String>,
     /// Whether the learner's newest session ran the lesson the report was given
     /// (`--lesson-file`); absent without one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lesson_matches: Option<bool>,
 }
 
@@ -119,7 +123,9 @@ impl LearnerRow {
 }
 
 /// Where a learner's events came from, from the strongest proof to the weakest.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Provenance {
     /// Received by the class server while the session ran.
@@ -159,16 +165,127 @@ pub struct LearnerStep {
     pub seconds: Option<u64>,
 }
 
-fn step_statuses<S: Serializer>(steps: &[LearnerStep], serializer: S) -> Result<S::Ok, S::Error> {
-    let mut map = serializer.serialize_map(Some(steps.len()))?;
-    for step in steps {
-        map.serialize_entry(&*step.id, &step.status)?;
+/// A learner's steps in lesson order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Steps(pub Vec<LearnerStep>);
+
+impl<'a> IntoIterator for &'a Steps {
+    type Item = &'a LearnerStep;
+    type IntoIter = std::slice::Iter<'a, LearnerStep>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
-    map.end()
+}
+
+impl std::ops::Deref for Steps {
+    type Target = Vec<LearnerStep>;
+
+    fn deref(&self) -> &Vec<LearnerStep> {
+        &self.0
+    }
+}
+
+/// A step's figures, as JSON has them beside its status.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Figures {
+    failed_attempts: u32,
+    hints: u32,
+    seconds: Option<u64>,
+}
+
+impl Serialize for Steps {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Statuses<'a>(&'a [LearnerStep]);
+        impl Serialize for Statuses<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(self.0.len()))?;
+                for step in self.0 {
+                    map.serialize_entry(&*step.id, &step.status)?;
+                }
+                map.end()
+            }
+        }
+        struct AllFigures<'a>(&'a [LearnerStep]);
+        impl Serialize for AllFigures<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(self.0.len()))?;
+                for step in self.0 {
+                    let figures = Figures {
+                        failed_attempts: step.failed_attempts,
+                        hints: step.hints,
+                        seconds: step.seconds,
+                    };
+                    map.serialize_entry(&*step.id, &figures)?;
+                }
+                map.end()
+            }
+        }
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("steps", &Statuses(&self.0))?;
+        map.serialize_entry("step_figures", &AllFigures(&self.0))?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Steps {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// `{"STEP": VALUE, ...}` in the order written.
+        struct Ordered<T>(Vec<(String, T)>);
+        impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visit<T>(std::marker::PhantomData<T>);
+                impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+                    type Value = Ordered<T>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a map of step ids")
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<Ordered<T>, A::Error> {
+                        let mut entries = Vec::new();
+                        while let Some(entry) = map.next_entry()? {
+                            entries.push(entry);
+                        }
+                        Ok(Ordered(entries))
+                    }
+                }
+                deserializer.deserialize_map(Visit(std::marker::PhantomData))
+            }
+        }
+        #[derive(Deserialize)]
+        struct Wire {
+            steps: Ordered<StepStatus>,
+            #[serde(default)]
+            step_figures: Option<Ordered<Figures>>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        let figures: std::collections::HashMap<String, Figures> = wire
+            .step_figures
+            .map(|ordered| ordered.0.into_iter().collect())
+            .unwrap_or_default();
+        Ok(Steps(
+            wire.steps
+                .0
+                .into_iter()
+                .map(|(id, status)| {
+                    let figures = figures.get(&id);
+                    LearnerStep {
+                        failed_attempts: figures.map_or(0, |f| f.failed_attempts),
+                        hints: figures.map_or(0, |f| f.hints),
+                        seconds: figures.and_then(|f| f.seconds),
+                        id: Arc::from(id),
+                        status,
+                    }
+                })
+                .collect(),
+        ))
+    }
 }
 
 /// One step of one lesson, over every learner in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepStats {
     /// The lesson id.
     pub lesson: String,
@@ -192,6 +309,14 @@ pub struct StepStats {
 }
 
 impl Summary {
+    /// Flags the learners of lesson `id` whose newest session ran another version of it
+    /// than the one whose hash is `hash` (`--lesson-file`).
+    pub fn expect_lesson(&mut self, id: &str, hash: &str) {
+        for row in self.learners.iter_mut().filter(|row| row.lesson == id) {
+            row.lesson_matches = Some(row.lesson_hash.as_deref() == Some(hash));
+        }
+    }
+
     /// The learners who have not completed their lesson, in report order.
     pub fn incomplete(&self) -> impl Iterator<Item = &LearnerRow> {
         self.learners.iter().filter(|row| !row.complete)
@@ -262,10 +387,10 @@ mod tests {
             learner: "ada".into(),
             lesson: "welcome".into(),
             complete: false,
-            steps: vec![
+            steps: Steps(vec![
                 step("zeta", StepStatus::Verified),
                 step("alpha", StepStatus::Failed),
-            ],
+            ]),
             verified: 1,
             self_reported: 0,
             skipped: 0,
@@ -277,6 +402,7 @@ mod tests {
             integrity: Integrity::Ok,
             broken_at: None,
             evidence: Provenance::Local,
+            lesson_hash: None,
             lesson_matches: None,
         };
         let json = serde_json::to_string(&row).unwrap();

@@ -1,0 +1,447 @@
+//! Sending progress to a class server (`labrun serve`): in the background while a session
+//! runs, and whatever is pending at the next chance (`labrun sync`).
+//!
+//! The local log stays the source of truth: what the server has is remembered beside it
+//! (`.LEARNER.sent`: the server's address, and how many lines and bytes of the log it has
+//! acknowledged), and a failed send only leaves lines pending. The learner's token, which
+//! the server issues on first contact and binds to the learner's name, is kept in
+//! `PROGRESS_DIR/.class/` (0600), one file per server and learner, so every lesson of the
+//! learner uses the same one.
+//!
+//! Lines go as they are in the log, in order, with the line of the log the batch starts at
+//! (`?from=N`): the server follows the chain. A line that is no event (blank, torn by a
+//! crash) goes as a stand-in holding only its hash, so the chain stays whole.
+
+use std::io::{BufRead, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::event::Record;
+
+/// How much of a log goes in one request: far below the server's limit.
+const BATCH_BYTES: usize = 1024 * 1024;
+const BATCH_LINES: usize = 5_000;
+/// How long one request may take.
+const REQUEST_TIME: Duration = Duration::from_secs(15);
+/// How often the background sender looks at the log.
+const LOOK_EVERY: Duration = Duration::from_millis(200);
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error("cannot reach the class server at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("the class server at {url} refused: {message}")]
+    Refused {
+        url: String,
+        status: u16,
+        message: String,
+    },
+    #[error(
+        "joining the class at {url} needs its class code: set LABRUN_CLASS_CODE to the code your instructor gave"
+    )]
+    NoClassCode { url: String },
+    #[error("cannot use `{}`: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot start the sender: {0}")]
+    Runtime(std::io::Error),
+}
+
+impl SendError {
+    fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// A class server, as a learner's labrun talks to it.
+pub struct ClassServer {
+    url: String,
+    class_code: Option<String>,
+    client: reqwest::Client,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl ClassServer {
+    /// `url` as `--report-to` gives it; `class_code` from `LABRUN_CLASS_CODE`.
+    pub fn new(url: &str, class_code: Option<String>) -> Result<Self, SendError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(SendError::Runtime)?;
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("labrun/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(REQUEST_TIME)
+            .build()
+            .map_err(|error| SendError::Unreachable {
+                url: url.to_owned(),
+                reason: error.to_string(),
+            })?;
+        Ok(Self {
+            url: url.trim_end_matches('/').to_owned(),
+            class_code: class_code.filter(|code| !code.is_empty()),
+            client,
+            runtime,
+        })
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Sends a request and reads its JSON answer; an error status becomes `Refused` with the
+    /// server's `error` message.
+    pub fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<T, SendError> {
+        let url = self.url.clone();
+        self.runtime.block_on(async move {
+            let unreachable = |error: reqwest::Error| SendError::Unreachable {
+                url: url.clone(),
+                reason: without_url(error),
+            };
+            let response = request.send().await.map_err(unreachable)?;
+            let status = response.status();
+            let bytes = response.bytes().await.map_err(unreachable)?;
+            if !status.is_success() {
+                let message = serde_json::from_slice::<serde_json::Value>(&bytes)
+                    .ok()
+                    .and_then(|value| value["error"].as_str().map(str::to_owned))
+                    .unwrap_or_else(|| format!("HTTP {status}"));
+                return Err(SendError::Refused {
+                    url,
+                    status: status.as_u16(),
+                    message,
+                });
+            }
+            serde_json::from_slice(&bytes).map_err(|error| SendError::Refused {
+                url,
+                status: status.as_u16(),
+                message: format!("an answer that is not the JSON expected: {error}"),
+            })
+        })
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// The learner's token for this server: kept from an earlier join, else joined now.
+    fn token(&self, progress_dir: &Path, learner: &str) -> Result<String, SendError> {
+        let path = token_path(progress_dir, &self.url, learner);
+        if let Ok(token) = std::fs::read_to_string(&path)
+            && !token.trim().is_empty()
+        {
+            return Ok(token.trim().to_owned());
+        }
+        let code = self
+            .class_code
+            .clone()
+            .ok_or_else(|| SendError::NoClassCode {
+                url: self.url.clone(),
+            })?;
+        #[derive(Deserialize)]
+        struct Joined {
+            token: String,
+        }
+        let request = self
+            .client
+            .post(format!("{}/api/v1/join", self.url))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(serde_json::json!({ "class_code": code, "learner": learner }).to_string());
+        let joined: Result<Joined, _> = self.call(request);
+        match joined {
+            Ok(joined) => {
+                write_private(&path, &joined.token)?;
+                Ok(joined.token)
+            }
+            // Another session of this learner joined a moment ago.
+            Err(SendError::Refused { status: 409, .. })
+                if std::fs::read_to_string(&path).is_ok_and(|t| !t.trim().is_empty()) =>
+            {
+                Ok(std::fs::read_to_string(&path)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned())
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Sends what the server does not have yet of the log at `log` (of `learner`, lesson
+    /// `lesson`); how many lines went. Stops at the first failure, keeping what was
+    /// acknowledged.
+    pub fn send_pending(
+        &self,
+        log: &Path,
+        learner: &str,
+        lesson: &str,
+    ) -> Result<usize, SendError> {
+        let progress_dir = log
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."));
+        let token = self.token(progress_dir, learner)?;
+        let sent_path = sent_path(log);
+        let mut sent = Sent::read(&sent_path)
+            .filter(|sent| sent.url == self.url)
+            .unwrap_or(Sent {
+                url: self.url.clone(),
+                lines: 0,
+                bytes: 0,
+            });
+        let mut total = 0;
+        loop {
+            let (body, lines, bytes) = batch(log, sent.bytes, lesson)?;
+            if lines == 0 {
+                return Ok(total);
+            }
+            let request = self
+                .client
+                .post(format!(
+                    "{}/api/v1/events?from={}",
+                    self.url,
+                    sent.lines + 1
+                ))
+                .bearer_auth(&token)
+                .header(reqwest::header::CONTENT_TYPE, "application/x-ndjson")
+                .body(body);
+            let answer: Result<serde_json::Value, _> = self.call(request);
+            if let Err(SendError::Refused { status: 401, .. }) = &answer {
+                // The server forgot the token (a new database): join again next time.
+                let _ = std::fs::remove_file(token_path(progress_dir, &self.url, learner));
+            }
+            answer?;
+            sent.lines += lines;
+            sent.bytes += bytes;
+            sent.write(&sent_path)?;
+            total += lines as usize;
+        }
+    }
+}
+
+/// A reqwest error's text without the URL (already said), which may hold a token.
+fn without_url(error: reqwest::Error) -> String {
+    let error = error.without_url();
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(inner) = source {
+        text = format!("{text}: {inner}");
+        source = inner.source();
+    }
+    text
+}
+
+/// What the server has acknowledged of a log.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct Sent {
+    url: String,
+    lines: u64,
+    bytes: u64,
+}
+
+impl Sent {
+    fn read(path: &Path) -> Option<Self> {
+        serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+    }
+
+    fn write(&self, path: &Path) -> Result<(), SendError> {
+        let text = serde_json::to_string(self).unwrap_or_default();
+        write_atomically(path, &text)
+    }
+}
+
+/// `.LEARNER.sent` beside `LEARNER.jsonl`: hidden, so reports and lesson lists skip it.
+pub fn sent_path(log: &Path) -> PathBuf {
+    let name = log
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    log.with_file_name(format!(".{name}.sent"))
+}
+
+/// The server a log was last sent to, if any: where `labrun sync` sends it by default.
+pub fn sent_to(log: &Path) -> Option<String> {
+    Sent::read(&sent_path(log)).map(|sent| sent.url)
+}
+
+fn token_path(progress_dir: &Path, url: &str, learner: &str) -> PathBuf {
+    let server: String = Sha256::digest(url.as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let file = super::log::learner_log(&progress_dir.join(".class").join(server), learner);
+    file.with_extension("token")
+}
+
+/// The next batch of complete lines from byte `from`: the body, how many lines, how many
+/// bytes they take in the log.
+fn batch(log: &Path, from: u64, lesson: &str) -> Result<(String, u64, u64), SendError> {
+    let mut file = std::fs::File::open(log).map_err(|e| SendError::io(log, e))?;
+    file.seek(SeekFrom::Start(from))
+        .map_err(|e| SendError::io(log, e))?;
+    let mut reader = std::io::BufReader::new(file.take(BATCH_BYTES as u64 * 2));
+    let mut body = String::new();
+    let (mut lines, mut bytes) = (0u64, 0u64);
+    let mut line = Vec::new();
+    while lines < BATCH_LINES as u64 && body.len() < BATCH_BYTES {
+        line.clear();
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| SendError::io(log, e))?;
+        // Only whole lines: the last one may be being written.
+        if read == 0 || line.last() != Some(&b'\n') {
+            break;
+        }
+        let raw = &line[..line.len() - 1];
+        let text = std::str::from_utf8(raw).ok();
+        match text.filter(|text| serde_json::from_str::<Record>(text).is_ok()) {
+            Some(text) => body.push_str(text),
+            None => {
+                let hash: String = Sha256::digest(raw)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                body.push_str(
+                    &serde_json::json!({ "skipped": hash, "lesson": lesson }).to_string(),
+                );
+            }
+        }
+        body.push('\n');
+        lines += 1;
+        bytes += read as u64;
+    }
+    Ok((body, lines, bytes))
+}
+
+fn write_private(path: &Path, text: &str) -> Result<(), SendError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| SendError::io(parent, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+    write_atomically(path, text)
+}
+
+/// Writes `text` to a file beside `path` (0600), then renames it over `path`: a crash
+/// leaves the old file or the new one, never half of one.
+fn write_atomically(path: &Path, text: &str) -> Result<(), SendError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| SendError::io(dir, e))?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| SendError::io(path, e))?;
+    file.as_file()
+        .sync_data()
+        .map_err(|e| SendError::io(path, e))?;
+    file.persist(path)
+        .map_err(|error| SendError::io(path, error.error))?;
+    Ok(())
+}
+
+/// Sends a session's log in the background: it looks at the log a few times a second and
+/// sends what is new. It never holds the session up: a server that cannot be reached only
+/// leaves lines pending, tried again with a growing pause.
+pub struct Background {
+    stop: Arc<AtomicBool>,
+    handle: Option<std::thread::JoinHandle<Option<SendError>>>,
+}
+
+impl Background {
+    pub fn start(
+        url: String,
+        class_code: Option<String>,
+        log: PathBuf,
+        learner: String,
+        lesson: String,
+    ) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let handle = std::thread::Builder::new()
+            .name("labrun-sender".into())
+            .spawn(move || {
+                let server = match ClassServer::new(&url, class_code) {
+                    Ok(server) => server,
+                    Err(error) => return Some(error),
+                };
+                let mut last_error = None;
+                let mut pause = Duration::ZERO;
+                let mut next_try = Instant::now();
+                let mut sent_len = 0u64;
+                loop {
+                    let stopping_now = stopping.load(Ordering::Relaxed);
+                    let len = std::fs::metadata(&log).map_or(0, |meta| meta.len());
+                    // At the end, one last try, unless the server could not be reached:
+                    // a session with a server down ends as an offline one does.
+                    let due = if stopping_now {
+                        last_error.is_none()
+                    } else {
+                        Instant::now() >= next_try
+                    };
+                    if len != sent_len && due {
+                        match server.send_pending(&log, &learner, &lesson) {
+                            Ok(_) => {
+                                sent_len = len;
+                                last_error = None;
+                                pause = Duration::ZERO;
+                            }
+                            Err(error) => {
+                                last_error = Some(error);
+                                pause = (pause * 2)
+                                    .clamp(Duration::from_secs(1), Duration::from_secs(30));
+                                next_try = Instant::now() + pause;
+                            }
+                        }
+                    }
+                    if stopping_now {
+                        return last_error;
+                    }
+                    std::thread::sleep(LOOK_EVERY);
+                }
+            })
+            .ok();
+        Self { stop, handle }
+    }
+
+    /// Ends the sender after one last try; the error of the last try, if it failed. Waits
+    /// at most `limit`: what is not sent by then stays pending for `labrun sync`.
+    pub fn finish(mut self, limit: Duration) -> Result<(), SendError> {
+        self.stop.store(true, Ordering::Relaxed);
+        let Some(handle) = self.handle.take() else {
+            return Ok(());
+        };
+        let deadline = Instant::now() + limit;
+        while !handle.is_finished() {
+            if Instant::now() >= deadline {
+                return Err(SendError::Unreachable {
+                    url: String::new(),
+                    reason: "still sending when the session ended".into(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        match handle.join() {
+            Ok(Some(error)) => Err(error),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,555 @@
+//! The HTTP API (v1) and the dashboard's routes.
+//!
+//! | route | who | what |
+//! | --- | --- | --- |
+//! | `POST /api/v1/join` | anyone with the class code | a learner token bound to a name |
+//! | `POST /api/v1/events?from=N` | a learner | lines of their log, from line `N` |
+//! | `POST /api/v1/import` | the instructor | whole log files collected by hand |
+//! | `GET /api/v1/report` | the instructor | the JSON of `labrun report --format json` |
+//! | `GET /api/v1/stream` | the instructor | server-sent events: `change` after each |
+//! | `GET /` | anyone (its data needs the instructor token) | the live dashboard |
+//!
+//! Errors are JSON, `{"error": "..."}`: 400 for a batch that cannot be read (naming its first
+//! bad line; nothing of it is stored), 401 for a missing or wrong token, 403 for a line of
+//! another learner, 409 for a name already taken, 413 over the size limit, 408 for a body
+//! that does not arrive in time, 429 over the rate limit.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::progress::{FORMAT_VERSION, Record};
+use crate::report::{Filter, parse_since};
+
+use super::class::Class;
+use super::store::{Line, Store, StoreError, Stored};
+use super::tokens;
+
+/// The largest batch of a learner's events, and of an import request.
+pub const EVENTS_LIMIT: usize = 4 * 1024 * 1024;
+pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
+/// How long a request body may take to arrive.
+const BODY_TIME: Duration = Duration::from_secs(30);
+/// An event received within this time of being written was received while its session ran.
+const LIVE_WINDOW_SECONDS: i64 = 120;
+/// Requests a token may make in a burst, and per second after.
+const BURST: f64 = 120.0;
+const PER_SECOND: f64 = 60.0;
+
+/// What every handler shares.
+pub struct Server {
+    pub store: Store,
+    pub class: Class,
+    /// Hashes of the instructor token and the class code.
+    pub instructor_hash: String,
+    pub class_code_hash: String,
+    rates: std::sync::Mutex<HashMap<String, Bucket>>,
+}
+
+impl Server {
+    pub fn new(store: Store, instructor_hash: String, class_code_hash: String) -> Self {
+        Self {
+            store,
+            class: Class::new(),
+            instructor_hash,
+            class_code_hash,
+            rates: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+pub fn router(server: Arc<Server>) -> axum::Router {
+    axum::Router::new()
+        .route("/", get(super::dashboard::page))
+        .route("/dashboard.js", get(super::dashboard::script))
+        .route("/api/v1/join", post(join))
+        .route("/api/v1/events", post(events))
+        .route("/api/v1/import", post(import))
+        .route("/api/v1/report", get(report))
+        .route("/api/v1/stream", get(stream))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such route") })
+        .with_state(server)
+}
+
+/// An error as the API answers it.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
+    fn bad(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (
+            self.status,
+            Json(serde_json::json!({ "error": self.message })),
+        )
+            .into_response();
+        if self.status == StatusCode::TOO_MANY_REQUESTS {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string())
+    }
+}
+
+/// A token bucket per token: a client that floods is slowed, the others are not.
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Server {
+    fn rate(&self, token_hash: &str) -> Result<(), ApiError> {
+        let mut rates = self
+            .rates
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        let now = Instant::now();
+        let bucket = rates.entry(token_hash.to_owned()).or_insert(Bucket {
+            tokens: BURST,
+            at: now,
+        });
+        let refill = now.duration_since(bucket.at).as_secs_f64() * PER_SECOND;
+        bucket.tokens = (bucket.tokens + refill).min(BURST);
+        bucket.at = now;
+        if bucket.tokens < 1.0 {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many requests for this token: slow down",
+            ));
+        }
+        bucket.tokens -= 1.0;
+        Ok(())
+    }
+
+    /// The instructor, by `Authorization: Bearer` or `?token=` (a browser's event stream
+    /// cannot set headers).
+    fn instructor(&self, headers: &HeaderMap, query: Option<&str>) -> Result<(), ApiError> {
+        let token = bearer(headers).or(query).ok_or_else(|| {
+            ApiError::new(StatusCode::UNAUTHORIZED, "this needs the instructor token")
+        })?;
+        if !tokens::matches(token, &self.instructor_hash) {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "wrong instructor token",
+            ));
+        }
+        self.rate(&self.instructor_hash)
+    }
+
+    /// The learner whose token the request carries.
+    async fn learner(&self, headers: &HeaderMap) -> Result<String, ApiError> {
+        let token = bearer(headers)
+            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "this needs a learner token"))?;
+        let hash = tokens::hash(token);
+        let learner = self
+            .store
+            .learner_of(&hash)
+            .await?
+            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unknown learner token"))?;
+        self.rate(&hash)?;
+        Ok(learner)
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+}
+
+/// The body as text, within `limit` bytes and [`BODY_TIME`].
+async fn read_body(body: Body, limit: usize) -> Result<String, ApiError> {
+    let bytes = match tokio::time::timeout(BODY_TIME, axum::body::to_bytes(body, limit)).await {
+        Err(_) => {
+            return Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "the request body took too long to arrive",
+            ));
+        }
+        Ok(Err(error)) => {
+            let too_large = std::error::Error::source(&error)
+                .is_some_and(|source| source.to_string().contains("length limit"))
+                || error.to_string().contains("length limit");
+            return Err(if too_large {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the body is over {limit} bytes: send it in smaller batches"),
+                )
+            } else {
+                ApiError::bad(format!("the body could not be read: {error}"))
+            });
+        }
+        Ok(Ok(bytes)) => bytes,
+    };
+    String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::bad("the body is not UTF-8"))
+}
+
+#[derive(Deserialize)]
+struct JoinRequest {
+    class_code: String,
+    learner: String,
+}
+
+#[derive(Serialize)]
+struct Joined {
+    learner: String,
+    token: String,
+}
+
+async fn join(State(server): State<Arc<Server>>, body: Body) -> Result<Json<Joined>, ApiError> {
+    let text = read_body(body, 4096).await?;
+    let request: JoinRequest = serde_json::from_str(&text).map_err(|error| {
+        ApiError::bad(format!("expected {{\"class_code\", \"learner\"}}: {error}"))
+    })?;
+    server.rate(&tokens::hash(&request.class_code))?;
+    if !tokens::matches(&request.class_code, &server.class_code_hash) {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong class code"));
+    }
+    let learner = request.learner;
+    if learner.is_empty() || learner.len() > 100 || learner.chars().any(crate::text::is_control) {
+        return Err(ApiError::bad(
+            "a learner's name is 1 to 100 characters, none of them control characters",
+        ));
+    }
+    let token = tokens::generate()
+        .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
+    if !server.store.join(&learner, &tokens::hash(&token)).await? {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!(
+                "`{learner}` has joined this class already: go on from the machine that joined, or join under another name (--learner)"
+            ),
+        ));
+    }
+    Ok(Json(Joined { learner, token }))
+}
+
+#[derive(Deserialize)]
+struct FromLine {
+    from: Option<i64>,
+}
+
+/// A line of a learner's log that is no event (blank, torn by a crash) stands in a batch as
+/// `{"skipped": "<its SHA-256>", "lesson": "<the log's lesson>"}`: the chain goes through it.
+#[derive(Deserialize)]
+struct StandIn {
+    skipped: String,
+    lesson: String,
+}
+
+async fn events(
+    State(server): State<Arc<Server>>,
+    headers: HeaderMap,
+    Query(from): Query<FromLine>,
+    body: Body,
+) -> Result<Json<Stored>, ApiError> {
+    let learner = server.learner(&headers).await?;
+    let first = from.from.filter(|&first| first >= 1).ok_or_else(|| {
+        ApiError::bad("give `?from=N`: the line of the learner's log the batch starts at")
+    })?;
+    let text = read_body(body, EVENTS_LIMIT).await?;
+    let lines = batch(&text, &learner, first)?;
+    let stored = server.store.append(&lines).await?;
+    server.class.catch_up(&server.store).await?;
+    Ok(Json(stored))
+}
+
+/// The lines of a learner's batch, checked whole before anything is stored.
+fn batch(text: &str, learner: &str, first: i64) -> Result<Vec<Line>, ApiError> {
+    let now = jiff::Timestamp::now();
+    let mut lines = Vec::new();
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    if body.is_empty() {
+        return Ok(lines);
+    }
+    for (index, raw) in body.split('\n').enumerate() {
+        let number = index + 1;
+        let seq = first + index as i64;
+        if let Ok(stand_in) = serde_json::from_str::<StandIn>(raw) {
+            if stand_in.skipped.len() != 64
+                || !stand_in.skipped.bytes().all(|b| b.is_ascii_hexdigit())
+            {
+                return Err(ApiError::bad(format!(
+                    "line {number}: `skipped` is no SHA-256"
+                )));
+            }
+            lines.push(Line {
+                learner: learner.to_owned(),
+                lesson: stand_in.lesson,
+                seq,
+                text: raw.to_owned(),
+                hash: stand_in.skipped.to_ascii_lowercase(),
+                chained: false,
+                prev: None,
+                evidence: "live",
+            });
+            continue;
+        }
+        let record: Record = serde_json::from_str(raw).map_err(|error| {
+            ApiError::bad(format!(
+                "line {number}: not a progress event ({error}); nothing of the batch was stored"
+            ))
+        })?;
+        if record.v > FORMAT_VERSION {
+            return Err(ApiError::bad(format!(
+                "line {number}: written by a newer labrun (format v{}); this server reads v{FORMAT_VERSION}",
+                record.v
+            )));
+        }
+        if record.learner != learner {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                format!(
+                    "line {number} names learner `{}`: this token writes only `{learner}`'s events",
+                    record.learner
+                ),
+            ));
+        }
+        if let Some(written) = record.seq
+            && written as i64 != seq
+        {
+            return Err(ApiError::bad(format!(
+                "line {number}: its `seq` is {written}, but the batch puts it at line {seq} of the log"
+            )));
+        }
+        let late = now.as_second() - record.ts.as_second() > LIVE_WINDOW_SECONDS;
+        lines.push(Line {
+            learner: learner.to_owned(),
+            lesson: record.lesson.clone(),
+            seq,
+            text: raw.to_owned(),
+            hash: hex(&Sha256::digest(raw.as_bytes())),
+            chained: record.seq.is_some(),
+            prev: record.prev.clone(),
+            evidence: if late { "late" } else { "live" },
+        });
+    }
+    Ok(lines)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One collected log file, in an import request.
+#[derive(Deserialize)]
+struct ImportedFile {
+    path: String,
+    text: String,
+}
+
+#[derive(Serialize, Default)]
+struct ImportResult {
+    files: usize,
+    stored: usize,
+    duplicates: usize,
+    /// Lines skipped, `PATH:LINE: why`; the first hundred.
+    warnings: Vec<String>,
+    more_warnings: usize,
+}
+
+async fn import(
+    State(server): State<Arc<Server>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<ImportResult>, ApiError> {
+    server.instructor(&headers, None)?;
+    let text = read_body(body, IMPORT_LIMIT).await?;
+    let mut result = ImportResult::default();
+    let mut lines = Vec::new();
+    for (index, raw) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, raw)| !raw.trim().is_empty())
+    {
+        let file: ImportedFile = serde_json::from_str(raw).map_err(|error| {
+            ApiError::bad(format!(
+                "line {}: expected {{\"path\", \"text\"}} ({error}); nothing was stored",
+                index + 1
+            ))
+        })?;
+        let mut warnings = Vec::new();
+        lines.extend(log_file(&file.text, &mut warnings));
+        for warning in warnings {
+            if result.warnings.len() < 100 {
+                result.warnings.push(format!("{}:{warning}", file.path));
+            } else {
+                result.more_warnings += 1;
+            }
+        }
+        result.files += 1;
+    }
+    let stored = server.store.append(&lines).await?;
+    result.stored = stored.stored;
+    result.duplicates = stored.duplicates;
+    server.class.catch_up(&server.store).await?;
+    Ok(Json(result))
+}
+
+/// The lines of a whole log file, as `labrun report` reads one: the learner its first event
+/// names owns it; a line naming anyone else, or of a newer format, is skipped with a
+/// warning (`LINE: why`); a line that is no event only keeps the chain whole.
+fn log_file(text: &str, warnings: &mut Vec<String>) -> Vec<Line> {
+    let records: Vec<(&str, Option<Record>)> = text
+        .split_inclusive('\n')
+        .map(|line| {
+            let raw = line.strip_suffix('\n').unwrap_or(line);
+            (raw, serde_json::from_str::<Record>(raw).ok())
+        })
+        .collect();
+    let Some(owner) = records
+        .iter()
+        .find_map(|(_, record)| record.as_ref().filter(|r| r.v <= FORMAT_VERSION))
+        .map(|record| (record.learner.clone(), record.lesson.clone()))
+    else {
+        if !text.trim().is_empty() {
+            warnings.push("1: no progress event in the file; skipped".into());
+        }
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    for (index, (raw, record)) in records.into_iter().enumerate() {
+        let seq = index as i64 + 1;
+        let hash = hex(&Sha256::digest(raw.as_bytes()));
+        let stand_in = |lesson: &str| Line {
+            learner: owner.0.clone(),
+            lesson: lesson.to_owned(),
+            seq,
+            text: serde_json::json!({ "skipped": hash, "lesson": lesson }).to_string(),
+            hash: hash.clone(),
+            chained: false,
+            prev: None,
+            evidence: "imported",
+        };
+        match record {
+            Some(record) if record.v > FORMAT_VERSION => {
+                warnings.push(format!("{seq}: written by a newer labrun; skipped"));
+                lines.push(stand_in(&owner.1));
+            }
+            Some(record) if record.learner != owner.0 => {
+                warnings.push(format!(
+                    "{seq}: names learner `{}`, but this log is `{}`'s; skipped",
+                    record.learner, owner.0
+                ));
+                lines.push(stand_in(&record.lesson));
+            }
+            Some(record) => lines.push(Line {
+                learner: owner.0.clone(),
+                lesson: record.lesson.clone(),
+                seq,
+                text: raw.to_owned(),
+                hash,
+                chained: record.seq.is_some(),
+                prev: record.prev.clone(),
+                evidence: "imported",
+            }),
+            None => {
+                if !raw.trim().is_empty() {
+                    warnings.push(format!("{seq}: not a progress event; skipped"));
+                }
+                lines.push(stand_in(&owner.1));
+            }
+        }
+    }
+    lines
+}
+
+#[derive(Deserialize, Default)]
+struct ReportQuery {
+    /// Comma-separated lesson ids.
+    lesson: Option<String>,
+    /// Comma-separated learner names.
+    learner: Option<String>,
+    since: Option<String>,
+    token: Option<String>,
+}
+
+fn list(text: Option<&String>) -> Vec<String> {
+    text.map(|text| {
+        text.split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+async fn report(
+    State(server): State<Arc<Server>>,
+    headers: HeaderMap,
+    Query(query): Query<ReportQuery>,
+) -> Result<Response, ApiError> {
+    server.instructor(&headers, query.token.as_deref())?;
+    let since = query
+        .since
+        .as_deref()
+        .map(parse_since)
+        .transpose()
+        .map_err(ApiError::bad)?;
+    let filter = Filter {
+        lessons: list(query.lesson.as_ref()),
+        learners: list(query.learner.as_ref()),
+        since,
+    };
+    // Events stored by another server on the same database count too.
+    server.class.catch_up(&server.store).await?;
+    let summary = server.class.summary(&filter).await;
+    let mut out = Vec::new();
+    crate::text::write_json(&mut out, &summary)
+        .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], out).into_response())
+}
+
+async fn stream(
+    State(server): State<Arc<Server>>,
+    headers: HeaderMap,
+    Query(query): Query<ReportQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    server.instructor(&headers, query.token.as_deref())?;
+    let changes = server.class.subscribe();
+    let events = futures_util::stream::unfold(changes, |mut changes| async move {
+        changes.changed().await.ok()?;
+        let version = *changes.borrow_and_update();
+        let event = Event::default().event("change").data(version.to_string());
+        Some((Ok::<_, std::convert::Infallible>(event), changes))
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}

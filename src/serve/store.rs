@@ -1,0 +1,440 @@
+//! Where the class server keeps what it receives: embedded SQLite by default, PostgreSQL
+//! when several servers share one database. Every query is written once, with `$1` style
+//! parameters (SQLite reads them as named parameters, numbered in order), and run on either.
+//!
+//! Tables:
+//! - `settings`: the hashes of the instructor token and the class code;
+//! - `learners`: each learner's name and the hash of their token;
+//! - `events`: every progress-log line as received, with its place in the learner's log
+//!   (`seq`), its SHA-256, where it came from (`live`, `late`, `imported`), whether it was
+//!   chained, and why the chain broke there if it did; `(learner, lesson, seq)` is unique, so
+//!   a retried batch never doubles an event;
+//! - `chains`: per learner and lesson, the last line received and whether the chain broke.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::{Executor, Row};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database `{url}`: {source}")]
+    Open { url: String, source: sqlx::Error },
+    #[error("the database failed: {0}")]
+    Query(#[from] sqlx::Error),
+    #[error("the database `{0}` is neither sqlite:// nor postgres://")]
+    Scheme(String),
+}
+
+/// The database, of either kind.
+pub enum Store {
+    /// One process writes: an in-process lock orders the writes, as SQLite allows one writer.
+    Sqlite {
+        pool: SqlitePool,
+        writer: tokio::sync::Mutex<()>,
+    },
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the pool of whichever database `$store` is.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            Store::Sqlite { pool: $pool, .. } => $body,
+            Store::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// One line for the store: a progress-log event, or the stand-in for a line of the
+/// learner's log that is no event (its hash keeps the chain whole).
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub learner: String,
+    pub lesson: String,
+    /// Its place in the learner's log, from 1.
+    pub seq: i64,
+    /// The line as received.
+    pub text: String,
+    /// SHA-256 of the line as it is in the learner's log, hex.
+    pub hash: String,
+    /// Whether the line carried `seq` and `prev` (logs from before chaining do not).
+    pub chained: bool,
+    /// The `prev` it carried.
+    pub prev: Option<String>,
+    /// Where it came from: `live` (received while its session ran), `late`, `imported`.
+    pub evidence: &'static str,
+}
+
+/// What storing a batch did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Stored {
+    /// Lines stored.
+    pub stored: usize,
+    /// Lines already stored (a retry), skipped.
+    pub duplicates: usize,
+}
+
+/// An event as stored, for the class's live state.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub learner: String,
+    pub lesson: String,
+    pub text: String,
+    pub evidence: String,
+    pub chained: bool,
+    pub broken: Option<String>,
+}
+
+const SCHEMA_SQLITE: &str = "
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS learners (
+    name TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    joined_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    learner TEXT NOT NULL,
+    lesson TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    line TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    chained INTEGER NOT NULL,
+    broken TEXT,
+    received_at TEXT NOT NULL,
+    UNIQUE (learner, lesson, seq)
+);
+CREATE TABLE IF NOT EXISTS chains (
+    learner TEXT NOT NULL,
+    lesson TEXT NOT NULL,
+    last_seq INTEGER NOT NULL,
+    last_hash TEXT NOT NULL,
+    broken TEXT,
+    PRIMARY KEY (learner, lesson)
+);
+";
+
+/// The same tables in PostgreSQL's types.
+fn schema_postgres() -> String {
+    SCHEMA_SQLITE
+        .replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+        .replace("INTEGER", "BIGINT")
+}
+
+impl Store {
+    /// Opens (creating it when it is a SQLite file) the database at `url` and brings its
+    /// tables up to date.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let open = |source| StoreError::Open {
+            url: redact(url),
+            source,
+        };
+        let store = if let Some(path) = url.strip_prefix("sqlite://") {
+            if let Some(parent) = Path::new(path).parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent).map_err(|error| open(sqlx::Error::Io(error)))?;
+            }
+            let options = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // An acknowledged event is on disk: the learner's side forgets it was pending.
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+                .busy_timeout(std::time::Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await
+                .map_err(open)?;
+            Store::Sqlite {
+                pool,
+                writer: tokio::sync::Mutex::new(()),
+            }
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .connect(url)
+                .await
+                .map_err(open)?;
+            Store::Postgres(pool)
+        } else {
+            return Err(StoreError::Scheme(redact(url)));
+        };
+        store.migrate().await.map_err(open)?;
+        Ok(store)
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Store::Sqlite { .. } => "SQLite",
+            Store::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Store::Sqlite { pool, .. } => {
+                pool.execute(SCHEMA_SQLITE).await?;
+            }
+            Store::Postgres(pool) => {
+                // Several servers may start at once on one database.
+                let mut tx = pool.begin().await?;
+                tx.execute("SELECT pg_advisory_xact_lock(7474)").await?;
+                tx.execute(schema_postgres().as_str()).await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let sql = "SELECT value FROM settings WHERE key = $1";
+        Ok(on_pool!(self, pool => sqlx::query(sql)
+            .bind(key)
+            .fetch_optional(pool)
+            .await?
+            .map(|row| row.get::<String, _>(0))))
+    }
+
+    /// Sets `key` unless it is set; the value it has after.
+    pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError> {
+        let sql = "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
+        on_pool!(self, pool => {
+            sqlx::query(sql).bind(key).bind(value).execute(pool).await?;
+        });
+        Ok(self.setting(key).await?.unwrap_or_default())
+    }
+
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let sql = "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                   ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+        on_pool!(self, pool => {
+            sqlx::query(sql).bind(key).bind(value).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Binds a learner's name to a token; false when the name is taken.
+    pub async fn join(&self, learner: &str, token_hash: &str) -> Result<bool, StoreError> {
+        let sql = "INSERT INTO learners (name, token_hash, joined_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (name) DO NOTHING";
+        let now = jiff::Timestamp::now().to_string();
+        let done = on_pool!(self, pool => sqlx::query(sql)
+            .bind(learner)
+            .bind(token_hash)
+            .bind(&now)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(done == 1)
+    }
+
+    /// The learner a token hash belongs to.
+    pub async fn learner_of(&self, token_hash: &str) -> Result<Option<String>, StoreError> {
+        let sql = "SELECT name FROM learners WHERE token_hash = $1";
+        Ok(on_pool!(self, pool => sqlx::query(sql)
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?
+            .map(|row| row.get::<String, _>(0))))
+    }
+
+    /// Stores `lines` (in the order of each learner's log) in one transaction, following each
+    /// learner's chain: a line already stored is skipped, a line that does not follow the
+    /// last one received marks the chain broken there, a line sent again with other content
+    /// is not stored and marks it broken too.
+    pub async fn append(&self, lines: &[Line]) -> Result<Stored, StoreError> {
+        let now = jiff::Timestamp::now().to_string();
+        match self {
+            Store::Sqlite { pool, writer } => {
+                let _write = writer.lock().await;
+                let mut tx = pool.begin().await?;
+                let stored = append_sqlite(&mut tx, lines, &now).await?;
+                tx.commit().await?;
+                Ok(stored)
+            }
+            Store::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let stored = append_postgres(&mut tx, lines, &now).await?;
+                tx.commit().await?;
+                Ok(stored)
+            }
+        }
+    }
+
+    /// Events stored after `id`, oldest first, at most `limit`.
+    pub async fn events_after(&self, id: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let sql = "SELECT id, learner, lesson, line, evidence, chained, broken FROM events \
+                   WHERE id > $1 ORDER BY id LIMIT $2";
+        Ok(on_pool!(self, pool => sqlx::query(sql)
+            .bind(id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|row| StoredEvent {
+                id: row.get(0),
+                learner: row.get(1),
+                lesson: row.get(2),
+                text: row.get(3),
+                evidence: row.get(4),
+                chained: row.get::<i64, _>(5) != 0,
+                broken: row.get(6),
+            })
+            .collect()))
+    }
+}
+
+/// The chain of one learner's lesson as the store has it.
+#[derive(Debug, Clone, Default)]
+struct ChainRow {
+    last_seq: i64,
+    last_hash: String,
+    broken: Option<String>,
+    known: bool,
+}
+
+/// [`Store::append`] inside its transaction: one body, compiled for each database.
+macro_rules! append_in {
+    ($name:ident, $db:ty) => {
+        async fn $name(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            lines: &[Line],
+            now: &str,
+        ) -> Result<Stored, sqlx::Error> {
+    let mut chains: HashMap<(String, String), ChainRow> = HashMap::new();
+    let mut stored = Stored::default();
+    for line in lines {
+        let key = (line.learner.clone(), line.lesson.clone());
+        if !chains.contains_key(&key) {
+            let row = sqlx::query(
+                "SELECT last_seq, last_hash, broken FROM chains WHERE learner = $1 AND lesson = $2",
+            )
+            .bind(line.learner.as_str())
+            .bind(line.lesson.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+            let chain = row.map_or_else(ChainRow::default, |row| ChainRow {
+                last_seq: row.get(0),
+                last_hash: row.get(1),
+                broken: row.get(2),
+                known: true,
+            });
+            chains.insert(key.clone(), chain);
+        }
+        let chain = chains.get_mut(&key).expect("inserted above");
+        let existing = sqlx::query(
+            "SELECT hash FROM events WHERE learner = $1 AND lesson = $2 AND seq = $3",
+        )
+        .bind(line.learner.as_str())
+        .bind(line.lesson.as_str())
+        .bind(line.seq)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(row) = existing {
+            let hash: String = row.get(0);
+            if hash != line.hash && chain.broken.is_none() {
+                chain.broken = Some(format!(
+                    "line {} was sent again with other content",
+                    line.seq
+                ));
+                chain.known = false;
+            }
+            stored.duplicates += 1;
+            continue;
+        }
+        let expected = chain.last_seq + 1;
+        let why = if line.seq > expected {
+            Some(format!(
+                "line {} came after line {}: {} missing",
+                line.seq,
+                chain.last_seq,
+                if line.seq - expected == 1 {
+                    format!("line {expected} is")
+                } else {
+                    format!("lines {expected} to {} are", line.seq - 1)
+                }
+            ))
+        } else if line.seq < expected {
+            Some(format!(
+                "line {} came after line {}",
+                line.seq, chain.last_seq
+            ))
+        } else if line.chained && line.seq > 1 && line.prev.as_deref() != Some(&chain.last_hash) {
+            Some(format!(
+                "line {}'s `prev` does not match line {}",
+                line.seq, chain.last_seq
+            ))
+        } else {
+            None
+        };
+        let first_break = if chain.broken.is_none() { why } else { None };
+        sqlx::query(
+            "INSERT INTO events (learner, lesson, seq, line, hash, evidence, chained, broken, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(line.learner.as_str())
+        .bind(line.lesson.as_str())
+        .bind(line.seq)
+        .bind(line.text.as_str())
+        .bind(line.hash.as_str())
+        .bind(line.evidence)
+        .bind(i64::from(line.chained))
+        .bind(first_break.as_deref())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        stored.stored += 1;
+        if line.seq >= chain.last_seq {
+            chain.last_seq = line.seq;
+            chain.last_hash = line.hash.clone();
+        }
+        if chain.broken.is_none() {
+            chain.broken = first_break;
+        }
+        chain.known = false;
+    }
+    for ((learner, lesson), chain) in chains {
+        if chain.known {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO chains (learner, lesson, last_seq, last_hash, broken) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (learner, lesson) DO UPDATE SET last_seq = excluded.last_seq, \
+             last_hash = excluded.last_hash, broken = excluded.broken",
+        )
+        .bind(learner)
+        .bind(lesson)
+        .bind(chain.last_seq)
+        .bind(chain.last_hash)
+        .bind(chain.broken)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(stored)
+}
+    };
+}
+
+append_in!(append_sqlite, sqlx::Sqlite);
+append_in!(append_postgres, sqlx::Postgres);
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
