@@ -17,5 +17,5 @@ pub use log::{
     LogError, LogScan, MAX_LINE_BYTES, ProgressLog, ReadLog, Warning, default_dir, for_each_record,
     learner_log, log_path, read_log,
 };
-pub use sending::{Background, ClassServer, SendError, sent_path, sent_to};
+pub use sending::{Background, ClassServer, SendError, SentBy, sent_path, sent_to};
 pub use state::{LessonState, StepState, StepStatus};

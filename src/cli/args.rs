@@ -161,8 +161,9 @@ pub struct SyncArgs {
     pub server: Option<String>,
     /// Folders or files of collected logs, with --server.
     pub paths: Vec<PathBuf>,
-    /// As learner: send to this server (default: the one each log was last sent to).
-    #[arg(long, env = "LABRUN_REPORT_TO", value_name = "URL")]
+    /// As learner: send to this server (default: the one each log was last sent to, else
+    /// LABRUN_REPORT_TO).
+    #[arg(long, value_name = "URL")]
     pub report_to: Option<String>,
     /// Where your progress logs live (default: $XDG_DATA_HOME/labrun/progress).
     #[arg(long, env = "LABRUN_PROGRESS_DIR", value_name = "DIR")]

@@ -44,8 +44,9 @@ fn send_mine(args: &SyncArgs) -> Result<u8, CliError> {
         let Some(url) = args
             .report_to
             .clone()
-            .filter(|url| !url.is_empty())
             .or_else(|| crate::progress::sent_to(log))
+            .or_else(|| std::env::var("LABRUN_REPORT_TO").ok())
+            .filter(|url| !url.is_empty())
         else {
             continue;
         };
@@ -61,7 +62,7 @@ fn send_mine(args: &SyncArgs) -> Result<u8, CliError> {
                 servers.len() - 1
             }
         };
-        match servers[index].send_pending(log, &learner, &lesson) {
+        match servers[index].send_pending(log, &learner, &lesson, crate::progress::SentBy::Sync) {
             Ok(lines) => sent += lines,
             Err(error) => {
                 failed += 1;

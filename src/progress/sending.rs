@@ -188,6 +188,7 @@ impl ClassServer {
         log: &Path,
         learner: &str,
         lesson: &str,
+        by: SentBy,
     ) -> Result<usize, SendError> {
         let progress_dir = log
             .parent()
@@ -217,6 +218,7 @@ impl ClassServer {
                 ))
                 .bearer_auth(&token)
                 .header(reqwest::header::CONTENT_TYPE, "application/x-ndjson")
+                .header("x-labrun-sent-by", by.as_str())
                 .body(body);
             let answer: Result<serde_json::Value, _> = self.call(request);
             if let Err(SendError::Refused { status: 401, .. }) = &answer {
@@ -228,6 +230,23 @@ impl ClassServer {
             sent.bytes += bytes;
             sent.write(&sent_path)?;
             total += lines as usize;
+        }
+    }
+}
+
+/// Who sends: the session while it runs (its events are `live` on the server), or
+/// `labrun sync` afterwards (`late`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentBy {
+    Session,
+    Sync,
+}
+
+impl SentBy {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Session => "session",
+            Self::Sync => "sync",
         }
     }
 }
@@ -392,7 +411,7 @@ impl Background {
                         Instant::now() >= next_try
                     };
                     if len != sent_len && due {
-                        match server.send_pending(&log, &learner, &lesson) {
+                        match server.send_pending(&log, &learner, &lesson, SentBy::Session) {
                             Ok(_) => {
                                 sent_len = len;
                                 last_error = None;

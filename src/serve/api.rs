@@ -40,8 +40,11 @@ pub const EVENTS_LIMIT: usize = 4 * 1024 * 1024;
 pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 /// How long a request body may take to arrive.
 const BODY_TIME: Duration = Duration::from_secs(30);
-/// An event received within this time of being written was received while its session ran.
+/// An event a session sends within this time of writing it was received while the session
+/// ran (`live`); later, or sent by `labrun sync`, it is `late`.
 const LIVE_WINDOW_SECONDS: i64 = 120;
+/// The header that says who sends a batch: `session` for a running session.
+pub const SENT_BY: &str = "x-labrun-sent-by";
 /// Requests a token may make in a burst, and per second after.
 const BURST: f64 = 120.0;
 const PER_SECOND: f64 = 60.0;
@@ -285,14 +288,23 @@ async fn events(
         ApiError::bad("give `?from=N`: the line of the learner's log the batch starts at")
     })?;
     let text = read_body(body, EVENTS_LIMIT).await?;
-    let lines = batch(&text, &learner, first)?;
+    // Sent by a running session, or afterwards by `labrun sync`.
+    let during_session = headers
+        .get(SENT_BY)
+        .is_some_and(|value| value.as_bytes() == b"session");
+    let lines = batch(&text, &learner, first, during_session)?;
     let stored = server.store.append(&lines).await?;
     server.class.catch_up(&server.store).await?;
     Ok(Json(stored))
 }
 
 /// The lines of a learner's batch, checked whole before anything is stored.
-fn batch(text: &str, learner: &str, first: i64) -> Result<Vec<Line>, ApiError> {
+fn batch(
+    text: &str,
+    learner: &str,
+    first: i64,
+    during_session: bool,
+) -> Result<Vec<Line>, ApiError> {
     let now = jiff::Timestamp::now();
     let mut lines = Vec::new();
     let body = text.strip_suffix('\n').unwrap_or(text);
@@ -316,9 +328,10 @@ fn batch(text: &str, learner: &str, first: i64) -> Result<Vec<Line>, ApiError> {
                 seq,
                 text: raw.to_owned(),
                 hash: stand_in.skipped.to_ascii_lowercase(),
+                event: false,
                 chained: false,
                 prev: None,
-                evidence: "live",
+                evidence: if during_session { "live" } else { "late" },
             });
             continue;
         }
@@ -349,13 +362,15 @@ fn batch(text: &str, learner: &str, first: i64) -> Result<Vec<Line>, ApiError> {
                 "line {number}: its `seq` is {written}, but the batch puts it at line {seq} of the log"
             )));
         }
-        let late = now.as_second() - record.ts.as_second() > LIVE_WINDOW_SECONDS;
+        // Live: sent by the session itself, soon after it was written.
+        let late = !during_session || now.as_second() - record.ts.as_second() > LIVE_WINDOW_SECONDS;
         lines.push(Line {
             learner: learner.to_owned(),
             lesson: record.lesson.clone(),
             seq,
             text: raw.to_owned(),
             hash: hex(&Sha256::digest(raw.as_bytes())),
+            event: true,
             chained: record.seq.is_some(),
             prev: record.prev.clone(),
             evidence: if late { "late" } else { "live" },
@@ -454,6 +469,7 @@ fn log_file(text: &str, warnings: &mut Vec<String>) -> Vec<Line> {
             seq,
             text: serde_json::json!({ "skipped": hash, "lesson": lesson }).to_string(),
             hash: hash.clone(),
+            event: false,
             chained: false,
             prev: None,
             evidence: "imported",
@@ -476,6 +492,7 @@ fn log_file(text: &str, warnings: &mut Vec<String>) -> Vec<Line> {
                 seq,
                 text: raw.to_owned(),
                 hash,
+                event: true,
                 chained: record.seq.is_some(),
                 prev: record.prev.clone(),
                 evidence: "imported",

@@ -60,6 +60,8 @@ pub struct Line {
     pub text: String,
     /// SHA-256 of the line as it is in the learner's log, hex.
     pub hash: String,
+    /// Whether it is an event (not the stand-in for a line that is none).
+    pub event: bool,
     /// Whether the line carried `seq` and `prev` (logs from before chaining do not).
     pub chained: bool,
     /// The `prev` it carried.
@@ -114,6 +116,7 @@ CREATE TABLE IF NOT EXISTS chains (
     lesson TEXT NOT NULL,
     last_seq INTEGER NOT NULL,
     last_hash TEXT NOT NULL,
+    chained INTEGER NOT NULL,
     broken TEXT,
     PRIMARY KEY (learner, lesson)
 );
@@ -296,6 +299,8 @@ impl Store {
 struct ChainRow {
     last_seq: i64,
     last_hash: String,
+    /// Whether a chained event was received.
+    chained: bool,
     broken: Option<String>,
     known: bool,
 }
@@ -314,7 +319,7 @@ macro_rules! append_in {
         let key = (line.learner.clone(), line.lesson.clone());
         if !chains.contains_key(&key) {
             let row = sqlx::query(
-                "SELECT last_seq, last_hash, broken FROM chains WHERE learner = $1 AND lesson = $2",
+                "SELECT last_seq, last_hash, chained, broken FROM chains WHERE learner = $1 AND lesson = $2",
             )
             .bind(line.learner.as_str())
             .bind(line.lesson.as_str())
@@ -323,7 +328,8 @@ macro_rules! append_in {
             let chain = row.map_or_else(ChainRow::default, |row| ChainRow {
                 last_seq: row.get(0),
                 last_hash: row.get(1),
-                broken: row.get(2),
+                chained: row.get::<i64, _>(2) != 0,
+                broken: row.get(3),
                 known: true,
             });
             chains.insert(key.clone(), chain);
@@ -366,6 +372,8 @@ macro_rules! append_in {
                 "line {} came after line {}",
                 line.seq, chain.last_seq
             ))
+        } else if line.event && !line.chained && chain.chained {
+            Some(format!("line {} is an event with no `seq` among chained ones", line.seq))
         } else if line.chained && line.seq > 1 && line.prev.as_deref() != Some(&chain.last_hash) {
             Some(format!(
                 "line {}'s `prev` does not match line {}",
@@ -395,6 +403,7 @@ macro_rules! append_in {
             chain.last_seq = line.seq;
             chain.last_hash = line.hash.clone();
         }
+        chain.chained |= line.chained;
         if chain.broken.is_none() {
             chain.broken = first_break;
         }
@@ -405,14 +414,16 @@ macro_rules! append_in {
             continue;
         }
         sqlx::query(
-            "INSERT INTO chains (learner, lesson, last_seq, last_hash, broken) VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO chains (learner, lesson, last_seq, last_hash, chained, broken) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (learner, lesson) DO UPDATE SET last_seq = excluded.last_seq, \
-             last_hash = excluded.last_hash, broken = excluded.broken",
+             last_hash = excluded.last_hash, chained = excluded.chained, broken = excluded.broken",
         )
         .bind(learner)
         .bind(lesson)
         .bind(chain.last_seq)
         .bind(chain.last_hash)
+        .bind(i64::from(chain.chained))
         .bind(chain.broken)
         .execute(&mut **tx)
         .await?;

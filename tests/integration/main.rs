@@ -16,6 +16,7 @@ mod lint;
 mod list;
 mod pty;
 mod report;
+mod serve;
 mod server;
 mod show;
 mod start;
