@@ -6,6 +6,8 @@
 //! servers on a PostgreSQL database learns of the events the others stored by polling
 //! ([`Class::catch_up`] on a timer).
 
+use std::collections::HashMap;
+
 use tokio::sync::{Mutex, watch};
 
 use crate::progress::{Integrity, Record};
@@ -23,8 +25,17 @@ struct Live {
     aggregate: Aggregate,
     /// The last stored event folded in.
     last_id: i64,
+    /// Ids skipped over (with when): on PostgreSQL their events may still appear, when the
+    /// transaction that took them commits.
+    missing: HashMap<i64, i64>,
     version: u64,
 }
+
+/// How long an id skipped over is looked for, in milliseconds: far longer than any
+/// transaction of the store.
+const LOOKBACK_MS: i64 = 60_000;
+/// The most skipped ids looked for at once.
+const MAX_MISSING: usize = 10_000;
 
 /// How many events are read from the store at once.
 const PAGE: i64 = 20_000;
@@ -35,6 +46,7 @@ impl Class {
             live: Mutex::new(Live {
                 aggregate: Aggregate::new(Filter::default()),
                 last_id: 0,
+                missing: HashMap::new(),
                 version: 0,
             }),
             changed: watch::channel(0).0,
@@ -44,16 +56,28 @@ impl Class {
     /// Folds in every event stored since the last call; how many there were.
     pub async fn catch_up(&self, store: &Store) -> Result<usize, StoreError> {
         let mut live = self.live.lock().await;
+        let live = &mut *live;
+        let now = jiff::Timestamp::now().as_millisecond();
+        live.missing.retain(|_, since| *since > now - LOOKBACK_MS);
         let mut total = 0;
         loop {
-            let events = store.events_after(live.last_id, PAGE).await?;
-            let Some(last) = events.last() else {
-                break;
-            };
-            live.last_id = last.id;
-            total += events.len();
+            let missing: Vec<i64> = live.missing.keys().copied().collect();
+            let events = store.events_after(live.last_id, &missing, PAGE).await?;
             let short = (events.len() as i64) < PAGE;
             for event in events {
+                if live.missing.remove(&event.id).is_none() {
+                    if event.id <= live.last_id {
+                        continue;
+                    }
+                    // Ids between the last one and this one are not there (yet).
+                    for gap in (live.last_id + 1..event.id).take(MAX_MISSING) {
+                        if live.missing.len() < MAX_MISSING {
+                            live.missing.insert(gap, now);
+                        }
+                    }
+                    live.last_id = event.id;
+                }
+                total += 1;
                 fold(&mut live.aggregate, event);
             }
             if short {

@@ -27,6 +27,8 @@ function status(text, offline) {
 function draw(report) {
   const main = document.getElementById("lessons");
   main.replaceChildren();
+  // How many times the page has drawn the class (tools and tests read it).
+  main.dataset.draws = String(Number(main.dataset.draws || 0) + 1);
   if (report.lessons.length === 0) {
     main.append(element("p", {}, "No progress yet: learners appear here as they start."));
   }

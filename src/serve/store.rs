@@ -108,7 +108,7 @@ CREATE TABLE IF NOT EXISTS events (
     evidence TEXT NOT NULL,
     chained INTEGER NOT NULL,
     broken TEXT,
-    received_at TEXT NOT NULL,
+    received_ms INTEGER NOT NULL,
     UNIQUE (learner, lesson, seq)
 );
 CREATE TABLE IF NOT EXISTS chains (
@@ -253,46 +253,96 @@ impl Store {
     /// last one received marks the chain broken there, a line sent again with other content
     /// is not stored and marks it broken too.
     pub async fn append(&self, lines: &[Line]) -> Result<Stored, StoreError> {
-        let now = jiff::Timestamp::now().to_string();
+        let now = jiff::Timestamp::now().as_millisecond();
         match self {
             Store::Sqlite { pool, writer } => {
                 let _write = writer.lock().await;
                 let mut tx = pool.begin().await?;
-                let stored = append_sqlite(&mut tx, lines, &now).await?;
+                let stored = append_sqlite(&mut tx, lines, now).await?;
                 tx.commit().await?;
                 Ok(stored)
             }
             Store::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                let stored = append_postgres(&mut tx, lines, &now).await?;
+                let stored = append_postgres(&mut tx, lines, now).await?;
                 tx.commit().await?;
                 Ok(stored)
             }
         }
     }
 
-    /// Events stored after `id`, oldest first, at most `limit`.
-    pub async fn events_after(&self, id: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
-        let sql = "SELECT id, learner, lesson, line, evidence, chained, broken FROM events \
-                   WHERE id > $1 ORDER BY id LIMIT $2";
-        Ok(on_pool!(self, pool => sqlx::query(sql)
+    /// Events stored after `id`, oldest first, at most `limit`; and, on PostgreSQL, those of
+    /// the ids in `missing`: there a transaction that took its ids first may commit after one
+    /// that took later ids, so ids skipped over are looked for again a while. (SQLite writes
+    /// one transaction at a time: its ids appear in order.)
+    pub async fn events_after(
+        &self,
+        id: i64,
+        missing: &[i64],
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        const COLUMNS: &str =
+            "SELECT id, learner, lesson, line, evidence, chained, broken FROM events";
+        let read = |row: &dyn RowAccess| StoredEvent {
+            id: row.int(0),
+            learner: row.text(1),
+            lesson: row.text(2),
+            text: row.text(3),
+            evidence: row.text(4),
+            chained: row.int(5) != 0,
+            broken: row.optional_text(6),
+        };
+        Ok(match self {
+            Store::Sqlite { pool, .. } => {
+                sqlx::query(&format!("{COLUMNS} WHERE id > $1 ORDER BY id LIMIT $2"))
+                    .bind(id)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|row| read(row))
+                    .collect()
+            }
+            Store::Postgres(pool) => sqlx::query(&format!(
+                "{COLUMNS} WHERE id > $1 OR id = ANY($2) ORDER BY id LIMIT $3"
+            ))
             .bind(id)
+            .bind(missing)
             .bind(limit)
             .fetch_all(pool)
             .await?
-            .into_iter()
-            .map(|row| StoredEvent {
-                id: row.get(0),
-                learner: row.get(1),
-                lesson: row.get(2),
-                text: row.get(3),
-                evidence: row.get(4),
-                chained: row.get::<i64, _>(5) != 0,
-                broken: row.get(6),
-            })
-            .collect()))
+            .iter()
+            .map(|row| read(row))
+            .collect(),
+        })
     }
 }
+
+/// Reading a row of either database.
+trait RowAccess {
+    fn int(&self, index: usize) -> i64;
+    fn text(&self, index: usize) -> String;
+    fn optional_text(&self, index: usize) -> Option<String>;
+}
+
+macro_rules! row_access {
+    ($row:ty) => {
+        impl RowAccess for $row {
+            fn int(&self, index: usize) -> i64 {
+                self.get(index)
+            }
+            fn text(&self, index: usize) -> String {
+                self.get(index)
+            }
+            fn optional_text(&self, index: usize) -> Option<String> {
+                self.get(index)
+            }
+        }
+    };
+}
+
+row_access!(sqlx::sqlite::SqliteRow);
+row_access!(sqlx::postgres::PgRow);
 
 /// The chain of one learner's lesson as the store has it.
 #[derive(Debug, Clone, Default)]
@@ -307,17 +357,24 @@ struct ChainRow {
 
 /// [`Store::append`] inside its transaction: one body, compiled for each database.
 macro_rules! append_in {
-    ($name:ident, $db:ty) => {
+    ($name:ident, $db:ty, $lock:expr) => {
         async fn $name(
             tx: &mut sqlx::Transaction<'_, $db>,
             lines: &[Line],
-            now: &str,
+            now: i64,
         ) -> Result<Stored, sqlx::Error> {
     let mut chains: HashMap<(String, String), ChainRow> = HashMap::new();
     let mut stored = Stored::default();
     for line in lines {
         let key = (line.learner.clone(), line.lesson.clone());
         if !chains.contains_key(&key) {
+            // One writer at a time per learner and lesson, whichever server it talks to.
+            if let Some(lock) = $lock {
+                sqlx::query(lock)
+                    .bind(format!("{}\n{}", line.learner, line.lesson))
+                    .execute(&mut **tx)
+                    .await?;
+            }
             let row = sqlx::query(
                 "SELECT last_seq, last_hash, chained, broken FROM chains WHERE learner = $1 AND lesson = $2",
             )
@@ -384,7 +441,7 @@ macro_rules! append_in {
         };
         let first_break = if chain.broken.is_none() { why } else { None };
         sqlx::query(
-            "INSERT INTO events (learner, lesson, seq, line, hash, evidence, chained, broken, received_at) \
+            "INSERT INTO events (learner, lesson, seq, line, hash, evidence, chained, broken, received_ms) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(line.learner.as_str())
@@ -433,8 +490,13 @@ macro_rules! append_in {
     };
 }
 
-append_in!(append_sqlite, sqlx::Sqlite);
-append_in!(append_postgres, sqlx::Postgres);
+// SQLite has one writer: the in-process lock in `Store::append` orders the writes.
+append_in!(append_sqlite, sqlx::Sqlite, None::<&str>);
+append_in!(
+    append_postgres,
+    sqlx::Postgres,
+    Some("SELECT pg_advisory_xact_lock(hashtextextended($1, 7474))")
+);
 
 /// A database URL without its password, for messages.
 pub fn redact(url: &str) -> String {

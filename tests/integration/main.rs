@@ -3,6 +3,7 @@
 // Tests may print what they measured.
 #![allow(clippy::disallowed_macros)]
 
+mod browser;
 mod closed_output;
 mod crash;
 mod fuzz_corpus;
@@ -14,6 +15,7 @@ mod instructor;
 mod interrupt;
 mod lint;
 mod list;
+mod postgres;
 mod pty;
 mod report;
 mod serve;

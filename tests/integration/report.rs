@@ -559,7 +559,7 @@ fn grid_in_dom(dom: &str) -> Vec<(String, String, Vec<String>)> {
 
 /// Chromium, or `None` with a notice when it is missing outside CI. In CI (`CI` set) a
 /// missing Chromium fails the test: `.ci/run` installs it.
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("LABRUN_CHROMIUM").map(PathBuf::from),
         Some(PathBuf::from("/usr/bin/chromium")),

@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -15,31 +16,82 @@ use crate::harness::Test;
 const INSTRUCTOR: &str = "instructor-secret";
 const CODE: &str = "class-code";
 
+/// The database a test's servers use.
+pub(crate) enum Database {
+    Sqlite(tempfile::TempDir),
+    Postgres(crate::postgres::Postgres),
+}
+
+impl Database {
+    fn sqlite() -> Rc<Self> {
+        Rc::new(Self::Sqlite(tempfile::tempdir().unwrap()))
+    }
+
+    /// `None` on a machine without PostgreSQL, outside CI.
+    fn postgres() -> Option<Rc<Self>> {
+        crate::postgres::Postgres::start().map(|pg| Rc::new(Self::Postgres(pg)))
+    }
+
+    fn url(&self) -> String {
+        match self {
+            Self::Sqlite(dir) => format!("sqlite://{}", dir.path().join("class.sqlite").display()),
+            Self::Postgres(pg) => pg.url.clone(),
+        }
+    }
+}
+
+/// Each test on SQLite and on PostgreSQL.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$name(super::Database::sqlite());
+                }
+
+                #[test]
+                fn postgres() {
+                    if let Some(database) = super::Database::postgres() {
+                        super::$name(database);
+                    }
+                }
+            }
+        )*
+    };
+}
+
+on_both!(
+    two_learners_sessions_arrive_live_and_the_servers_report_is_the_files_report,
+    a_session_with_the_server_down_ends_as_offline_and_sync_sends_it_late,
+    tokens_are_checked_and_a_bad_batch_is_refused_whole,
+    a_line_edited_and_sent_again_or_forged_breaks_the_chain_on_the_server,
+    collected_logs_imported_give_the_report_of_the_files,
+    the_server_keeps_its_class_across_a_restart,
+);
+
 /// A `labrun serve` for one test, stopped when dropped.
 pub(crate) struct Server {
     child: Child,
     pub url: String,
     pub address: String,
-    _dir: tempfile::TempDir,
+    database: Rc<Database>,
 }
 
 impl Server {
     pub(crate) fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        Self::start_with(dir, None)
+        Self::on(Database::sqlite())
     }
 
-    /// A server on the database in `dir` (reused by a second server), listening on
-    /// `listen` (default: a free port).
-    fn start_with(dir: tempfile::TempDir, listen: Option<&str>) -> Self {
-        let database = format!("sqlite://{}", dir.path().join("class.sqlite").display());
+    /// A server on `database` (which another server may share), on a free port.
+    fn on(database: Rc<Database>) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_labrun"))
             .args([
                 "serve",
                 "--listen",
-                listen.unwrap_or("127.0.0.1:0"),
+                "127.0.0.1:0",
                 "--database",
-                &database,
+                &database.url(),
             ])
             .env("LABRUN_INSTRUCTOR_TOKEN", INSTRUCTOR)
             .env("LABRUN_CLASS_CODE", CODE)
@@ -67,7 +119,7 @@ impl Server {
             child,
             url,
             address,
-            _dir: dir,
+            database,
         }
     }
 
@@ -105,11 +157,11 @@ impl Server {
         joined["token"].as_str().unwrap().to_owned()
     }
 
-    fn stop(mut self) -> tempfile::TempDir {
+    /// Stops the server; its database stays, for another.
+    fn stop(mut self) -> Rc<Database> {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let dir = tempfile::tempdir().unwrap();
-        std::mem::replace(&mut self._dir, dir)
+        Rc::clone(&self.database)
     }
 }
 
@@ -192,9 +244,10 @@ fn eventually(server: &Server, done: impl Fn(&Value) -> bool) -> Value {
     }
 }
 
-#[test]
-fn two_learners_sessions_arrive_live_and_the_servers_report_is_the_files_report() {
-    let server = Server::start();
+fn two_learners_sessions_arrive_live_and_the_servers_report_is_the_files_report(
+    database: Rc<Database>,
+) {
+    let server = Server::on(database);
     let ada = learner("ada", &server.url);
     ada.run_with(["start", "class.md", "--yes"], "\n\n\n\n")
         .status(0)
@@ -248,8 +301,7 @@ fn two_learners_sessions_arrive_live_and_the_servers_report_is_the_files_report(
     assert!(csv.stdout.contains(",ok,live,"), "{}", csv.stdout);
 }
 
-#[test]
-fn a_session_with_the_server_down_ends_as_offline_and_sync_sends_it_late() {
+fn a_session_with_the_server_down_ends_as_offline_and_sync_sends_it_late(database: Rc<Database>) {
     // A port nobody listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -277,7 +329,7 @@ fn a_session_with_the_server_down_ends_as_offline_and_sync_sends_it_late() {
         without.elapsed
     );
 
-    let server = Server::start();
+    let server = Server::on(database);
     ada.run_with(["sync", "--report-to", &server.url], "")
         .status(0)
         .stderr_contains(" from 1 log.");
@@ -295,9 +347,8 @@ fn a_session_with_the_server_down_ends_as_offline_and_sync_sends_it_late() {
     );
 }
 
-#[test]
-fn tokens_are_checked_and_a_bad_batch_is_refused_whole() {
-    let server = Server::start();
+fn tokens_are_checked_and_a_bad_batch_is_refused_whole(database: Rc<Database>) {
+    let server = Server::on(database);
     let post = |path: &str, token: Option<&str>, body: &str| {
         let auth = token.map(|token| format!("Bearer {token}"));
         let headers: Vec<(&str, &str)> = auth
@@ -381,9 +432,8 @@ fn tokens_are_checked_and_a_bad_batch_is_refused_whole() {
     assert_eq!(row(&server.report(), "ada")["integrity"], "ok");
 }
 
-#[test]
-fn a_line_edited_and_sent_again_or_forged_breaks_the_chain_on_the_server() {
-    let server = Server::start();
+fn a_line_edited_and_sent_again_or_forged_breaks_the_chain_on_the_server(database: Rc<Database>) {
+    let server = Server::on(database);
     let ada = learner("ada", &server.url);
     ada.run_with(["start", "class.md", "--yes"], "\nquit\n")
         .status(1);
@@ -428,9 +478,8 @@ pub(crate) fn sent_file(log: &Path) -> PathBuf {
     log.with_file_name(format!(".{name}.sent"))
 }
 
-#[test]
-fn collected_logs_imported_give_the_report_of_the_files() {
-    let server = Server::start();
+fn collected_logs_imported_give_the_report_of_the_files(database: Rc<Database>) {
+    let server = Server::on(database);
     // Twenty learners' logs in a folder, one of them edited.
     let folder = Test::new();
     let mut logs = Vec::new();
@@ -541,9 +590,8 @@ fn a_flood_from_one_token_is_slowed_with_429() {
     assert_eq!(statuses[0], 200);
 }
 
-#[test]
-fn the_server_keeps_its_class_across_a_restart_and_prints_its_address_first() {
-    let server = Server::start();
+fn the_server_keeps_its_class_across_a_restart(database: Rc<Database>) {
+    let server = Server::on(database);
     let ada = learner("ada", &server.url);
     ada.run_with(["start", "class.md", "--yes"], "\n\n\n\n")
         .status(0);
@@ -552,7 +600,90 @@ fn the_server_keeps_its_class_across_a_restart_and_prints_its_address_first() {
             .as_array()
             .is_some_and(|rows| rows.len() == 1)
     });
-    let dir = server.stop();
-    let again = Server::start_with(dir, None);
+    let database = server.stop();
+    let again = Server::on(database);
     assert_eq!(row(&again.report(), "ada")["complete"], true);
+}
+
+#[test]
+fn servers_sharing_a_postgresql_database_see_each_others_learners() {
+    let Some(database) = Database::postgres() else {
+        return;
+    };
+    let first = Server::on(Rc::clone(&database));
+    let second = Server::on(database);
+    let ada = learner("ada", &first.url);
+    ada.run_with(["start", "class.md", "--yes"], "\n\n\n\n")
+        .status(0);
+    let bob = learner("bob", &second.url);
+    bob.run_with(["start", "class.md", "--yes"], "\n\n\n\n")
+        .status(0);
+    for server in [&first, &second] {
+        let report = eventually(server, |report| {
+            report["learners"]
+                .as_array()
+                .is_some_and(|rows| rows.len() == 2)
+        });
+        assert_eq!(row(&report, "ada")["complete"], true);
+        assert_eq!(row(&report, "bob")["complete"], true);
+    }
+}
+
+#[test]
+fn the_dashboard_shows_a_learners_steps_change_as_they_happen() {
+    let Some(chromium) = crate::report::chromium() else {
+        return;
+    };
+    let server = Server::start();
+    let mut page =
+        crate::browser::Browser::open(&chromium, &format!("{}/#token={INSTRUCTOR}", server.url));
+    let long = Duration::from_secs(20);
+    assert!(
+        page.wait_for(
+            "document.getElementById('lessons').dataset.draws >= 1",
+            long
+        ),
+        "the page never drew the class: {}",
+        page.eval("document.body.innerText")
+    );
+    assert_eq!(
+        page.eval("document.querySelectorAll('tr[data-learner]').length"),
+        0
+    );
+    let cell = |step: &str| {
+        format!(
+            "document.querySelector('tr[data-learner=\"ada\"] td[data-step=\"{step}\"]')?.dataset.status"
+        )
+    };
+    // Ada does step one, and quits.
+    let ada = learner("ada", &server.url);
+    ada.run_with(["start", "class.md", "--yes"], "\nquit\n")
+        .status(1);
+    assert!(
+        page.wait_for(&format!("{} === 'verified'", cell("one")), long),
+        "{}",
+        page.eval("document.body.innerText")
+    );
+    assert_eq!(page.eval(&cell("two")), "pending");
+    // She comes back and reads step two: its cell changes, the page never reloaded.
+    ada.run_with(["start", "class.md", "--yes"], "\n\n")
+        .status(0);
+    assert!(page.wait_for(&format!("{} === 'confirmed'", cell("two")), long));
+    assert!(
+        page.eval("Number(document.getElementById('lessons').dataset.draws)")
+            .as_u64()
+            >= Some(3)
+    );
+    assert_eq!(
+        page.eval(
+            "document.querySelector('tr[data-learner=\"ada\"] td[data-evidence]').dataset.evidence"
+        ),
+        "live"
+    );
+    let png = page.screenshot();
+    assert!(png.starts_with(b"\x89PNG"), "no screenshot");
+    let _ = std::fs::write(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("dashboard.png"),
+        png,
+    );
 }
