@@ -282,7 +282,7 @@ async fn events(
     headers: HeaderMap,
     Query(from): Query<FromLine>,
     body: Body,
-) -> Result<Json<Stored>, ApiError> {
+) -> Result<Json<EventsStored>, ApiError> {
     let learner = server.learner(&headers).await?;
     let first = from.from.filter(|&first| first >= 1).ok_or_else(|| {
         ApiError::bad("give `?from=N`: the line of the learner's log the batch starts at")
@@ -294,8 +294,17 @@ async fn events(
         .is_some_and(|value| value.as_bytes() == b"session");
     let lines = batch(&text, &learner, first, during_session)?;
     let stored = server.store.append(&lines).await?;
-    server.class.catch_up(&server.store).await?;
-    Ok(Json(stored))
+    let version = server.class.catch_up(&server.store).await?;
+    Ok(Json(EventsStored { stored, version }))
+}
+
+/// What a batch of events did, and the class's version that holds them: a dashboard's
+/// stream announces it (`change`, with the version as its data).
+#[derive(Serialize)]
+struct EventsStored {
+    #[serde(flatten)]
+    stored: Stored,
+    version: u64,
 }
 
 /// The lines of a learner's batch, checked whole before anything is stored.

@@ -53,8 +53,9 @@ impl Class {
         }
     }
 
-    /// Folds in every event stored since the last call; how many there were.
-    pub async fn catch_up(&self, store: &Store) -> Result<usize, StoreError> {
+    /// Folds in every event stored since the last call; the class's version after (what
+    /// the dashboards' streams announce).
+    pub async fn catch_up(&self, store: &Store) -> Result<u64, StoreError> {
         let mut live = self.live.lock().await;
         let live = &mut *live;
         let now = jiff::Timestamp::now().as_millisecond();
@@ -88,7 +89,7 @@ impl Class {
             live.version += 1;
             self.changed.send_replace(live.version);
         }
-        Ok(total)
+        Ok(live.version)
     }
 
     /// The report, as `labrun report` would make it of the same logs.
