@@ -147,7 +147,7 @@ async fn serve(listener: tokio::net::TcpListener, router: axum::Router) {
     let shutdown = tokio::signal::ctrl_c();
     tokio::pin!(shutdown);
     loop {
-        let (stream, _peer): (tokio::net::TcpStream, SocketAddr) = tokio::select! {
+        let (stream, peer): (tokio::net::TcpStream, SocketAddr) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 // Out of file descriptors, say: wait a little rather than spin.
@@ -160,7 +160,9 @@ async fn serve(listener: tokio::net::TcpListener, router: axum::Router) {
         };
         let router = router.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request| {
+            let service = hyper::service::service_fn(move |mut request: hyper::Request<_>| {
+                // Who is asking: joins are rate-limited per address.
+                request.extensions_mut().insert(api::Peer(peer.ip()));
                 let mut router = router.clone();
                 tower_service::Service::call(&mut router, request)
             });

@@ -48,6 +48,9 @@ pub const SENT_BY: &str = "x-labrun-sent-by";
 /// Requests a token may make in a burst, and per second after.
 const BURST: f64 = 120.0;
 const PER_SECOND: f64 = 60.0;
+/// Joins one address may make in a burst, and per second after.
+const JOIN_BURST: f64 = 2_000.0;
+const JOIN_PER_SECOND: f64 = 200.0;
 
 /// What every handler shares.
 pub struct Server {
@@ -135,17 +138,26 @@ struct Bucket {
 
 impl Server {
     fn rate(&self, token_hash: &str) -> Result<(), ApiError> {
+        self.take(token_hash, BURST, PER_SECOND)
+    }
+
+    /// Joins from one address: a whole class may join at once.
+    fn rate_joins(&self, address: &str) -> Result<(), ApiError> {
+        self.take(&format!("join {address}"), JOIN_BURST, JOIN_PER_SECOND)
+    }
+
+    fn take(&self, key: &str, burst: f64, per_second: f64) -> Result<(), ApiError> {
         let mut rates = self
             .rates
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
         let now = Instant::now();
-        let bucket = rates.entry(token_hash.to_owned()).or_insert(Bucket {
-            tokens: BURST,
+        let bucket = rates.entry(key.to_owned()).or_insert(Bucket {
+            tokens: burst,
             at: now,
         });
-        let refill = now.duration_since(bucket.at).as_secs_f64() * PER_SECOND;
-        bucket.tokens = (bucket.tokens + refill).min(BURST);
+        let refill = now.duration_since(bucket.at).as_secs_f64() * per_second;
+        bucket.tokens = (bucket.tokens + refill).min(burst);
         bucket.at = now;
         if bucket.tokens < 1.0 {
             return Err(ApiError::new(
@@ -236,12 +248,23 @@ struct Joined {
     token: String,
 }
 
-async fn join(State(server): State<Arc<Server>>, body: Body) -> Result<Json<Joined>, ApiError> {
+/// The address a request came from.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub std::net::IpAddr);
+
+async fn join(
+    State(server): State<Arc<Server>>,
+    peer: Option<axum::Extension<Peer>>,
+    body: Body,
+) -> Result<Json<Joined>, ApiError> {
+    // Guessing class codes is slowed per address; a classroom behind one address joins
+    // well within the limit.
+    let address = peer.map_or_else(String::new, |peer| peer.0.0.to_string());
+    server.rate_joins(&address)?;
     let text = read_body(body, 4096).await?;
     let request: JoinRequest = serde_json::from_str(&text).map_err(|error| {
         ApiError::bad(format!("expected {{\"class_code\", \"learner\"}}: {error}"))
     })?;
-    server.rate(&tokens::hash(&request.class_code))?;
     if !tokens::matches(&request.class_code, &server.class_code_hash) {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong class code"));
     }
