@@ -48,7 +48,8 @@ start_server() {
   url=$(head -1 "$work/serve.out" | sed 's/^listening on //')
 }
 stop_server() {
-  kill -INT "$server" 2>/dev/null || true
+  # /usr/bin/time ignores Ctrl-C: the server gets it, and time reports when it ends.
+  pkill -INT -P "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   server=""
   awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$work/serve.time"
@@ -68,11 +69,11 @@ echo
 echo "== 2. the report: from the server against the files"
 "$bin" report "$data" --format json > "$work/files.json"
 for run in 1 2 3; do
-  /usr/bin/time -f "%e" -o "$work/server.$run" "$bin" report --server "$url" --format json > "$work/server.json"
-  /usr/bin/time -f "%e" -o "$work/local.$run" "$bin" report "$data" --format json > /dev/null
+  /usr/bin/time -f "%e" -o "$work/time-server.$run" "$bin" report --server "$url" --format json > "$work/server.json"
+  /usr/bin/time -f "%e" -o "$work/time-local.$run" "$bin" report "$data" --format json > /dev/null
 done
-echo "report --server (s): $(cat "$work"/server.* | tr '\n' ' ')  (target < 1 s)"
-echo "report over the files, the baseline (s): $(cat "$work"/local.* | tr '\n' ' ')"
+echo "report --server (s): $(cat "$work"/time-server.* | tr '\n' ' ')  (target < 1 s)"
+echo "report over the files, the baseline (s): $(cat "$work"/time-local.* | tr '\n' ' ')"
 # The same figures, but for where the events came from.
 strip='del(.learners[].evidence)'
 if diff <(jq -S "$strip" "$work/files.json") <(jq -S "$strip" "$work/server.json") > /dev/null; then

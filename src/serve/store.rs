@@ -228,6 +228,12 @@ impl Store {
         let sql = "INSERT INTO learners (name, token_hash, joined_at) VALUES ($1, $2, $3) \
                    ON CONFLICT (name) DO NOTHING";
         let now = jiff::Timestamp::now().to_string();
+        // SQLite: one writer at a time (a write between another transaction's read and its
+        // write would fail it).
+        let _write = match self {
+            Store::Sqlite { writer, .. } => Some(writer.lock().await),
+            Store::Postgres(_) => None,
+        };
         let done = on_pool!(self, pool => sqlx::query(sql)
             .bind(learner)
             .bind(token_hash)
@@ -353,6 +359,21 @@ struct ChainRow {
     chained: bool,
     broken: Option<String>,
     known: bool,
+    /// The last line stored before this batch: only a line at or before it may be stored
+    /// already.
+    stored_up_to: i64,
+    /// The lines of this batch, by place, with their hashes.
+    batch: HashMap<i64, String>,
+}
+
+/// Rows of `events` inserted by one statement: well below both databases' limits on
+/// parameters.
+const ROWS_PER_INSERT: usize = 400;
+
+/// One row of `events` waiting to be inserted.
+struct NewEvent<'l> {
+    line: &'l Line,
+    broken: Option<String>,
 }
 
 /// [`Store::append`] inside its transaction: one body, compiled for each database.
@@ -365,6 +386,49 @@ macro_rules! append_in {
         ) -> Result<Stored, sqlx::Error> {
     let mut chains: HashMap<(String, String), ChainRow> = HashMap::new();
     let mut stored = Stored::default();
+    let mut pending: Vec<NewEvent<'_>> = Vec::with_capacity(ROWS_PER_INSERT);
+    /// Inserts rows of `events` in one statement.
+    async fn insert(
+        connection: &mut <$db as sqlx::Database>::Connection,
+        rows: &[NewEvent<'_>],
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut sql = String::from(
+            "INSERT INTO events (learner, lesson, seq, line, hash, evidence, chained, broken, received_ms) VALUES ",
+        );
+        for index in 0..rows.len() {
+            let first = index * 9;
+            if index > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for column in 1..=9 {
+                if column > 1 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!("${}", first + column));
+            }
+            sql.push(')');
+        }
+        let mut query = sqlx::query(&sql);
+        for row in rows {
+            query = query
+                .bind(row.line.learner.as_str())
+                .bind(row.line.lesson.as_str())
+                .bind(row.line.seq)
+                .bind(row.line.text.as_str())
+                .bind(row.line.hash.as_str())
+                .bind(row.line.evidence)
+                .bind(i64::from(row.line.chained))
+                .bind(row.broken.as_deref())
+                .bind(now);
+        }
+        query.execute(&mut *connection).await?;
+        Ok(())
+    }
     for line in lines {
         let key = (line.learner.clone(), line.lesson.clone());
         if !chains.contains_key(&key) {
@@ -388,20 +452,26 @@ macro_rules! append_in {
                 chained: row.get::<i64, _>(2) != 0,
                 broken: row.get(3),
                 known: true,
+                stored_up_to: row.get(0),
+                batch: HashMap::new(),
             });
             chains.insert(key.clone(), chain);
         }
         let chain = chains.get_mut(&key).expect("inserted above");
-        let existing = sqlx::query(
-            "SELECT hash FROM events WHERE learner = $1 AND lesson = $2 AND seq = $3",
-        )
-        .bind(line.learner.as_str())
-        .bind(line.lesson.as_str())
-        .bind(line.seq)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some(row) = existing {
-            let hash: String = row.get(0);
+        let existing = match chain.batch.get(&line.seq) {
+            Some(hash) => Some(hash.clone()),
+            None if line.seq <= chain.stored_up_to => sqlx::query(
+                "SELECT hash FROM events WHERE learner = $1 AND lesson = $2 AND seq = $3",
+            )
+            .bind(line.learner.as_str())
+            .bind(line.lesson.as_str())
+            .bind(line.seq)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|row| row.get::<String, _>(0)),
+            None => None,
+        };
+        if let Some(hash) = existing {
             if hash != line.hash && chain.broken.is_none() {
                 chain.broken = Some(format!(
                     "line {} was sent again with other content",
@@ -440,21 +510,15 @@ macro_rules! append_in {
             None
         };
         let first_break = if chain.broken.is_none() { why } else { None };
-        sqlx::query(
-            "INSERT INTO events (learner, lesson, seq, line, hash, evidence, chained, broken, received_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(line.learner.as_str())
-        .bind(line.lesson.as_str())
-        .bind(line.seq)
-        .bind(line.text.as_str())
-        .bind(line.hash.as_str())
-        .bind(line.evidence)
-        .bind(i64::from(line.chained))
-        .bind(first_break.as_deref())
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+        chain.batch.insert(line.seq, line.hash.clone());
+        pending.push(NewEvent {
+            line,
+            broken: first_break.clone(),
+        });
+        if pending.len() == ROWS_PER_INSERT {
+            insert(&mut **tx, &pending, now).await?;
+            pending.clear();
+        }
         stored.stored += 1;
         if line.seq >= chain.last_seq {
             chain.last_seq = line.seq;
@@ -466,6 +530,7 @@ macro_rules! append_in {
         }
         chain.known = false;
     }
+    insert(&mut **tx, &pending, now).await?;
     for ((learner, lesson), chain) in chains {
         if chain.known {
             continue;
