@@ -107,7 +107,21 @@ pub fn write_json(
     value: &impl serde::Serialize,
 ) -> std::io::Result<()> {
     let json = serde_json::to_string_pretty(value).map_err(std::io::Error::from)?;
-    let json = if json.contains(is_control) {
+    writeln!(out, "{}", escape_controls(json))
+}
+
+/// [`write_json`] on one line, for a program to read (the class server's answers).
+pub fn write_json_compact(
+    out: &mut dyn std::io::Write,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    let json = serde_json::to_string(value).map_err(std::io::Error::from)?;
+    writeln!(out, "{}", escape_controls(json))
+}
+
+/// JSON with the control characters serde_json leaves as they are (DEL, C1, bidi) escaped.
+fn escape_controls(json: String) -> String {
+    if json.contains(is_control) {
         let mut escaped = String::with_capacity(json.len() + 16);
         for c in json.chars() {
             if is_control(c) && !matches!(c, '\n' | '\t' | '\r') {
@@ -119,8 +133,7 @@ pub fn write_json(
         escaped
     } else {
         json
-    };
-    writeln!(out, "{json}")
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -47,12 +47,13 @@ start_server() {
   done
   url=$(head -1 "$work/serve.out" | sed 's/^listening on //')
 }
+# Stops the server; its peak memory in MiB goes to $peak.
 stop_server() {
   # /usr/bin/time ignores Ctrl-C: the server gets it, and time reports when it ends.
   pkill -INT -P "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   server=""
-  awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$work/serve.time"
+  peak=$(awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' "$work/serve.time")
 }
 
 echo
@@ -83,11 +84,13 @@ else
   diff <(jq -S "$strip" "$work/files.json") <(jq -S "$strip" "$work/server.json") | head -20
   exit 1
 fi
-echo "server peak RSS after import and reports: $(stop_server) MiB"
+stop_server
+echo "server peak RSS after import and reports: $peak MiB"
 
 echo
 echo "== 3. $streamers learners streaming at once"
 start_server stream
 ulimit -n 65536 2>/dev/null || true
 python3 benches/serve/stream.py "$url" "$LABRUN_CLASS_CODE" "$LABRUN_INSTRUCTOR_TOKEN" --learners "$streamers"
-echo "server peak RSS: $(stop_server) MiB"
+stop_server
+echo "server peak RSS: $peak MiB"

@@ -57,7 +57,8 @@ pub struct LearnerRow {
     /// Every step of the lesson verified, solved or confirmed.
     pub complete: bool,
     /// Each step, in lesson order: in JSON, `"steps": {"STEP": "STATUS"}` and
-    /// `"step_figures": {"STEP": {"failed_attempts", "hints", "seconds"}}`.
+    /// `"step_figures": {"STEP": {"failed_attempts", "hints", "seconds"}}` for the steps with
+    /// a failed check, a hint or a time (the others have none of them).
     #[serde(flatten)]
     pub steps: Steps,
     /// Steps whose checks passed: verified or solved.
@@ -209,8 +210,12 @@ impl Serialize for Steps {
         struct AllFigures<'a>(&'a [LearnerStep]);
         impl Serialize for AllFigures<'_> {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut map = serializer.serialize_map(Some(self.0.len()))?;
-                for step in self.0 {
+                // A step with nothing to tell (no failure, no hint, not done) is left out.
+                let told = self.0.iter().filter(|step| {
+                    step.failed_attempts > 0 || step.hints > 0 || step.seconds.is_some()
+                });
+                let mut map = serializer.serialize_map(None)?;
+                for step in told {
                     let figures = Figures {
                         failed_attempts: step.failed_attempts,
                         hints: step.hints,

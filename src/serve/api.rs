@@ -582,7 +582,7 @@ async fn report(
     server.class.catch_up(&server.store).await?;
     let summary = server.class.summary(&filter).await;
     let mut out = Vec::new();
-    crate::text::write_json(&mut out, &summary)
+    crate::text::write_json_compact(&mut out, &summary)
         .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], out).into_response())
 }
