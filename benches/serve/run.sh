@@ -9,7 +9,8 @@
 # Targets: import >= 50,000 events/s; report under 1 s; p99 under 1 s, memory bounded.
 #
 # Knobs: LABRUN_BENCH_LEARNERS (default 10000), LABRUN_BENCH_STEPS (default 75: about 100
-# events a learner), LABRUN_BENCH_STREAMERS (default 1000), LABRUN_BENCH_REGENERATE=1.
+# events a learner), LABRUN_BENCH_STREAMERS (default 1000), LABRUN_BENCH_REGENERATE=1,
+# LABRUN_BENCH_POSTGRES (below).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -37,9 +38,17 @@ bytes=$(find "$data" -name '*.jsonl' -print0 | xargs -0 cat | wc -c)
 echo "data: $(find "$data" -name '*.jsonl' | wc -l) logs, $events events, $((bytes / 1024 / 1024)) MiB"
 
 export LABRUN_INSTRUCTOR_TOKEN=bench-instructor LABRUN_CLASS_CODE=bench-code
+# LABRUN_BENCH_POSTGRES=postgres://USER@HOST:PORT: run on PostgreSQL instead, a fresh
+# database per server (made with createdb).
 start_server() {
+  local database="sqlite://$work/class-$1.sqlite"
+  if [[ -n ${LABRUN_BENCH_POSTGRES:-} ]]; then
+    local name="labrun_bench_$1_$$"
+    createdb --maintenance-db="$LABRUN_BENCH_POSTGRES/postgres" "$name"
+    database="$LABRUN_BENCH_POSTGRES/$name"
+  fi
   /usr/bin/time -v -o "$work/serve.time" "$bin" serve --listen 127.0.0.1:0 \
-    --database "sqlite://$work/class-$1.sqlite" > "$work/serve.out" 2> "$work/serve.err" &
+    --database "$database" > "$work/serve.out" 2> "$work/serve.err" &
   server=$!
   for _ in $(seq 100); do
     [[ -s $work/serve.out ]] && break

@@ -19,6 +19,12 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
     let lesson = load_runnable(&path)?;
     check_given_vars(&lesson, &args.vars, true)?;
     let (mut log, prior, learner) = open_log(&args.learner, &lesson)?;
+    let _sending = super::learner::class_sending(
+        std::env::var("LABRUN_REPORT_TO").ok().as_deref(),
+        log.path(),
+        &learner,
+        &lesson.id,
+    );
     let steps: Vec<usize> = match &args.step {
         Some(id) => vec![step_index(&lesson, id)?],
         None => (0..lesson.steps.len()).collect(),

@@ -247,3 +247,47 @@ pub fn check_given_vars(
     }
     Ok(())
 }
+
+/// Sends a command's events to its class server while it lives, and the last of them as it
+/// is dropped (waiting a moment for a server that answers, not at all for one that does not).
+pub struct ClassSending(Option<progress::Background>);
+
+/// How long the end of a command waits for its last events to reach a class server that
+/// was answering.
+const SENDING_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl Drop for ClassSending {
+    fn drop(&mut self) {
+        if let Some(sender) = self.0.take()
+            && let Err(error) = sender.finish(SENDING_GRACE)
+        {
+            crate::note!(
+                "Progress not all sent to the class server ({error}); it is saved here, and `labrun sync` sends it."
+            );
+        }
+    }
+}
+
+/// The class server a command's events go to: `report_to` (`--report-to`,
+/// `LABRUN_REPORT_TO`), else the one this log was sent to before, so `check` and `reset`
+/// follow a session that reported to a class.
+pub fn class_sending(
+    report_to: Option<&str>,
+    log: &std::path::Path,
+    learner: &str,
+    lesson: &str,
+) -> ClassSending {
+    let url = report_to
+        .filter(|url| !url.is_empty())
+        .map(str::to_owned)
+        .or_else(|| progress::sent_to(log));
+    ClassSending(url.map(|url| {
+        progress::Background::start(
+            url,
+            std::env::var("LABRUN_CLASS_CODE").ok(),
+            log.to_path_buf(),
+            learner.to_owned(),
+            lesson.to_owned(),
+        )
+    }))
+}

@@ -29,6 +29,12 @@ pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
         return Ok(exit::OK);
     }
     let (mut log, prior, learner) = open_log(&args.learner, &lesson)?;
+    let _sending = super::learner::class_sending(
+        std::env::var("LABRUN_REPORT_TO").ok().as_deref(),
+        log.path(),
+        &learner,
+        &lesson.id,
+    );
     match &args.step {
         Some(id) => {
             step_index(&lesson, id)?;

@@ -58,19 +58,12 @@ pub fn run(args: &StartArgs) -> Result<u8, CliError> {
         let input = std::io::BufReader::new(InterruptibleStdin::new(Arc::clone(&interrupt))?);
         Box::new(PlainUi::new(input, std::io::stderr(), Term::stderr()).echo_answers(piped))
     };
-    let sender = args
-        .report_to
-        .as_ref()
-        .filter(|url| !url.is_empty())
-        .map(|url| {
-            crate::progress::Background::start(
-                url.clone(),
-                std::env::var("LABRUN_CLASS_CODE").ok(),
-                log.path().to_path_buf(),
-                options.learner.clone(),
-                lesson.id.clone(),
-            )
-        });
+    let sending = super::learner::class_sending(
+        args.report_to.as_deref(),
+        log.path(),
+        &options.learner,
+        &lesson.id,
+    );
     let mut session = Session::new(
         &lesson, &mut *ui, &mut exec, &mut log, &interrupt, options, &prior,
     );
@@ -78,23 +71,13 @@ pub fn run(args: &StartArgs) -> Result<u8, CliError> {
         session = session.watching(Box::new(|| Box::new(BlockRunner::new())));
     }
     let end = session.run(&prior);
-    if let Some(sender) = sender
-        && let Err(error) = sender.finish(SENDER_GRACE)
-    {
-        crate::note!(
-            "Progress not all sent to the class server ({error}); it is saved here, and `labrun sync` sends it."
-        );
-    }
+    drop(sending);
     Ok(match end? {
         SessionEnd::Completed => exit::OK,
         SessionEnd::Incomplete => exit::FAILED,
         SessionEnd::Interrupted => exit::INTERRUPTED,
     })
 }
-
-/// How long a session's end waits for its last events to reach a class server that was
-/// answering; one that was not is not waited for.
-const SENDER_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// `--restart` on a completed lesson: the record of its completion stays in the log, but
 /// the learner starts over; asked first on a terminal.

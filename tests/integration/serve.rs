@@ -687,3 +687,26 @@ fn the_dashboard_shows_a_learners_steps_change_as_they_happen() {
         png,
     );
 }
+
+#[test]
+fn check_and_reset_follow_a_log_to_the_class_server_it_went_to() {
+    let server = Server::start();
+    let ada = learner("ada", &server.url);
+    ada.run_with(["start", "class.md", "--yes"], "\nquit\n")
+        .status(1);
+    let cell = |report: &Value| row(report, "ada")["steps"]["one"].clone();
+    eventually(&server, |report| {
+        report["learners"].as_array().is_some_and(|rows| !rows.is_empty())
+            && cell(report) == "verified"
+    });
+    // No --report-to now: the log remembers where it went.
+    let ada = ada.env("LABRUN_REPORT_TO", "");
+    ada.run_with(["reset", "class.md", "--step", "one"], "")
+        .status(0);
+    let report = server.report();
+    assert_eq!(cell(&report), "pending", "{report:#}");
+    ada.run_with(["check", "class.md", "--step", "one", "--yes"], "")
+        .status(0);
+    let report = server.report();
+    assert_eq!(cell(&report), "verified", "{report:#}");
+}
