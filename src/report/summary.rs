@@ -49,6 +49,9 @@ pub struct LessonInfo {
 
 /// One learner in one lesson.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// Read through a struct without `flatten`, which would make serde hold every row whole
+// before reading it (a report from a class server holds ten thousand).
+#[serde(from = "LearnerRowWire")]
 pub struct LearnerRow {
     /// The learner's name.
     pub learner: String,
@@ -187,6 +190,105 @@ impl std::ops::Deref for Steps {
     }
 }
 
+/// `{"STEP": VALUE, ...}` in the order written.
+struct Ordered<T>(Vec<(String, T)>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = Ordered<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of step ids")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ordered<T>, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Ordered(entries))
+            }
+        }
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+/// A [`LearnerRow`] as JSON has it.
+#[derive(Deserialize)]
+struct LearnerRowWire {
+    learner: String,
+    lesson: String,
+    complete: bool,
+    steps: Ordered<StepStatus>,
+    #[serde(default)]
+    step_figures: Option<Ordered<Figures>>,
+    verified: usize,
+    self_reported: usize,
+    skipped: usize,
+    started: Timestamp,
+    last_activity: Timestamp,
+    #[serde(default)]
+    completed_at: Option<Timestamp>,
+    active_seconds: u64,
+    hints: u32,
+    #[serde(default)]
+    integrity: Integrity,
+    #[serde(default)]
+    broken_at: Option<String>,
+    #[serde(default)]
+    evidence: Provenance,
+    #[serde(default)]
+    lesson_hash: Option<String>,
+    #[serde(default)]
+    lesson_matches: Option<bool>,
+}
+
+impl From<LearnerRowWire> for LearnerRow {
+    fn from(wire: LearnerRowWire) -> Self {
+        let figures: std::collections::HashMap<String, Figures> = wire
+            .step_figures
+            .map(|ordered| ordered.0.into_iter().collect())
+            .unwrap_or_default();
+        let steps = wire
+            .steps
+            .0
+            .into_iter()
+            .map(|(id, status)| {
+                let figures = figures.get(&id);
+                LearnerStep {
+                    failed_attempts: figures.map_or(0, |f| f.failed_attempts),
+                    hints: figures.map_or(0, |f| f.hints),
+                    seconds: figures.and_then(|f| f.seconds),
+                    id: Arc::from(id),
+                    status,
+                }
+            })
+            .collect();
+        Self {
+            learner: wire.learner,
+            lesson: wire.lesson,
+            complete: wire.complete,
+            steps: Steps(steps),
+            verified: wire.verified,
+            self_reported: wire.self_reported,
+            skipped: wire.skipped,
+            started: wire.started,
+            last_activity: wire.last_activity,
+            completed_at: wire.completed_at,
+            active_seconds: wire.active_seconds,
+            hints: wire.hints,
+            integrity: wire.integrity,
+            broken_at: wire.broken_at,
+            evidence: wire.evidence,
+            lesson_hash: wire.lesson_hash,
+            lesson_matches: wire.lesson_matches,
+        }
+    }
+}
+
 /// A step's figures, as JSON has them beside its status.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Figures {
@@ -230,62 +332,6 @@ impl Serialize for Steps {
         map.serialize_entry("steps", &Statuses(&self.0))?;
         map.serialize_entry("step_figures", &AllFigures(&self.0))?;
         map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Steps {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        /// `{"STEP": VALUE, ...}` in the order written.
-        struct Ordered<T>(Vec<(String, T)>);
-        impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visit<T>(std::marker::PhantomData<T>);
-                impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
-                    type Value = Ordered<T>;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        f.write_str("a map of step ids")
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> Result<Ordered<T>, A::Error> {
-                        let mut entries = Vec::new();
-                        while let Some(entry) = map.next_entry()? {
-                            entries.push(entry);
-                        }
-                        Ok(Ordered(entries))
-                    }
-                }
-                deserializer.deserialize_map(Visit(std::marker::PhantomData))
-            }
-        }
-        #[derive(Deserialize)]
-        struct Wire {
-            steps: Ordered<StepStatus>,
-            #[serde(default)]
-            step_figures: Option<Ordered<Figures>>,
-        }
-        let wire = Wire::deserialize(deserializer)?;
-        let figures: std::collections::HashMap<String, Figures> = wire
-            .step_figures
-            .map(|ordered| ordered.0.into_iter().collect())
-            .unwrap_or_default();
-        Ok(Steps(
-            wire.steps
-                .0
-                .into_iter()
-                .map(|(id, status)| {
-                    let figures = figures.get(&id);
-                    LearnerStep {
-                        failed_attempts: figures.map_or(0, |f| f.failed_attempts),
-                        hints: figures.map_or(0, |f| f.hints),
-                        seconds: figures.and_then(|f| f.seconds),
-                        id: Arc::from(id),
-                        status,
-                    }
-                })
-                .collect(),
-        ))
     }
 }
 
@@ -415,5 +461,8 @@ mod tests {
             json.contains(r#""steps":{"zeta":"verified","alpha":"failed"}"#),
             "{json}"
         );
+        // A class server's report reads back as the row it was, figures included.
+        let read: LearnerRow = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, row);
     }
 }

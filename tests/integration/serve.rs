@@ -696,7 +696,9 @@ fn check_and_reset_follow_a_log_to_the_class_server_it_went_to() {
         .status(1);
     let cell = |report: &Value| row(report, "ada")["steps"]["one"].clone();
     eventually(&server, |report| {
-        report["learners"].as_array().is_some_and(|rows| !rows.is_empty())
+        report["learners"]
+            .as_array()
+            .is_some_and(|rows| !rows.is_empty())
             && cell(report) == "verified"
     });
     // No --report-to now: the log remembers where it went.
