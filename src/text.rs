@@ -106,8 +106,7 @@ pub fn write_json(
     out: &mut dyn std::io::Write,
     value: &impl serde::Serialize,
 ) -> std::io::Result<()> {
-    let json = serde_json::to_string_pretty(value).map_err(std::io::Error::from)?;
-    writeln!(out, "{}", escape_controls(json))
+    write_json_as(out, value, true)
 }
 
 /// [`write_json`] on one line, for a program to read (the class server's answers).
@@ -115,7 +114,20 @@ pub fn write_json_compact(
     out: &mut dyn std::io::Write,
     value: &impl serde::Serialize,
 ) -> std::io::Result<()> {
-    let json = serde_json::to_string(value).map_err(std::io::Error::from)?;
+    write_json_as(out, value, false)
+}
+
+fn write_json_as(
+    out: &mut dyn std::io::Write,
+    value: &impl serde::Serialize,
+    pretty: bool,
+) -> std::io::Result<()> {
+    let json = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    }
+    .map_err(std::io::Error::from)?;
     writeln!(out, "{}", escape_controls(json))
 }
 

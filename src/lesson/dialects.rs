@@ -355,30 +355,31 @@ impl Normalizer {
     /// Gives the fenced block opened at line `open_at` the language `language`, whatever it
     /// had: another tool says what it is.
     fn replace_language(&mut self, open_at: usize, language: &str) {
-        let Some(opening) = self.lines.get_mut(open_at) else {
-            return;
-        };
-        let (text, end) = split_end(opening);
-        let trimmed = text.trim_start();
-        let indent = text.len() - trimmed.len();
-        if let Some(fence) = fence_marker(trimmed) {
-            *opening = format!("{}{fence}{language}{end}", &text[..indent]);
+        if let Some((indent, fence, _, end)) = self.opening(open_at) {
+            self.lines[open_at] = format!("{indent}{fence}{language}{end}");
         }
+    }
+
+    /// The opening fence at line `open_at`, in parts: its indent, its fence, its info
+    /// string (trimmed) and its line ending.
+    fn opening(&self, open_at: usize) -> Option<(String, String, String, String)> {
+        let (text, end) = split_end(self.lines.get(open_at)?);
+        let trimmed = text.trim_start();
+        let fence = fence_marker(trimmed)?;
+        Some((
+            text[..text.len() - trimmed.len()].to_owned(),
+            fence.to_owned(),
+            trimmed[fence.len()..].trim().to_owned(),
+            end.to_owned(),
+        ))
     }
 
     /// Gives the fenced block opened at line `open_at` the language `lang` when it has none,
     /// or a plain-text one, and makes the `<placeholder>`s of its lines so far variables.
     fn set_language(&mut self, open_at: usize, language: &str) {
-        let Some(opening) = self.lines.get_mut(open_at) else {
+        let Some((indent, fence, info, end)) = self.opening(open_at) else {
             return;
         };
-        let (text, end) = split_end(opening);
-        let trimmed = text.trim_start();
-        let indent = text.len() - trimmed.len();
-        let Some(fence) = fence_marker(trimmed) else {
-            return;
-        };
-        let info = trimmed[fence.len()..].trim();
         let lang = info.split_whitespace().next().unwrap_or("");
         if matches!(lang, "" | "txt" | "text" | "plain" | "plaintext" | "none") {
             let rest = info[lang.len()..].trim_start();
@@ -387,7 +388,7 @@ impl Normalizer {
             } else {
                 format!(" {rest}")
             };
-            *opening = format!("{}{fence}{language}{rest}{end}", &text[..indent]);
+            self.lines[open_at] = format!("{indent}{fence}{language}{rest}{end}");
             for index in open_at + 1..self.lines.len() {
                 let line = std::mem::take(&mut self.lines[index]);
                 self.lines[index] = self.placeholders_in(&line, open_at);

@@ -90,3 +90,14 @@ pub fn hidden_references(text: &str) -> Vec<(std::ops::Range<usize>, char)> {
     }
     found
 }
+
+/// The text of inline HTML with its named character references read (`&lt;` `&gt;` `&amp;`
+/// `&quot;` `&#39;` `&nbsp;`), as a lesson's HTML or a scenario's `<pre>` holds them.
+pub fn decode_entities(text: &str) -> String {
+    text.replace("&nbsp;", "\u{a0}")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}

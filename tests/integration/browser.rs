@@ -14,6 +14,18 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+/// How the tests run Chromium: headless, alone, quiet.
+pub(crate) const HEADLESS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];
+
 pub(crate) struct Browser {
     child: Child,
     commands: os_pipe::PipeWriter,
@@ -33,18 +45,8 @@ impl Browser {
         let (to_browser, from_browser) = (commands_read.into_raw_fd(), answers_write.into_raw_fd());
         let mut command = Command::new(chromium);
         command
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--remote-debugging-pipe",
-                "about:blank",
-            ])
+            .args(HEADLESS)
+            .args(["--remote-debugging-pipe", "about:blank"])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .stdin(Stdio::null())
             .stdout(Stdio::null())

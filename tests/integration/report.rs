@@ -581,17 +581,8 @@ pub(crate) fn chromium() -> Option<PathBuf> {
 /// Runs headless Chromium on `page` with `args`, killing it after two minutes.
 fn run_chromium(chromium: &Path, profile: &Path, args: &[String], page: &Path) -> String {
     let mut child = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--hide-scrollbars",
-        ])
+        .args(crate::browser::HEADLESS)
+        .arg("--hide-scrollbars")
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
         .arg(format!("file://{}", page.display()))

@@ -227,7 +227,8 @@ pub(super) fn file_snippets(markdown: &str) -> String {
             let end = tag[at..].find('"')? + at;
             Some(tag[at..end].to_owned())
         };
-        let content = unescape_html(rest[tag_end + 1..close].trim_matches('\n'));
+        let content =
+            crate::lesson::markdown::decode_entities(rest[tag_end + 1..close].trim_matches('\n'));
         let target = attribute("data-target").unwrap_or_else(|| "replace".into());
         let file = attribute("data-filename").filter(|name| {
             !name.is_empty()
@@ -259,13 +260,4 @@ pub(super) fn file_snippets(markdown: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// The text of HTML with its five named character references read.
-fn unescape_html(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }

@@ -97,12 +97,7 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 }
 
 fn decode(text: &str) -> String {
-    text.replace("&nbsp;", "\u{a0}")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    crate::lesson::markdown::decode_entities(text)
 }
 
 #[cfg(test)]
