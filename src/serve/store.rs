@@ -26,6 +26,10 @@ pub enum StoreError {
     Query(#[from] sqlx::Error),
     #[error("the database `{0}` is neither sqlite:// nor postgres://")]
     Scheme(String),
+    #[error(
+        "the database was made by a newer labrun (its tables are version {found}, this labrun knows {known}): upgrade labrun"
+    )]
+    Newer { found: i64, known: i64 },
 }
 
 /// The database, of either kind.
@@ -91,7 +95,11 @@ pub struct StoredEvent {
     pub broken: Option<String>,
 }
 
-const SCHEMA_SQLITE: &str = "
+/// The tables, one migration per version, in SQLite's types; each runs once, in order
+/// (`schema_version` says how many ran). A new version is a new entry, never an edit.
+const MIGRATIONS: &[&str] = &[SCHEMA_V1];
+
+const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS learners (
     name TEXT PRIMARY KEY,
@@ -122,9 +130,9 @@ CREATE TABLE IF NOT EXISTS chains (
 );
 ";
 
-/// The same tables in PostgreSQL's types.
-fn schema_postgres() -> String {
-    SCHEMA_SQLITE
+/// A migration in PostgreSQL's types.
+fn to_postgres(migration: &str) -> String {
+    migration
         .replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
         .replace("INTEGER", "BIGINT")
 }
@@ -169,7 +177,7 @@ impl Store {
         } else {
             return Err(StoreError::Scheme(redact(url)));
         };
-        store.migrate().await.map_err(open)?;
+        store.migrate().await?;
         Ok(store)
     }
 
@@ -180,18 +188,48 @@ impl Store {
         }
     }
 
-    async fn migrate(&self) -> Result<(), sqlx::Error> {
-        match self {
-            Store::Sqlite { pool, .. } => {
-                pool.execute(SCHEMA_SQLITE).await?;
+    /// Brings the tables to [`MIGRATIONS`]'s last version, each migration once, in one
+    /// transaction (on PostgreSQL under a lock: several servers may start at once).
+    async fn migrate(&self) -> Result<(), StoreError> {
+        const VERSION: &str = "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)";
+        const CURRENT: &str = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        let known = MIGRATIONS.len() as i64;
+        let found = match self {
+            Store::Sqlite { pool, writer } => {
+                let _write = writer.lock().await;
+                let mut tx = pool.begin().await?;
+                tx.execute(VERSION).await?;
+                let found: i64 = sqlx::query_scalar(CURRENT).fetch_one(&mut *tx).await?;
+                for (index, migration) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize)
+                {
+                    tx.execute(*migration).await?;
+                    sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
+                        .bind(index as i64 + 1)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                found
             }
             Store::Postgres(pool) => {
-                // Several servers may start at once on one database.
                 let mut tx = pool.begin().await?;
                 tx.execute("SELECT pg_advisory_xact_lock(7474)").await?;
-                tx.execute(schema_postgres().as_str()).await?;
+                tx.execute(VERSION).await?;
+                let found: i64 = sqlx::query_scalar(CURRENT).fetch_one(&mut *tx).await?;
+                for (index, migration) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize)
+                {
+                    tx.execute(to_postgres(migration).as_str()).await?;
+                    sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
+                        .bind(index as i64 + 1)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
+                found
             }
+        };
+        if found > known {
+            return Err(StoreError::Newer { found, known });
         }
         Ok(())
     }

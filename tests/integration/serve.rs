@@ -712,3 +712,35 @@ fn check_and_reset_follow_a_log_to_the_class_server_it_went_to() {
     let report = server.report();
     assert_eq!(cell(&report), "verified", "{report:#}");
 }
+
+#[test]
+fn a_database_made_by_a_newer_labrun_is_refused_with_what_to_do() {
+    let server = Server::start();
+    let database = server.stop();
+    let url = database.url();
+    // A newer labrun moved the tables on to version 99.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query("INSERT INTO schema_version (version) VALUES (99)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    let out = Command::new(env!("CARGO_BIN_EXE_labrun"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", &url])
+        .env("LABRUN_INSTRUCTOR_TOKEN", INSTRUCTOR)
+        .env("LABRUN_CLASS_CODE", CODE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("made by a newer labrun (its tables are version 99, this labrun knows 1): upgrade labrun"),
+        "{stderr}"
+    );
+}
