@@ -99,7 +99,9 @@ pub fn run(config: Config, mut say: impl FnMut(&str)) -> Result<(), ServeError> 
                 "instructor token: the one printed when this database was made (set LABRUN_INSTRUCTOR_TOKEN to choose one); dashboard: http://{address}/"
             )),
         }
-        let server = Arc::new(api::Server::new(store, instructor_hash, class_code_hash));
+        let (server, queue) = api::Server::new(store, instructor_hash, class_code_hash);
+        let server = Arc::new(server);
+        tokio::spawn(api::write_batches(Arc::clone(&server), queue));
         server.class.catch_up(&server.store).await?;
         let poller = Arc::clone(&server);
         tokio::spawn(async move {

@@ -56,6 +56,8 @@ const JOIN_PER_SECOND: f64 = 200.0;
 pub struct Server {
     pub store: Store,
     pub class: Class,
+    /// Learners' batches on their way to the store (see [`write_batches`]).
+    writes: tokio::sync::mpsc::Sender<Write>,
     /// Hashes of the instructor token and the class code.
     pub instructor_hash: String,
     pub class_code_hash: String,
@@ -63,13 +65,78 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn new(store: Store, instructor_hash: String, class_code_hash: String) -> Self {
-        Self {
+    /// The server, and the queue of learners' batches that [`write_batches`] drains.
+    pub fn new(
+        store: Store,
+        instructor_hash: String,
+        class_code_hash: String,
+    ) -> (Self, tokio::sync::mpsc::Receiver<Write>) {
+        let (writes, queue) = tokio::sync::mpsc::channel(WRITE_QUEUE);
+        let server = Self {
             store,
             class: Class::new(),
+            writes,
             instructor_hash,
             class_code_hash,
             rates: std::sync::Mutex::new(HashMap::new()),
+        };
+        (server, queue)
+    }
+}
+
+/// A learner's batch waiting to be stored, and who waits for the answer.
+pub struct Write {
+    lines: Vec<Line>,
+    /// What the batch did, and the class's version that holds it.
+    reply: tokio::sync::oneshot::Sender<Result<(Stored, u64), String>>,
+}
+
+/// Batches queued at most, and stored in one transaction at most.
+const WRITE_QUEUE: usize = 4096;
+const BATCHES_PER_COMMIT: usize = 512;
+
+/// Stores learners' batches as they come, all those waiting in one transaction: with a
+/// thousand learners sending at once, one commit to disk serves many of them. If the
+/// transaction fails, each batch is tried alone, so one bad batch fails only itself.
+pub async fn write_batches(server: Arc<Server>, mut queue: tokio::sync::mpsc::Receiver<Write>) {
+    while let Some(first) = queue.recv().await {
+        let mut group = vec![first];
+        while group.len() < BATCHES_PER_COMMIT {
+            match queue.try_recv() {
+                Ok(write) => group.push(write),
+                Err(_) => break,
+            }
+        }
+        let batches: Vec<&[Line]> = group.iter().map(|write| write.lines.as_slice()).collect();
+        let stored = match server.store.append_batches(&batches).await {
+            Ok(stored) => stored.into_iter().map(Ok).collect(),
+            Err(_) => {
+                let mut alone = Vec::with_capacity(group.len());
+                for write in &group {
+                    alone.push(
+                        server
+                            .store
+                            .append(&write.lines)
+                            .await
+                            .map_err(|error| error.to_string()),
+                    );
+                }
+                alone
+            }
+        };
+        // One fold into the class's report for the whole group.
+        let version = server
+            .class
+            .catch_up(&server.store)
+            .await
+            .map_err(|error| error.to_string());
+        for (write, stored) in group.into_iter().zip(stored) {
+            let answer = match (&version, stored) {
+                (Ok(version), Ok(stored)) => Ok((stored, *version)),
+                (Err(error), _) => Err(error.clone()),
+                (_, Err(error)) => Err(error),
+            };
+            let _ = write.reply.send(answer);
         }
     }
 }
@@ -316,8 +383,17 @@ async fn events(
         .get(SENT_BY)
         .is_some_and(|value| value.as_bytes() == b"session");
     let lines = batch(&text, &learner, first, during_session)?;
-    let stored = server.store.append(&lines).await?;
-    let version = server.class.catch_up(&server.store).await?;
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let unavailable = || ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping");
+    server
+        .writes
+        .send(Write { lines, reply })
+        .await
+        .map_err(|_| unavailable())?;
+    let (stored, version) = answer
+        .await
+        .map_err(|_| unavailable())?
+        .map_err(|error| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error))?;
     Ok(Json(EventsStored { stored, version }))
 }
 

@@ -297,22 +297,33 @@ impl Store {
     /// last one received marks the chain broken there, a line sent again with other content
     /// is not stored and marks it broken too.
     pub async fn append(&self, lines: &[Line]) -> Result<Stored, StoreError> {
+        let stored = self.append_batches(&[lines]).await?;
+        Ok(stored.into_iter().next().unwrap_or_default())
+    }
+
+    /// [`append`](Self::append) for several batches in one transaction (one commit to disk
+    /// for many learners' batches): what each one did.
+    pub async fn append_batches(&self, batches: &[&[Line]]) -> Result<Vec<Stored>, StoreError> {
         let now = jiff::Timestamp::now().as_millisecond();
+        let mut stored = Vec::with_capacity(batches.len());
         match self {
             Store::Sqlite { pool, writer } => {
                 let _write = writer.lock().await;
                 let mut tx = pool.begin().await?;
-                let stored = append_sqlite(&mut tx, lines, now).await?;
+                for lines in batches {
+                    stored.push(append_sqlite(&mut tx, lines, now).await?);
+                }
                 tx.commit().await?;
-                Ok(stored)
             }
             Store::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                let stored = append_postgres(&mut tx, lines, now).await?;
+                for lines in batches {
+                    stored.push(append_postgres(&mut tx, lines, now).await?);
+                }
                 tx.commit().await?;
-                Ok(stored)
             }
         }
+        Ok(stored)
     }
 
     /// Events stored after `id`, oldest first, at most `limit`; and, on PostgreSQL, those of
