@@ -149,7 +149,13 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:7474", value_name = "ADDR")]
     pub listen: String,
     /// sqlite://FILE or postgres://USER@HOST/DB (default: class.sqlite in labrun's data folder).
-    #[arg(long, env = "LABRUN_DATABASE", value_name = "URL")]
+    // A PostgreSQL URL may hold a password: `--help` never prints the variable's value.
+    #[arg(
+        long,
+        env = "LABRUN_DATABASE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub database: Option<String>,
 }
 
