@@ -222,8 +222,15 @@ impl ClassServer {
                 .body(body);
             let answer: Result<serde_json::Value, _> = self.call(request);
             if let Err(SendError::Refused { status: 401, .. }) = &answer {
-                // The server forgot the token (a new database): join again next time.
+                // The server forgot the token (a new database): join again next time, and
+                // send the whole log, as it has none of it.
                 let _ = std::fs::remove_file(token_path(progress_dir, &self.url, learner));
+                let _ = Sent {
+                    url: self.url.clone(),
+                    lines: 0,
+                    bytes: 0,
+                }
+                .write(&sent_path);
             }
             answer?;
             sent.lines += lines;

@@ -85,14 +85,12 @@ impl Server {
 
     /// A server on `database` (which another server may share), on a free port.
     fn on(database: Rc<Database>) -> Self {
+        Self::listening(database, "127.0.0.1:0")
+    }
+
+    fn listening(database: Rc<Database>, listen: &str) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_labrun"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--database",
-                &database.url(),
-            ])
+            .args(["serve", "--listen", listen, "--database", &database.url()])
             .env("LABRUN_INSTRUCTOR_TOKEN", INSTRUCTOR)
             .env("LABRUN_CLASS_CODE", CODE)
             .env("NO_COLOR", "1")
@@ -743,4 +741,31 @@ fn a_database_made_by_a_newer_labrun_is_refused_with_what_to_do() {
         stderr.contains("made by a newer labrun (its tables are version 99, this labrun knows 1): upgrade labrun"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_learner_whose_server_lost_its_database_joins_again_and_sends_the_whole_log() {
+    let first = Server::start();
+    let ada = learner("ada", &first.url);
+    ada.run_with(["start", "class.md", "--yes"], "\n\n\n\n")
+        .status(0);
+    eventually(&first, |report| {
+        report["learners"]
+            .as_array()
+            .is_some_and(|rows| rows.len() == 1)
+    });
+    let address = first.address.clone();
+    first.stop();
+    // A new server on a new database, at the same address.
+    let second = Server::listening(Database::sqlite(), &address);
+    let ada = ada.env("LABRUN_REPORT_TO", "");
+    // Her next event meets an unknown token: labrun forgets the token and what was sent.
+    ada.run_with(["check", "class.md", "--yes"], "")
+        .stderr_contains("unknown learner token")
+        .stderr_contains("`labrun sync` sends it");
+    // The next send joins again and sends everything.
+    ada.run_with(["sync"], "").status(0);
+    let report = second.report();
+    assert_eq!(row(&report, "ada")["complete"], true, "{report:#}");
+    assert_eq!(row(&report, "ada")["integrity"], "ok", "{report:#}");
 }
