@@ -194,38 +194,37 @@ impl Store {
         const VERSION: &str = "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)";
         const CURRENT: &str = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
         let known = MIGRATIONS.len() as i64;
+        // One body for both databases: `$tx`, the lock it takes first, and how a migration
+        // reads in its SQL.
+        macro_rules! run_migrations {
+            ($tx:ident, $lock:expr, $sql:expr) => {{
+                if let Some(lock) = $lock {
+                    $tx.execute(lock).await?;
+                }
+                $tx.execute(VERSION).await?;
+                let found: i64 = sqlx::query_scalar(CURRENT).fetch_one(&mut *$tx).await?;
+                for (index, migration) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize)
+                {
+                    $tx.execute($sql(migration).as_str()).await?;
+                    sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
+                        .bind(index as i64 + 1)
+                        .execute(&mut *$tx)
+                        .await?;
+                }
+                $tx.commit().await?;
+                found
+            }};
+        }
         let found = match self {
             Store::Sqlite { pool, writer } => {
                 let _write = writer.lock().await;
                 let mut tx = pool.begin().await?;
-                tx.execute(VERSION).await?;
-                let found: i64 = sqlx::query_scalar(CURRENT).fetch_one(&mut *tx).await?;
-                for (index, migration) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize)
-                {
-                    tx.execute(*migration).await?;
-                    sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
-                        .bind(index as i64 + 1)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                found
+                run_migrations!(tx, None::<&str>, |m: &str| m.to_owned())
             }
             Store::Postgres(pool) => {
+                // Several servers may start at once on one database.
                 let mut tx = pool.begin().await?;
-                tx.execute("SELECT pg_advisory_xact_lock(7474)").await?;
-                tx.execute(VERSION).await?;
-                let found: i64 = sqlx::query_scalar(CURRENT).fetch_one(&mut *tx).await?;
-                for (index, migration) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize)
-                {
-                    tx.execute(to_postgres(migration).as_str()).await?;
-                    sqlx::query("INSERT INTO schema_version (version) VALUES ($1)")
-                        .bind(index as i64 + 1)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                found
+                run_migrations!(tx, Some("SELECT pg_advisory_xact_lock(7474)"), to_postgres)
             }
         };
         if found > known {
