@@ -11,6 +11,7 @@
 mod api;
 mod class;
 mod dashboard;
+mod roster;
 mod store;
 mod tokens;
 
@@ -32,12 +33,16 @@ pub struct Config {
     /// From `LABRUN_INSTRUCTOR_TOKEN` and `LABRUN_CLASS_CODE`, when set.
     pub instructor_token: Option<String>,
     pub class_code: Option<String>,
+    /// A roster file to make the class's roster (see [`roster`]).
+    pub roster: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error(transparent)]
     Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Roster(#[from] roster::RosterError),
     #[error("cannot listen on `{address}`: {source}")]
     Listen {
         address: String,
@@ -62,8 +67,13 @@ pub fn run(config: Config, mut say: impl FnMut(&str)) -> Result<(), ServeError> 
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
+    // A bad roster is refused before anything is opened.
+    let roster = config.roster.as_deref().map(roster::read).transpose()?;
     runtime.block_on(async move {
         let store = store::Store::open(&config.database).await?;
+        if let Some(names) = &roster {
+            store.set_roster(names).await?;
+        }
         let listener = tokio::net::TcpListener::bind(&config.listen)
             .await
             .map_err(|source| ServeError::Listen {
@@ -99,7 +109,25 @@ pub fn run(config: Config, mut say: impl FnMut(&str)) -> Result<(), ServeError> 
                 "instructor token: the one printed when this database was made (set LABRUN_INSTRUCTOR_TOKEN to choose one); dashboard: http://{address}/"
             )),
         }
-        let (server, queue) = api::Server::new(store, instructor_hash, class_code_hash);
+        let roster_key = match store.setting("roster_key").await? {
+            Some(key) => key,
+            None => {
+                let fresh = tokens::generate().map_err(ServeError::Random)?;
+                store.setting_or_insert("roster_key", &fresh).await?
+            }
+        };
+        let names = store.roster().await?;
+        if !names.is_empty() {
+            say(&format!(
+                "roster: {} learners; each joins with their own code, as LABRUN_CLASS_CODE (the class code is not taken):",
+                names.len()
+            ));
+            for name in &names {
+                say(&format!("  {name}  {}", roster::code(&roster_key, name)));
+            }
+        }
+        let (server, queue) =
+            api::Server::new(store, instructor_hash, class_code_hash, roster_key);
         let server = Arc::new(server);
         tokio::spawn(api::write_batches(Arc::clone(&server), queue));
         server.class.catch_up(&server.store).await?;

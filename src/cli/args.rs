@@ -121,13 +121,15 @@ pub enum Command {
     /// Run a class server: learners' progress arrives live, the instructor sees it on a dashboard.
     #[command(after_help = "Examples:\n  labrun serve\n  \
                             labrun serve --listen 0.0.0.0:7474\n  \
-                            labrun serve --database postgres://labrun@db.example/class\n\n\
+                            labrun serve --database postgres://labrun@db.example/class\n  \
+                            labrun serve --roster names.txt\n\n\
                             Learners: LABRUN_REPORT_TO=http://HOST:7474 LABRUN_CLASS_CODE=CODE labrun start LESSON\n\
                             Instructor: open the dashboard address it prints; \
                             LABRUN_INSTRUCTOR_TOKEN=TOKEN labrun report --server http://HOST:7474\n\n\
                             The first line on stdout is `listening on http://HOST:PORT`. The instructor token \
                             and class code come from LABRUN_INSTRUCTOR_TOKEN and LABRUN_CLASS_CODE; unset, \
-                            they are made, printed once, and only their hashes stored.\n\
+                            they are made, printed once, and only their hashes stored. With a roster, \
+                            each name on it joins with its own code (printed at every start) instead of the class code.\n\
                             Exit codes: 0 stopped with Ctrl-C, 4 cannot listen or open the database.")]
     Serve(ServeArgs),
     /// Send progress a class server does not have yet (or, as instructor, import collected logs).
@@ -157,6 +159,12 @@ pub struct ServeArgs {
         value_name = "URL"
     )]
     pub database: Option<String>,
+    /// A file of learners' names, one per line: only they may join, each with its own code
+    /// (printed at start), so no one takes a classmate's name. The database keeps the
+    /// roster: give it again only to change it; an empty file opens the class to anyone
+    /// with the class code.
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub fn run(args: &ServeArgs) -> Result<u8, CliError> {
         database: args.database.clone().unwrap_or_else(default_database),
         instructor_token: std::env::var("LABRUN_INSTRUCTOR_TOKEN").ok(),
         class_code: std::env::var("LABRUN_CLASS_CODE").ok(),
+        roster: args.roster.clone(),
     };
     serve(config, |line| {
         let mut out = std::io::stdout().lock();

@@ -63,7 +63,21 @@ fn send_mine(args: &SyncArgs) -> Result<u8, CliError> {
             }
         };
         match servers[index].send_pending(log, &learner, &lesson, crate::progress::SentBy::Sync) {
-            Ok(lines) => sent += lines,
+            Ok(delivery) => {
+                sent += delivery.lines;
+                if delivery.replaced {
+                    crate::note!(
+                        "warning: {}: the log is not the one sent before (replaced or cut): sent again whole; the server shows where they differ",
+                        log.display()
+                    );
+                }
+                for refused in &delivery.refused {
+                    crate::note!(
+                        "warning: {}: {refused}; sent as a stand-in, which the server does not count",
+                        log.display()
+                    );
+                }
+            }
             Err(error) => {
                 failed += 1;
                 crate::note!("warning: {}: {error}", log.display());

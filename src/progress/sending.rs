@@ -2,15 +2,18 @@
 //! runs, and whatever is pending at the next chance (`labrun sync`).
 //!
 //! The local log stays the source of truth: what the server has is remembered beside it
-//! (`.LEARNER.sent`: the server's address, and how many lines and bytes of the log it has
-//! acknowledged), and a failed send only leaves lines pending. The learner's token, which
+//! (`.LEARNER.sent`: the server's address, how many lines and bytes of the log it has
+//! acknowledged, and where the last of them starts and its hash, so a log replaced or cut
+//! underneath is noticed and sent again whole), and a failed send only leaves lines pending. The learner's token, which
 //! the server issues on first contact and binds to the learner's name, is kept in
 //! `PROGRESS_DIR/.class/` (0600), one file per server and learner, so every lesson of the
 //! learner uses the same one.
 //!
 //! Lines go as they are in the log, in order, with the line of the log the batch starts at
 //! (`?from=N`): the server follows the chain. A line that is no event (blank, torn by a
-//! crash) goes as a stand-in holding only its hash, so the chain stays whole.
+//! crash), that names another learner, that is over [`LINE_LIMIT`], or that the server
+//! refused (its answer names the line) goes as a stand-in holding only its hash, so the
+//! chain stays whole and one bad line never holds the rest of the log back.
 
 use std::io::{BufRead, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -26,6 +29,8 @@ use super::event::Record;
 /// How much of a log goes in one request: far below the server's limit.
 const BATCH_BYTES: usize = 1024 * 1024;
 const BATCH_LINES: usize = 5_000;
+/// The longest line sent as it is; a longer one goes as a stand-in.
+pub const LINE_LIMIT: usize = 512 * 1024;
 /// How long one request may take.
 const REQUEST_TIME: Duration = Duration::from_secs(15);
 /// How often the background sender looks at the log.
@@ -40,6 +45,8 @@ pub enum SendError {
         url: String,
         status: u16,
         message: String,
+        /// The line of the batch the refusal is about, when it names one.
+        line: Option<u64>,
     },
     #[error(
         "joining the class at {url} needs its class code: set LABRUN_CLASS_CODE to the code your instructor gave"
@@ -69,6 +76,8 @@ pub struct ClassServer {
     class_code: Option<String>,
     client: reqwest::Client,
     runtime: tokio::runtime::Runtime,
+    /// Lines the server refused, by log and place: they go as stand-ins from then on.
+    refused: std::sync::Mutex<std::collections::HashMap<PathBuf, Vec<u64>>>,
 }
 
 impl ClassServer {
@@ -93,6 +102,7 @@ impl ClassServer {
             class_code: class_code.filter(|code| !code.is_empty()),
             client,
             runtime,
+            refused: std::sync::Mutex::default(),
         })
     }
 
@@ -116,20 +126,23 @@ impl ClassServer {
             let status = response.status();
             let bytes = response.bytes().await.map_err(unreachable)?;
             if !status.is_success() {
-                let message = serde_json::from_slice::<serde_json::Value>(&bytes)
-                    .ok()
+                let value = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
+                let message = value
+                    .as_ref()
                     .and_then(|value| value["error"].as_str().map(str::to_owned))
                     .unwrap_or_else(|| format!("HTTP {status}"));
                 return Err(SendError::Refused {
                     url,
                     status: status.as_u16(),
                     message,
+                    line: value.and_then(|value| value["line"].as_u64()),
                 });
             }
             serde_json::from_slice(&bytes).map_err(|error| SendError::Refused {
                 url,
                 status: status.as_u16(),
                 message: format!("an answer that is not the JSON expected: {error}"),
+                line: None,
             })
         })
     }
@@ -181,15 +194,15 @@ impl ClassServer {
     }
 
     /// Sends what the server does not have yet of the log at `log` (of `learner`, lesson
-    /// `lesson`); how many lines went. Stops at the first failure, keeping what was
-    /// acknowledged.
+    /// `lesson`): how many lines went, and which the server refused. Stops at the first
+    /// failure, keeping what was acknowledged.
     pub fn send_pending(
         &self,
         log: &Path,
         learner: &str,
         lesson: &str,
         by: SentBy,
-    ) -> Result<usize, SendError> {
+    ) -> Result<Delivery, SendError> {
         let progress_dir = log
             .parent()
             .and_then(Path::parent)
@@ -198,16 +211,27 @@ impl ClassServer {
         let sent_path = sent_path(log);
         let mut sent = Sent::read(&sent_path)
             .filter(|sent| sent.url == self.url)
-            .unwrap_or(Sent {
-                url: self.url.clone(),
-                lines: 0,
-                bytes: 0,
-            });
-        let mut total = 0;
+            .unwrap_or_else(|| Sent::none(&self.url));
+        let mut delivery = Delivery::default();
+        if !sent.still_in(log) {
+            // The log was replaced or cut since: the server gets it again whole (and shows
+            // the chain broken where it differs from what it has).
+            delivery.replaced = sent.lines > 0;
+            sent = Sent::none(&self.url);
+        }
+        // Lines of this log the server refused, by place: sent as stand-ins.
+        let mut refused = self
+            .refused
+            .lock()
+            .map(|refused| refused.get(log).cloned().unwrap_or_default())
+            .unwrap_or_default();
+        if delivery.replaced {
+            refused.clear();
+        }
         loop {
-            let (body, lines, bytes) = batch(log, sent.bytes, lesson)?;
-            if lines == 0 {
-                return Ok(total);
+            let batch = batch(log, &sent, learner, lesson, &refused)?;
+            if batch.lines == 0 {
+                return Ok(delivery);
             }
             let request = self
                 .client
@@ -219,26 +243,52 @@ impl ClassServer {
                 .bearer_auth(&token)
                 .header(reqwest::header::CONTENT_TYPE, "application/x-ndjson")
                 .header("x-labrun-sent-by", by.as_str())
-                .body(body);
+                .body(batch.body);
             let answer: Result<serde_json::Value, _> = self.call(request);
-            if let Err(SendError::Refused { status: 401, .. }) = &answer {
-                // The server forgot the token (a new database): join again next time, and
-                // send the whole log, as it has none of it.
-                let _ = std::fs::remove_file(token_path(progress_dir, &self.url, learner));
-                let _ = Sent {
-                    url: self.url.clone(),
-                    lines: 0,
-                    bytes: 0,
+            match &answer {
+                Err(SendError::Refused { status: 401, .. }) => {
+                    // The server forgot the token (a new database): join again next time,
+                    // and send the whole log, as it has none of it.
+                    let _ = std::fs::remove_file(token_path(progress_dir, &self.url, learner));
+                    let _ = Sent::none(&self.url).write(&sent_path);
                 }
-                .write(&sent_path);
+                Err(SendError::Refused {
+                    status: 400 | 403 | 413,
+                    message,
+                    line: Some(line),
+                    ..
+                }) if *line >= 1 && *line <= batch.lines => {
+                    let place = sent.lines + line;
+                    if !refused.contains(&place) {
+                        refused.push(place);
+                        if let Ok(mut all) = self.refused.lock() {
+                            all.insert(log.to_path_buf(), refused.clone());
+                        }
+                        delivery.refused.push(format!("line {place}: {message}"));
+                        continue;
+                    }
+                }
+                _ => {}
             }
             answer?;
-            sent.lines += lines;
-            sent.bytes += bytes;
+            sent.lines += batch.lines;
+            sent.bytes += batch.bytes;
+            sent.last = batch.last;
             sent.write(&sent_path)?;
-            total += lines as usize;
+            delivery.lines += batch.lines as usize;
         }
     }
+}
+
+/// What [`ClassServer::send_pending`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// Lines the server acknowledged.
+    pub lines: usize,
+    /// Lines it refused, `line N: why`: they went as stand-ins, which it does not count.
+    pub refused: Vec<String>,
+    /// Whether the log was not the one sent before (replaced or cut), so went again whole.
+    pub replaced: bool,
 }
 
 /// Who sends: the session while it runs (its events are `live` on the server), or
@@ -276,9 +326,53 @@ struct Sent {
     url: String,
     lines: u64,
     bytes: u64,
+    /// The last line acknowledged: where it starts and its SHA-256 (hex). A file written
+    /// before it was kept has none, and is trusted as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last: Option<LastLine>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct LastLine {
+    start: u64,
+    sha256: String,
 }
 
 impl Sent {
+    fn none(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            lines: 0,
+            bytes: 0,
+            last: None,
+        }
+    }
+
+    /// Whether what was acknowledged is still the start of the log: the last line sent is
+    /// where it was, as it was.
+    fn still_in(&self, log: &Path) -> bool {
+        if self.lines == 0 {
+            return true;
+        }
+        let Ok(mut file) = std::fs::File::open(log) else {
+            return false;
+        };
+        if file.metadata().map_or(0, |meta| meta.len()) < self.bytes {
+            return false;
+        }
+        let Some(last) = &self.last else {
+            return true;
+        };
+        if file.seek(SeekFrom::Start(last.start)).is_err() {
+            return false;
+        }
+        let mut reader = std::io::BufReader::new(file.take(self.bytes.saturating_sub(last.start)));
+        match read_line(&mut reader) {
+            Ok(Some(line)) => line.sha256 == last.sha256,
+            _ => false,
+        }
+    }
+
     fn read(path: &Path) -> Option<Self> {
         serde_json::from_slice(&std::fs::read(path).ok()?).ok()
     }
@@ -312,44 +406,114 @@ fn token_path(progress_dir: &Path, url: &str, learner: &str) -> PathBuf {
     file.with_extension("token")
 }
 
-/// The next batch of complete lines from byte `from`: the body, how many lines, how many
-/// bytes they take in the log.
-fn batch(log: &Path, from: u64, lesson: &str) -> Result<(String, u64, u64), SendError> {
+/// One batch of a log: its body, how many lines and bytes of the log it takes, and its last
+/// line.
+struct Batch {
+    body: String,
+    lines: u64,
+    bytes: u64,
+    last: Option<LastLine>,
+}
+
+/// The next batch of complete lines after what `sent` has: each as it is, or as a stand-in
+/// when it is no event, names another learner, is over [`LINE_LIMIT`], or its place is in
+/// `refused`.
+fn batch(
+    log: &Path,
+    sent: &Sent,
+    learner: &str,
+    lesson: &str,
+    refused: &[u64],
+) -> Result<Batch, SendError> {
     let mut file = std::fs::File::open(log).map_err(|e| SendError::io(log, e))?;
-    file.seek(SeekFrom::Start(from))
+    file.seek(SeekFrom::Start(sent.bytes))
         .map_err(|e| SendError::io(log, e))?;
-    let mut reader = std::io::BufReader::new(file.take(BATCH_BYTES as u64 * 2));
-    let mut body = String::new();
-    let (mut lines, mut bytes) = (0u64, 0u64);
-    let mut line = Vec::new();
-    while lines < BATCH_LINES as u64 && body.len() < BATCH_BYTES {
-        line.clear();
-        let read = reader
-            .read_until(b'\n', &mut line)
-            .map_err(|e| SendError::io(log, e))?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut batch = Batch {
+        body: String::new(),
+        lines: 0,
+        bytes: 0,
+        last: None,
+    };
+    while batch.lines < BATCH_LINES as u64 && batch.body.len() < BATCH_BYTES {
         // Only whole lines: the last one may be being written.
-        if read == 0 || line.last() != Some(&b'\n') {
+        let Some(line) = read_line(&mut reader).map_err(|e| SendError::io(log, e))? else {
             break;
+        };
+        let place = sent.lines + batch.lines + 1;
+        let event = line
+            .text
+            .as_deref()
+            .filter(|_| !refused.contains(&place))
+            .filter(|text| {
+                serde_json::from_str::<Record>(text).is_ok_and(|record| record.learner == learner)
+            });
+        match event {
+            Some(text) => batch.body.push_str(text),
+            None => batch.body.push_str(
+                &serde_json::json!({ "skipped": line.sha256, "lesson": lesson }).to_string(),
+            ),
         }
-        let raw = &line[..line.len() - 1];
-        let text = std::str::from_utf8(raw).ok();
-        match text.filter(|text| serde_json::from_str::<Record>(text).is_ok()) {
-            Some(text) => body.push_str(text),
-            None => {
-                let hash: String = Sha256::digest(raw)
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
-                body.push_str(
-                    &serde_json::json!({ "skipped": hash, "lesson": lesson }).to_string(),
-                );
+        batch.body.push('\n');
+        batch.last = Some(LastLine {
+            start: sent.bytes + batch.bytes,
+            sha256: line.sha256,
+        });
+        batch.lines += 1;
+        batch.bytes += line.bytes;
+    }
+    Ok(batch)
+}
+
+/// One line of a log, read whole whatever its length.
+struct LogLine {
+    /// Its text, when it is UTF-8 and within [`LINE_LIMIT`].
+    text: Option<String>,
+    /// SHA-256 of its bytes (without the line feed), hex.
+    sha256: String,
+    /// Bytes it takes in the log, with the line feed.
+    bytes: u64,
+}
+
+/// The next line, or `None` at the end of what is complete (a last line with no line feed
+/// may be being written). A line over [`LINE_LIMIT`] is hashed as it is read, not held.
+fn read_line(reader: &mut impl BufRead) -> std::io::Result<Option<LogLine>> {
+    let mut hasher = Sha256::new();
+    let mut kept: Option<Vec<u8>> = Some(Vec::new());
+    let mut bytes = 0u64;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok(None);
+        }
+        let (part, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(end) => (&available[..end], true),
+            None => (available, false),
+        };
+        hasher.update(part);
+        if let Some(text) = &mut kept {
+            if text.len() + part.len() > LINE_LIMIT {
+                kept = None;
+            } else {
+                text.extend_from_slice(part);
             }
         }
-        body.push('\n');
-        lines += 1;
-        bytes += read as u64;
+        let used = part.len() + usize::from(done);
+        bytes += used as u64;
+        reader.consume(used);
+        if done {
+            let sha256 = hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            return Ok(Some(LogLine {
+                text: kept.and_then(|bytes| String::from_utf8(bytes).ok()),
+                sha256,
+                bytes,
+            }));
+        }
     }
-    Ok((body, lines, bytes))
 }
 
 fn write_private(path: &Path, text: &str) -> Result<(), SendError> {

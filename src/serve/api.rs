@@ -2,17 +2,18 @@
 //!
 //! | route | who | what |
 //! | --- | --- | --- |
-//! | `POST /api/v1/join` | anyone with the class code | a learner token bound to a name |
+//! | `POST /api/v1/join` | anyone with the class code (with a roster: their own code) | a learner token bound to a name |
 //! | `POST /api/v1/events?from=N` | a learner | lines of their log, from line `N` |
 //! | `POST /api/v1/import` | the instructor | whole log files collected by hand |
 //! | `GET /api/v1/report` | the instructor | the JSON of `labrun report --format json` |
-//! | `GET /api/v1/stream` | the instructor | server-sent events: `change` after each |
+//! | `GET /api/v1/stream` | the instructor (`?token=`: a browser's stream sets no header) | server-sent events: `change` after each |
 //! | `GET /` | anyone (its data needs the instructor token) | the live dashboard |
 //!
 //! Errors are JSON, `{"error": "..."}`: 400 for a batch that cannot be read (naming its first
-//! bad line; nothing of it is stored), 401 for a missing or wrong token, 403 for a line of
-//! another learner, 409 for a name already taken, 413 over the size limit, 408 for a body
-//! that does not arrive in time, 429 over the rate limit.
+//! bad line, also as `"line": N`; nothing of it is stored), 401 for a missing or wrong token,
+//! 403 for a line of another learner, 409 for a name already taken, 413 over the size limit,
+//! 408 for a body that does not arrive in time, 429 over the rate limit, 503 when the
+//! database fails (what failed goes to the server's log, not to the client).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,14 +31,25 @@ use sha2::{Digest, Sha256};
 
 use crate::progress::{FORMAT_VERSION, Record};
 use crate::report::{Filter, parse_since};
+use crate::serve::store::Kind;
 
 use super::class::Class;
 use super::store::{Line, Store, StoreError, Stored};
-use super::tokens;
+use super::{roster, tokens};
 
 /// The largest batch of a learner's events, and of an import request.
 pub const EVENTS_LIMIT: usize = 4 * 1024 * 1024;
 pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
+/// The most bytes of learners' batches waiting to be stored at once: memory stays bounded
+/// whatever the number of learners (a batch beyond waits for room).
+const QUEUED_BYTES: usize = 256 * 1024 * 1024;
+/// The last line a log may have: far beyond any real log, far below where arithmetic on a
+/// place could overflow.
+pub const MAX_LINE: i64 = 1 << 40;
+/// The longest lesson id, in bytes.
+const LESSON_LIMIT: usize = 200;
+/// Rate buckets kept before the full ones (idle long enough to have refilled) are dropped.
+const RATES_KEPT: usize = 10_000;
 /// How long a request body may take to arrive.
 const BODY_TIME: Duration = Duration::from_secs(30);
 /// An event a session sends within this time of writing it was received while the session
@@ -58,9 +70,13 @@ pub struct Server {
     pub class: Class,
     /// Learners' batches on their way to the store (see [`write_batches`]).
     writes: tokio::sync::mpsc::Sender<Write>,
+    /// Room for batches waiting to be stored, in bytes (see [`QUEUED_BYTES`]).
+    queued: Arc<tokio::sync::Semaphore>,
     /// Hashes of the instructor token and the class code.
     pub instructor_hash: String,
     pub class_code_hash: String,
+    /// The key a roster's codes are derived from.
+    roster_key: String,
     rates: std::sync::Mutex<HashMap<String, Bucket>>,
 }
 
@@ -70,14 +86,17 @@ impl Server {
         store: Store,
         instructor_hash: String,
         class_code_hash: String,
+        roster_key: String,
     ) -> (Self, tokio::sync::mpsc::Receiver<Write>) {
         let (writes, queue) = tokio::sync::mpsc::channel(WRITE_QUEUE);
         let server = Self {
             store,
             class: Class::new(),
             writes,
+            queued: Arc::new(tokio::sync::Semaphore::new(QUEUED_BYTES)),
             instructor_hash,
             class_code_hash,
+            roster_key,
             rates: std::sync::Mutex::new(HashMap::new()),
         };
         (server, queue)
@@ -87,6 +106,8 @@ impl Server {
 /// A learner's batch waiting to be stored, and who waits for the answer.
 pub struct Write {
     lines: Vec<Line>,
+    /// Its room in the queue, given back once it is stored.
+    _room: tokio::sync::OwnedSemaphorePermit,
     /// What the batch did, and the class's version that holds it.
     reply: tokio::sync::oneshot::Sender<Result<(Stored, u64), String>>,
 }
@@ -97,8 +118,10 @@ const BATCHES_PER_COMMIT: usize = 512;
 
 /// Stores learners' batches as they come, all those waiting in one transaction: with a
 /// thousand learners sending at once, one commit to disk serves many of them. If the
-/// transaction fails, each batch is tried alone, so one bad batch fails only itself.
+/// transaction fails, each batch is tried alone, so one bad batch fails only itself. A group
+/// whose storing panics (a bug) fails its own requests with a 500 and the writer goes on.
 pub async fn write_batches(server: Arc<Server>, mut queue: tokio::sync::mpsc::Receiver<Write>) {
+    use futures_util::FutureExt;
     while let Some(first) = queue.recv().await {
         let mut group = vec![first];
         while group.len() < BATCHES_PER_COMMIT {
@@ -107,37 +130,45 @@ pub async fn write_batches(server: Arc<Server>, mut queue: tokio::sync::mpsc::Re
                 Err(_) => break,
             }
         }
-        let batches: Vec<&[Line]> = group.iter().map(|write| write.lines.as_slice()).collect();
-        let stored = match server.store.append_batches(&batches).await {
-            Ok(stored) => stored.into_iter().map(Ok).collect(),
-            Err(_) => {
-                let mut alone = Vec::with_capacity(group.len());
-                for write in &group {
-                    alone.push(
-                        server
-                            .store
-                            .append(&write.lines)
-                            .await
-                            .map_err(|error| error.to_string()),
-                    );
-                }
-                alone
-            }
-        };
-        // One fold into the class's report for the whole group.
-        let version = server
-            .class
-            .catch_up(&server.store)
-            .await
-            .map_err(|error| error.to_string());
-        for (write, stored) in group.into_iter().zip(stored) {
-            let answer = match (&version, stored) {
-                (Ok(version), Ok(stored)) => Ok((stored, *version)),
-                (Err(error), _) => Err(error.clone()),
-                (_, Err(error)) => Err(error),
-            };
-            let _ = write.reply.send(answer);
+        let stored = std::panic::AssertUnwindSafe(write_group(&server, group)).catch_unwind();
+        if stored.await.is_err() {
+            crate::note!("a batch of learners' events could not be stored (a bug in labrun)");
         }
+    }
+}
+
+/// Stores one group of batches and answers each one's request.
+async fn write_group(server: &Server, group: Vec<Write>) {
+    let batches: Vec<&[Line]> = group.iter().map(|write| write.lines.as_slice()).collect();
+    let stored = match server.store.append_batches(&batches).await {
+        Ok(stored) => stored.into_iter().map(Ok).collect(),
+        Err(_) => {
+            let mut alone = Vec::with_capacity(group.len());
+            for write in &group {
+                alone.push(
+                    server
+                        .store
+                        .append(&write.lines)
+                        .await
+                        .map_err(|error| hidden(&error)),
+                );
+            }
+            alone
+        }
+    };
+    // One fold into the class's report for the whole group.
+    let version = server
+        .class
+        .catch_up(&server.store)
+        .await
+        .map_err(|error| hidden(&error));
+    for (write, stored) in group.into_iter().zip(stored) {
+        let answer = match (&version, stored) {
+            (Ok(version), Ok(stored)) => Ok((stored, *version)),
+            (Err(error), _) => Err(error.clone()),
+            (_, Err(error)) => Err(error),
+        };
+        let _ = write.reply.send(answer);
     }
 }
 
@@ -159,6 +190,9 @@ pub fn router(server: Arc<Server>) -> axum::Router {
 pub struct ApiError {
     status: StatusCode,
     message: String,
+    /// The line of the batch it is about, from 1: a learner's labrun sends that line as a
+    /// stand-in next time, so one refused line never holds the rest of a log back.
+    line: Option<usize>,
 }
 
 impl ApiError {
@@ -166,21 +200,35 @@ impl ApiError {
         Self {
             status,
             message: message.into(),
+            line: None,
         }
     }
 
     fn bad(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, message)
     }
+
+    /// About line `number` of a batch.
+    fn at_line(mut self, number: usize) -> Self {
+        self.line = Some(number);
+        self
+    }
+}
+
+/// What a client is told of a database error: that it failed, not how (its text may name
+/// tables, hosts or users); the server's log has the rest.
+fn hidden(error: &StoreError) -> String {
+    crate::note!("{error}");
+    "the database failed: try again later (the server's log says why)".to_owned()
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (
-            self.status,
-            Json(serde_json::json!({ "error": self.message })),
-        )
-            .into_response();
+        let body = match self.line {
+            Some(line) => serde_json::json!({ "error": self.message, "line": line }),
+            None => serde_json::json!({ "error": self.message }),
+        };
+        let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::TOO_MANY_REQUESTS {
             response
                 .headers_mut()
@@ -192,7 +240,7 @@ impl IntoResponse for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string())
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, hidden(&error))
     }
 }
 
@@ -201,6 +249,15 @@ impl From<StoreError> for ApiError {
 struct Bucket {
     tokens: f64,
     at: Instant,
+    burst: f64,
+    per_second: f64,
+}
+
+impl Bucket {
+    /// Whether it would be full by `now`: the same as no bucket.
+    fn full_at(&self, now: Instant) -> bool {
+        self.tokens + now.duration_since(self.at).as_secs_f64() * self.per_second >= self.burst
+    }
 }
 
 impl Server {
@@ -213,15 +270,43 @@ impl Server {
         self.take(&format!("join {address}"), JOIN_BURST, JOIN_PER_SECOND)
     }
 
+    /// [`rate_joins`](Self::rate_joins) by where a request came from: an IPv6 client is
+    /// counted by its /64 network, the block one machine is given, so rotating through
+    /// its addresses gains nothing.
+    fn rate_joins_from(&self, peer: Option<std::net::IpAddr>) -> Result<(), ApiError> {
+        let address = match peer.map(|ip| ip.to_canonical()) {
+            Some(std::net::IpAddr::V6(ip)) => {
+                let [a, b, c, d, ..] = ip.segments();
+                format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+            }
+            Some(ip) => ip.to_string(),
+            None => String::new(),
+        };
+        self.rate_joins(&address)
+    }
+
     fn take(&self, key: &str, burst: f64, per_second: f64) -> Result<(), ApiError> {
         let mut rates = self
             .rates
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
         let now = Instant::now();
+        if rates.len() >= RATES_KEPT && !rates.contains_key(key) {
+            // A bucket idle long enough to be full again is the same as none.
+            rates.retain(|_, bucket| !bucket.full_at(now));
+            if rates.len() >= RATES_KEPT * 10 {
+                // More clients busy at once than any class: new ones wait.
+                return Err(ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too many clients at once: try again in a moment",
+                ));
+            }
+        }
         let bucket = rates.entry(key.to_owned()).or_insert(Bucket {
             tokens: burst,
             at: now,
+            burst,
+            per_second,
         });
         let refill = now.duration_since(bucket.at).as_secs_f64() * per_second;
         bucket.tokens = (bucket.tokens + refill).min(burst);
@@ -236,8 +321,9 @@ impl Server {
         Ok(())
     }
 
-    /// The instructor, by `Authorization: Bearer` or `?token=` (a browser's event stream
-    /// cannot set headers).
+    /// The instructor, by `Authorization: Bearer`, or by `?token=` where `query` is given
+    /// (only the stream: a browser's event stream cannot set headers, and a token in a URL
+    /// ends up in logs).
     fn instructor(&self, headers: &HeaderMap, query: Option<&str>) -> Result<(), ApiError> {
         let token = bearer(headers).or(query).ok_or_else(|| {
             ApiError::new(StatusCode::UNAUTHORIZED, "this needs the instructor token")
@@ -326,31 +412,41 @@ async fn join(
 ) -> Result<Json<Joined>, ApiError> {
     // Guessing class codes is slowed per address; a classroom behind one address joins
     // well within the limit.
-    let address = peer.map_or_else(String::new, |peer| peer.0.0.to_string());
-    server.rate_joins(&address)?;
+    server.rate_joins_from(peer.map(|peer| peer.0.0))?;
     let text = read_body(body, 4096).await?;
     let request: JoinRequest = serde_json::from_str(&text).map_err(|error| {
         ApiError::bad(format!("expected {{\"class_code\", \"learner\"}}: {error}"))
     })?;
-    if !tokens::matches(&request.class_code, &server.class_code_hash) {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong class code"));
-    }
     let learner = request.learner;
-    if learner.is_empty() || learner.len() > 100 || learner.chars().any(crate::text::is_control) {
-        return Err(ApiError::bad(
-            "a learner's name is 1 to 100 characters, none of them control characters",
-        ));
-    }
+    roster::check_name(&learner).map_err(ApiError::bad)?;
     let token = tokens::generate()
         .map_err(|error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))?;
-    if !server.store.join(&learner, &tokens::hash(&token)).await? {
+    let (roster, on_roster) = server.store.on_roster(&learner).await?;
+    if !roster {
+        if !tokens::matches(&request.class_code, &server.class_code_hash) {
+            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong class code"));
+        }
+        if !server.store.join(&learner, &tokens::hash(&token)).await? {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                format!(
+                    "`{learner}` has joined this class already: go on from the machine that joined, join under another name (--learner), or ask your instructor for a class with a roster, where each name joins with its own code"
+                ),
+            ));
+        }
+        return Ok(Json(Joined { learner, token }));
+    }
+    // A roster: the name is proven by its own code; joining again (another machine)
+    // replaces the token.
+    if !on_roster || !roster::matches(&server.roster_key, &learner, &request.class_code) {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
+            StatusCode::UNAUTHORIZED,
             format!(
-                "`{learner}` has joined this class already: go on from the machine that joined, or join under another name (--learner)"
+                "this class has a roster: `{learner}` with this code is not on it; set LABRUN_CLASS_CODE to the code your instructor gave you, and --learner to the name it was given for"
             ),
         ));
     }
+    server.store.rejoin(&learner, &tokens::hash(&token)).await?;
     Ok(Json(Joined { learner, token }))
 }
 
@@ -359,9 +455,11 @@ struct FromLine {
     from: Option<i64>,
 }
 
-/// A line of a learner's log that is no event (blank, torn by a crash) stands in a batch as
-/// `{"skipped": "<its SHA-256>", "lesson": "<the log's lesson>"}`: the chain goes through it.
+/// A line of a learner's log that is no event (blank, torn by a crash, refused) stands in a
+/// batch as `{"skipped": "<its SHA-256>", "lesson": "<the log's lesson>"}`: the chain goes
+/// through it. Nothing else may be in it: it is never read as an event.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct StandIn {
     skipped: String,
     lesson: String,
@@ -374,9 +472,14 @@ async fn events(
     body: Body,
 ) -> Result<Json<EventsStored>, ApiError> {
     let learner = server.learner(&headers).await?;
-    let first = from.from.filter(|&first| first >= 1).ok_or_else(|| {
-        ApiError::bad("give `?from=N`: the line of the learner's log the batch starts at")
-    })?;
+    let first = from
+        .from
+        .filter(|first| (1..=MAX_LINE).contains(first))
+        .ok_or_else(|| {
+            ApiError::bad(format!(
+                "give `?from=N`, 1 to {MAX_LINE}: the line of the learner's log the batch starts at"
+            ))
+        })?;
     let text = read_body(body, EVENTS_LIMIT).await?;
     // Sent by a running session, or afterwards by `labrun sync`.
     let during_session = headers
@@ -385,14 +488,30 @@ async fn events(
     let lines = batch(&text, &learner, first, during_session)?;
     let (reply, answer) = tokio::sync::oneshot::channel();
     let unavailable = || ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping");
+    // Room in the queue for the batch (its body's size), or wait for it.
+    let room = u32::try_from(text.len().max(1)).unwrap_or(u32::MAX);
+    let room = Arc::clone(&server.queued)
+        .acquire_many_owned(room)
+        .await
+        .map_err(|_| unavailable())?;
+    drop(text);
     server
         .writes
-        .send(Write { lines, reply })
+        .send(Write {
+            lines,
+            _room: room,
+            reply,
+        })
         .await
         .map_err(|_| unavailable())?;
     let (stored, version) = answer
         .await
-        .map_err(|_| unavailable())?
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the server failed to store this batch: try again later",
+            )
+        })?
         .map_err(|error| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error))?;
     Ok(Json(EventsStored { stored, version }))
 }
@@ -426,17 +545,20 @@ fn batch(
             if stand_in.skipped.len() != 64
                 || !stand_in.skipped.bytes().all(|b| b.is_ascii_hexdigit())
             {
-                return Err(ApiError::bad(format!(
-                    "line {number}: `skipped` is no SHA-256"
-                )));
+                return Err(
+                    ApiError::bad(format!("line {number}: `skipped` is no SHA-256"))
+                        .at_line(number),
+                );
             }
+            check_lesson(&stand_in.lesson)
+                .map_err(|why| ApiError::bad(format!("line {number}: {why}")).at_line(number))?;
             lines.push(Line {
                 learner: learner.to_owned(),
                 lesson: stand_in.lesson,
                 seq,
                 text: raw.to_owned(),
                 hash: stand_in.skipped.to_ascii_lowercase(),
-                event: false,
+                kind: Kind::StandIn,
                 chained: false,
                 prev: None,
                 evidence: if during_session { "live" } else { "late" },
@@ -447,12 +569,14 @@ fn batch(
             ApiError::bad(format!(
                 "line {number}: not a progress event ({error}); nothing of the batch was stored"
             ))
+            .at_line(number)
         })?;
         if record.v > FORMAT_VERSION {
             return Err(ApiError::bad(format!(
                 "line {number}: written by a newer labrun (format v{}); this server reads v{FORMAT_VERSION}",
                 record.v
-            )));
+            ))
+            .at_line(number));
         }
         if record.learner != learner {
             return Err(ApiError::new(
@@ -461,14 +585,18 @@ fn batch(
                     "line {number} names learner `{}`: this token writes only `{learner}`'s events",
                     record.learner
                 ),
-            ));
+            )
+            .at_line(number));
         }
+        check_lesson(&record.lesson)
+            .map_err(|why| ApiError::bad(format!("line {number}: {why}")).at_line(number))?;
         if let Some(written) = record.seq
-            && written as i64 != seq
+            && i64::try_from(written).ok() != Some(seq)
         {
             return Err(ApiError::bad(format!(
                 "line {number}: its `seq` is {written}, but the batch puts it at line {seq} of the log"
-            )));
+            ))
+            .at_line(number));
         }
         // Live: sent by the session itself, soon after it was written.
         let late = !during_session || now.as_second() - record.ts.as_second() > LIVE_WINDOW_SECONDS;
@@ -478,13 +606,26 @@ fn batch(
             seq,
             text: raw.to_owned(),
             hash: hex(&Sha256::digest(raw.as_bytes())),
-            event: true,
+            kind: Kind::Event,
             chained: record.seq.is_some(),
             prev: record.prev.clone(),
             evidence: if late { "late" } else { "live" },
         });
     }
     Ok(lines)
+}
+
+/// Whether `lesson` can be a lesson's id as the store keeps it.
+fn check_lesson(lesson: &str) -> Result<(), String> {
+    if lesson.is_empty()
+        || lesson.len() > LESSON_LIMIT
+        || lesson.chars().any(crate::text::is_control)
+    {
+        return Err(format!(
+            "a lesson's id is 1 to {LESSON_LIMIT} bytes, none of them control characters"
+        ));
+    }
+    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -567,6 +708,10 @@ fn log_file(text: &str, warnings: &mut Vec<String>) -> Vec<Line> {
         }
         return Vec::new();
     };
+    if let Err(why) = roster::check_name(&owner.0).and_then(|()| check_lesson(&owner.1)) {
+        warnings.push(format!("1: {why}; the file is skipped"));
+        return Vec::new();
+    }
     let mut lines = Vec::new();
     for (index, (raw, record)) in records.into_iter().enumerate() {
         let seq = index as i64 + 1;
@@ -577,7 +722,7 @@ fn log_file(text: &str, warnings: &mut Vec<String>) -> Vec<Line> {
             seq,
             text: serde_json::json!({ "skipped": hash, "lesson": lesson }).to_string(),
             hash: hash.clone(),
-            event: false,
+            kind: Kind::StandIn,
             chained: false,
             prev: None,
             evidence: "imported",
@@ -585,6 +730,12 @@ fn log_file(text: &str, warnings: &mut Vec<String>) -> Vec<Line> {
         match record {
             Some(record) if record.v > FORMAT_VERSION => {
                 warnings.push(format!("{seq}: written by a newer labrun; skipped"));
+                lines.push(stand_in(&owner.1));
+            }
+            Some(record) if check_lesson(&record.lesson).is_err() => {
+                warnings.push(format!(
+                    "{seq}: its lesson id is empty, too long or holds control characters; skipped"
+                ));
                 lines.push(stand_in(&owner.1));
             }
             Some(record) if record.learner != owner.0 => {
@@ -600,7 +751,7 @@ fn log_file(text: &str, warnings: &mut Vec<String>) -> Vec<Line> {
                 seq,
                 text: raw.to_owned(),
                 hash,
-                event: true,
+                kind: Kind::Event,
                 chained: record.seq.is_some(),
                 prev: record.prev.clone(),
                 evidence: "imported",
@@ -623,6 +774,11 @@ struct ReportQuery {
     /// Comma-separated learner names.
     learner: Option<String>,
     since: Option<String>,
+}
+
+/// The stream's query: the instructor token (a browser's event stream sets no header).
+#[derive(Deserialize, Default)]
+struct StreamQuery {
     token: Option<String>,
 }
 
@@ -642,7 +798,7 @@ async fn report(
     headers: HeaderMap,
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, ApiError> {
-    server.instructor(&headers, query.token.as_deref())?;
+    server.instructor(&headers, None)?;
     let since = query
         .since
         .as_deref()
@@ -666,7 +822,7 @@ async fn report(
 async fn stream(
     State(server): State<Arc<Server>>,
     headers: HeaderMap,
-    Query(query): Query<ReportQuery>,
+    Query(query): Query<StreamQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     server.instructor(&headers, query.token.as_deref())?;
     let changes = server.class.subscribe();
@@ -677,4 +833,69 @@ async fn stream(
         Some((Ok::<_, std::convert::Infallible>(event), changes))
     });
     Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_buckets_of_clients_gone_quiet_are_dropped_so_memory_stays_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("class.sqlite").display());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let store = runtime.block_on(Store::open(&url)).unwrap();
+        let (server, _queue) = Server::new(store, String::new(), String::new(), String::new());
+        let count = || server.rates.lock().unwrap().len();
+        // Joins from ever new addresses.
+        for address in 0..RATES_KEPT {
+            server
+                .rate_joins(&format!("10.1.{}.{}", address / 256, address % 256))
+                .unwrap();
+        }
+        assert_eq!(count(), RATES_KEPT);
+        // Each bucket is full again within 5 ms: the next new client drops them all.
+        std::thread::sleep(Duration::from_millis(20));
+        server.rate_joins("10.2.0.1").unwrap();
+        assert_eq!(count(), 1);
+        // A bucket in use is kept: one token drained stays drained.
+        for _ in 0..BURST as usize {
+            server.rate("busy").unwrap();
+        }
+        assert!(server.rate("busy").is_err());
+        for address in 0..RATES_KEPT {
+            server
+                .rate_joins(&format!("10.0.{}.{}", address / 256, address % 256))
+                .unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        server.rate_joins("10.255.255.255").unwrap();
+        // (It has refilled a token or two meanwhile, far from its burst.)
+        let rates = server.rates.lock().unwrap();
+        assert!(rates.len() <= RATES_KEPT, "{}", rates.len());
+        assert!(
+            rates["busy"].tokens < 10.0,
+            "the flooding token was forgotten"
+        );
+        drop(rates);
+        // IPv6 clients count by their /64: rotating addresses within it gains nothing.
+        for host in 0..JOIN_BURST as u32 {
+            server
+                .rate_joins_from(Some(format!("2001:db8:0:7::{host:x}").parse().unwrap()))
+                .unwrap();
+        }
+        assert!(
+            server
+                .rate_joins_from(Some("2001:db8:0:7::ffff:ffff".parse().unwrap()))
+                .is_err()
+        );
+        assert!(
+            server
+                .rate_joins_from(Some("2001:db8:0:8::1".parse().unwrap()))
+                .is_ok()
+        );
+    }
 }

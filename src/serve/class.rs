@@ -13,7 +13,7 @@ use tokio::sync::{Mutex, watch};
 use crate::progress::{Integrity, Record};
 use crate::report::{Aggregate, Filter, Provenance, Summary};
 
-use super::store::{Store, StoreError, StoredEvent};
+use super::store::{Cursor, Kind, Store, StoreError, StoredEvent};
 
 pub struct Class {
     live: Mutex<Live>,
@@ -23,21 +23,15 @@ pub struct Class {
 
 struct Live {
     aggregate: Aggregate,
-    /// The last stored event folded in.
-    last_id: i64,
-    /// Ids skipped over (with when): on PostgreSQL their events may still appear, when the
-    /// transaction that took them commits.
-    missing: HashMap<i64, i64>,
+    /// The last stored row folded in.
+    cursor: Cursor,
+    /// The first break of each learner's lesson, by learner and lesson: a break may come
+    /// before the learner's first event (on a stand-in), and holds for every event after.
+    breaks: HashMap<(String, String), String>,
     version: u64,
 }
 
-/// How long an id skipped over is looked for, in milliseconds: far longer than any
-/// transaction of the store.
-const LOOKBACK_MS: i64 = 60_000;
-/// The most skipped ids looked for at once.
-const MAX_MISSING: usize = 10_000;
-
-/// How many events are read from the store at once.
+/// How many rows are read from the store at once.
 const PAGE: i64 = 20_000;
 
 impl Class {
@@ -45,41 +39,27 @@ impl Class {
         Self {
             live: Mutex::new(Live {
                 aggregate: Aggregate::new(Filter::default()),
-                last_id: 0,
-                missing: HashMap::new(),
+                cursor: Cursor::default(),
+                breaks: HashMap::new(),
                 version: 0,
             }),
             changed: watch::channel(0).0,
         }
     }
 
-    /// Folds in every event stored since the last call; the class's version after (what
+    /// Folds in every row stored since the last call; the class's version after (what
     /// the dashboards' streams announce).
     pub async fn catch_up(&self, store: &Store) -> Result<u64, StoreError> {
         let mut live = self.live.lock().await;
         let live = &mut *live;
-        let now = jiff::Timestamp::now().as_millisecond();
-        live.missing.retain(|_, since| *since > now - LOOKBACK_MS);
         let mut total = 0;
         loop {
-            let missing: Vec<i64> = live.missing.keys().copied().collect();
-            let events = store.events_after(live.last_id, &missing, PAGE).await?;
-            let short = (events.len() as i64) < PAGE;
-            for event in events {
-                if live.missing.remove(&event.id).is_none() {
-                    if event.id <= live.last_id {
-                        continue;
-                    }
-                    // Ids between the last one and this one are not there (yet).
-                    for gap in (live.last_id + 1..event.id).take(MAX_MISSING) {
-                        if live.missing.len() < MAX_MISSING {
-                            live.missing.insert(gap, now);
-                        }
-                    }
-                    live.last_id = event.id;
-                }
+            let rows = store.events_after(live.cursor, PAGE).await?;
+            let short = (rows.len() as i64) < PAGE;
+            for row in rows {
+                live.cursor = live.cursor.max(row.cursor);
                 total += 1;
-                fold(&mut live.aggregate, event);
+                live.fold(row);
             }
             if short {
                 break;
@@ -109,30 +89,45 @@ impl Default for Class {
     }
 }
 
-/// One stored line into the aggregate: its event, and what the store knows of its chain and
-/// where it came from. A stand-in for a line of the learner's log that is no event only
-/// kept the chain whole.
-fn fold(aggregate: &mut Aggregate, event: StoredEvent) {
-    let Ok(record) = serde_json::from_str::<Record>(&event.text) else {
-        return;
-    };
-    // The store took it from this learner's token, for this lesson.
-    if record.learner != event.learner || record.lesson != event.lesson {
-        return;
+impl Live {
+    /// One stored row into the aggregate: an event, with what the store knows of its chain
+    /// and where it came from; a stand-in or a break notice only tells of the chain.
+    fn fold(&mut self, row: StoredEvent) {
+        let key = (row.learner.clone(), row.lesson.clone());
+        if let Some(why) = row.broken.clone() {
+            self.breaks.entry(key.clone()).or_insert(why);
+        }
+        let broken = self.breaks.get(&key).cloned();
+        let evidence = match row.evidence.as_str() {
+            "live" => Provenance::Live,
+            "late" => Provenance::Late,
+            _ => Provenance::Imported,
+        };
+        let integrity = if broken.is_some() {
+            Integrity::Broken
+        } else if row.chained {
+            Integrity::Ok
+        } else {
+            Integrity::Unchained
+        };
+        if row.kind != Kind::Event {
+            // A learner with events already shows the break now; one with none yet, at
+            // their first event.
+            if broken.is_some() {
+                self.aggregate
+                    .received(&key.0, &key.1, evidence, Integrity::Broken, broken);
+            }
+            return;
+        }
+        let Ok(record) = serde_json::from_str::<Record>(&row.text) else {
+            return;
+        };
+        // The store took it from this learner's token, for this lesson.
+        if record.learner != row.learner || record.lesson != row.lesson {
+            return;
+        }
+        self.aggregate.record(record);
+        self.aggregate
+            .received(&key.0, &key.1, evidence, integrity, broken);
     }
-    let evidence = match event.evidence.as_str() {
-        "live" => Provenance::Live,
-        "late" => Provenance::Late,
-        _ => Provenance::Imported,
-    };
-    let integrity = if event.broken.is_some() {
-        Integrity::Broken
-    } else if event.chained {
-        Integrity::Ok
-    } else {
-        Integrity::Unchained
-    };
-    let (learner, lesson) = (record.learner.clone(), record.lesson.clone());
-    aggregate.record(record);
-    aggregate.received(&learner, &lesson, evidence, integrity, event.broken);
 }

@@ -8,8 +8,14 @@
 //! - `events`: every progress-log line as received, with its place in the learner's log
 //!   (`seq`), its SHA-256, where it came from (`live`, `late`, `imported`), whether it was
 //!   chained, and why the chain broke there if it did; `(learner, lesson, seq)` is unique, so
-//!   a retried batch never doubles an event;
-//! - `chains`: per learner and lesson, the last line received and whether the chain broke.
+//!   a retried batch never doubles an event. Its `kind` says what a row is (see [`Kind`]): an
+//!   event, the stand-in for a line of the log that is none, or, at `seq` 0, the notice of a
+//!   break found with no new line to hold it (a line sent again with other content). On
+//!   PostgreSQL `tx` is the id of the transaction that stored the row: a reader takes a row only
+//!   once every transaction that could come before it has ended (see [`Store::events_after`]);
+//! - `chains`: per learner and lesson, the last line received and whether the chain broke;
+//! - `roster`: the names of a class with a roster (`serve --roster`): only they join, each
+//!   with their own code (see `super::roster`).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -64,14 +70,54 @@ pub struct Line {
     pub text: String,
     /// SHA-256 of the line as it is in the learner's log, hex.
     pub hash: String,
-    /// Whether it is an event (not the stand-in for a line that is none).
-    pub event: bool,
+    /// An event, or the stand-in for a line of the log that is none.
+    pub kind: Kind,
     /// Whether the line carried `seq` and `prev` (logs from before chaining do not).
     pub chained: bool,
     /// The `prev` it carried.
     pub prev: Option<String>,
     /// Where it came from: `live` (received while its session ran), `late`, `imported`.
     pub evidence: &'static str,
+}
+
+/// What a row of `events` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A progress event, as the learner's log has it.
+    Event,
+    /// A line of the log that is no event (blank, torn by a crash, refused): only its hash,
+    /// which keeps the chain whole.
+    StandIn,
+    /// At `seq` 0: the chain broke with no new line to show it (a line sent again with other
+    /// content is not stored). Only the first break of a chain is kept, so there is one at
+    /// most.
+    Break,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Event => "event",
+            Self::StandIn => "stand-in",
+            Self::Break => "break",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "event" => Self::Event,
+            "break" => Self::Break,
+            _ => Self::StandIn,
+        }
+    }
+}
+
+/// Where a reader of `events` is: the last row read, by the transaction that stored it and
+/// its id (on SQLite, which writes one transaction at a time, both are the id).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cursor {
+    pub tx: i64,
+    pub id: i64,
 }
 
 /// What storing a batch did.
@@ -86,7 +132,9 @@ pub struct Stored {
 /// An event as stored, for the class's live state.
 #[derive(Debug, Clone)]
 pub struct StoredEvent {
-    pub id: i64,
+    /// Where a reader is once it has read this row.
+    pub cursor: Cursor,
+    pub kind: Kind,
     pub learner: String,
     pub lesson: String,
     pub text: String,
@@ -95,9 +143,39 @@ pub struct StoredEvent {
     pub broken: Option<String>,
 }
 
-/// The tables, one migration per version, in SQLite's types; each runs once, in order
-/// (`schema_version` says how many ran). A new version is a new entry, never an edit.
-const MIGRATIONS: &[&str] = &[SCHEMA_V1];
+/// The tables, one migration per version; each runs once, in order (`schema_version` says
+/// how many ran). A new version is a new entry, never an edit.
+const MIGRATIONS: &[Migration] = &[
+    Migration::Same(SCHEMA_V1),
+    Migration::Each {
+        sqlite: SCHEMA_V2,
+        postgres: SCHEMA_V2_POSTGRES,
+    },
+];
+
+/// A migration: the same SQL on both databases (written in SQLite's types), or each its own.
+enum Migration {
+    Same(&'static str),
+    Each {
+        sqlite: &'static str,
+        postgres: &'static str,
+    },
+}
+
+impl Migration {
+    fn sqlite(&self) -> String {
+        match self {
+            Self::Same(sql) | Self::Each { sqlite: sql, .. } => (*sql).to_owned(),
+        }
+    }
+
+    fn postgres(&self) -> String {
+        match self {
+            Self::Same(sql) => to_postgres(sql),
+            Self::Each { postgres, .. } => (*postgres).to_owned(),
+        }
+    }
+}
 
 const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -129,6 +207,25 @@ CREATE TABLE IF NOT EXISTS chains (
     PRIMARY KEY (learner, lesson)
 );
 ";
+
+/// Rows say what they are (before, a stand-in was told from an event by its text); a class
+/// may have a roster.
+const SCHEMA_V2: &str = r#"
+ALTER TABLE events ADD COLUMN kind TEXT NOT NULL DEFAULT 'event';
+UPDATE events SET kind = 'stand-in' WHERE line LIKE '{"skipped":%';
+CREATE TABLE IF NOT EXISTS roster (name TEXT PRIMARY KEY);
+"#;
+
+/// On PostgreSQL also the transaction that stored each row: a transaction that took its ids
+/// first may end after one that took later ids, so ids alone cannot tell a reader what it
+/// has seen (`pg_current_xact_id` is PostgreSQL 13's).
+const SCHEMA_V2_POSTGRES: &str = r#"
+ALTER TABLE events ADD COLUMN kind TEXT NOT NULL DEFAULT 'event';
+UPDATE events SET kind = 'stand-in' WHERE line LIKE '{"skipped":%';
+CREATE TABLE IF NOT EXISTS roster (name TEXT PRIMARY KEY);
+ALTER TABLE events ADD COLUMN tx BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint);
+CREATE INDEX IF NOT EXISTS events_by_tx ON events (tx, id);
+"#;
 
 /// A migration in PostgreSQL's types.
 fn to_postgres(migration: &str) -> String {
@@ -181,6 +278,15 @@ impl Store {
         Ok(store)
     }
 
+    /// On SQLite, the lock that orders writes: one writer at a time (a write between
+    /// another transaction's read and its write would fail it). None on PostgreSQL.
+    async fn one_writer(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self {
+            Store::Sqlite { writer, .. } => Some(writer.lock().await),
+            Store::Postgres(_) => None,
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Store::Sqlite { .. } => "SQLite",
@@ -219,12 +325,16 @@ impl Store {
             Store::Sqlite { pool, writer } => {
                 let _write = writer.lock().await;
                 let mut tx = pool.begin().await?;
-                run_migrations!(tx, None::<&str>, |m: &str| m.to_owned())
+                run_migrations!(tx, None::<&str>, Migration::sqlite)
             }
             Store::Postgres(pool) => {
                 // Several servers may start at once on one database.
                 let mut tx = pool.begin().await?;
-                run_migrations!(tx, Some("SELECT pg_advisory_xact_lock(7474)"), to_postgres)
+                run_migrations!(
+                    tx,
+                    Some("SELECT pg_advisory_xact_lock(7474)"),
+                    Migration::postgres
+                )
             }
         };
         if found > known {
@@ -265,12 +375,7 @@ impl Store {
         let sql = "INSERT INTO learners (name, token_hash, joined_at) VALUES ($1, $2, $3) \
                    ON CONFLICT (name) DO NOTHING";
         let now = jiff::Timestamp::now().to_string();
-        // SQLite: one writer at a time (a write between another transaction's read and its
-        // write would fail it).
-        let _write = match self {
-            Store::Sqlite { writer, .. } => Some(writer.lock().await),
-            Store::Postgres(_) => None,
-        };
+        let _write = self.one_writer().await;
         let done = on_pool!(self, pool => sqlx::query(sql)
             .bind(learner)
             .bind(token_hash)
@@ -279,6 +384,72 @@ impl Store {
             .await?
             .rows_affected());
         Ok(done == 1)
+    }
+
+    /// Binds a learner's name to a new token, whether or not it had one: the old token stops
+    /// working (a learner of a roster, who proved their name with their own code, moved to
+    /// another machine).
+    pub async fn rejoin(&self, learner: &str, token_hash: &str) -> Result<(), StoreError> {
+        let sql = "INSERT INTO learners (name, token_hash, joined_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash, \
+                   joined_at = excluded.joined_at";
+        let now = jiff::Timestamp::now().to_string();
+        let _write = self.one_writer().await;
+        on_pool!(self, pool => {
+            sqlx::query(sql)
+                .bind(learner)
+                .bind(token_hash)
+                .bind(&now)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The class's roster: the only names that may join, when it has one.
+    pub async fn roster(&self) -> Result<Vec<String>, StoreError> {
+        let sql = "SELECT name FROM roster ORDER BY name";
+        Ok(on_pool!(self, pool => sqlx::query(sql)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|row| row.get::<String, _>(0))
+            .collect()))
+    }
+
+    /// Whether the class has a roster, and whether `name` is on it.
+    pub async fn on_roster(&self, name: &str) -> Result<(bool, bool), StoreError> {
+        let sql =
+            "SELECT (SELECT COUNT(*) FROM roster), (SELECT COUNT(*) FROM roster WHERE name = $1)";
+        let (all, this) = on_pool!(self, pool => {
+            let row = sqlx::query(sql).bind(name).fetch_one(pool).await?;
+            (row.get::<i64, _>(0), row.get::<i64, _>(1))
+        });
+        Ok((all > 0, this > 0))
+    }
+
+    /// Makes `names` the class's roster (none: anyone with the class code joins).
+    pub async fn set_roster(&self, names: &[String]) -> Result<(), StoreError> {
+        let _write = self.one_writer().await;
+        macro_rules! replace {
+            ($tx:ident) => {{
+                $tx.execute("DELETE FROM roster").await?;
+                for name in names {
+                    sqlx::query(
+                        "INSERT INTO roster (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
+                    )
+                    .bind(name)
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+                $tx.commit().await?;
+            }};
+        }
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            replace!(tx)
+        });
+        Ok(())
     }
 
     /// The learner a token hash belongs to.
@@ -325,43 +496,55 @@ impl Store {
         Ok(stored)
     }
 
-    /// Events stored after `id`, oldest first, at most `limit`; and, on PostgreSQL, those of
-    /// the ids in `missing`: there a transaction that took its ids first may commit after one
-    /// that took later ids, so ids skipped over are looked for again a while. (SQLite writes
-    /// one transaction at a time: its ids appear in order.)
+    /// Rows stored after `cursor`, at most `limit`, in the order a reader must take them.
+    ///
+    /// SQLite writes one transaction at a time, so its ids appear in order. On PostgreSQL a
+    /// transaction that took its ids first may commit after one that took later ids, so rows
+    /// come in the order of the transactions that stored them, and only those of transactions
+    /// older than every transaction still running: no row can appear later behind the cursor.
+    /// A long transaction (a big import) holds the others' rows back until it ends; none is
+    /// ever skipped.
     pub async fn events_after(
         &self,
-        id: i64,
-        missing: &[i64],
+        cursor: Cursor,
         limit: i64,
     ) -> Result<Vec<StoredEvent>, StoreError> {
-        const COLUMNS: &str =
-            "SELECT id, learner, lesson, line, evidence, chained, broken FROM events";
-        let read = |row: &dyn RowAccess| StoredEvent {
-            id: row.int(0),
-            learner: row.text(1),
-            lesson: row.text(2),
-            text: row.text(3),
-            evidence: row.text(4),
-            chained: row.int(5) != 0,
-            broken: row.optional_text(6),
-        };
-        Ok(match self {
-            Store::Sqlite { pool, .. } => {
-                sqlx::query(&format!("{COLUMNS} WHERE id > $1 ORDER BY id LIMIT $2"))
-                    .bind(id)
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await?
-                    .iter()
-                    .map(|row| read(row))
-                    .collect()
+        let read = |row: &dyn RowAccess| {
+            let id = row.int(0);
+            StoredEvent {
+                cursor: Cursor {
+                    tx: row.optional_int(8).unwrap_or(id),
+                    id,
+                },
+                kind: Kind::parse(&row.text(7)),
+                learner: row.text(1),
+                lesson: row.text(2),
+                text: row.text(3),
+                evidence: row.text(4),
+                chained: row.int(5) != 0,
+                broken: row.optional_text(6),
             }
-            Store::Postgres(pool) => sqlx::query(&format!(
-                "{COLUMNS} WHERE id > $1 OR id = ANY($2) ORDER BY id LIMIT $3"
+        };
+        const COLUMNS: &str = "SELECT id, learner, lesson, line, evidence, chained, broken, kind";
+        Ok(match self {
+            Store::Sqlite { pool, .. } => sqlx::query(&format!(
+                "{COLUMNS}, NULL FROM events WHERE id > $1 ORDER BY id LIMIT $2"
             ))
-            .bind(id)
-            .bind(missing)
+            .bind(cursor.id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|row| read(row))
+            .collect(),
+            Store::Postgres(pool) => sqlx::query(&format!(
+                "{COLUMNS}, tx FROM events \
+                 WHERE (tx, id) > ($1, $2) \
+                 AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
+                 ORDER BY tx, id LIMIT $3"
+            ))
+            .bind(cursor.tx)
+            .bind(cursor.id)
             .bind(limit)
             .fetch_all(pool)
             .await?
@@ -375,6 +558,7 @@ impl Store {
 /// Reading a row of either database.
 trait RowAccess {
     fn int(&self, index: usize) -> i64;
+    fn optional_int(&self, index: usize) -> Option<i64>;
     fn text(&self, index: usize) -> String;
     fn optional_text(&self, index: usize) -> Option<String>;
 }
@@ -383,6 +567,9 @@ macro_rules! row_access {
     ($row:ty) => {
         impl RowAccess for $row {
             fn int(&self, index: usize) -> i64 {
+                self.get(index)
+            }
+            fn optional_int(&self, index: usize) -> Option<i64> {
                 self.get(index)
             }
             fn text(&self, index: usize) -> String {
@@ -435,6 +622,7 @@ macro_rules! append_in {
     let mut chains: HashMap<(String, String), ChainRow> = HashMap::new();
     let mut stored = Stored::default();
     let mut pending: Vec<NewEvent<'_>> = Vec::with_capacity(ROWS_PER_INSERT);
+    let mut notices: Vec<Line> = Vec::new();
     /// Inserts rows of `events` in one statement.
     async fn insert(
         connection: &mut <$db as sqlx::Database>::Connection,
@@ -445,15 +633,15 @@ macro_rules! append_in {
             return Ok(());
         }
         let mut sql = String::from(
-            "INSERT INTO events (learner, lesson, seq, line, hash, evidence, chained, broken, received_ms) VALUES ",
+            "INSERT INTO events (learner, lesson, seq, line, hash, evidence, chained, broken, received_ms, kind) VALUES ",
         );
         for index in 0..rows.len() {
-            let first = index * 9;
+            let first = index * 10;
             if index > 0 {
                 sql.push(',');
             }
             sql.push('(');
-            for column in 1..=9 {
+            for column in 1..=10 {
                 if column > 1 {
                     sql.push(',');
                 }
@@ -478,7 +666,8 @@ macro_rules! append_in {
                 .bind(row.line.evidence)
                 .bind(i64::from(row.line.chained))
                 .bind(row.broken.as_deref())
-                .bind(now);
+                .bind(now)
+                .bind(row.line.kind.as_str());
         }
         query.execute(&mut *connection).await?;
         Ok(())
@@ -527,16 +716,26 @@ macro_rules! append_in {
         };
         if let Some(hash) = existing {
             if hash != line.hash && chain.broken.is_none() {
-                chain.broken = Some(format!(
-                    "line {} was sent again with other content",
-                    line.seq
-                ));
+                let why = format!("line {} was sent again with other content", line.seq);
+                // The line is not stored: a row of its own tells readers of the break.
+                notices.push(Line {
+                    seq: 0,
+                    text: String::new(),
+                    hash: String::new(),
+                    kind: Kind::Break,
+                    chained: false,
+                    prev: None,
+                    ..line.clone()
+                });
+                chain.broken = Some(why);
                 chain.known = false;
             }
             stored.duplicates += 1;
             continue;
         }
-        let expected = chain.last_seq + 1;
+        // Places come checked from the API; saturating, a bad one breaks a chain, not the
+        // server.
+        let expected = chain.last_seq.saturating_add(1);
         let why = if line.seq > expected {
             Some(format!(
                 "line {} came after line {}: {} missing",
@@ -545,7 +744,7 @@ macro_rules! append_in {
                 if line.seq - expected == 1 {
                     format!("line {expected} is")
                 } else {
-                    format!("lines {expected} to {} are", line.seq - 1)
+                    format!("lines {expected} to {} are", line.seq.saturating_sub(1))
                 }
             ))
         } else if line.seq < expected {
@@ -553,7 +752,7 @@ macro_rules! append_in {
                 "line {} came after line {}",
                 line.seq, chain.last_seq
             ))
-        } else if line.event && !line.chained && chain.chained {
+        } else if line.kind == Kind::Event && !line.chained && chain.chained {
             Some(format!("line {} is an event with no `seq` among chained ones", line.seq))
         } else if line.chained && line.seq > 1 && line.prev.as_deref() != Some(&chain.last_hash) {
             Some(format!(
@@ -585,6 +784,12 @@ macro_rules! append_in {
         chain.known = false;
     }
     insert(&mut **tx, &pending, now).await?;
+    for notice in &notices {
+        let broken = chains
+            .get(&(notice.learner.clone(), notice.lesson.clone()))
+            .and_then(|chain| chain.broken.clone());
+        insert(&mut **tx, &[NewEvent { line: notice, broken }], now).await?;
+    }
     for ((learner, lesson), chain) in chains {
         if chain.known {
             continue;
@@ -618,16 +823,110 @@ append_in!(
     true
 );
 
-/// A database URL without its password, for messages.
+/// A database URL without its passwords, for messages: the one after the user name, and
+/// any query parameter whose name says password (`?password=`, `&sslpassword=`).
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let mut redacted = match (base.find("://"), base.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
+            let credentials = &base[scheme + 3..at];
             match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
+                Some((user, _)) => format!("{}{user}:***{}", &base[..scheme + 3], &base[at..]),
+                None => base.to_owned(),
             }
         }
-        _ => url.to_owned(),
+        _ => base.to_owned(),
+    };
+    if let Some(query) = query {
+        let parameters: Vec<String> = query
+            .split('&')
+            .map(|parameter| match parameter.split_once('=') {
+                Some((name, _)) if name.to_ascii_lowercase().contains("password") => {
+                    format!("{name}=***")
+                }
+                _ => parameter.to_owned(),
+            })
+            .collect();
+        redacted.push('?');
+        redacted.push_str(&parameters.join("&"));
+    }
+    redacted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database of the first version, with an event and a stand-in, as a server of that
+    /// version left it.
+    async fn version_1(url: &str) {
+        let options = SqliteConnectOptions::new()
+            .filename(url.trim_start_matches("sqlite://"))
+            .create_if_missing(true);
+        let pool = SqlitePool::connect_with(options).await.unwrap();
+        pool.execute(SCHEMA_V1).await.unwrap();
+        pool.execute(
+            "CREATE TABLE schema_version (version BIGINT NOT NULL); \
+             INSERT INTO schema_version VALUES (1); \
+             INSERT INTO events (learner, lesson, seq, line, hash, evidence, chained, broken, received_ms) VALUES \
+             ('ada', 'class', 1, '{\"v\":1}', 'h1', 'live', 1, NULL, 0), \
+             ('ada', 'class', 2, '{\"skipped\":\"ab\",\"lesson\":\"class\"}', 'h2', 'live', 0, NULL, 0)",
+        )
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+
+    #[test]
+    fn a_first_version_database_is_brought_up_to_date_with_its_rows_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("class.sqlite").display());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            version_1(&url).await;
+            let store = Store::open(&url).await.unwrap();
+            let rows = store.events_after(Cursor::default(), 10).await.unwrap();
+            let kinds: Vec<Kind> = rows.iter().map(|row| row.kind).collect();
+            assert_eq!(kinds, [Kind::Event, Kind::StandIn]);
+            assert_eq!(rows[1].cursor, Cursor { tx: 2, id: 2 });
+            assert!(store.roster().await.unwrap().is_empty());
+            // Opening it again runs nothing twice.
+            drop(store);
+            let store = Store::open(&url).await.unwrap();
+            assert_eq!(
+                store
+                    .events_after(Cursor::default(), 10)
+                    .await
+                    .unwrap()
+                    .len(),
+                2
+            );
+        });
+    }
+
+    #[test]
+    fn a_database_url_is_shown_without_its_passwords() {
+        assert_eq!(
+            redact("postgres://ada:s3cret@db/class"),
+            "postgres://ada:***@db/class"
+        );
+        assert_eq!(
+            redact("postgres://db/class?user=ada&password=s3cret&sslmode=require"),
+            "postgres://db/class?user=ada&password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact("postgresql://ada@db/class?sslPassword=k3y"),
+            "postgresql://ada@db/class?sslPassword=***"
+        );
+        assert_eq!(
+            redact("sqlite:///tmp/class.sqlite"),
+            "sqlite:///tmp/class.sqlite"
+        );
     }
 }

@@ -19,6 +19,7 @@ mod postgres;
 mod pty;
 mod report;
 mod serve;
+mod serve_trust;
 mod server;
 mod show;
 mod start;

@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use crate::harness::Test;
 
-const INSTRUCTOR: &str = "instructor-secret";
-const CODE: &str = "class-code";
+pub(crate) const INSTRUCTOR: &str = "instructor-secret";
+pub(crate) const CODE: &str = "class-code";
 
 /// The database a test's servers use.
 pub(crate) enum Database {
@@ -23,16 +23,16 @@ pub(crate) enum Database {
 }
 
 impl Database {
-    fn sqlite() -> Rc<Self> {
+    pub(crate) fn sqlite() -> Rc<Self> {
         Rc::new(Self::Sqlite(tempfile::tempdir().unwrap()))
     }
 
     /// `None` on a machine without PostgreSQL, outside CI.
-    fn postgres() -> Option<Rc<Self>> {
+    pub(crate) fn postgres() -> Option<Rc<Self>> {
         crate::postgres::Postgres::start().map(|pg| Rc::new(Self::Postgres(pg)))
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         match self {
             Self::Sqlite(dir) => format!("sqlite://{}", dir.path().join("class.sqlite").display()),
             Self::Postgres(pg) => pg.url.clone(),
@@ -41,6 +41,7 @@ impl Database {
 }
 
 /// Each test on SQLite and on PostgreSQL.
+#[macro_export]
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         $(
@@ -76,6 +77,9 @@ pub(crate) struct Server {
     pub url: String,
     pub address: String,
     database: Rc<Database>,
+    /// What it printed on stdout after its first line, and on stderr, so far.
+    stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    stderr: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -84,13 +88,19 @@ impl Server {
     }
 
     /// A server on `database` (which another server may share), on a free port.
-    fn on(database: Rc<Database>) -> Self {
+    pub(crate) fn on(database: Rc<Database>) -> Self {
         Self::listening(database, "127.0.0.1:0")
     }
 
     fn listening(database: Rc<Database>, listen: &str) -> Self {
+        Self::with_args(database, listen, &[])
+    }
+
+    /// A server given more arguments.
+    pub(crate) fn with_args(database: Rc<Database>, listen: &str, more: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_labrun"))
             .args(["serve", "--listen", listen, "--database", &database.url()])
+            .args(more)
             .env("LABRUN_INSTRUCTOR_TOKEN", INSTRUCTOR)
             .env("LABRUN_CLASS_CODE", CODE)
             .env("NO_COLOR", "1")
@@ -110,15 +120,58 @@ impl Server {
                 panic!("first line {first:?}, stderr {stderr}")
             })
             .to_owned();
-        // Keep reading stdout, so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in stdout.lines() {});
+        // Keep reading its output, so the server never blocks on a full pipe.
+        let keep = |lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+                    from: Box<dyn BufRead + Send>| {
+            std::thread::spawn(move || {
+                for line in from.lines().map_while(Result::ok) {
+                    lines.lock().unwrap().push(line);
+                }
+            });
+        };
+        let printed = std::sync::Arc::default();
+        keep(std::sync::Arc::clone(&printed), Box::new(stdout));
+        let errors = std::sync::Arc::default();
+        keep(
+            std::sync::Arc::clone(&errors),
+            Box::new(BufReader::new(child.stderr.take().unwrap())),
+        );
         let address = url.trim_start_matches("http://").to_owned();
         Self {
             child,
             url,
             address,
             database,
+            stdout: printed,
+            stderr: errors,
         }
+    }
+
+    /// The line of stdout that starts with `prefix`, waiting a while for it.
+    pub(crate) fn printed(&self, prefix: &str) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(line) = self
+                .stdout
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|line| line.starts_with(prefix))
+            {
+                return line.clone();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "no line {prefix:?} in {:?}",
+                self.stdout.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// What it wrote on stderr so far.
+    pub(crate) fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().join("\n")
     }
 
     /// One HTTP/1.1 request; the status and the body.
@@ -132,7 +185,7 @@ impl Server {
         crate::harness::http_request(&self.address, method, path, headers, body)
     }
 
-    fn report(&self) -> Value {
+    pub(crate) fn report(&self) -> Value {
         let (status, body) = self.request(
             "GET",
             "/api/v1/report",
@@ -143,7 +196,7 @@ impl Server {
         serde_json::from_str(&body).unwrap()
     }
 
-    fn join(&self, learner: &str) -> String {
+    pub(crate) fn join(&self, learner: &str) -> String {
         let (status, body) = self.request(
             "POST",
             "/api/v1/join",
@@ -156,7 +209,7 @@ impl Server {
     }
 
     /// Stops the server; its database stays, for another.
-    fn stop(mut self) -> Rc<Database> {
+    pub(crate) fn stop(mut self) -> Rc<Database> {
         let _ = self.child.kill();
         let _ = self.child.wait();
         Rc::clone(&self.database)
@@ -170,11 +223,11 @@ impl Drop for Server {
     }
 }
 
-const LESSON: &str =
+pub(crate) const LESSON: &str =
     "# Class\n\n## One {#one}\n\n```bash {check}\ntrue\n```\n\n## Two {#two}\n\nRead it.\n";
 
 /// A learner's folder (progress in `.progress`) with the lesson, sending to `url`.
-fn learner(name: &str, url: &str) -> Test {
+pub(crate) fn learner(name: &str, url: &str) -> Test {
     crate::start::lab()
         .file("class.md", LESSON)
         .env("LABRUN_LEARNER", name)
@@ -182,7 +235,7 @@ fn learner(name: &str, url: &str) -> Test {
         .env("LABRUN_CLASS_CODE", CODE)
 }
 
-fn row<'r>(report: &'r Value, learner: &str) -> &'r Value {
+pub(crate) fn row<'r>(report: &'r Value, learner: &str) -> &'r Value {
     report["learners"]
         .as_array()
         .unwrap()
@@ -192,7 +245,7 @@ fn row<'r>(report: &'r Value, learner: &str) -> &'r Value {
 }
 
 /// Waits for the server's report to satisfy `done`.
-fn eventually(server: &Server, done: impl Fn(&Value) -> bool) -> Value {
+pub(crate) fn eventually(server: &Server, done: impl Fn(&Value) -> bool) -> Value {
     let start = Instant::now();
     loop {
         let report = server.report();
@@ -703,7 +756,7 @@ fn a_database_made_by_a_newer_labrun_is_refused_with_what_to_do() {
     assert_eq!(out.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("made by a newer labrun (its tables are version 99, this labrun knows 1): upgrade labrun"),
+        stderr.contains("made by a newer labrun (its tables are version 99, this labrun knows 2): upgrade labrun"),
         "{stderr}"
     );
 }
