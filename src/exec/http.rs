@@ -17,13 +17,16 @@
 //!   HTTP date) honoured on 429 and 503.
 //!
 //! Layout: `request` builds a request from an entry, `client` sends it, `assert` (with
-//! `jsonpath`) checks the response, `runner` runs a block's entries and polls.
+//! `jsonpath`, `filter` and `value`) checks the response, `runner` runs a block's entries
+//! and polls.
 
 mod assert;
 mod client;
+mod filter;
 mod jsonpath;
 mod request;
 mod runner;
+mod value;
 
 #[cfg(test)]
 mod test_server;

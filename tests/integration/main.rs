@@ -9,6 +9,7 @@ mod crash;
 mod fuzz_corpus;
 mod hardening;
 mod harness;
+mod hurl_conformance;
 mod iks;
 mod import;
 mod instructor;

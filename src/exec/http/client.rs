@@ -27,6 +27,8 @@ pub(super) struct Response {
     pub body: Vec<u8>,
     /// Set when a redirect led somewhere else.
     pub redirected_to: Option<Url>,
+    /// From sending the request to the end of the response's body (Hurl's `duration`).
+    pub elapsed: std::time::Duration,
 }
 
 /// Sends `request`, following redirects, and reads at most `max_body` bytes of body.
@@ -44,6 +46,7 @@ pub(super) async fn send(
     let mut body = request.body.clone();
     let mut crossed = false;
     let mut redirects = 0;
+    let started = std::time::Instant::now();
     loop {
         let mut builder = client.request(method.clone(), url.clone());
         for header in &request.headers {
@@ -84,6 +87,7 @@ pub(super) async fn send(
             headers: response.headers().clone(),
             body,
             redirected_to,
+            elapsed: started.elapsed(),
         });
     }
 }

@@ -25,6 +25,7 @@ fn response(body: &[u8]) -> Response {
         headers,
         body: body.to_vec(),
         redirected_to: None,
+        elapsed: std::time::Duration::from_millis(12),
     }
 }
 
@@ -99,8 +100,8 @@ fn each_predicate_passes_and_fails_as_hurl_has_it() {
         (r#"jsonpath "$.status" not == "OK""#, false),
         (r#"jsonpath "$.name" not contains "red""#, true),
         (r#"jsonpath "$.name" not contains "blue""#, false),
-        // Nothing fails every predicate but `not exists`, `not` or not.
-        (r#"jsonpath "$.missing" not == "x""#, false),
+        // Nothing fails every predicate, unless `not` comes first.
+        (r#"jsonpath "$.missing" not == "x""#, true),
         (r#"jsonpath "$.missing" != "x""#, false),
         // Kinds that cannot be ordered fail, `not` or not.
         (r#"jsonpath "$.n" < "4""#, false),
@@ -116,11 +117,29 @@ fn each_predicate_passes_and_fails_as_hurl_has_it() {
         (r#"jsonpath "$.items[?@.ok == true]" count == 1"#, true),
         (r#"jsonpath "$.items[?@.id > 5]" count == 0"#, true),
         (r#"jsonpath "$.status" count == 1"#, false),
-        (r#"jsonpath "$.items[?@.ok == true].id" == 1"#, false),
+        // One node selected is that node; several, the list of them.
+        (r#"jsonpath "$.items[?@.ok == true].id" == 1"#, true),
+        (r#"jsonpath "$.items[*].id" includes 2"#, true),
+        (r#"jsonpath "$.items[*].id" == 1"#, false),
         (r#"header "Content-Type" == "application/json""#, true),
         (r#"header "content-type" contains "json""#, true),
         (r#"header "content-type" contains "xml""#, false),
-        (r#"header "X-Multi" == "first""#, true),
+        // A header that comes twice is the list of its values.
+        (r#"header "X-Multi" == "first""#, false),
+        (r#"header "X-Multi" includes "second""#, true),
+        (r#"header "X-Multi" count == 2"#, true),
+        // Filters, then the predicate.
+        (
+            r#"jsonpath "$.name" replace "bird" "bell" == "bluebell""#,
+            true,
+        ),
+        (r#"jsonpath "$.tags" nth 1 == "b""#, true),
+        (r#"jsonpath "$.tags" nth 2 exists"#, false),
+        (r#"jsonpath "$.n" toString == "3""#, true),
+        (r#"jsonpath "$.n" isInteger"#, true),
+        (r#"jsonpath "$.f" isInteger"#, false),
+        (r#"jsonpath "$.empty" isEmpty"#, true),
+        (r#"jsonpath "$.tags" isEmpty"#, false),
         (r#"header "X-Nope" exists"#, false),
         (r#"header "X-Nope" not exists"#, true),
         ("status == 200", true),
@@ -163,18 +182,18 @@ fn a_failure_says_what_was_expected_and_what_came() {
         ),
         (
             r#"jsonpath "$.tags" count == 3"#,
-            r#"jsonpath "$.tags": expected count == 3, got count 2"#,
-            r#"jsonpath "$.tags" was count 2, expected count == 3"#,
+            r#"jsonpath "$.tags": expected count == 3, got 2"#,
+            r#"jsonpath "$.tags" was 2, expected count == 3"#,
         ),
         (
             r#"jsonpath "$.n" < "4""#,
-            r#"jsonpath "$.n": expected < "4", got 3, which is a number, not comparable with a string"#,
-            r#"jsonpath "$.n" was 3, which is a number, not comparable with a string, expected < "4""#,
+            r#"jsonpath "$.n": expected < "4", got 3, which is an integer"#,
+            r#"jsonpath "$.n" was 3, which is an integer, expected < "4""#,
         ),
         (
             r#"jsonpath "$.status" count == 1"#,
-            r#"jsonpath "$.status": expected count == 1, got "OK", which is a string and has no count"#,
-            r#"jsonpath "$.status" was "OK", which is a string and has no count, expected count == 1"#,
+            r#"jsonpath "$.status": `count`: takes a list or bytes, not string"#,
+            r#"jsonpath "$.status": `count`: takes a list or bytes, not string"#,
         ),
         (
             r#"header "X-Nope" exists"#,
@@ -196,12 +215,17 @@ fn a_failure_says_what_was_expected_and_what_came() {
 }
 
 #[test]
-fn a_filter_compared_to_a_scalar_gets_a_hint_about_lists() {
-    let miss = check(r#"jsonpath "$.items[?@.ok == true].id" == 1"#).unwrap_err();
+fn count_after_a_filter_counts_the_nodes_it_selects() {
+    // RFC 9535: one node, or none; Hurl 8.0 fails both (lint warns).
+    assert_eq!(
+        check(r#"jsonpath "$.items[?@.ok == true]" count == 1"#),
+        Ok(())
+    );
+    assert_eq!(check(r#"jsonpath "$.items[?@.id > 5]" count == 0"#), Ok(()));
+    let miss = check(r#"jsonpath "$.items[?@.ok == true]" count == 2"#).unwrap_err();
     assert_eq!(
         miss.line,
-        "jsonpath \"$.items[?@.ok == true].id\": expected == 1, got [1] (a JSONPath with a wildcard, \
-         a filter or `..` gives a list: test it with `contains` or `count`)"
+        r#"jsonpath "$.items[?@.ok == true]": expected count == 2, got 1"#
     );
 }
 
@@ -290,7 +314,8 @@ fn captures_take_strings_raw_and_other_values_as_json() {
             Ok(r#"["a","b"]"#.to_string()),
             Ok(r#"{"id":1,"ok":true}"#.to_string()),
             Ok("[1,2]".to_string()),
-            Ok("first".to_string()),
+            // A header that comes twice is the list of its values.
+            Ok(r#"["first","second"]"#.to_string()),
             Ok("200".to_string()),
             Err(
                 r#"capture `missing`: jsonpath "$.missing" found nothing (no such path)"#

@@ -1,0 +1,785 @@
+//! Queries, filters and predicates: the lines of `[Captures]` and `[Asserts]`, in Hurl 8's
+//! grammar (hurl.dev, "Asserting response" and "Filters").
+//!
+//! ```text
+//! capture   = name ":" query filter*
+//! assert    = query filter* ["not"] predicate
+//! query     = status | header "Name" | body | bytes | sha256 | duration
+//!           | jsonpath "EXPR" | regex ("PATTERN" | /PATTERN/) | variable "NAME"
+//! filter    = count | first | last | nth N | toString | toInt | toFloat | toHex
+//!           | split "SEP" | replace "OLD" "NEW" | replaceRegex (/RE/|"RE") "NEW"
+//!           | regex (/RE/|"RE") | jsonpath "EXPR" | decode "ENCODING" | urlQueryParam "NAME"
+//!           | toDate "FORMAT" | format "FORMAT" | daysAfterNow | daysBeforeNow
+//!           | urlEncode | urlDecode | htmlEscape | htmlUnescape | utf8Encode | utf8Decode
+//!           | base64Encode | base64Decode | base64UrlSafeEncode | base64UrlSafeDecode
+//! predicate = (== | != | < | <= | > | >= | contains | startsWith | endsWith | includes
+//!              | matches) value
+//!           | exists | isEmpty | isBoolean | isCollection | isDate | isFloat | isInteger
+//!           | isIpv4 | isIpv6 | isIsoDate | isList | isNumber | isObject | isString | isUuid
+//! value     = "string" | integer | float | true | false | null | /regex/ | {{NAME}}
+//!           | hex,HEX; | base64,BASE64;
+//! ```
+//!
+//! Hurl's `equals`, `notEquals`, `lessThan`... are read as their symbols. What Hurl has and
+//! labrun leaves out (the queries `xpath`, `cookie`, `url`, `ip`, `redirects`, `version`,
+//! `certificate`, `md5`, `rawbytes`; the filters `xpath`, `location`, `charsetDecode`; `file,`
+//! values) is refused as "not supported by labrun", with the reason in
+//! `docs/lesson-format.md`.
+
+use serde::Serialize;
+
+use super::{Cursor, listed, malformed, split_key, suggest, unescape};
+use crate::lesson::diagnostic::{Code, Diagnostic};
+use crate::lesson::span::Span;
+
+/// `name: query` in `[Captures]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Capture {
+    pub name: String,
+    pub query: Query,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<Filter>,
+    pub span: Span,
+}
+
+/// The part of a response that a capture or an assert looks at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Query {
+    /// Validated, unless it contains a `{{` template.
+    JsonPath(String),
+    Header(String),
+    Status,
+    Body,
+    /// The body's bytes.
+    Bytes,
+    /// SHA-256 of the body's bytes.
+    Sha256,
+    /// Milliseconds from the request to the response.
+    Duration,
+    /// The first group of the pattern's first match in the body.
+    Regex(String),
+    /// A variable's value.
+    Variable(String),
+}
+
+/// A step between a query and its predicate (or its capture).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Filter {
+    Count,
+    First,
+    Last,
+    Nth(i64),
+    ToString,
+    ToInt,
+    ToFloat,
+    ToHex,
+    Split(String),
+    Replace { old: String, new: String },
+    ReplaceRegex { pattern: String, new: String },
+    Regex(String),
+    JsonPath(String),
+    Decode(String),
+    UrlQueryParam(String),
+    ToDate(String),
+    Format(String),
+    DaysAfterNow,
+    DaysBeforeNow,
+    UrlEncode,
+    UrlDecode,
+    HtmlEscape,
+    HtmlUnescape,
+    Utf8Encode,
+    Utf8Decode,
+    Base64Encode,
+    Base64Decode,
+    Base64UrlSafeEncode,
+    Base64UrlSafeDecode,
+}
+
+/// A line of `[Asserts]`, or what a response header or body line means.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assert {
+    pub query: Query,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<Filter>,
+    pub predicate: Predicate,
+    pub span: Span,
+    /// A response section's body, which labrun compares as JSON when both sides are.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub implicit_body: bool,
+}
+
+impl Assert {
+    /// `count` as the only filter: what a portable check usually means by it.
+    pub fn counts(&self) -> bool {
+        self.filters.last() == Some(&Filter::Count)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Predicate {
+    pub not: bool,
+    pub op: PredicateOp,
+    /// `None` for the predicates that take no value (`exists`, `isString`, ...).
+    pub value: Option<PredicateValue>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PredicateOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Contains,
+    StartsWith,
+    EndsWith,
+    Includes,
+    Matches,
+    Exists,
+    IsEmpty,
+    IsBoolean,
+    IsCollection,
+    IsDate,
+    IsFloat,
+    IsInteger,
+    IsIpv4,
+    IsIpv6,
+    IsIsoDate,
+    IsList,
+    IsNumber,
+    IsObject,
+    IsString,
+    IsUuid,
+}
+
+impl PredicateOp {
+    /// Whether it takes a value.
+    pub fn takes_value(self) -> bool {
+        matches!(
+            self,
+            Self::Eq
+                | Self::Ne
+                | Self::Lt
+                | Self::Le
+                | Self::Gt
+                | Self::Ge
+                | Self::Contains
+                | Self::StartsWith
+                | Self::EndsWith
+                | Self::Includes
+                | Self::Matches
+        )
+    }
+
+    /// As Hurl writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Eq => "==",
+            Self::Ne => "!=",
+            Self::Lt => "<",
+            Self::Le => "<=",
+            Self::Gt => ">",
+            Self::Ge => ">=",
+            Self::Contains => "contains",
+            Self::StartsWith => "startsWith",
+            Self::EndsWith => "endsWith",
+            Self::Includes => "includes",
+            Self::Matches => "matches",
+            Self::Exists => "exists",
+            Self::IsEmpty => "isEmpty",
+            Self::IsBoolean => "isBoolean",
+            Self::IsCollection => "isCollection",
+            Self::IsDate => "isDate",
+            Self::IsFloat => "isFloat",
+            Self::IsInteger => "isInteger",
+            Self::IsIpv4 => "isIpv4",
+            Self::IsIpv6 => "isIpv6",
+            Self::IsIsoDate => "isIsoDate",
+            Self::IsList => "isList",
+            Self::IsNumber => "isNumber",
+            Self::IsObject => "isObject",
+            Self::IsString => "isString",
+            Self::IsUuid => "isUuid",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "==" | "equals" => Self::Eq,
+            "!=" | "notEquals" => Self::Ne,
+            "<" | "lessThan" => Self::Lt,
+            "<=" | "lessThanOrEquals" => Self::Le,
+            ">" | "greaterThan" => Self::Gt,
+            ">=" | "greaterThanOrEquals" => Self::Ge,
+            "contains" => Self::Contains,
+            "startsWith" => Self::StartsWith,
+            "endsWith" => Self::EndsWith,
+            "includes" => Self::Includes,
+            "matches" => Self::Matches,
+            "exists" => Self::Exists,
+            "isEmpty" => Self::IsEmpty,
+            "isBoolean" => Self::IsBoolean,
+            "isCollection" => Self::IsCollection,
+            "isDate" => Self::IsDate,
+            "isFloat" => Self::IsFloat,
+            "isInteger" => Self::IsInteger,
+            "isIpv4" => Self::IsIpv4,
+            "isIpv6" => Self::IsIpv6,
+            "isIsoDate" => Self::IsIsoDate,
+            "isList" => Self::IsList,
+            "isNumber" => Self::IsNumber,
+            "isObject" => Self::IsObject,
+            "isString" => Self::IsString,
+            "isUuid" => Self::IsUuid,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PredicateValue {
+    /// Escapes resolved. An unquoted `{{NAME}}` is kept here as written, braces included.
+    String(String),
+    /// An integer or a float, as written (`1` and `1.0` differ in kind, not in value).
+    Number(serde_json::Number),
+    Bool(bool),
+    Null,
+    /// `/regex/` with `\/` read as `/`. A `matches` pattern, either kind, is validated.
+    Regex(String),
+    /// `hex,...;` or `base64,...;`.
+    Bytes(Vec<u8>),
+}
+
+const QUERIES: &str = "jsonpath header status body bytes sha256 duration regex variable";
+const FILTERS: &str = "count first last nth toString toInt toFloat toHex split replace \
+    replaceRegex regex jsonpath decode urlQueryParam toDate format daysAfterNow daysBeforeNow \
+    urlEncode urlDecode htmlEscape htmlUnescape utf8Encode utf8Decode base64Encode base64Decode \
+    base64UrlSafeEncode base64UrlSafeDecode";
+const PREDICATES: &str = "== != < <= > >= contains startsWith endsWith includes matches exists \
+    isEmpty isBoolean isCollection isDate isFloat isInteger isIpv4 isIpv6 isIsoDate isList \
+    isNumber isObject isString isUuid";
+// What Hurl has and labrun leaves out, to say "not supported" rather than suggest a typo fix.
+const HURL_ONLY_QUERIES: &str = "url cookie xpath ip redirects version certificate md5 rawbytes";
+const HURL_ONLY_FILTERS: &str = "xpath location charsetDecode";
+
+/// The deepest a JSONPath's brackets may nest. serde_json_path's parser takes time
+/// exponential in it (about 1 ms at 8 levels, 2 s at 20, hours at 30), so without a limit a
+/// short line of a lesson, or a captured value put into a query, could hang labrun (found
+/// by fuzzing `parse_http_block`).
+pub const MAX_JSONPATH_NESTING: usize = 8;
+
+/// How deep brackets nest in `path`. Brackets inside quoted names count too: a quote
+/// cannot hide nesting from the limit.
+pub fn jsonpath_nesting(path: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for c in path.chars() {
+        match c {
+            '[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Whether a valid JSONPath query selects at most one node by its syntax alone (RFC 9535's
+/// singular query): no `..`, no `*`, and no bracket holding a filter (`?`), a slice (`:`)
+/// or several selectors (`,`).
+pub fn jsonpath_is_singular(path: &str) -> bool {
+    let mut depth = 0u32;
+    let mut quote = None;
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                _ if c == q => quote = None,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '*' => return false,
+            '.' if chars.peek() == Some(&'.') => return false,
+            '?' | ':' | ',' if depth > 0 => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+pub(super) fn capture(t: &str, abs: usize) -> Result<Capture, Diagnostic> {
+    let span = Span::new(abs, abs + t.len());
+    let Some((key_end, colon)) = split_key(t) else {
+        return Err(malformed(span, "expected a capture `name: query`"));
+    };
+    let name = unescape(t.get(..key_end).unwrap_or(""));
+    // `{{name}}` only refers to identifiers, so a capture under any other name would be lost.
+    if !is_identifier(&name) {
+        let message = format!("capture name `{name}` is not a valid variable name");
+        let help = "use letters, digits and `_`, not starting with a digit";
+        let at = Span::new(abs, abs + key_end);
+        return Err(Diagnostic::new(Code::InvalidVariable, at, message).with_help(help));
+    }
+    let mut cur = Cursor::new(t, abs);
+    cur.i = colon + 1;
+    cur.skip_ws();
+    let query = parse_query(&mut cur)?;
+    let filters = parse_filters(&mut cur)?;
+    cur.skip_ws();
+    if !cur.done() {
+        let (word, at) = cur.take(true);
+        return Err(malformed(
+            at,
+            format!("unexpected `{word}` after the query"),
+        ));
+    }
+    Ok(Capture {
+        name,
+        query,
+        filters,
+        span,
+    })
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    matches!(bytes.next(), Some(b'A'..=b'Z' | b'a'..=b'z' | b'_'))
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+pub(super) fn assert(t: &str, abs: usize) -> Result<Assert, Diagnostic> {
+    let mut cur = Cursor::new(t, abs);
+    let query = parse_query(&mut cur)?;
+    let filters = parse_filters(&mut cur)?;
+    cur.skip_ws();
+    let not = {
+        let start = cur.i;
+        match cur.word() {
+            ("not", _) => true,
+            _ => {
+                cur.i = start;
+                false
+            }
+        }
+    };
+    let after_not = cur.i;
+    cur.skip_ws();
+    if cur.done() {
+        let help = "add one, e.g. `== 200` or `exists`";
+        return Err(malformed(cur.span(0, after_not), "missing predicate").with_help(help));
+    }
+    let op_start = cur.i;
+    let symbolic = matches!(cur.peek(), Some(b'=' | b'!' | b'<' | b'>'));
+    while symbolic && matches!(cur.peek(), Some(b'=' | b'!' | b'<' | b'>')) {
+        cur.i += 1;
+    }
+    let (op_text, op_span) = match symbolic {
+        true => (
+            t.get(op_start..cur.i).unwrap_or(""),
+            cur.span(op_start, cur.i),
+        ),
+        false => cur.take(true),
+    };
+    let op = PredicateOp::parse(op_text).ok_or_else(|| {
+        if listed(FILTERS, op_text) || listed(HURL_ONLY_FILTERS, op_text) {
+            let message = format!("filter `{op_text}` comes before `not`");
+            return malformed(op_span, message);
+        }
+        let diag = malformed(op_span, format!("unknown predicate `{op_text}`"));
+        suggest(diag, op_text, PREDICATES.split(' '))
+    })?;
+    if symbolic && !matches!(cur.peek(), None | Some(b' ' | b'\t')) {
+        let message = format!("expected a space after `{op_text}`");
+        return Err(malformed(op_span, message));
+    }
+    cur.skip_ws();
+    let value = match (cur.done(), op.takes_value()) {
+        (true, false) => None,
+        (true, true) => return Err(malformed(op_span, format!("`{op_text}` needs a value"))),
+        (false, false) => {
+            let (_, span) = cur.take(true);
+            return Err(malformed(span, format!("`{op_text}` takes no value")));
+        }
+        (false, true) => {
+            let (value, span) = parse_value(&mut cur)?;
+            Some(check_value(op, op_text, value, span)?)
+        }
+    };
+    cur.skip_ws();
+    if !cur.done() {
+        let (extra, span) = cur.take(true);
+        let message = format!("unexpected `{extra}` after the predicate");
+        return Err(malformed(span, message));
+    }
+    Ok(Assert {
+        query,
+        filters,
+        predicate: Predicate { not, op, value },
+        span: Span::new(abs, abs + t.len()),
+        implicit_body: false,
+    })
+}
+
+fn parse_query(cur: &mut Cursor<'_>) -> Result<Query, Diagnostic> {
+    let (word, span) = cur.word();
+    match word {
+        "status" => return Ok(Query::Status),
+        "body" => return Ok(Query::Body),
+        "bytes" => return Ok(Query::Bytes),
+        "sha256" => return Ok(Query::Sha256),
+        "duration" => return Ok(Query::Duration),
+        "jsonpath" | "header" | "variable" | "regex" => cur.skip_ws(),
+        _ if listed(HURL_ONLY_QUERIES, word) => {
+            let message = format!("query `{word}` is not supported by labrun");
+            return Err(malformed(span, message));
+        }
+        _ => {
+            let diag = malformed(span, format!("unknown query `{word}`"));
+            return Err(diag.with_suggestion(word, QUERIES.split(' ')));
+        }
+    }
+    if word == "regex" {
+        return Ok(Query::Regex(pattern_argument(cur, word, span)?));
+    }
+    let (text, text_span) = quoted_argument(cur, word, span)?;
+    match word {
+        "header" => Ok(Query::Header(text)),
+        "variable" => Ok(Query::Variable(text)),
+        _ => Ok(Query::JsonPath(checked_jsonpath(text, text_span)?)),
+    }
+}
+
+/// The filters after a query, up to the predicate (or the end of a capture).
+fn parse_filters(cur: &mut Cursor<'_>) -> Result<Vec<Filter>, Diagnostic> {
+    let mut filters = Vec::new();
+    loop {
+        cur.skip_ws();
+        let start = cur.i;
+        let (word, span) = cur.word();
+        let filter = match word {
+            "count" => Filter::Count,
+            "first" => Filter::First,
+            "last" => Filter::Last,
+            "toString" => Filter::ToString,
+            "toInt" => Filter::ToInt,
+            "toFloat" => Filter::ToFloat,
+            "toHex" => Filter::ToHex,
+            "daysAfterNow" => Filter::DaysAfterNow,
+            "daysBeforeNow" => Filter::DaysBeforeNow,
+            "urlEncode" => Filter::UrlEncode,
+            "urlDecode" => Filter::UrlDecode,
+            "htmlEscape" => Filter::HtmlEscape,
+            "htmlUnescape" => Filter::HtmlUnescape,
+            "utf8Encode" => Filter::Utf8Encode,
+            "utf8Decode" => Filter::Utf8Decode,
+            "base64Encode" => Filter::Base64Encode,
+            "base64Decode" => Filter::Base64Decode,
+            "base64UrlSafeEncode" => Filter::Base64UrlSafeEncode,
+            "base64UrlSafeDecode" => Filter::Base64UrlSafeDecode,
+            "nth" => {
+                cur.skip_ws();
+                let (number, at) = cur.take(true);
+                let n = number.parse::<i64>().map_err(|_| {
+                    malformed(at, format!("`nth` needs an integer, not `{number}`"))
+                })?;
+                Filter::Nth(n)
+            }
+            "split" => Filter::Split(quoted_argument(cur, word, span)?.0),
+            "replace" => {
+                let old = quoted_argument(cur, word, span)?.0;
+                let new = quoted_argument(cur, word, span)?.0;
+                Filter::Replace { old, new }
+            }
+            "replaceRegex" => {
+                let pattern = pattern_argument(cur, word, span)?;
+                let new = quoted_argument(cur, word, span)?.0;
+                Filter::ReplaceRegex { pattern, new }
+            }
+            "regex" => Filter::Regex(pattern_argument(cur, word, span)?),
+            "jsonpath" => {
+                let (text, at) = quoted_argument(cur, word, span)?;
+                Filter::JsonPath(checked_jsonpath(text, at)?)
+            }
+            "decode" => {
+                let (encoding, at) = quoted_argument(cur, word, span)?;
+                if encoding_known(&encoding).is_none() && !encoding.contains("{{") {
+                    let message = format!(
+                        "encoding `{encoding}` is not supported by labrun: use `utf-8`, `iso-8859-1` or `us-ascii`"
+                    );
+                    return Err(malformed(at, message));
+                }
+                Filter::Decode(encoding)
+            }
+            "urlQueryParam" => Filter::UrlQueryParam(quoted_argument(cur, word, span)?.0),
+            "toDate" => Filter::ToDate(quoted_argument(cur, word, span)?.0),
+            "format" => Filter::Format(quoted_argument(cur, word, span)?.0),
+            _ if listed(HURL_ONLY_FILTERS, word) => {
+                let message = format!("filter `{word}` is not supported by labrun");
+                return Err(malformed(span, message));
+            }
+            _ => {
+                cur.i = start;
+                break;
+            }
+        };
+        filters.push(filter);
+    }
+    Ok(filters)
+}
+
+/// The encodings `decode` reads, by any of their names.
+pub fn encoding_known(name: &str) -> Option<&'static str> {
+    match name.to_ascii_lowercase().as_str() {
+        "utf-8" | "utf8" => Some("utf-8"),
+        "iso-8859-1" | "latin1" | "latin-1" | "iso8859-1" => Some("iso-8859-1"),
+        "us-ascii" | "ascii" => Some("us-ascii"),
+        _ => None,
+    }
+}
+
+/// A `"..."` argument of `what`.
+fn quoted_argument(
+    cur: &mut Cursor<'_>,
+    what: &str,
+    at: Span,
+) -> Result<(String, Span), Diagnostic> {
+    cur.skip_ws();
+    if cur.peek() != Some(b'"') {
+        let message = format!("`{what}` needs a quoted argument, e.g. `{what} \"...\"`");
+        return Err(malformed(at, message));
+    }
+    cur.quoted()
+}
+
+/// A `/regex/` or `"regex"` argument of `what`, validated unless it holds a template.
+fn pattern_argument(cur: &mut Cursor<'_>, what: &str, at: Span) -> Result<String, Diagnostic> {
+    cur.skip_ws();
+    let (pattern, span) = match cur.peek() {
+        Some(b'"') => cur.quoted()?,
+        Some(b'/') => {
+            let start = cur.i;
+            let pattern = slashed(cur)?;
+            (pattern, cur.span(start, cur.i))
+        }
+        _ => {
+            let message = format!("`{what}` needs a regex, e.g. `{what} /(\\d+)/`");
+            return Err(malformed(at, message));
+        }
+    };
+    check_regex(&pattern, span)?;
+    Ok(pattern)
+}
+
+/// A `/.../` at the cursor, with `\/` read as `/`.
+fn slashed(cur: &mut Cursor<'_>) -> Result<String, Diagnostic> {
+    let start = cur.i;
+    let rest = cur.s.get(start + 1..).unwrap_or("");
+    let mut out = String::new();
+    let mut chars = rest.char_indices();
+    loop {
+        match chars.next() {
+            Some((k, '/')) => {
+                cur.i = start + k + 2;
+                return Ok(out);
+            }
+            Some((_, '\\')) => match chars.next() {
+                Some((_, '/')) => out.push('/'),
+                Some((_, c)) => out.extend(['\\', c]),
+                None => out.push('\\'),
+            },
+            Some((_, c)) => out.push(c),
+            None => {
+                return Err(malformed(
+                    cur.span(start, cur.s.len()),
+                    "unterminated regex",
+                ));
+            }
+        }
+    }
+}
+
+fn checked_jsonpath(text: String, text_span: Span) -> Result<String, Diagnostic> {
+    let depth = jsonpath_nesting(&text);
+    if depth > MAX_JSONPATH_NESTING {
+        let message = format!(
+            "invalid JSONPath: brackets nested {depth} deep (labrun reads at most {MAX_JSONPATH_NESTING})"
+        );
+        return Err(Diagnostic::new(Code::BadJsonPath, text_span, message));
+    }
+    match serde_json_path::JsonPath::parse(&text) {
+        Err(e) if !text.contains("{{") => {
+            let at = match text.get(e.position()..).filter(|rest| !rest.is_empty()) {
+                Some(rest) => format!("at `{rest}`"),
+                None => "at the end".to_string(),
+            };
+            let message = format!("invalid JSONPath: {} {at}", e.message());
+            Err(Diagnostic::new(Code::BadJsonPath, text_span, message))
+        }
+        _ => Ok(text),
+    }
+}
+
+fn parse_value(cur: &mut Cursor<'_>) -> Result<(PredicateValue, Span), Diagnostic> {
+    let start = cur.i;
+    let (rest, t_len) = (cur.s.get(start..).unwrap_or(""), cur.s.len());
+    let value = if cur.peek() == Some(b'"') {
+        PredicateValue::String(cur.quoted()?.0)
+    } else if rest.starts_with('/') {
+        PredicateValue::Regex(slashed(cur)?)
+    } else if rest.starts_with("{{") {
+        let Some(close) = rest.find("}}") else {
+            return Err(malformed(cur.span(start, t_len), "unclosed `{{` template"));
+        };
+        cur.i = start + close + 2;
+        PredicateValue::String(rest[..close + 2].to_string())
+    } else if let Some(encoded) = rest.strip_prefix("hex,").or(rest.strip_prefix("base64,")) {
+        let Some(end) = encoded.find(';') else {
+            let message = "unterminated bytes: end them with `;`";
+            return Err(malformed(cur.span(start, t_len), message));
+        };
+        cur.i = start + (rest.len() - encoded.len()) + end + 1;
+        let text: String = encoded[..end].split_whitespace().collect();
+        let bytes = if rest.starts_with("hex,") {
+            decode_hex(&text)
+        } else {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.decode(&text).ok()
+        };
+        let span = cur.span(start, cur.i);
+        PredicateValue::Bytes(bytes.ok_or_else(|| malformed(span, "invalid bytes"))?)
+    } else if rest.starts_with('[') || rest.starts_with('{') {
+        let (_, span) = cur.take(true);
+        let message =
+            "a list or an object is no predicate value in Hurl: compare its items, or its `count`";
+        return Err(malformed(span, message));
+    } else {
+        match cur.take(true) {
+            ("true", _) => PredicateValue::Bool(true),
+            ("false", _) => PredicateValue::Bool(false),
+            ("null", _) => PredicateValue::Null,
+            (word, span)
+                if word
+                    .trim_start_matches('-')
+                    .starts_with(|c: char| c.is_ascii_digit()) =>
+            {
+                let invalid = |_| malformed(span, format!("invalid number `{word}`"));
+                PredicateValue::Number(word.parse().map_err(invalid)?)
+            }
+            (word, span) if word.starts_with("file,") => {
+                let message = "`file,` values are not supported by labrun";
+                return Err(malformed(span, message));
+            }
+            (word, span) => {
+                let help = format!("quote strings: `\"{word}\"`");
+                return Err(malformed(span, format!("invalid value `{word}`")).with_help(help));
+            }
+        }
+    };
+    Ok((value, cur.span(start, cur.i)))
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Checks that `value` suits `op` (what Hurl's parser refuses), and that a `matches` pattern
+/// is a valid regex.
+fn check_value(
+    op: PredicateOp,
+    op_text: &str,
+    value: PredicateValue,
+    span: Span,
+) -> Result<PredicateValue, Diagnostic> {
+    use PredicateOp as Op;
+    use PredicateValue as V;
+    let needs = match (op, &value) {
+        (Op::Eq | Op::Ne, V::Regex(_)) => Some("a value, not a regex (use `matches`)"),
+        (Op::Lt | Op::Le | Op::Gt | Op::Ge, V::Bool(_) | V::Null | V::Regex(_) | V::Bytes(_)) => {
+            Some("a number or a string")
+        }
+        (Op::StartsWith | Op::EndsWith, V::String(_) | V::Bytes(_)) => None,
+        (Op::StartsWith | Op::EndsWith, _) => Some("a string or bytes"),
+        (Op::Contains, V::Regex(_)) => Some("a value, not a regex (use `matches`)"),
+        (Op::Matches, V::String(_) | V::Regex(_)) => None,
+        (Op::Matches, _) => Some("a regex or a string"),
+        _ => None,
+    };
+    if let Some(needs) = needs {
+        return Err(malformed(span, format!("`{op_text}` needs {needs}")));
+    }
+    if let (V::String(pattern) | V::Regex(pattern), Op::Matches) = (&value, op) {
+        check_regex(pattern, span)?;
+    }
+    Ok(value)
+}
+
+fn check_regex(pattern: &str, span: Span) -> Result<(), Diagnostic> {
+    if pattern.contains("{{") {
+        return Ok(());
+    }
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .map(|_| ())
+        .map_err(|e| {
+            let why = match &e {
+                regex_syntax::Error::Parse(e) => e.kind().to_string(),
+                regex_syntax::Error::Translate(e) => e.kind().to_string(),
+                _ => e.to_string(),
+            };
+            Diagnostic::new(Code::BadRegex, span, format!("invalid regex: {why}"))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn singular_queries_are_told_from_the_others_by_syntax() {
+        for path in [
+            "$",
+            "$.a",
+            "$.a.b",
+            "$['a']",
+            "$[0]",
+            "$.items[-1].name",
+            "$['a.b*?:,[']",
+            "$[\"x\\\"..\"]",
+        ] {
+            assert!(jsonpath_is_singular(path), "{path} should be singular");
+        }
+        for path in [
+            "$.*",
+            "$.items[*]",
+            "$..name",
+            "$.items[0:2]",
+            "$.items[0,1]",
+            "$.items[?@.a == 1]",
+            "$.items[?(@.name == 'x')].id",
+            "$['a','b']",
+        ] {
+            assert!(!jsonpath_is_singular(path), "{path} should not be singular");
+        }
+    }
+}
