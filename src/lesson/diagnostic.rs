@@ -71,6 +71,7 @@ codes! {
     Unreadable => "unreadable", Error;
     ControlCharacter => "control-character", Error;
     DuplicateLessonId => "duplicate-lesson-id", Warning;
+    HurlDifference => "hurl-difference", Warning;
 }
 
 impl std::fmt::Display for Code {

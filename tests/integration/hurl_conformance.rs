@@ -106,7 +106,10 @@ fn labrun_verdict(server: &Server, runner: &HttpRunner, case: &Case) -> (&'stati
     }
     text.push_str(&format!("[Asserts]\n{}\n", case.assert));
     let (entries, diagnostics) = parse_http_block(&text, 0);
-    if let Some(error) = diagnostics.first() {
+    if let Some(error) = diagnostics
+        .iter()
+        .find(|diag| diag.severity == labrun::lesson::Severity::Error)
+    {
         return ("invalid", error.message.clone());
     }
     let no_vars = |_: &str| None;

@@ -322,6 +322,23 @@ pub fn jsonpath_is_singular(path: &str) -> bool {
     true
 }
 
+/// A warning for an assert that labrun and Hurl 8.0 decide differently, with the form both
+/// read alike (`tests/hurl/differences.txt` lists the cases).
+pub(super) fn hurl_difference(assert: &Assert) -> Option<Diagnostic> {
+    let Query::JsonPath(path) = &assert.query else {
+        return None;
+    };
+    if assert.filters.first() != Some(&Filter::Count) || jsonpath_is_singular(path) {
+        return None;
+    }
+    let message = "`count` after a JSONPath with a filter, a wildcard or `..`: labrun counts the \
+                   nodes it selects (RFC 9535); when it selects 0 or 1 node, hurl 8.0 fails or \
+                   counts the items of that node";
+    let help = "write it so both tools read it alike: `exists` or `not exists` for one or no \
+                node, or test a field of the node (`jsonpath \"$.items[?@.id == 'a'].name\" == \"x\"`)";
+    Some(Diagnostic::new(Code::HurlDifference, assert.span, message).with_help(help))
+}
+
 pub(super) fn capture(t: &str, abs: usize) -> Result<Capture, Diagnostic> {
     let span = Span::new(abs, abs + t.len());
     let Some((key_end, colon)) = split_key(t) else {

@@ -140,7 +140,11 @@ pub fn parse_http_block(text: &str, base: usize) -> (Vec<HttpEntry>, Vec<Diagnos
         ..Parser::default()
     };
     parser.run();
-    (parser.entries, parser.diags)
+    let mut diags = parser.diags;
+    for entry in &parser.entries {
+        diags.extend(entry.asserts.iter().filter_map(asserts::hurl_difference));
+    }
+    (parser.entries, diags)
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
