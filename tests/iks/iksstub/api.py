@@ -237,7 +237,11 @@ def containers(cloud, method, path, query, headers, body):
         if wanted not in (cluster.name, cluster.id):
             return Reply(404, {"incidentID": "stub", "code": "G0004",
                                "description": "The specified cluster could not be found.", "type": "General"})
-        return Reply(200, cluster.describe())
+        # Today's shape nests the features and the master's lifecycle; the flat one of v1
+        # comes with `v1-compatible` (bluemix-go, api/container/containerv2/clusters.go).
+        if "v1-compatible" in query:
+            return Reply(200, cluster.describe())
+        return Reply(200, cluster.describe_v2())
     if path == "enableKMS" and method == "POST":
         try:
             request = json.loads(body or b"{}")

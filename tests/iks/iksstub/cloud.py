@@ -382,8 +382,24 @@ class Cluster:
             return "Key management service feature enablement in progress."
         return "Ready"
 
+    def describe_v2(self, consume=True):
+        """The cluster as GET /global/v2/getCluster shows it: features and the master's
+        lifecycle nested (bluemix-go's containerv2 ClusterInfo)."""
+        flat = self.describe(consume)
+        nested = {key: value for key, value in flat.items()
+                  if key not in ("masterStatus", "masterState", "masterHealth", "keyProtectEnabled")}
+        nested["lifecycle"] = {
+            "masterStatus": flat["masterStatus"],
+            "masterState": flat["masterState"],
+            "masterHealth": flat["masterHealth"],
+            "masterStatusModifiedDate": self.created,
+            "modifiedDate": self.created,
+        }
+        return nested
+
     def describe(self, consume=True):
-        """The cluster as GET /global/v2/getCluster shows it."""
+        """The cluster in v1's flat shape: `getCluster?v1-compatible`, and `ibmcloud ks
+        cluster get --output json` for a classic cluster."""
         status = self.master_status(consume)
         enabled = self.key_protect is not None
         return {

@@ -179,14 +179,14 @@ const WALK: &[Move] = &[
     does("root-key", SOLVE),
     FailsLive {
         step: "master-ready",
-        markers: &["try 1 not yet", "$.keyProtectEnabled"],
+        markers: &["try 1 not yet", "$.features.keyProtectEnabled"],
     },
     fails(
         "enable-kms",
         2,
         &[
             "does not match `\"keyProtectEnabled\": true`",
-            "jsonpath \"$.keyProtectEnabled\": expected == true, got false",
+            "jsonpath \"$.features.keyProtectEnabled\": expected == true, got false",
         ],
     ),
     // The master re-encrypts for three reads: the two checks of `enable-kms`, then one more.
