@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from iksstub import api, cli, cli_calicoctl, cli_docker, cli_ibmcloud, cli_kubectl  # noqa: E402
+from iksstub import api, cli, cli_calicoctl, cli_curl, cli_docker, cli_ibmcloud, cli_kubectl  # noqa: E402
 from iksstub.cloud import Cloud  # noqa: E402
 
 TOOLS = {
@@ -27,6 +27,7 @@ TOOLS = {
     "docker": cli_docker.run,
     "kubectl": cli_kubectl.run,
     "calicoctl": cli_calicoctl.run,
+    "curl": cli_curl.run,
 }
 
 

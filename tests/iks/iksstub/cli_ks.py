@@ -51,8 +51,11 @@ def run(cloud, cmd, args):
         cmd.say("OK")
         return cmd
     if words[:2] == ["worker", "ls"]:
+        _, opts = parse(args[2:], with_value=("-c", "--cluster"))
+        if cluster_named(cloud, cmd, opts) is None:
+            return cmd
         cmd.say("OK")
-        rows = [["kube-%s-w%d" % (cloud.cluster.id[:12], i + 1), "169.48.%d.%d" % (10 + i, 20 + i), ip,
+        rows = [["kube-%s-w%d" % (cloud.cluster.id[:12], i + 1), cloud.cluster.public_ips[i], ip,
                  "b3c.4x16", "normal", "Ready", "dal10", "1.30.4_1531"]
                 for i, ip in enumerate(cloud.cluster.workers)]
         for line in table(rows, ["ID", "Public IP", "Private IP", "Flavor", "State", "Status", "Zone",

@@ -25,6 +25,12 @@ KINDS = {
     "node": ("Node", "nodes", False),
     "nodes": ("Node", "nodes", False),
     "no": ("Node", "nodes", False),
+    "service": ("Service", "services", True),
+    "services": ("Service", "services", True),
+    "svc": ("Service", "services", True),
+    "namespace": ("Namespace", "namespaces", False),
+    "namespaces": ("Namespace", "namespaces", False),
+    "ns": ("Namespace", "namespaces", False),
     "crd": ("CustomResourceDefinition", "customresourcedefinitions", False),
     "crds": ("CustomResourceDefinition", "customresourcedefinitions", False),
     "customresourcedefinitions": ("CustomResourceDefinition", "customresourcedefinitions", False),
@@ -149,6 +155,10 @@ def objects(cloud, kind, namespace, selector):
     elif kind == "Node":
         items = [{"metadata": {"name": ip, "labels": {"ibm-cloud.kubernetes.io/worker-id": "w%d" % i}},
                   "status": "Ready"} for i, ip in enumerate(cloud.cluster.workers, 1)]
+    elif kind == "Service":
+        items = list(kube.services.values())
+    elif kind == "Namespace":
+        items = [{"metadata": {"name": name}, "status": {"phase": "Active"}} for name in sorted(kube.namespaces)]
     else:
         items = [{"metadata": {"name": name}, "created": "2024-01-01T00:00:00Z"}
                  for name in (CRDS if kube.portieris else [])]
@@ -174,7 +184,7 @@ def pods(cloud):
                           "ready": "1/1" if ready else "0/1"})
     for key, pod in sorted(kube.pods.items()):
         ns, name = key.split("/", 1)
-        items.append({"metadata": {"name": name, "namespace": ns, "labels": {"run": name}},
+        items.append({"metadata": {"name": name, "namespace": ns, "labels": pod.get("labels") or {"run": name}},
                       "spec": {"containers": [{"name": name, "image": pod["image"]}]},
                       "status": "Running", "ready": "1/1"})
     return items
@@ -187,6 +197,15 @@ def listing(kind, items, with_namespace, wide):
     elif kind == "Node":
         rows = [[o["metadata"]["name"], o["status"], "<none>", "10d", "v1.30.4+IKS"] for o in items]
         header = ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+    elif kind == "Service":
+        rows = [[o["metadata"]["name"], o["spec"].get("type", "ClusterIP"), o["spec"]["clusterIP"], "<none>",
+                 ",".join("%s:%s/%s" % (p.get("port"), p.get("nodePort"), p.get("protocol", "TCP"))
+                          if p.get("nodePort") else "%s/%s" % (p.get("port"), p.get("protocol", "TCP"))
+                          for p in o["spec"].get("ports") or []), "1m"] for o in items]
+        header = ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+    elif kind == "Namespace":
+        rows = [[o["metadata"]["name"], "Active", "10d"] for o in items]
+        header = ["NAME", "STATUS", "AGE"]
     elif kind == "CustomResourceDefinition":
         rows = [[o["metadata"]["name"], o["created"]] for o in items]
         header = ["NAME", "CREATED AT"]
@@ -253,14 +272,59 @@ def apply(cloud, cmd, args, opts, namespace):
         elif kind == "Pod":
             containers = ((doc.get("spec") or {}).get("containers")) or []
             ns = (doc.get("metadata") or {}).get("namespace") or namespace
+            if ns not in kube.namespaces:
+                return cmd.fail('Error from server (NotFound): error when creating "%s": namespaces "%s" not found'
+                                % (source, ns))
+            if "%s/%s" % (ns, name) in kube.pods and opts.get("--dry-run") in (None, "none"):
+                cmd.say("pod/%s unchanged" % name)
+                continue
             result = create_pod(cloud, cmd, ns, name, [c.get("image", "") for c in containers],
-                                opts.get("--dry-run"))
+                                opts.get("--dry-run"), (doc.get("metadata") or {}).get("labels") or {})
             if result.code:
                 return result
+        elif kind == "Namespace" and api == "v1":
+            cmd.say("namespace/%s %s" % (name, "unchanged" if name in kube.namespaces else "created"))
+            kube.namespaces.add(name)
+        elif kind == "Service" and api == "v1":
+            ns = (doc.get("metadata") or {}).get("namespace") or namespace
+            if ns not in kube.namespaces:
+                return cmd.fail('Error from server (NotFound): error when creating "%s": namespaces "%s" not found'
+                                % (source, ns))
+            problem = service_problem(doc, kube, "%s/%s" % (ns, name))
+            if problem:
+                return cmd.fail('The Service "%s" is invalid: %s' % (name, problem))
+            doc = json.loads(json.dumps(doc))
+            doc["metadata"]["namespace"] = ns
+            before = kube.services.get("%s/%s" % (ns, name))
+            doc["spec"]["clusterIP"] = (before or {}).get("spec", {}).get("clusterIP") or \
+                "172.21.%d.%d" % (len(kube.services) // 200 + 10, len(kube.services) % 200 + 20)
+            kube.services["%s/%s" % (ns, name)] = doc
+            cmd.say("service/%s %s" % (name, "created" if before is None else "configured"))
         else:
             return cmd.fail('error: resource mapping not found for name: "%s" from "%s": no matches for kind '
                             '"%s" in this stand-in' % (name, source, kind))
     return cmd
+
+
+def service_problem(doc, kube, key):
+    """Why Kubernetes refuses a Service (only what this lab can get wrong), or None."""
+    spec = doc.get("spec") or {}
+    ports = spec.get("ports")
+    if not isinstance(ports, list) or not ports:
+        return "spec.ports: Required value"
+    for i, port in enumerate(ports):
+        node_port = port.get("nodePort")
+        if node_port is None:
+            continue
+        if spec.get("type") != "NodePort":
+            return "spec.ports[%d].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'" % i
+        if not isinstance(node_port, int) or not 30000 <= node_port <= 32767:
+            return ("spec.ports[%d].nodePort: Invalid value: %s: provided port is not in the valid range. "
+                    "The range of valid ports is 30000-32767" % (i, node_port))
+        for other_key, other in kube.services.items():
+            if other_key != key and any(p.get("nodePort") == node_port for p in other["spec"].get("ports") or []):
+                return "spec.ports[%d].nodePort: Invalid value: %d: provided port is already allocated" % (i, node_port)
+    return None
 
 
 def policy_problem(doc):
@@ -298,10 +362,18 @@ def delete(cloud, cmd, args, opts, namespace):
         except Usage as problem:
             return cmd.fail(str(problem))
         ns = ns or namespace
+        if kind == "Namespace" and name in kube.namespaces and name not in ("default", "kube-system"):
+            kube.namespaces.discard(name)
+            for store in (kube.pods, kube.services, kube.image_policies):
+                for key in [k for k in store if k.startswith(name + "/")]:
+                    del store[key]
+            cmd.say('namespace "%s" deleted' % name)
+            continue
         store, key = {
             "ImagePolicy": (kube.image_policies, "%s/%s" % (ns, name)),
             "ClusterImagePolicy": (kube.cluster_image_policies, name),
             "Pod": (kube.pods, "%s/%s" % (ns, name)),
+            "Service": (kube.services, "%s/%s" % (ns, name)),
         }.get(kind, ({}, name))
         if store.pop(key, None) is None:
             if opts.get("--ignore-not-found"):
@@ -320,7 +392,7 @@ def run_pod(cloud, cmd, args, opts, namespace):
     return create_pod(cloud, cmd, namespace, args[0], [opts["--image"]], opts.get("--dry-run"))
 
 
-def create_pod(cloud, cmd, namespace, name, images, dry_run):
+def create_pod(cloud, cmd, namespace, name, images, dry_run, labels=None):
     """Admits a pod through Portieris; with `--dry-run=server` nothing is kept."""
     if dry_run not in (None, "none", "server", "client"):
         return cmd.fail('error: Invalid dry-run value (%s). Must be "none", "server", or "client".' % dry_run)
@@ -335,7 +407,8 @@ def create_pod(cloud, cmd, namespace, name, images, dry_run):
         if key in kube.pods:
             return cmd.fail('Error from server (AlreadyExists): pods "%s" already exists' % name)
     if dry_run in (None, "none"):
-        kube.pods[key] = {"image": images[0] if images else "", "created": time.time()}
+        kube.pods[key] = {"image": images[0] if images else "", "created": time.time(),
+                          "labels": dict(labels or {})}
         cmd.say("pod/%s created" % name)
     else:
         cmd.say("pod/%s created (%s dry run)" % (name, dry_run))

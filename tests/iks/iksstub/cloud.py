@@ -373,6 +373,8 @@ class Cluster:
         self.kms_pending = 0
         self.created = now_iso()
         self.workers = ["10.176.48.10", "10.176.48.11"]
+        # The workers' public IPs, in the same order (`ibmcloud ks worker ls`).
+        self.public_ips = ["169.48.%d.%d" % (10 + i, 20 + i) for i in range(len(self.workers))]
         self.kube = Kube(self)
 
     def master_status(self, consume=True):
@@ -440,10 +442,47 @@ class Kube:
         self.portieris_pending = 0
         self.image_policies = {}  # "ns/name" -> object
         self.cluster_image_policies = {}  # name -> object
-        self.pods = {}  # "ns/name" -> {"image", "created"}
+        self.pods = {}  # "ns/name" -> {"image", "created", "labels"}
+        self.services = {}  # "ns/name" -> Service object
+        self.namespaces = {"default", "kube-system", "ibm-system"}
         self.network_policies = {}  # GlobalNetworkPolicy name -> object
         for name, order, selector in DEFAULT_CALICO_POLICIES:
             self.network_policies[name] = calico_default(name, order, selector)
+
+    def node_port_answers(self, port):
+        """What a request to `port` on a worker's public IP meets: `None` when a NodePort service
+        with a pod behind it answers, "refused" when no service has the port, "dropped" when a
+        pre-DNAT GlobalNetworkPolicy on the public interfaces denies it. Pre-DNAT policies are
+        evaluated in their own stage, before DNAT and every other policy, lowest order first;
+        a port no pre-DNAT rule decides goes on to IKS's `allow-node-port-dnat`."""
+        service = None
+        for candidate in self.services.values():
+            if any(p.get("nodePort") == port for p in candidate["spec"].get("ports") or []):
+                service = candidate
+        if service is None:
+            return "refused"
+        pre_dnat = sorted(
+            (p for p in self.network_policies.values()
+             if (p.get("spec") or {}).get("preDNAT") and "worker_public" in (p["spec"].get("selector") or "")),
+            key=lambda p: p["spec"].get("order", 0))
+        for policy in pre_dnat:
+            for rule in policy["spec"].get("ingress") or []:
+                if rule.get("protocol", "TCP") != "TCP":
+                    continue
+                if port_matches((rule.get("destination") or {}).get("ports"), port):
+                    if rule.get("action") == "Deny":
+                        return "dropped"
+                    if rule.get("action") == "Allow":
+                        return None if self.backs(service) else "refused"
+        return None if self.backs(service) else "refused"
+
+    def backs(self, service):
+        """Whether a pod of the service's namespace has every label its selector asks for."""
+        selector = (service.get("spec") or {}).get("selector") or {}
+        namespace = service["metadata"]["namespace"]
+        return any(key.startswith(namespace + "/") and
+                   all((pod.get("labels") or {}).get(k) == v for k, v in selector.items())
+                   for key, pod in self.pods.items())
 
     def enable_portieris(self, pending):
         if self.portieris:
@@ -469,6 +508,23 @@ class Kube:
             "spec": {"repositories": [{"name": "*"}]},
         }
         return True
+
+
+def port_matches(ports, port):
+    """Whether `port` is in a Calico rule's `ports` (numbers and "FROM:TO" ranges); a rule
+    with no ports matches every port."""
+    if not ports:
+        return True
+    for entry in ports:
+        if isinstance(entry, int) and entry == port:
+            return True
+        if isinstance(entry, str) and ":" in entry:
+            low, _, high = entry.partition(":")
+            if low.isdigit() and high.isdigit() and int(low) <= port <= int(high):
+                return True
+        if isinstance(entry, str) and entry.isdigit() and int(entry) == port:
+            return True
+    return False
 
 
 def calico_default(name, order, selector):

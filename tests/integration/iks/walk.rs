@@ -302,40 +302,54 @@ const WALK: &[Move] = &[
     Shell("ibmcloud cr exemption-add --scope '*' --issue-type cve --issue-id CVE-2019-5953"),
     does("deny-unsigned", CHECK),
     // Part 6: Calico.
-    fails(
-        "calico-defaults",
-        1,
-        &["open calicoctl.cfg: no such file or directory"],
-    ),
-    fails(
-        "calico-cli",
-        1,
-        &["open calicoctl.cfg: no such file or directory"],
-    ),
+    fails("calico-defaults", 1, &["DATASTORE_TYPE is not set"]),
+    fails("calico-cli", 1, &["DATASTORE_TYPE is not set"]),
     does("calico-cli", SOLVE),
     does("calico-defaults", "check\n3\nquit\n"),
-    fails("nodeports-closed", 1, &["deny-nodeports is not applied"]),
+    // A cluster that is not there: no worker to read an IP from, none to ask.
+    Move::Fails {
+        step: "expose-app",
+        checks: 2,
+        reasons: &["The specified cluster could not be found."],
+        args: &["--var", "cluster=nocluster"],
+    },
+    // Nothing listens on the node port yet: the worker refuses the connection.
+    fails(
+        "expose-app",
+        1,
+        &["Failed to connect to 169.48.10.20 port 30080", "Couldn't connect to server"],
+    ),
+    does("expose-app", SOLVE),
+    fails(
+        "nodeports-closed",
+        1,
+        &["node port 30080 on 169.48.10.20 still answers"],
+    ),
     fails(
         "deny-nodeports",
         1,
         &["resource does not exist: GlobalNetworkPolicy(deny-nodeports)"],
     ),
-    // A policy that is not pre-DNAT, and comes after the default allow: both checks see it.
+    // A policy that is not pre-DNAT sees the traffic after DNAT, with the pod as its
+    // destination: the node port still answers, and both checks see it.
     Shell(
-        "sed -e 's/preDNAT: true/preDNAT: false/' -e 's/order: 1100/order: 1600/' deny-nodeports.yaml > late.yaml \
-         && calicoctl apply -f late.yaml --config=calicoctl.cfg",
+        "sed -e 's/preDNAT: true/preDNAT: false/' deny-nodeports.yaml > late.yaml \
+         && DATASTORE_TYPE=kubernetes calicoctl apply -f late.yaml",
     ),
-    fails(
-        "deny-nodeports",
-        1,
-        &["deny-nodeports has no `preDNAT: true`"],
-    ),
-    fails(
-        "nodeports-closed",
-        1,
-        &["deny-nodeports (order 1600) comes after allow-node-port-dnat (order 1500)"],
-    ),
+    fails("deny-nodeports", 1, &["deny-nodeports has no `preDNAT: true`"]),
+    fails("nodeports-closed", 1, &["still answers: deny-nodeports does not apply to it"]),
     does("deny-nodeports", SOLVE),
+    does("nodeports-closed", "check\n2\n"),
+    // A pre-DNAT allow of lower order re-opens the port, as IBM's docs say it can.
+    Shell(
+        "cat > reopen.yaml <<'EOF'\napiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\n\
+         metadata:\n  name: allow-30080\nspec:\n  applyOnForward: true\n  preDNAT: true\n  ingress:\n  \
+         - action: Allow\n    destination:\n      ports:\n      - 30080\n    protocol: TCP\n    source: {}\n  \
+         selector: ibm.role=='worker_public'\n  order: 500\n  types:\n  - Ingress\nEOF\n\
+         DATASTORE_TYPE=kubernetes calicoctl apply -f reopen.yaml",
+    ),
+    fails("nodeports-closed", 1, &["still answers"]),
+    Shell("DATASTORE_TYPE=kubernetes calicoctl delete globalnetworkpolicy allow-30080"),
     does("nodeports-closed", "check\n2\n"),
 ];
 
@@ -346,7 +360,7 @@ fn every_check_fails_before_its_step_and_passes_after() {
         play(&lab, number, step);
     }
     let statuses = lab.statuses();
-    assert_eq!(statuses.len(), 32, "{statuses:?}");
+    assert_eq!(statuses.len(), 33, "{statuses:?}");
     for (id, status) in &statuses {
         assert!(
             status == "verified" || status == "solved",
