@@ -136,16 +136,16 @@ def cr_image_list(cloud, cmd, args):
         rows.append([
             "%s/%s/%s" % (registry, ns, repo), tag, image["digest"][:12], ns,
             age(time.time() - image["created"]), "%d MB" % (image["size"] // 1_000_000),
-            security_status(cloud.va_status(ref, consume=False)),
-        ])
+        ] + ([security_status(cloud.va_status(ref, consume=False))] if opts.get("--va") else []))
     if opts.get("--quiet"):
         for row in rows:
             cmd.say("%s:%s" % (row[0], row[1]))
         return cmd
     cmd.say("Listing images...")
     cmd.say("")
-    for line in table(rows, ["Repository", "Tag", "Digest", "Namespace", "Created", "Size",
-                             "Security status"]):
+    # The security status column only with `--va` (CLI 1.0.0, 2022-09-15, IBM-APIS.md).
+    header = ["Repository", "Tag", "Digest", "Namespace", "Created", "Size"]
+    for line in table(rows, header + (["Security status"] if opts.get("--va") else [])):
         cmd.say(line)
     return ok(cmd)
 
