@@ -82,6 +82,8 @@ def verdict(hurl, base, work, index, case):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hurl", default="hurl")
+    parser.add_argument("--out", default=str(HERE / "verdicts.txt"),
+                        help="where to write the verdicts (default: verdicts.txt beside this file)")
     args = parser.parse_args()
     version = subprocess.run([args.hurl, "--version"], capture_output=True, text=True)
     if version.returncode != 0:
@@ -102,7 +104,7 @@ def main():
     lines = [f"# {version.stdout.splitlines()[0]}"]
     for (response, _, assertion), result in zip(all_cases, verdicts):
         lines.append(f"@{response}\t{result}\t{assertion}")
-    (HERE / "verdicts.txt").write_text("\n".join(lines) + "\n")
+    pathlib.Path(args.out).write_text("\n".join(lines) + "\n")
     counts = {name: verdicts.count(name) for name in sorted(set(verdicts))}
     print(f"{len(verdicts)} asserts: {counts}")
 

@@ -433,3 +433,34 @@ pub fn http_request(
         .unwrap_or_default();
     (status, body)
 }
+
+/// Real hurl 8.0, for the tests that compare labrun with it: `LABRUN_HURL`, else `hurl` on
+/// PATH or in `~/.cargo/bin`. Without it `who` fails under CI (`.ci/run` installs it), and
+/// elsewhere says so and goes on without hurl's opinion.
+pub fn hurl(who: &str) -> Option<std::path::PathBuf> {
+    use std::path::PathBuf;
+    let candidates = std::env::var_os("LABRUN_HURL")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(std::iter::once(PathBuf::from("hurl")))
+        .chain(std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo/bin/hurl")));
+    for candidate in candidates {
+        let version = std::process::Command::new(&candidate)
+            .arg("--version")
+            .output();
+        if let Ok(version) = version
+            && String::from_utf8_lossy(&version.stdout).starts_with("hurl 8.0.")
+        {
+            return Some(candidate);
+        }
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{who} needs hurl 8.0 (.ci/run installs it): apt-get install libxml2-dev \
+         libcurl4-openssl-dev libclang-dev pkg-config && cargo install hurl@8.0.1 --locked"
+    );
+    eprintln!(
+        "note: hurl 8.0 not found: {who} goes on without it (cargo install hurl@8.0.1 --locked)"
+    );
+    None
+}

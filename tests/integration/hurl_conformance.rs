@@ -130,6 +130,45 @@ fn labrun_verdict(server: &Server, runner: &HttpRunner, case: &Case) -> (&'stati
     }
 }
 
+/// The recorded verdicts are what hurl says today: record them again and compare.
+#[test]
+fn the_recorded_verdicts_are_what_real_hurl_says() {
+    let Some(hurl) = crate::harness::hurl("the hurl conformance suite") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("verdicts.txt");
+    let run = std::process::Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hurl/record.py"))
+        .arg("--hurl")
+        .arg(&hurl)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run tests/hurl/record.py");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let verdicts = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| line.starts_with('@'))
+            .map(str::to_owned)
+            .collect()
+    };
+    let fresh = verdicts(&std::fs::read_to_string(&out).unwrap());
+    let recorded = verdicts(&suite("verdicts.txt"));
+    let changed: Vec<_> = fresh
+        .iter()
+        .filter(|line| !recorded.contains(line))
+        .collect();
+    assert!(
+        changed.is_empty() && fresh.len() == recorded.len(),
+        "hurl now says otherwise (run tests/hurl/record.py): {changed:#?}"
+    );
+}
+
 #[test]
 fn every_assert_ends_as_real_hurl_ended_it_or_is_a_listed_difference() {
     let cases = cases();

@@ -216,8 +216,8 @@ class Cloud:
             exempt_vulnerability_count=exempt,
         )
 
-    def va_report(self, ref):
-        status = self.va_status(ref)
+    def va_report(self, ref, consume=True):
+        status = self.va_status(ref, consume)
         if status is None or status["status"] == "UNSCANNED":
             return status
         image = self.image(ref)

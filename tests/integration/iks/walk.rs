@@ -8,7 +8,17 @@
 //! A polling check (`interval=`) would wait out its whole budget on `labrun check`; those are
 //! watched failing in a session instead: each failed check and a `… try 1 not yet` line show,
 //! then the session is stopped.
+//!
+//! Real hurl gives a second opinion on every HTTP check: at each `Fails` move, each of the
+//! step's HTTP blocks fails in hurl 8.0.1 exactly when it failed in labrun, and after each
+//! `Does` move every one passes in hurl too, so the lab's blocks mean the same in both tools.
+//! Hurl's requests carry `X-Stub-Peek: 1`, so they never bring a pending scan or KMS
+//! enablement closer. Without hurl the walk fails under CI (`.ci/run` installs it) and says
+//! how to install it elsewhere.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::Duration;
 
 use super::Lab;
@@ -317,7 +327,10 @@ const WALK: &[Move] = &[
     fails(
         "expose-app",
         1,
-        &["Failed to connect to 169.48.10.20 port 30080", "Couldn't connect to server"],
+        &[
+            "Failed to connect to 169.48.10.20 port 30080",
+            "Couldn't connect to server",
+        ],
     ),
     does("expose-app", SOLVE),
     fails(
@@ -336,8 +349,16 @@ const WALK: &[Move] = &[
         "sed -e 's/preDNAT: true/preDNAT: false/' deny-nodeports.yaml > late.yaml \
          && DATASTORE_TYPE=kubernetes calicoctl apply -f late.yaml",
     ),
-    fails("deny-nodeports", 1, &["deny-nodeports has no `preDNAT: true`"]),
-    fails("nodeports-closed", 1, &["still answers: deny-nodeports does not apply to it"]),
+    fails(
+        "deny-nodeports",
+        1,
+        &["deny-nodeports has no `preDNAT: true`"],
+    ),
+    fails(
+        "nodeports-closed",
+        1,
+        &["still answers: deny-nodeports does not apply to it"],
+    ),
     does("deny-nodeports", SOLVE),
     does("nodeports-closed", "check\n2\n"),
     // A pre-DNAT allow of lower order re-opens the port, as IBM's docs say it can.
@@ -356,8 +377,9 @@ const WALK: &[Move] = &[
 #[test]
 fn every_check_fails_before_its_step_and_passes_after() {
     let lab = Lab::new();
+    let http = HttpChecks::new(&lab);
     for (number, step) in WALK.iter().enumerate() {
-        play(&lab, number, step);
+        play(&lab, number, step, &http);
     }
     let statuses = lab.statuses();
     assert_eq!(statuses.len(), 33, "{statuses:?}");
@@ -393,7 +415,137 @@ fn every_check_fails_before_its_step_and_passes_after() {
     }
 }
 
-fn play(lab: &Lab, number: usize, step: &Move) {
+/// The lab's HTTP check blocks, by step: their `FILE:LINE` (as `labrun check` names them) and
+/// their text.
+struct HttpChecks {
+    by_step: HashMap<String, Vec<(String, String)>>,
+    /// Every lesson variable's value when nothing else sets it (templates filled in later).
+    defaults: Vec<(String, String)>,
+    hurl: Option<PathBuf>,
+}
+
+impl HttpChecks {
+    fn new(lab: &Lab) -> Self {
+        let shown = lab
+            .labrun(
+                &["show".to_owned(), super::lab_lesson(), "--json".into()],
+                "",
+            )
+            .json();
+        let mut by_step: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for step in shown["steps"].as_array().expect("steps") {
+            for block in step["blocks"].as_array().expect("blocks") {
+                if block["role"] == "check" && block["lang"] == "http" {
+                    let file = super::repo().join(block["file"].as_str().unwrap_or_default());
+                    by_step
+                        .entry(step["id"].as_str().unwrap_or_default().to_owned())
+                        .or_default()
+                        .push((
+                            format!("{}:{}", file.display(), block["line"]),
+                            block["code"].as_str().unwrap_or_default().to_owned(),
+                        ));
+                }
+            }
+        }
+        let defaults = shown["vars"]
+            .as_array()
+            .expect("vars")
+            .iter()
+            .filter_map(|var| {
+                let value = var["value"].as_str().or(var["default"].as_str())?;
+                Some((var["name"].as_str()?.to_owned(), value.to_owned()))
+            })
+            .collect();
+        Self {
+            by_step,
+            defaults,
+            hurl: crate::harness::hurl("the IKS walk"),
+        }
+    }
+
+    /// The variables hurl gets: the lab's answers and the stub's addresses, the token and Key
+    /// Protect instance the stub holds, the lesson's defaults, then `extra` (`--var` pairs).
+    fn variables(&self, lab: &Lab, extra: &[&str]) -> Vec<(String, String)> {
+        let state = lab.stub.state();
+        let mut vars: Vec<(String, String)> = vec![
+            ("api_key".into(), super::API_KEY.into()),
+            ("iam_token".into(), lab.stub.token()),
+        ];
+        if let Some(guid) = state["instances"].as_object().and_then(|i| i.keys().next()) {
+            vars.push(("kp_instance".into(), guid.clone()));
+        }
+        vars.extend(
+            lab.vars(false)
+                .chunks(2)
+                .filter_map(|pair| pair[1].split_once('='))
+                .map(|(name, value)| (name.to_owned(), value.to_owned())),
+        );
+        for (name, value) in &self.defaults {
+            if !vars.iter().any(|(known, _)| known == name) {
+                vars.push((name.clone(), value.clone()));
+            }
+        }
+        for pair in extra.chunks(2) {
+            if let [flag, assignment] = pair
+                && *flag == "--var"
+                && let Some((name, value)) = assignment.split_once('=')
+            {
+                vars.retain(|(known, _)| known != name);
+                vars.insert(0, (name.to_owned(), value.to_owned()));
+            }
+        }
+        // Defaults may name other variables (`https://{{region}}.kms...`).
+        let lookup = vars.clone();
+        for (_, value) in &mut vars {
+            for _ in 0..3 {
+                for (name, other) in &lookup {
+                    *value = value.replace(&format!("{{{{{name}}}}}"), other);
+                }
+            }
+        }
+        vars
+    }
+
+    /// Asserts hurl's verdict on each HTTP check of `step`: failing exactly at the blocks in
+    /// `failed` (`FILE:LINE`), passing elsewhere.
+    fn agree(&self, lab: &Lab, number: usize, step: &str, failed: &[String], extra: &[&str]) {
+        let Some(blocks) = self.by_step.get(step) else {
+            return;
+        };
+        let Some(hurl) = &self.hurl else {
+            return;
+        };
+        let vars = self.variables(lab, extra);
+        for (place, code) in blocks {
+            let file = lab.test.path().join("block.hurl");
+            std::fs::write(&file, code).expect("write the block for hurl");
+            let mut command = Command::new(hurl);
+            command
+                .args(["--no-color", "--header", "X-Stub-Peek: 1"])
+                .arg(&file)
+                .env("NO_COLOR", "1");
+            for (name, value) in &vars {
+                command.arg("--variable").arg(format!("{name}={value}"));
+            }
+            let run = command.output().expect("run hurl");
+            let labrun_failed = failed.contains(place);
+            assert_eq!(
+                !run.status.success(),
+                labrun_failed,
+                "move {number}: `{step}`'s HTTP check at {place} {} in labrun but {} in hurl:\n{}",
+                if labrun_failed { "failed" } else { "passed" },
+                if run.status.success() {
+                    "passed"
+                } else {
+                    "failed"
+                },
+                String::from_utf8_lossy(&run.stderr)
+            );
+        }
+    }
+}
+
+fn play(lab: &Lab, number: usize, step: &Move, http: &HttpChecks) {
     match step {
         Move::Fails {
             step,
@@ -417,6 +569,13 @@ fn play(lab: &Lab, number: usize, step: &Move) {
                     output.stdout
                 );
             }
+            let failed: Vec<String> = output
+                .stdout
+                .lines()
+                .filter_map(|line| line.trim().strip_prefix("check at "))
+                .map(|place| place.trim_end_matches(':').to_owned())
+                .collect();
+            http.agree(lab, number, step, &failed, args);
         }
         FailsLive { step, markers } => {
             let mut session = lab.test.spawn(lab_start(lab, step));
@@ -439,6 +598,7 @@ fn play(lab: &Lab, number: usize, step: &Move) {
                 "move {number}: `{step}` was not verified:\n{}",
                 output.stderr
             );
+            http.agree(lab, number, step, &[], &[]);
         }
         Shell(script) => {
             lab.sh(script);
