@@ -129,6 +129,20 @@ impl<'r> Examiner<'r> {
             Err((problem, fatal)) => return Err(Miss::problem(&what, problem, fatal)),
         };
         let (found, expected) = as_json_documents(assert, found, expected);
+        // A response section's `Name: value` holds when one of the header's values is it.
+        let found = match found {
+            Found::Value(Value::List(values))
+                if assert.implicit && matches!(assert.query, Query::Header(_)) =>
+            {
+                match &expected {
+                    Some(Expected::Value { value, .. }) if values.contains(value) => {
+                        Found::Value(value.clone())
+                    }
+                    _ => Found::Value(Value::List(values)),
+                }
+            }
+            found => found,
+        };
         let Err(got) = evaluate(predicate, &found, expected.as_ref(), self.secrets) else {
             return Ok(());
         };
@@ -149,13 +163,19 @@ impl<'r> Examiner<'r> {
         lookup: &Lookup<'_>,
     ) -> Result<Found, (String, bool)> {
         // `count` right after a JSONPath query that is not singular counts the nodes it
-        // selects (RFC 9535), where Hurl 8.0 counts what it makes of them (see `jsonpath`).
+        // selects (RFC 9535) where Hurl 8.0 fails: on no node, or on one that is no list.
         if let (Query::JsonPath(path), Some(Filter::Count)) = (query, filters.first())
             && !jsonpath_is_singular(path)
         {
             let doc = self.json().map_err(|problem| (problem, false))?;
             let nodes = jsonpath::select(path, doc).map_err(|problem| (problem, true))?;
-            let count = Value::Number(Number::Integer(nodes.len() as i64));
+            // One node that is a list is counted by its items, as Hurl counts it
+            // (`$..book count == 4`); otherwise the nodes are counted.
+            let count = match nodes.as_slice() {
+                [Json::Array(items)] => items.len(),
+                _ => nodes.len(),
+            };
+            let count = Value::Number(Number::Integer(count as i64));
             return filter::apply(&filters[1..], Some(count), lookup)
                 .map(found)
                 .map_err(|problem| (problem, false));
@@ -357,9 +377,11 @@ fn as_json_documents(
     found: Found,
     expected: Option<Expected>,
 ) -> (Found, Option<Expected>) {
-    if let (true, Found::Value(Value::String(text)), Some(Expected::Value { value, .. })) =
-        (assert.implicit_body, &found, &expected)
-        && let Value::String(want) = value
+    if let (true, Found::Value(Value::String(text)), Some(Expected::Value { value, .. })) = (
+        assert.implicit && assert.query == Query::Body,
+        &found,
+        &expected,
+    ) && let Value::String(want) = value
         && want.trim_start().starts_with(['{', '['])
         && let (Ok(actual), Ok(want)) = (
             serde_json::from_str::<Json>(text),

@@ -50,7 +50,10 @@ pub(super) async fn send(
     loop {
         let mut builder = client.request(method.clone(), url.clone());
         for header in &request.headers {
-            let dropped_body = body.is_none() && header.name == CONTENT_TYPE;
+            // A redirect that turned the request into a bodiless GET drops its content type; a
+            // request written without a body keeps the headers it was written with.
+            let dropped_body =
+                request.body.is_some() && body.is_none() && header.name == CONTENT_TYPE;
             if !(dropped_body || (crossed && header.sensitive)) {
                 builder = builder.header(header.name.clone(), header.value.clone());
             }

@@ -270,12 +270,14 @@ fn regex(pattern: &str) -> Result<regex::Regex, String> {
     regex::Regex::new(pattern).map_err(|e| format!("invalid regex: {e}"))
 }
 
-/// What `urlEncode` leaves as it is: RFC 3986's unreserved characters.
+/// What `urlEncode` leaves as it is: RFC 3986's unreserved characters, and `/` (as Hurl's
+/// `urlEncode` does).
 const URL_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
-    .remove(b'~');
+    .remove(b'~')
+    .remove(b'/');
 
 fn decode(bytes: &[u8], encoding: &str) -> Result<String, String> {
     match encoding_known(encoding) {
@@ -290,6 +292,12 @@ fn decode(bytes: &[u8], encoding: &str) -> Result<String, String> {
 /// A date read with a strftime `format`: with a zone when the format has one, else as UTC,
 /// and a date alone at midnight UTC.
 fn to_date(text: &str, format: &str) -> Result<jiff::Timestamp, String> {
+    // `%+` is RFC 3339 (chrono's name for it, which Hurl's formats follow).
+    if format == "%+" {
+        return text
+            .parse::<jiff::Timestamp>()
+            .map_err(|e| format!("`{text}` is no RFC 3339 date: {e}"));
+    }
     let parsed = jiff::fmt::strtime::parse(format, text)
         .map_err(|e| format!("`{text}` does not read as `{format}`: {e}"))?;
     if let Ok(timestamp) = parsed.to_timestamp() {
@@ -332,19 +340,9 @@ fn html_unescape(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let end = rest.find(';').filter(|&end| end <= 32);
-        let decoded = end.and_then(|end| {
-            let name = &rest[1..end];
-            let c = if let Some(number) = name.strip_prefix('#') {
-                let code = match number.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                    None => number.parse().ok(),
-                };
-                code.and_then(char::from_u32)
-            } else {
-                named_reference(name)
-            };
-            c.map(|c| (c, end + 1))
+        let decoded = numeric_reference(rest).or_else(|| {
+            let end = rest.find(';').filter(|&end| end <= 32)?;
+            named_reference(&rest[1..end]).map(|c| (c, end + 1))
         });
         match decoded {
             Some((c, used)) => {
@@ -359,6 +357,31 @@ fn html_unescape(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `&#65;`, `&#x41;`, or the same without the `;` (as HTML5 reads them): the character and
+/// how many bytes it took.
+fn numeric_reference(text: &str) -> Option<(char, usize)> {
+    let rest = text.strip_prefix("&#")?;
+    let (digits, radix, skip) = match rest.strip_prefix(['x', 'X']) {
+        Some(hex) => (hex, 16, 3),
+        None => (rest, 10, 2),
+    };
+    let len = digits
+        .bytes()
+        .take_while(|b| {
+            if radix == 16 {
+                b.is_ascii_hexdigit()
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+        .count();
+    let c = u32::from_str_radix(&digits[..len], radix)
+        .ok()
+        .and_then(char::from_u32)?;
+    let semicolon = usize::from(digits[len..].starts_with(';'));
+    Some((c, skip + len + semicolon))
 }
 
 fn named_reference(name: &str) -> Option<char> {

@@ -99,8 +99,12 @@ pub(super) fn prepare(
         let body = form.finish().into_bytes();
         (Some(body), "application/x-www-form-urlencoded")
     } else if let Some(text) = &entry.body {
-        let text = fill(text, lookup, "the body")?;
         let json = text.trim_start().starts_with(['{', '[']);
+        let text = if json {
+            fill_json(text, lookup)?
+        } else {
+            fill(text, lookup, "the body")?
+        };
         (
             Some(text.into_bytes()),
             if json { "application/json" } else { "" },
@@ -122,6 +126,40 @@ pub(super) fn prepare(
         headers,
         body,
     })
+}
+
+/// A JSON body with every `{{NAME}}` filled in: inside a JSON string a value is escaped as
+/// JSON escapes it (a `"` or `\` in a captured value stays in the string, as Hurl does),
+/// elsewhere it goes in as it is (`"count": {{n}}`).
+fn fill_json(text: &str, lookup: &Lookup<'_>) -> Result<String, String> {
+    // Where JSON strings are, byte by byte.
+    let mut in_string = vec![false; text.len()];
+    let (mut inside, mut escaped) = (false, false);
+    for (at, byte) in text.bytes().enumerate() {
+        in_string[at] = inside;
+        match byte {
+            _ if escaped => escaped = false,
+            b'\\' if inside => escaped = true,
+            b'"' => inside = !inside,
+            _ => {}
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (name, range) in crate::lesson::template::references(text) {
+        let value =
+            lookup(name).ok_or_else(|| format!("variable `{name}` has no value (in the body)"))?;
+        out.push_str(&text[copied..range.start]);
+        if in_string[range.start] {
+            let quoted = serde_json::Value::from(value).to_string();
+            out.push_str(&quoted[1..quoted.len() - 1]);
+        } else {
+            out.push_str(&value);
+        }
+        copied = range.end;
+    }
+    out.push_str(&text[copied..]);
+    Ok(out)
 }
 
 /// `text` with every `{{NAME}}` filled in, or which variable has no value.
@@ -175,6 +213,27 @@ mod tests {
             "https://example.org/a?x=1&q=tok+en&n=2"
         );
         assert_eq!(prepared.shown_url, "https://example.org/a?x=1&q=tok en&n=2");
+    }
+
+    #[test]
+    fn a_value_inside_a_json_string_is_escaped_and_one_outside_goes_as_it_is() {
+        let values = |name: &str| match name {
+            "said" => Some(r#"say "hi" \ bye"#.to_owned()),
+            "n" => Some("3".to_owned()),
+            _ => None,
+        };
+        let entry = HttpEntry {
+            method: "POST".into(),
+            url: "https://example.org/".into(),
+            body: Some(r#"{"said": "{{said}}", "n": {{n}}, "both": "{{n}}\"{{said}}"}"#.into()),
+            ..HttpEntry::default()
+        };
+        let prepared = prepare(&entry, &values, &Secrets::new()).unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&prepared.body.unwrap()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"said": r#"say "hi" \ bye"#, "n": 3, "both": r#"3"say "hi" \ bye"#})
+        );
     }
 
     #[test]

@@ -264,6 +264,19 @@ fn a_json_body_is_sent_as_json_unless_the_block_says_otherwise() {
 }
 
 #[test]
+fn a_content_type_written_on_a_request_without_body_is_sent() {
+    let server = Server::always(|| Reply::status(200));
+    Block::new("PATCH {{base}}/x\nContent-Type: application/example\nHTTP 200\n")
+        .on(&server)
+        .run()
+        .assert_passed();
+    assert_eq!(
+        server.requests()[0].header("content-type"),
+        Some("application/example")
+    );
+}
+
+#[test]
 fn a_server_error_then_success_passes_with_a_retry_and_fails_without() {
     let flaky = || {
         Server::start(|_, n| {

@@ -9,7 +9,7 @@
 //! filter    = count | first | last | nth N | toString | toInt | toFloat | toHex
 //!           | split "SEP" | replace "OLD" "NEW" | replaceRegex (/RE/|"RE") "NEW"
 //!           | regex (/RE/|"RE") | jsonpath "EXPR" | decode "ENCODING" | urlQueryParam "NAME"
-//!           | toDate "FORMAT" | format "FORMAT" | daysAfterNow | daysBeforeNow
+//!           | toDate "FORMAT" | dateFormat "FORMAT" (or format) | daysAfterNow | daysBeforeNow
 //!           | urlEncode | urlDecode | htmlEscape | htmlUnescape | utf8Encode | utf8Decode
 //!           | base64Encode | base64Decode | base64UrlSafeEncode | base64UrlSafeDecode
 //! predicate = (== | != | < | <= | > | >= | contains | startsWith | endsWith | includes
@@ -106,9 +106,11 @@ pub struct Assert {
     pub filters: Vec<Filter>,
     pub predicate: Predicate,
     pub span: Span,
-    /// A response section's body, which labrun compares as JSON when both sides are.
+    /// A response section's header or body line, not an `[Asserts]` line: a header sent
+    /// several times holds when one of its values is the one written (as in Hurl), and a JSON
+    /// body is compared as JSON (labrun's reading).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub implicit_body: bool,
+    pub implicit: bool,
 }
 
 impl Assert {
@@ -258,7 +260,7 @@ pub enum PredicateValue {
 
 const QUERIES: &str = "jsonpath header status body bytes sha256 duration regex variable";
 const FILTERS: &str = "count first last nth toString toInt toFloat toHex split replace \
-    replaceRegex regex jsonpath decode urlQueryParam toDate format daysAfterNow daysBeforeNow \
+    replaceRegex regex jsonpath decode urlQueryParam toDate format dateFormat daysAfterNow daysBeforeNow \
     urlEncode urlDecode htmlEscape htmlUnescape utf8Encode utf8Decode base64Encode base64Decode \
     base64UrlSafeEncode base64UrlSafeDecode";
 const PREDICATES: &str = "== != < <= > >= contains startsWith endsWith includes matches exists \
@@ -331,9 +333,9 @@ pub(super) fn hurl_difference(assert: &Assert) -> Option<Diagnostic> {
     if assert.filters.first() != Some(&Filter::Count) || jsonpath_is_singular(path) {
         return None;
     }
-    let message = "`count` after a JSONPath with a filter, a wildcard or `..`: labrun counts the \
-                   nodes it selects (RFC 9535); when it selects 0 or 1 node, hurl 8.0 fails or \
-                   counts the items of that node";
+    let message = "`count` after a JSONPath with a filter, a wildcard or `..`: when it selects \
+                   no node, or one that is no list, labrun counts the nodes (RFC 9535) and hurl \
+                   8.0 fails";
     let help = "write it so both tools read it alike: `exists` or `not exists` for one or no \
                 node, or test a field of the node (`jsonpath \"$.items[?@.id == 'a'].name\" == \"x\"`)";
     Some(Diagnostic::new(Code::HurlDifference, assert.span, message).with_help(help))
@@ -448,7 +450,7 @@ pub(super) fn assert(t: &str, abs: usize) -> Result<Assert, Diagnostic> {
         filters,
         predicate: Predicate { not, op, value },
         span: Span::new(abs, abs + t.len()),
-        implicit_body: false,
+        implicit: false,
     })
 }
 
@@ -544,7 +546,8 @@ fn parse_filters(cur: &mut Cursor<'_>) -> Result<Vec<Filter>, Diagnostic> {
             }
             "urlQueryParam" => Filter::UrlQueryParam(quoted_argument(cur, word, span)?.0),
             "toDate" => Filter::ToDate(quoted_argument(cur, word, span)?.0),
-            "format" => Filter::Format(quoted_argument(cur, word, span)?.0),
+            // `dateFormat` is Hurl 8's name; `format` the one it still reads.
+            "format" | "dateFormat" => Filter::Format(quoted_argument(cur, word, span)?.0),
             _ if listed(HURL_ONLY_FILTERS, word) => {
                 let message = format!("filter `{word}` is not supported by labrun");
                 return Err(malformed(span, message));

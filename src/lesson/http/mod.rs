@@ -648,7 +648,6 @@ fn unknown_section(name: &str, span: Span) -> Diagnostic {
 
 /// `query == "value"`, as Hurl reads a response header or body.
 fn implicit(query: Query, value: String, span: Span) -> Assert {
-    let implicit_body = query == Query::Body;
     let predicate = Predicate {
         not: false,
         op: PredicateOp::Eq,
@@ -659,7 +658,7 @@ fn implicit(query: Query, value: String, span: Span) -> Assert {
         filters: Vec::new(),
         predicate,
         span,
-        implicit_body,
+        implicit: true,
     }
 }
 

@@ -343,3 +343,19 @@ fn secrets_are_masked_in_the_values_shown() {
         r#"jsonpath "$.token": expected == "x", got "Bearer ••••""#
     );
 }
+
+#[test]
+fn a_response_sections_header_holds_when_one_of_its_values_is_written() {
+    let response = response(DOC.as_bytes());
+    let secrets = Secrets::new();
+    let examiner = Examiner::new(&response, &secrets);
+    let implicit = |line: &str| {
+        let entry = entry(&format!("GET http://x\nHTTP *\n{line}\n"));
+        examiner.check(&entry.asserts[0], &vars)
+    };
+    assert_eq!(implicit("X-Multi: second"), Ok(()));
+    assert_eq!(implicit("X-Multi: first"), Ok(()));
+    assert!(implicit("X-Multi: third").is_err());
+    // An `[Asserts]` line compares the whole list, as Hurl does.
+    assert!(check(r#"header "X-Multi" == "second""#).is_err());
+}
