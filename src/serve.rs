@@ -133,9 +133,16 @@ pub fn run(config: Config, mut say: impl FnMut(&str)) -> Result<(), ServeError> 
         server.class.catch_up(&server.store).await?;
         let poller = Arc::clone(&server);
         tokio::spawn(async move {
+            use futures_util::FutureExt;
             loop {
                 tokio::time::sleep(POLL).await;
-                let _ = poller.class.catch_up(&poller.store).await;
+                // A bug while folding must not stop the polling for good.
+                let caught = std::panic::AssertUnwindSafe(poller.class.catch_up(&poller.store))
+                    .catch_unwind()
+                    .await;
+                if caught.is_err() {
+                    crate::note!("folding the class's events failed (a bug in labrun); trying again");
+                }
             }
         });
         serve(listener, api::router(server)).await;

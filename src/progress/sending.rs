@@ -45,8 +45,8 @@ pub enum SendError {
         url: String,
         status: u16,
         message: String,
-        /// The line of the batch the refusal is about, when it names one.
-        line: Option<u64>,
+        /// The lines of the batch the refusal is about (the first first), when it names them.
+        lines: Vec<u64>,
     },
     #[error(
         "joining the class at {url} needs its class code: set LABRUN_CLASS_CODE to the code your instructor gave"
@@ -76,8 +76,9 @@ pub struct ClassServer {
     class_code: Option<String>,
     client: reqwest::Client,
     runtime: tokio::runtime::Runtime,
-    /// Lines the server refused, by log and place: they go as stand-ins from then on.
-    refused: std::sync::Mutex<std::collections::HashMap<PathBuf, Vec<u64>>>,
+    /// Lines the server refused, by log: their place and hash (a log replaced since has other
+    /// lines there). They go as stand-ins from then on.
+    refused: std::sync::Mutex<std::collections::HashMap<PathBuf, Vec<(u64, String)>>>,
 }
 
 impl ClassServer {
@@ -135,14 +136,14 @@ impl ClassServer {
                     url,
                     status: status.as_u16(),
                     message,
-                    line: value.and_then(|value| value["line"].as_u64()),
+                    lines: value.map(|value| refused_lines(&value)).unwrap_or_default(),
                 });
             }
             serde_json::from_slice(&bytes).map_err(|error| SendError::Refused {
                 url,
                 status: status.as_u16(),
                 message: format!("an answer that is not the JSON expected: {error}"),
-                line: None,
+                lines: Vec::new(),
             })
         })
     }
@@ -227,6 +228,9 @@ impl ClassServer {
             .unwrap_or_default();
         if delivery.replaced {
             refused.clear();
+            if let Ok(mut all) = self.refused.lock() {
+                all.remove(log);
+            }
         }
         loop {
             let batch = batch(log, &sent, learner, lesson, &refused)?;
@@ -255,16 +259,29 @@ impl ClassServer {
                 Err(SendError::Refused {
                     status: 400 | 403 | 413,
                     message,
-                    line: Some(line),
+                    lines,
                     ..
-                }) if *line >= 1 && *line <= batch.lines => {
-                    let place = sent.lines + line;
-                    if !refused.contains(&place) {
-                        refused.push(place);
+                }) => {
+                    // Every line it names, set aside at once: they go as stand-ins.
+                    let mut new = 0;
+                    for &line in lines.iter().filter(|&&l| l >= 1 && l <= batch.lines) {
+                        let place = sent.lines + line;
+                        let hash = batch.hashes[(line - 1) as usize].clone();
+                        if !refused.contains(&(place, hash.clone())) {
+                            refused.push((place, hash));
+                            new += 1;
+                        }
+                    }
+                    if new > 0 {
                         if let Ok(mut all) = self.refused.lock() {
                             all.insert(log.to_path_buf(), refused.clone());
                         }
-                        delivery.refused.push(format!("line {place}: {message}"));
+                        let first = sent.lines + lines[0];
+                        delivery.refused.push(if new == 1 {
+                            format!("line {first}: {message}")
+                        } else {
+                            format!("{new} lines from line {first}: {message}")
+                        });
                         continue;
                     }
                 }
@@ -289,6 +306,19 @@ pub struct Delivery {
     pub refused: Vec<String>,
     /// Whether the log was not the one sent before (replaced or cut), so went again whole.
     pub replaced: bool,
+}
+
+/// The lines a refusal names: `"lines"`, else `"line"`.
+fn refused_lines(answer: &serde_json::Value) -> Vec<u64> {
+    let listed: Vec<u64> = answer["lines"]
+        .as_array()
+        .map(|lines| lines.iter().filter_map(serde_json::Value::as_u64).collect())
+        .unwrap_or_default();
+    if listed.is_empty() {
+        answer["line"].as_u64().into_iter().collect()
+    } else {
+        listed
+    }
 }
 
 /// Who sends: the session while it runs (its events are `live` on the server), or
@@ -413,17 +443,20 @@ struct Batch {
     lines: u64,
     bytes: u64,
     last: Option<LastLine>,
+    /// Each line's SHA-256, in order.
+    hashes: Vec<String>,
 }
 
 /// The next batch of complete lines after what `sent` has: each as it is, or as a stand-in
-/// when it is no event, names another learner, is over [`LINE_LIMIT`], or its place is in
-/// `refused`.
+/// when the server would refuse it (no event, another learner, a newer format, a `seq` that
+/// is not its place, a lesson id no server keeps), it is over [`LINE_LIMIT`], or the server
+/// refused it before (`refused`).
 fn batch(
     log: &Path,
     sent: &Sent,
     learner: &str,
     lesson: &str,
-    refused: &[u64],
+    refused: &[(u64, String)],
 ) -> Result<Batch, SendError> {
     let mut file = std::fs::File::open(log).map_err(|e| SendError::io(log, e))?;
     file.seek(SeekFrom::Start(sent.bytes))
@@ -434,6 +467,7 @@ fn batch(
         lines: 0,
         bytes: 0,
         last: None,
+        hashes: Vec::new(),
     };
     while batch.lines < BATCH_LINES as u64 && batch.body.len() < BATCH_BYTES {
         // Only whole lines: the last one may be being written.
@@ -444,9 +478,15 @@ fn batch(
         let event = line
             .text
             .as_deref()
-            .filter(|_| !refused.contains(&place))
+            .filter(|_| !refused.contains(&(place, line.sha256.clone())))
             .filter(|text| {
-                serde_json::from_str::<Record>(text).is_ok_and(|record| record.learner == learner)
+                serde_json::from_str::<Record>(text).is_ok_and(|record| {
+                    record.learner == learner
+                        && record.seq.is_none_or(|seq| seq == place)
+                        && !record.lesson.is_empty()
+                        && record.lesson.len() <= 200
+                        && !record.lesson.chars().any(crate::text::is_control)
+                })
             });
         match event {
             Some(text) => batch.body.push_str(text),
@@ -455,6 +495,7 @@ fn batch(
             ),
         }
         batch.body.push('\n');
+        batch.hashes.push(line.sha256.clone());
         batch.last = Some(LastLine {
             start: sent.bytes + batch.bytes,
             sha256: line.sha256,

@@ -40,9 +40,11 @@ use super::{roster, tokens};
 /// The largest batch of a learner's events, and of an import request.
 pub const EVENTS_LIMIT: usize = 4 * 1024 * 1024;
 pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
-/// The most bytes of learners' batches waiting to be stored at once: memory stays bounded
-/// whatever the number of learners (a batch beyond waits for room).
-const QUEUED_BYTES: usize = 256 * 1024 * 1024;
+/// The most bytes of learners' batches being read or waiting to be stored at once, counted
+/// [`ROOM_PER_BODY_BYTE`] to a byte of body: memory stays bounded whatever the number of
+/// learners (a batch beyond waits for room before its body is read).
+const QUEUED_BYTES: usize = 512 * 1024 * 1024;
+const ROOM_PER_BODY_BYTE: usize = 3;
 /// The last line a log may have: far beyond any real log, far below where arithmetic on a
 /// place could overflow.
 pub const MAX_LINE: i64 = 1 << 40;
@@ -193,6 +195,8 @@ pub struct ApiError {
     /// The line of the batch it is about, from 1: a learner's labrun sends that line as a
     /// stand-in next time, so one refused line never holds the rest of a log back.
     line: Option<usize>,
+    /// Every bad line of the batch, when there are several.
+    lines: Vec<usize>,
 }
 
 impl ApiError {
@@ -201,6 +205,7 @@ impl ApiError {
             status,
             message: message.into(),
             line: None,
+            lines: Vec::new(),
         }
     }
 
@@ -225,7 +230,9 @@ fn hidden(error: &StoreError) -> String {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = match self.line {
-            Some(line) => serde_json::json!({ "error": self.message, "line": line }),
+            Some(line) => {
+                serde_json::json!({ "error": self.message, "line": line, "lines": self.lines })
+            }
             None => serde_json::json!({ "error": self.message }),
         };
         let mut response = (self.status, Json(body)).into_response();
@@ -480,6 +487,19 @@ async fn events(
                 "give `?from=N`, 1 to {MAX_LINE}: the line of the learner's log the batch starts at"
             ))
         })?;
+    let unavailable = || ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping");
+    // Room in the queue before the body is read: what the body takes, and the lines made of
+    // it, about twice more (the body's announced length, else the most a batch may be).
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<usize>().ok())
+        .unwrap_or(EVENTS_LIMIT)
+        .clamp(1, EVENTS_LIMIT);
+    let room = u32::try_from(announced * ROOM_PER_BODY_BYTE).unwrap_or(u32::MAX);
+    let room = Arc::clone(&server.queued)
+        .acquire_many_owned(room)
+        .await
+        .map_err(|_| unavailable())?;
     let text = read_body(body, EVENTS_LIMIT).await?;
     // Sent by a running session, or afterwards by `labrun sync`.
     let during_session = headers
@@ -487,13 +507,6 @@ async fn events(
         .is_some_and(|value| value.as_bytes() == b"session");
     let lines = batch(&text, &learner, first, during_session)?;
     let (reply, answer) = tokio::sync::oneshot::channel();
-    let unavailable = || ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping");
-    // Room in the queue for the batch (its body's size), or wait for it.
-    let room = u32::try_from(text.len().max(1)).unwrap_or(u32::MAX);
-    let room = Arc::clone(&server.queued)
-        .acquire_many_owned(room)
-        .await
-        .map_err(|_| unavailable())?;
     drop(text);
     server
         .writes
@@ -525,7 +538,12 @@ struct EventsStored {
     version: u64,
 }
 
-/// The lines of a learner's batch, checked whole before anything is stored.
+/// The most bad lines a refusal names (`"lines"`).
+const BAD_LINES_NAMED: usize = 1_000;
+
+/// The lines of a learner's batch, checked whole before anything is stored. A refusal names
+/// its first bad line (its message, `"line"`) and every bad line (`"lines"`), so a sender
+/// sets them all aside at once.
 fn batch(
     text: &str,
     learner: &str,
@@ -538,81 +556,105 @@ fn batch(
     if body.is_empty() {
         return Ok(lines);
     }
+    let mut refusal: Option<ApiError> = None;
+    let mut bad = Vec::new();
     for (index, raw) in body.split('\n').enumerate() {
-        let number = index + 1;
-        let seq = first + index as i64;
-        if let Ok(stand_in) = serde_json::from_str::<StandIn>(raw) {
-            if stand_in.skipped.len() != 64
-                || !stand_in.skipped.bytes().all(|b| b.is_ascii_hexdigit())
-            {
-                return Err(
-                    ApiError::bad(format!("line {number}: `skipped` is no SHA-256"))
-                        .at_line(number),
-                );
+        let (number, seq) = (index + 1, first + index as i64);
+        match one_line(raw, number, seq, learner, during_session, now) {
+            Ok(line) => lines.push(line),
+            Err(error) => {
+                if bad.len() < BAD_LINES_NAMED {
+                    bad.push(number);
+                }
+                refusal.get_or_insert(error);
             }
-            check_lesson(&stand_in.lesson)
-                .map_err(|why| ApiError::bad(format!("line {number}: {why}")).at_line(number))?;
-            lines.push(Line {
-                learner: learner.to_owned(),
-                lesson: stand_in.lesson,
-                seq,
-                text: raw.to_owned(),
-                hash: stand_in.skipped.to_ascii_lowercase(),
-                kind: Kind::StandIn,
-                chained: false,
-                prev: None,
-                evidence: if during_session { "live" } else { "late" },
-            });
-            continue;
         }
-        let record: Record = serde_json::from_str(raw).map_err(|error| {
-            ApiError::bad(format!(
-                "line {number}: not a progress event ({error}); nothing of the batch was stored"
-            ))
-            .at_line(number)
-        })?;
-        if record.v > FORMAT_VERSION {
-            return Err(ApiError::bad(format!(
-                "line {number}: written by a newer labrun (format v{}); this server reads v{FORMAT_VERSION}",
-                record.v
-            ))
-            .at_line(number));
+    }
+    match refusal {
+        Some(mut error) => {
+            error.lines = bad;
+            Err(error)
         }
-        if record.learner != learner {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                format!(
-                    "line {number} names learner `{}`: this token writes only `{learner}`'s events",
-                    record.learner
-                ),
-            )
-            .at_line(number));
-        }
-        check_lesson(&record.lesson)
-            .map_err(|why| ApiError::bad(format!("line {number}: {why}")).at_line(number))?;
-        if let Some(written) = record.seq
-            && i64::try_from(written).ok() != Some(seq)
+        None => Ok(lines),
+    }
+}
+
+/// One line of a learner's batch, at line `number` of the batch and `seq` of the log.
+fn one_line(
+    raw: &str,
+    number: usize,
+    seq: i64,
+    learner: &str,
+    during_session: bool,
+    now: jiff::Timestamp,
+) -> Result<Line, ApiError> {
+    if let Ok(stand_in) = serde_json::from_str::<StandIn>(raw) {
+        if stand_in.skipped.len() != 64 || !stand_in.skipped.bytes().all(|b| b.is_ascii_hexdigit())
         {
-            return Err(ApiError::bad(format!(
-                "line {number}: its `seq` is {written}, but the batch puts it at line {seq} of the log"
-            ))
-            .at_line(number));
+            return Err(
+                ApiError::bad(format!("line {number}: `skipped` is no SHA-256")).at_line(number),
+            );
         }
-        // Live: sent by the session itself, soon after it was written.
-        let late = !during_session || now.as_second() - record.ts.as_second() > LIVE_WINDOW_SECONDS;
-        lines.push(Line {
+        check_lesson(&stand_in.lesson)
+            .map_err(|why| ApiError::bad(format!("line {number}: {why}")).at_line(number))?;
+        return Ok(Line {
             learner: learner.to_owned(),
-            lesson: record.lesson.clone(),
+            lesson: stand_in.lesson,
             seq,
             text: raw.to_owned(),
-            hash: hex(&Sha256::digest(raw.as_bytes())),
-            kind: Kind::Event,
-            chained: record.seq.is_some(),
-            prev: record.prev.clone(),
-            evidence: if late { "late" } else { "live" },
+            hash: stand_in.skipped.to_ascii_lowercase(),
+            kind: Kind::StandIn,
+            chained: false,
+            prev: None,
+            evidence: if during_session { "live" } else { "late" },
         });
     }
-    Ok(lines)
+    let record: Record = serde_json::from_str(raw).map_err(|error| {
+        ApiError::bad(format!(
+            "line {number}: not a progress event ({error}); nothing of the batch was stored"
+        ))
+        .at_line(number)
+    })?;
+    if record.v > FORMAT_VERSION {
+        return Err(ApiError::bad(format!(
+            "line {number}: written by a newer labrun (format v{}); this server reads v{FORMAT_VERSION}",
+            record.v
+        ))
+        .at_line(number));
+    }
+    if record.learner != learner {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!(
+                "line {number} names learner `{}`: this token writes only `{learner}`'s events",
+                record.learner
+            ),
+        )
+        .at_line(number));
+    }
+    check_lesson(&record.lesson)
+        .map_err(|why| ApiError::bad(format!("line {number}: {why}")).at_line(number))?;
+    if let Some(written) = record.seq
+        && i64::try_from(written).ok() != Some(seq)
+    {
+        return Err(ApiError::bad(format!(
+            "line {number}: its `seq` is {written}, but the batch puts it at line {seq} of the log"
+        ))
+        .at_line(number));
+    }
+    // Live: sent by the session itself, soon after it was written.
+    let late = !during_session || now.as_second() - record.ts.as_second() > LIVE_WINDOW_SECONDS;
+    Ok(Line {
+        learner: learner.to_owned(),
+        lesson: record.lesson.clone(),
+        seq,
+        text: raw.to_owned(),
+        hash: hex(&Sha256::digest(raw.as_bytes())),
+        kind: Kind::Event,
+        chained: record.seq.is_some(),
+        prev: record.prev.clone(),
+        evidence: if late { "late" } else { "live" },
+    })
 }
 
 /// Whether `lesson` can be a lesson's id as the store keeps it.

@@ -57,9 +57,10 @@ impl Class {
             let rows = store.events_after(live.cursor, PAGE).await?;
             let short = (rows.len() as i64) < PAGE;
             for row in rows {
-                live.cursor = live.cursor.max(row.cursor);
-                total += 1;
+                let cursor = row.cursor;
                 live.fold(row);
+                live.cursor = live.cursor.max(cursor);
+                total += 1;
             }
             if short {
                 break;

@@ -208,12 +208,21 @@ CREATE TABLE IF NOT EXISTS chains (
 );
 ";
 
-/// Rows say what they are (before, a stand-in was told from an event by its text); a class
-/// may have a roster.
+/// Rows say what they are (before, a stand-in was told from an event by its text: a JSON
+/// object with a `skipped` and a `lesson` string, and no `v`, whatever the order of its
+/// keys); a class may have a roster; a learner of a roster may join from several machines,
+/// each with its own token.
 const SCHEMA_V2: &str = r#"
 ALTER TABLE events ADD COLUMN kind TEXT NOT NULL DEFAULT 'event';
-UPDATE events SET kind = 'stand-in' WHERE line LIKE '{"skipped":%';
+UPDATE events SET kind = 'stand-in'
+    WHERE json_valid(line) AND json_type(line, '$.skipped') = 'text'
+    AND json_type(line, '$.lesson') = 'text' AND json_type(line, '$.v') IS NULL;
 CREATE TABLE IF NOT EXISTS roster (name TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS learner_tokens (
+    token_hash TEXT PRIMARY KEY,
+    learner TEXT NOT NULL,
+    joined_at TEXT NOT NULL
+);
 "#;
 
 /// On PostgreSQL also the transaction that stored each row: a transaction that took its ids
@@ -221,8 +230,15 @@ CREATE TABLE IF NOT EXISTS roster (name TEXT PRIMARY KEY);
 /// has seen (`pg_current_xact_id` is PostgreSQL 13's).
 const SCHEMA_V2_POSTGRES: &str = r#"
 ALTER TABLE events ADD COLUMN kind TEXT NOT NULL DEFAULT 'event';
-UPDATE events SET kind = 'stand-in' WHERE line LIKE '{"skipped":%';
+UPDATE events SET kind = 'stand-in'
+    WHERE jsonb_typeof(line::jsonb -> 'skipped') = 'string'
+    AND jsonb_typeof(line::jsonb -> 'lesson') = 'string' AND NOT (line::jsonb ? 'v');
 CREATE TABLE IF NOT EXISTS roster (name TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS learner_tokens (
+    token_hash TEXT PRIMARY KEY,
+    learner TEXT NOT NULL,
+    joined_at TEXT NOT NULL
+);
 ALTER TABLE events ADD COLUMN tx BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint);
 CREATE INDEX IF NOT EXISTS events_by_tx ON events (tx, id);
 "#;
@@ -386,13 +402,10 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Binds a learner's name to a new token, whether or not it had one: the old token stops
-    /// working (a learner of a roster, who proved their name with their own code, moved to
-    /// another machine).
+    /// One more token for a learner of a roster, who proved their name with their own code:
+    /// each of their machines has its own, and all of them work.
     pub async fn rejoin(&self, learner: &str, token_hash: &str) -> Result<(), StoreError> {
-        let sql = "INSERT INTO learners (name, token_hash, joined_at) VALUES ($1, $2, $3) \
-                   ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash, \
-                   joined_at = excluded.joined_at";
+        let sql = "INSERT INTO learner_tokens (token_hash, learner, joined_at) VALUES ($2, $1, $3)";
         let now = jiff::Timestamp::now().to_string();
         let _write = self.one_writer().await;
         on_pool!(self, pool => {
@@ -428,12 +441,23 @@ impl Store {
         Ok((all > 0, this > 0))
     }
 
-    /// Makes `names` the class's roster (none: anyone with the class code joins).
+    /// Makes `names` the class's roster (none: anyone with the class code joins). A roster
+    /// that changes revokes every learner token: whoever joined before it (a classmate under
+    /// someone's name included) joins again, with their own code. Learners' labrun does so by
+    /// itself at its next send.
     pub async fn set_roster(&self, names: &[String]) -> Result<(), StoreError> {
+        let mut wanted = names.to_vec();
+        wanted.sort();
+        wanted.dedup();
+        if self.roster().await? == wanted {
+            return Ok(());
+        }
         let _write = self.one_writer().await;
         macro_rules! replace {
             ($tx:ident) => {{
                 $tx.execute("DELETE FROM roster").await?;
+                $tx.execute("DELETE FROM learner_tokens").await?;
+                $tx.execute("DELETE FROM learners").await?;
                 for name in names {
                     sqlx::query(
                         "INSERT INTO roster (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
@@ -454,7 +478,8 @@ impl Store {
 
     /// The learner a token hash belongs to.
     pub async fn learner_of(&self, token_hash: &str) -> Result<Option<String>, StoreError> {
-        let sql = "SELECT name FROM learners WHERE token_hash = $1";
+        let sql = "SELECT name FROM learners WHERE token_hash = $1 \
+                   UNION SELECT learner FROM learner_tokens WHERE token_hash = $1";
         Ok(on_pool!(self, pool => sqlx::query(sql)
             .bind(token_hash)
             .fetch_optional(pool)
@@ -873,7 +898,9 @@ mod tests {
              INSERT INTO schema_version VALUES (1); \
              INSERT INTO events (learner, lesson, seq, line, hash, evidence, chained, broken, received_ms) VALUES \
              ('ada', 'class', 1, '{\"v\":1}', 'h1', 'live', 1, NULL, 0), \
-             ('ada', 'class', 2, '{\"skipped\":\"ab\",\"lesson\":\"class\"}', 'h2', 'live', 0, NULL, 0)",
+             ('ada', 'class', 2, '{\"lesson\":\"class\",\"skipped\":\"ab\"}', 'h2', 'live', 0, NULL, 0), \
+             ('ada', 'class', 3, '{\"skipped\":\"cd\",\"lesson\":\"class\"}', 'h3', 'live', 0, NULL, 0), \
+             ('ada', 'class', 4, '{\"v\":1,\"skipped\":\"x\",\"lesson\":\"class\"}', 'h4', 'live', 1, NULL, 0)",
         )
         .await
         .unwrap();
@@ -893,7 +920,12 @@ mod tests {
             let store = Store::open(&url).await.unwrap();
             let rows = store.events_after(Cursor::default(), 10).await.unwrap();
             let kinds: Vec<Kind> = rows.iter().map(|row| row.kind).collect();
-            assert_eq!(kinds, [Kind::Event, Kind::StandIn]);
+            // Stand-ins as the old sender wrote them (keys in serde_json's order) and in any
+            // other; a line with `v` stays an event.
+            assert_eq!(
+                kinds,
+                [Kind::Event, Kind::StandIn, Kind::StandIn, Kind::Event]
+            );
             assert_eq!(rows[1].cursor, Cursor { tx: 2, id: 2 });
             assert!(store.roster().await.unwrap().is_empty());
             // Opening it again runs nothing twice.
@@ -905,7 +937,7 @@ mod tests {
                     .await
                     .unwrap()
                     .len(),
-                2
+                4
             );
         });
     }
