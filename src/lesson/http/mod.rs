@@ -310,6 +310,17 @@ impl<'t> Parser<'t> {
                     .push(diag.with_help("start a new request with `METHOD URL` first"));
             }
             Ok(status) => {
+                if let Some(code) = status.filter(|code| (300..400).contains(code)) {
+                    let message = format!(
+                        "labrun follows redirects (as `hurl --location` does): this entry gets the final \
+                         response, never a {code}, so it passes in hurl and fails in labrun"
+                    );
+                    let help = "expect the status of the page the redirect leads to, or test \
+                                the redirect with `curl -sI` in a shell check";
+                    let at = Span::new(version_span.start, self.base + line.t_end);
+                    self.diags
+                        .push(Diagnostic::new(Code::HurlDifference, at, message).with_help(help));
+                }
                 if let Some(entry) = &mut self.entry {
                     entry.status = status;
                 }
@@ -415,7 +426,18 @@ impl<'t> Parser<'t> {
 
     fn response_body(&mut self, line: Line<'t>) -> Result<(), Diagnostic> {
         match self.body(line) {
-            (Some(body), span) => self.push(|e| e.asserts.push(implicit(Query::Body, body, span))),
+            (Some(body), span) => {
+                if body.trim_start().starts_with(['{', '[']) {
+                    let message = "labrun compares a response's JSON body as JSON (any spacing, \
+                                   any key order); hurl 8 compares the text as written, so it \
+                                   passes there only if the server writes exactly this text";
+                    let help = "to mean the same in both, assert the fields that matter: \
+                                `jsonpath \"$.name\" == \"...\"` under `[Asserts]`";
+                    self.diags
+                        .push(Diagnostic::new(Code::HurlDifference, span, message).with_help(help));
+                }
+                self.push(|e| e.asserts.push(implicit(Query::Body, body, span)))
+            }
             (None, _) => Ok(()),
         }
     }
@@ -1313,8 +1335,11 @@ mod tests {
             (&Query::Body, &eq(string("hi\n")))
         );
         assert_eq!(asserts[2].span, at(text, "```\nhi\n```"));
-        let json = &ok("GET /\nHTTP 200\n{\"ok\": true}")[0].asserts[0];
-        assert_eq!(json.predicate, eq(string("{\"ok\": true}")));
+        // A JSON body is read as JSON by labrun, as text by hurl: a warning says so.
+        let (entries, diags) = parse("GET /\nHTTP 200\n{\"ok\": true}");
+        assert_eq!(entries[0].asserts[0].predicate, eq(string("{\"ok\": true}")));
+        let codes: Vec<_> = diags.iter().map(|diag| diag.code).collect();
+        assert_eq!(codes, [Code::HurlDifference]);
     }
 
     #[test]
