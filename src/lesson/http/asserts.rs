@@ -28,7 +28,7 @@
 
 use serde::Serialize;
 
-use super::{Cursor, listed, malformed, split_key, suggest, unescape};
+use super::{Cursor, backtick_end, listed, malformed, split_key, suggest, unescape};
 use crate::lesson::diagnostic::{Code, Diagnostic};
 use crate::lesson::span::Span;
 
@@ -659,6 +659,13 @@ fn parse_value(cur: &mut Cursor<'_>) -> Result<(PredicateValue, Span), Diagnosti
     let (rest, t_len) = (cur.s.get(start..).unwrap_or(""), cur.s.len());
     let value = if cur.peek() == Some(b'"') {
         PredicateValue::String(cur.quoted()?.0)
+    } else if let Some(inner) = rest.strip_prefix('`') {
+        // A `...` string, as Hurl writes one where quotes would need escaping.
+        let Some(close) = backtick_end(inner) else {
+            return Err(malformed(cur.span(start, t_len), "unclosed `` ` `` string"));
+        };
+        cur.i = start + 1 + close + 1;
+        PredicateValue::String(unescape(&inner[..close]))
     } else if rest.starts_with('/') {
         PredicateValue::Regex(slashed(cur)?)
     } else if rest.starts_with("{{") {

@@ -488,8 +488,13 @@ impl<'t> Parser<'t> {
         let (body, end) = if let Some(rest) = t.strip_prefix("```") {
             self.multiline(line, rest)
         } else if let Some(rest) = t.strip_prefix('`') {
-            match rest.find('`') {
-                Some(close) => self.one_line(line, 1, close),
+            match backtick_end(rest) {
+                Some(close) => {
+                    // A `...` string reads escapes (`\n`, `\``), as in Hurl; a ```...``` one
+                    // does not.
+                    let (body, end) = self.one_line(line, 1, close);
+                    (body.map(|body| unescape(&body)), end)
+                }
                 None => {
                     let span = self.span(line.t_off, line.t_off + 1);
                     self.diags.push(malformed(span, "unclosed `` ` `` string"));
@@ -811,6 +816,21 @@ fn value_string(s: &str) -> (String, usize) {
 }
 
 /// Resolves Hurl's escapes in unquoted text; an unknown escape is kept as written.
+/// Where the `` `...` `` string that `rest` follows its opening backtick with ends: the first
+/// backtick not escaped by a `\`.
+fn backtick_end(rest: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (at, c) in rest.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '`' => return Some(at),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn unescape(raw: &str) -> String {
     if !raw.contains('\\') {
         return raw.to_string();
@@ -1335,9 +1355,17 @@ mod tests {
             (&Query::Body, &eq(string("hi\n")))
         );
         assert_eq!(asserts[2].span, at(text, "```\nhi\n```"));
+        // A `...` body reads escapes, as Hurl does; a ```...``` one does not.
+        let one = &ok("GET /\nHTTP 200\n`Hi \\`you\\`!\\n`")[0].asserts[0];
+        assert_eq!(one.predicate, eq(string("Hi `you`!\n")));
+        let raw = &ok("GET /\nHTTP 200\n```Hi\\n```")[0].asserts[0];
+        assert_eq!(raw.predicate, eq(string("Hi\\n")));
         // A JSON body is read as JSON by labrun, as text by hurl: a warning says so.
         let (entries, diags) = parse("GET /\nHTTP 200\n{\"ok\": true}");
-        assert_eq!(entries[0].asserts[0].predicate, eq(string("{\"ok\": true}")));
+        assert_eq!(
+            entries[0].asserts[0].predicate,
+            eq(string("{\"ok\": true}"))
+        );
         let codes: Vec<_> = diags.iter().map(|diag| diag.code).collect();
         assert_eq!(codes, [Code::HurlDifference]);
     }
