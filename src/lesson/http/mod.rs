@@ -116,8 +116,33 @@ fn millis<S: serde::Serializer>(value: &Option<Duration>, s: S) -> Result<S::Ok,
     }
 }
 
+/// The methods of HTTP (RFC 9110, RFC 5789), WebDAV (RFC 4918, RFC 5323, RFC 3253) and the
+/// registry's other common ones. Hurl sends any uppercase word; labrun takes a word none of
+/// these names as a typo (`GTE`), and says which was meant.
 const METHODS: &[&str] = &[
-    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+    "GET",
+    "HEAD",
+    "POST",
+    "PUT",
+    "DELETE",
+    "CONNECT",
+    "OPTIONS",
+    "TRACE",
+    "PATCH",
+    "LINK",
+    "UNLINK",
+    "PURGE",
+    "LOCK",
+    "UNLOCK",
+    "PROPFIND",
+    "PROPPATCH",
+    "MKCOL",
+    "COPY",
+    "MOVE",
+    "SEARCH",
+    "REPORT",
+    "QUERY",
+    "VIEW",
 ];
 const SECTIONS: &str = "QueryStringParams Query FormParams Form Options Captures Asserts";
 const OPTIONS: &str = "retry retry-interval timeout max-time";
@@ -1399,6 +1424,13 @@ mod tests {
         assert_eq!(diag.span, Span::new(BASE, BASE + 3));
         assert_eq!(diag.message, "unknown HTTP method `GTE`");
         assert_eq!(diag.help.as_deref(), Some("did you mean `GET`?"));
+        // Methods of WebDAV and the registry are methods, as in Hurl.
+        for method in ["LINK", "PURGE", "PROPFIND", "MKCOL"] {
+            assert_eq!(
+                ok(&format!("{method} http://x/a\nHTTP 200\n"))[0].method,
+                method
+            );
+        }
         let text = "GET /a\n\nPSOT http://x/b\n";
         assert_error(
             text,
