@@ -226,8 +226,23 @@ fn undefined_variables(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
     let mut names: Vec<&str> = BUILTIN_VARS.to_vec();
     names.extend(lesson.variable_names());
     let for_labrun = lesson.is_written_for_labrun();
+    // Hurl's template functions, which HTTP blocks fill in (`{{newUuid}}`).
+    let http_blocks: Vec<(usize, Span)> = lesson
+        .lesson_blocks()
+        .chain(lesson.steps.iter().flat_map(|step| &step.blocks))
+        .filter(|block| block.is_http())
+        .map(|block| (block.file, block.code_span))
+        .collect();
     for reference in &lesson.var_refs {
         if lesson.is_variable(&reference.name) {
+            continue;
+        }
+        let in_http = http_blocks.iter().any(|(file, span)| {
+            *file == reference.file
+                && span.start <= reference.span.start
+                && reference.span.end <= span.end
+        });
+        if in_http && crate::lesson::http::HURL_FUNCTIONS.contains(&reference.name.as_str()) {
             continue;
         }
         let near = super::nearest(&reference.name, names.iter().copied());

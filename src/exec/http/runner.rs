@@ -419,9 +419,12 @@ impl Run<'_> {
         }))
     }
 
-    /// Earlier captures first (the latest of a name wins), then the lesson's variables.
+    /// Earlier captures first (the latest of a name wins), then the lesson's variables, then
+    /// Hurl's template functions.
     fn lookup(&self, name: &str) -> Option<String> {
-        find(&self.captures, name).or_else(|| (self.vars)(name))
+        find(&self.captures, name)
+            .or_else(|| (self.vars)(name))
+            .or_else(|| hurl_function(name))
     }
 
     fn mask(&self, text: &str) -> String {
@@ -636,5 +639,56 @@ mod tests {
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+}
+
+/// The value of one of Hurl's template functions (`crate::lesson::http::HURL_FUNCTIONS`):
+/// `newUuid`, a random (version 4) UUID; `newDate`, the time now in RFC 3339 with
+/// microseconds, in UTC.
+fn hurl_function(name: &str) -> Option<String> {
+    match name {
+        "newUuid" => {
+            let mut bytes = [0u8; 16];
+            getrandom::getrandom(&mut bytes).ok()?;
+            bytes[6] = (bytes[6] & 0x0f) | 0x40;
+            bytes[8] = (bytes[8] & 0x3f) | 0x80;
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            Some(format!(
+                "{}-{}-{}-{}-{}",
+                &hex[0..8],
+                &hex[8..12],
+                &hex[12..16],
+                &hex[16..20],
+                &hex[20..32]
+            ))
+        }
+        "newDate" => {
+            let now = jiff::Timestamp::now();
+            Some(format!(
+                "{}.{:06}Z",
+                now.strftime("%Y-%m-%dT%H:%M:%S"),
+                now.subsec_microsecond()
+            ))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod function_tests {
+    use super::hurl_function;
+
+    #[test]
+    fn hurl_functions_give_a_fresh_uuid_and_the_time_now() {
+        let (a, b) = (
+            hurl_function("newUuid").unwrap(),
+            hurl_function("newUuid").unwrap(),
+        );
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4", "{a}");
+        let date = hurl_function("newDate").unwrap();
+        assert!(date.parse::<jiff::Timestamp>().is_ok(), "{date}");
+        assert_eq!(hurl_function("newThing"), None);
     }
 }

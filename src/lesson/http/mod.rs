@@ -116,6 +116,10 @@ fn millis<S: serde::Serializer>(value: &Option<Duration>, s: S) -> Result<S::Ok,
     }
 }
 
+/// Hurl's template functions: `{{newUuid}}` is a new random UUID, `{{newDate}}` the time
+/// now (RFC 3339, in microseconds), each time a request is made.
+pub const HURL_FUNCTIONS: &[&str] = &["newUuid", "newDate"];
+
 /// The methods of HTTP (RFC 9110, RFC 5789), WebDAV (RFC 4918, RFC 5323, RFC 3253) and the
 /// registry's other common ones. Hurl sends any uppercase word; labrun takes a word none of
 /// these names as a typo (`GTE`), and says which was meant.
@@ -419,10 +423,22 @@ impl<'t> Parser<'t> {
                     self.push(|e| e.asserts.push(assert))
                 }
                 None if starts_body(line.t) => self.response_body(line),
-                None => Err(
-                    malformed(line_span, "expected a response header `Name: value`")
-                        .with_help("or a `[Captures]` or `[Asserts]` section"),
-                ),
+                None => match ["base64,", "hex,", "file,"]
+                    .into_iter()
+                    .find(|kind| line.t.starts_with(kind))
+                {
+                    Some(kind) => {
+                        let span = self.span(line.t_off, line.t_off + kind.len());
+                        let message = format!("`{kind}` bodies are not supported by labrun");
+                        Err(malformed(span, message).with_help(
+                            "compare the body's bytes under `[Asserts]`: `bytes == hex,...;` or `sha256 == hex,...;`",
+                        ))
+                    }
+                    None => Err(
+                        malformed(line_span, "expected a response header `Name: value`")
+                            .with_help("or a `[Captures]` or `[Asserts]` section"),
+                    ),
+                },
             },
             State::Captures | State::Asserts if starts_body(line.t) => self.response_body(line),
             State::Captures => capture(line.t, abs).and_then(|c| self.push(|e| e.captures.push(c))),
@@ -1959,6 +1975,20 @@ mod tests {
 
     #[test]
     fn hurl_body_kinds_labrun_lacks_are_reported() {
+        // In a response too, with what to write instead.
+        let (_, diags) = parse("GET /\nHTTP 200\nhex,00ff;");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(
+            diags[0].message,
+            "`hex,` bodies are not supported by labrun"
+        );
+        assert!(
+            diags[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("bytes == hex,")
+        );
         let text = "POST /\nfile,data.bin;";
         assert_error(
             text,
