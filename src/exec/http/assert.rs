@@ -60,7 +60,7 @@ impl Miss {
 pub(super) struct Examiner<'r> {
     response: &'r Response,
     secrets: &'r Secrets,
-    text: OnceCell<Result<&'r str, String>>,
+    text: OnceCell<Result<std::borrow::Cow<'r, str>, String>>,
     json: OnceCell<Result<Json, String>>,
 }
 
@@ -246,18 +246,45 @@ impl<'r> Examiner<'r> {
         }
     }
 
-    fn text(&self) -> Result<&'r str, String> {
-        let body = &self.response.body;
-        self.text
-            .get_or_init(|| {
-                std::str::from_utf8(body).map_err(|e| {
-                    format!(
-                        "response body is not valid UTF-8 (invalid byte at offset {})",
-                        e.valid_up_to()
-                    )
+    /// The body as text, in the charset its `Content-Type` names (UTF-8 when it names none),
+    /// as Hurl decodes it.
+    fn text(&self) -> Result<&str, String> {
+        let body: &'r [u8] = &self.response.body;
+        let charset = self
+            .response
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| {
+                value.split(';').skip(1).find_map(|parameter| {
+                    let (name, value) = parameter.split_once('=')?;
+                    name.trim()
+                        .eq_ignore_ascii_case("charset")
+                        .then(|| value.trim().trim_matches('"').to_ascii_lowercase())
                 })
+            });
+        self.text
+            .get_or_init(|| match charset.as_deref() {
+                None | Some("utf-8" | "utf8") => std::str::from_utf8(body)
+                    .map(std::borrow::Cow::Borrowed)
+                    .map_err(|e| {
+                        format!(
+                            "response body is not valid UTF-8 (invalid byte at offset {})",
+                            e.valid_up_to()
+                        )
+                    }),
+                Some("iso-8859-1" | "latin1" | "latin-1" | "iso8859-1") => Ok(
+                    std::borrow::Cow::Owned(body.iter().map(|&b| char::from(b)).collect()),
+                ),
+                Some("us-ascii" | "ascii") if body.is_ascii() => Ok(std::borrow::Cow::Borrowed(
+                    std::str::from_utf8(body).unwrap_or_default(),
+                )),
+                Some(other) => Err(format!(
+                    "the response's charset `{other}` is not supported by labrun (UTF-8, ISO-8859-1 and US-ASCII are)"
+                )),
             })
-            .clone()
+            .as_deref()
+            .map_err(Clone::clone)
     }
 
     fn json(&self) -> Result<&Json, String> {

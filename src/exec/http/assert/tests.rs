@@ -359,3 +359,33 @@ fn a_response_sections_header_holds_when_one_of_its_values_is_written() {
     // An `[Asserts]` line compares the whole list, as Hurl does.
     assert!(check(r#"header "X-Multi" == "second""#).is_err());
 }
+
+#[test]
+fn a_body_is_read_in_the_charset_its_content_type_names() {
+    let mut latin1 = response(b"<p>caf\xe9</p>");
+    latin1.headers.insert(
+        HeaderName::from_static("content-type"),
+        HeaderValue::from_static("text/html; charset=latin1"),
+    );
+    let secrets = Secrets::new();
+    let check = |response: &Response, line: &str| {
+        let entry = entry(&format!("GET http://x\nHTTP *\n[Asserts]\n{line}\n"));
+        Examiner::new(response, &secrets).check(&entry.asserts[0], &vars)
+    };
+    assert_eq!(check(&latin1, r#"body == "<p>café</p>""#), Ok(()));
+    // Without a charset the body is UTF-8, which these bytes are not.
+    let plain = response(b"<p>caf\xe9</p>");
+    let miss = check(&plain, r#"body == "<p>café</p>""#).unwrap_err();
+    assert!(miss.line.contains("not valid UTF-8"), "{}", miss.line);
+    let mut other = response(b"x");
+    other.headers.insert(
+        HeaderName::from_static("content-type"),
+        HeaderValue::from_static("text/plain; charset=gb2312"),
+    );
+    let miss = check(&other, r#"body == "x""#).unwrap_err();
+    assert!(
+        miss.line.contains("`gb2312` is not supported by labrun"),
+        "{}",
+        miss.line
+    );
+}
