@@ -617,6 +617,7 @@ fn describe_filter(filter: &Filter) -> String {
         .unwrap_or_default();
     match filter {
         Filter::Nth(n) => format!("nth {n}"),
+        Filter::NthOf(name) => format!("nth {{{{{name}}}}}"),
         Filter::Split(text)
         | Filter::Regex(text)
         | Filter::JsonPath(text)

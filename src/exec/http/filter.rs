@@ -35,16 +35,28 @@ fn one(filter: &Filter, value: Value, lookup: &Lookup<'_>) -> Result<Option<Valu
             Value::Bytes(bytes) => Some(integer(bytes.len())),
             _ => return wrong("a list or bytes"),
         },
-        Filter::First | Filter::Last | Filter::Nth(_) => {
+        Filter::First | Filter::Last | Filter::Nth(_) | Filter::NthOf(_) => {
             let Value::List(items) = value else {
                 return wrong("a list");
             };
-            let index = match filter {
-                Filter::First => 0,
-                Filter::Last => items.len() as i64 - 1,
-                Filter::Nth(n) if *n < 0 => items.len() as i64 + n,
-                Filter::Nth(n) => *n,
-                _ => unreachable!("matched above"),
+            let nth = match filter {
+                Filter::NthOf(name) => {
+                    let text = text("the index", &format!("{{{{{name}}}}}"))?;
+                    Some(
+                        text.trim()
+                            .parse::<i64>()
+                            .map_err(|_| format!("`{name}` holds `{text}`, which is no integer"))?,
+                    )
+                }
+                Filter::Nth(n) => Some(*n),
+                _ => None,
+            };
+            let index = match (filter, nth) {
+                (Filter::First, _) => 0,
+                (Filter::Last, _) => items.len() as i64 - 1,
+                (_, Some(n)) if n < 0 => items.len() as i64 + n,
+                (_, Some(n)) => n,
+                (_, None) => unreachable!("nth has its index"),
             };
             match usize::try_from(index).ok().and_then(|i| items.get(i)) {
                 Some(item) => Some(item.clone()),
@@ -233,7 +245,7 @@ fn name(filter: &Filter) -> &'static str {
         Filter::Count => "count",
         Filter::First => "first",
         Filter::Last => "last",
-        Filter::Nth(_) => "nth",
+        Filter::Nth(_) | Filter::NthOf(_) => "nth",
         Filter::ToString => "toString",
         Filter::ToInt => "toInt",
         Filter::ToFloat => "toFloat",

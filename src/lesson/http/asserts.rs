@@ -71,13 +71,21 @@ pub enum Filter {
     First,
     Last,
     Nth(i64),
+    /// `nth {{NAME}}`: the index a variable holds.
+    NthOf(String),
     ToString,
     ToInt,
     ToFloat,
     ToHex,
     Split(String),
-    Replace { old: String, new: String },
-    ReplaceRegex { pattern: String, new: String },
+    Replace {
+        old: String,
+        new: String,
+    },
+    ReplaceRegex {
+        pattern: String,
+        new: String,
+    },
     Regex(String),
     JsonPath(String),
     Decode(String),
@@ -513,10 +521,14 @@ fn parse_filters(cur: &mut Cursor<'_>) -> Result<Vec<Filter>, Diagnostic> {
             "nth" => {
                 cur.skip_ws();
                 let (number, at) = cur.take(true);
-                let n = number.parse::<i64>().map_err(|_| {
-                    malformed(at, format!("`nth` needs an integer, not `{number}`"))
-                })?;
-                Filter::Nth(n)
+                match number.strip_prefix("{{").and_then(|n| n.strip_suffix("}}")) {
+                    Some(name) if is_identifier(name.trim()) => {
+                        Filter::NthOf(name.trim().to_owned())
+                    }
+                    _ => Filter::Nth(number.parse::<i64>().map_err(|_| {
+                        malformed(at, format!("`nth` needs an integer, not `{number}`"))
+                    })?),
+                }
             }
             "split" => Filter::Split(quoted_argument(cur, word, span)?.0),
             "replace" => {
