@@ -7,7 +7,8 @@
 //! executor's types ([`Progress`](super::Progress), [`BlockRun`](super::BlockRun)).
 //!
 //! Where labrun and Hurl differ, on purpose:
-//! - Redirects are followed (up to 10), as `hurl --location` does; Hurl's default is not to.
+//! - Redirects are followed, up to 50 as `hurl --location` does; Hurl's default is not to
+//!   follow them.
 //!   On the way to another origin (scheme, host or port), `Authorization`, `Cookie`,
 //!   `Proxy-Authorization` and any header holding a secret or a `{{NAME}}` value are dropped,
 //!   and no `Referer` is added.

@@ -184,7 +184,7 @@ fn every_http_fault_fails_its_check_with_a_reason_and_none_stalls_labrun() {
         ),
         ("huge-body", "response body larger than 10 MiB"),
         ("not-utf8", "response body is not valid UTF-8"),
-        ("redirect-loop", "too many redirects (more than 10)"),
+        ("redirect-loop", "too many redirects (more than 50)"),
         ("tls", "TLS handshake with"),
     ] {
         let at = text

@@ -16,8 +16,9 @@ use reqwest::{Client, Method, StatusCode, Url};
 
 use super::request::Prepared;
 
-/// Redirects followed for one request, as curl's and browsers' usual limit.
-pub(super) const MAX_REDIRECTS: usize = 10;
+/// Redirects followed for one request: `hurl --location`'s limit (its `--max-redirs`
+/// default), so a chain hurl follows, labrun follows.
+pub(super) const MAX_REDIRECTS: usize = 50;
 
 /// A response read whole.
 #[derive(Debug)]

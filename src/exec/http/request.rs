@@ -100,15 +100,19 @@ pub(super) fn prepare(
         (Some(body), "application/x-www-form-urlencoded")
     } else if let Some(text) = &entry.body {
         let json = text.trim_start().starts_with(['{', '[']);
+        let xml = text.trim_start().starts_with('<');
         let text = if json {
             fill_json(text, lookup)?
         } else {
             fill(text, lookup, "the body")?
         };
-        (
-            Some(text.into_bytes()),
-            if json { "application/json" } else { "" },
-        )
+        // As Hurl: a JSON body is sent as JSON, an XML one as XML, unless a header says.
+        let content_type = match (json, xml) {
+            (true, _) => "application/json",
+            (_, true) => "application/xml",
+            _ => "",
+        };
+        (Some(text.into_bytes()), content_type)
     } else {
         (None, "")
     };
@@ -289,6 +293,23 @@ mod tests {
         let prepared = prepare(&entry, &vars, &Secrets::new()).unwrap();
         let types: Vec<_> = prepared.headers.iter().map(|h| h.value.clone()).collect();
         assert_eq!(types, ["application/merge-patch+json"]);
+
+        // An XML body is sent as XML; plain text gets no type.
+        for (body, wanted) in [("<a>1</a>", Some("application/xml")), ("a=1", None)] {
+            let entry = HttpEntry {
+                method: "POST".into(),
+                url: "https://example.org/".into(),
+                body: Some(body.into()),
+                ..HttpEntry::default()
+            };
+            let prepared = prepare(&entry, &vars, &Secrets::new()).unwrap();
+            let types: Vec<_> = prepared
+                .headers
+                .iter()
+                .map(|h| h.value.to_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(types.first().map(String::as_str), wanted, "{body}");
+        }
     }
 
     #[test]

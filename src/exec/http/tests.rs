@@ -533,10 +533,10 @@ fn a_redirect_to_another_origin_drops_credentials_and_secret_headers() {
 }
 
 #[test]
-fn redirects_are_followed_up_to_ten() {
+fn redirects_are_followed_up_to_fifty() {
     let server = Server::start(|request, n| {
-        let limit: usize = if request.target.starts_with("/ten") {
-            10
+        let limit: usize = if request.target.starts_with("/fifty") {
+            50
         } else {
             100
         };
@@ -549,16 +549,16 @@ fn redirects_are_followed_up_to_ten() {
             Reply::json(200, "{}")
         }
     });
-    let ran = Block::new("GET {{base}}/ten\nHTTP 200\n").on(&server).run();
+    let ran = Block::new("GET {{base}}/fifty\nHTTP 200\n").on(&server).run();
     ran.assert_passed();
-    assert_eq!(server.requests().len(), 11);
+    assert_eq!(server.requests().len(), 51);
 
     let server = Server::start(|_, n| Reply::redirect(301, &format!("/again?{n}")));
     let ran = Block::new("GET {{base}}/loop\nHTTP 200\n")
         .on(&server)
         .run();
-    ran.assert_failed_with("too many redirects (more than 10); the last one was to ");
-    assert_eq!(server.requests().len(), 11);
+    ran.assert_failed_with("too many redirects (more than 50); the last one was to ");
+    assert_eq!(server.requests().len(), 51);
 }
 
 #[test]
