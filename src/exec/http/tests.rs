@@ -549,7 +549,9 @@ fn redirects_are_followed_up_to_fifty() {
             Reply::json(200, "{}")
         }
     });
-    let ran = Block::new("GET {{base}}/fifty\nHTTP 200\n").on(&server).run();
+    let ran = Block::new("GET {{base}}/fifty\nHTTP 200\n")
+        .on(&server)
+        .run();
     ran.assert_passed();
     assert_eq!(server.requests().len(), 51);
 
