@@ -1,8 +1,20 @@
 //! labrun: an interactive guided lab runner.
 //!
-//! A lesson is a Markdown file (or a folder of them) that still reads well on GitHub.
-//! [`lesson`] parses it into a model that keeps every source position; [`ui`] renders it and
-//! its diagnostics; [`cli`] is the command line.
+//! A lesson is a Markdown file (or a folder of them) that still reads well on GitHub. The
+//! modules, in the order each builds on the ones before:
+//!
+//! - [`text`]: text safe for a terminal (control characters made visible), and JSON output;
+//! - [`lesson`]: parsing, the model (with every source position), lint and diagnostics, and
+//!   the importers of other tutorial formats;
+//! - [`exec`]: running a block: shell commands (one shell per lesson) and HTTP checks with
+//!   Hurl's meaning;
+//! - [`progress`]: the append-only, chained progress log, the state derived from it, and
+//!   sending it to a class server;
+//! - [`engine`]: the step state machine, the one step runtime and the session loop;
+//! - [`ui`]: the terminal and plain user interfaces, behind one trait, and rendering;
+//! - [`report`]: aggregating logs into a class's report, in every format;
+//! - [`serve`]: the class server (`labrun serve`): the store, the HTTP API, the dashboard;
+//! - [`cli`]: the command line.
 
 #![forbid(unsafe_code)]
 // `eprintln!` and friends panic when the stream is closed (`labrun lint 2>&1 | head`): the

@@ -27,7 +27,7 @@
 //!            body?                     JSON or ``` string, meaning `body == "..."`
 //! ```
 //!
-//! Queries, filters and predicates are Hurl 8's: see [`asserts`] for their grammar.
+//! Queries, filters and predicates are Hurl 8's: `asserts.rs` has their grammar.
 //!
 //! Strings take `\"`, `\\`, `\n`, `\t`, `\r`, `\b`, `\f` and `\u{hex}`. Hurl features that
 //! labrun lacks (`[BasicAuth]`, `[Cookies]`, multipart, queries such as `xpath`, most
