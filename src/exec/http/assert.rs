@@ -231,9 +231,10 @@ impl<'r> Examiner<'r> {
                     },
                 )
             }
+            // A word that is no variable reads back as written (`{{name}}`): nothing, here.
             Query::Variable(name) => Ok(match lookup(name) {
-                Some(text) => Found::Value(typed_text(text)),
-                None => Found::Nothing("no such variable"),
+                Some(text) if text != format!("{{{{{name}}}}}") => Found::Value(typed_text(text)),
+                _ => Found::Nothing("no such variable"),
             }),
             Query::JsonPath(path) => {
                 let doc = self.json().map_err(|problem| (problem, false))?;

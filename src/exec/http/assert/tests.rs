@@ -389,3 +389,18 @@ fn a_body_is_read_in_the_charset_its_content_type_names() {
         miss.line
     );
 }
+
+#[test]
+fn a_variable_query_on_a_word_that_is_no_variable_finds_nothing() {
+    // Lesson lookups give a word that is no variable back as written.
+    let as_written = |name: &str| Some(format!("{{{{{name}}}}}"));
+    let response = response(DOC.as_bytes());
+    let secrets = Secrets::new();
+    let examiner = Examiner::new(&response, &secrets);
+    let check = |line: &str| {
+        let entry = entry(&format!("GET http://x\nHTTP *\n[Asserts]\n{line}\n"));
+        examiner.check(&entry.asserts[0], &as_written)
+    };
+    assert_eq!(check(r#"variable "undefined" not exists"#), Ok(()));
+    assert!(check(r#"variable "undefined" exists"#).is_err());
+}
