@@ -147,9 +147,12 @@ def get(cloud, cmd, args, opts, namespace):
 def objects(cloud, kind, namespace, selector):
     kube = cloud.cluster.kube
     if kind == "ImagePolicy":
-        items = list(kube.image_policies.values())
+        ready = kube.default_policies_ready()
+        items = [p for p in kube.image_policies.values()
+                 if ready or p["metadata"]["name"] != "ibm-signed-image-enforcement"]
     elif kind == "ClusterImagePolicy":
-        items = list(kube.cluster_image_policies.values())
+        ready = kube.default_policies_ready()
+        items = [p for name, p in kube.cluster_image_policies.items() if ready or name != "default"]
     elif kind == "Pod":
         items = pods(cloud)
     elif kind == "Node":
@@ -172,16 +175,8 @@ def objects(cloud, kind, namespace, selector):
 
 def pods(cloud):
     kube = cloud.cluster.kube
+    # The managed Portieris runs in IKS's control plane: no pod of it in the cluster.
     items = []
-    if kube.portieris:
-        ready = kube.portieris_pending <= 0
-        if not ready:
-            kube.portieris_pending -= 1
-        for suffix in ("7d8f9c6b5-4xkzq", "7d8f9c6b5-9wlmv", "7d8f9c6b5-tq2hd"):
-            items.append({"metadata": {"name": "portieris-" + suffix, "namespace": "ibm-system",
-                                       "labels": {"app": "portieris"}},
-                          "status": "Running" if ready else "ContainerCreating",
-                          "ready": "1/1" if ready else "0/1"})
     for key, pod in sorted(kube.pods.items()):
         ns, name = key.split("/", 1)
         items.append({"metadata": {"name": name, "namespace": ns, "labels": pod.get("labels") or {"run": name}},

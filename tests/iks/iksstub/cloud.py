@@ -489,11 +489,14 @@ class Kube:
             return False
         self.portieris = True
         self.portieris_pending = pending
+        # IKS docs, topic containers-images#portieris-default-policies: ImagePolicies named
+        # `ibm-signed-image-enforcement` keep IBM's namespaces to IBM's images, and the
+        # ClusterImagePolicy `default` admits what no other policy restricts.
         for namespace in ("kube-system", "ibm-system"):
-            self.image_policies["%s/default" % namespace] = {
+            self.image_policies["%s/ibm-signed-image-enforcement" % namespace] = {
                 "apiVersion": "portieris.cloud.ibm.com/v1",
                 "kind": "ImagePolicy",
-                "metadata": {"name": "default", "namespace": namespace},
+                "metadata": {"name": "ibm-signed-image-enforcement", "namespace": namespace},
                 "spec": {"repositories": [
                     {"name": "*.icr.io/armada/*"},
                     {"name": "*.icr.io/armada-master/*"},
@@ -507,6 +510,14 @@ class Kube:
             "metadata": {"name": "default"},
             "spec": {"repositories": [{"name": "*"}]},
         }
+        return True
+
+    def default_policies_ready(self):
+        """Whether the managed add-on has made its default ClusterImagePolicies: a few reads
+        after `enable` (`--portieris-polls`); each read of them brings that closer."""
+        if self.portieris_pending > 0:
+            self.portieris_pending -= 1
+            return False
         return True
 
 
