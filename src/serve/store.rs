@@ -501,22 +501,38 @@ impl Store {
     pub async fn append_batches(&self, batches: &[&[Line]]) -> Result<Vec<Stored>, StoreError> {
         let now = jiff::Timestamp::now().as_millisecond();
         let mut stored = Vec::with_capacity(batches.len());
+        // A failed transaction is rolled back before the error goes up: dropped, it would
+        // be rolled back only when its connection is next used, and on SQLite it would hold
+        // the write lock until then, so the retry of each batch alone would wait it out and
+        // fail "database is locked".
+        macro_rules! in_transaction {
+            ($pool:ident, $append:ident) => {{
+                let mut tx = $pool.begin().await?;
+                let mut result = Ok(());
+                for lines in batches {
+                    match $append(&mut tx, lines, now).await {
+                        Ok(one) => stored.push(one),
+                        Err(error) => {
+                            result = Err(error);
+                            break;
+                        }
+                    }
+                }
+                match result {
+                    Ok(()) => tx.commit().await?,
+                    Err(error) => {
+                        let _ = tx.rollback().await;
+                        return Err(error.into());
+                    }
+                }
+            }};
+        }
         match self {
             Store::Sqlite { pool, writer } => {
                 let _write = writer.lock().await;
-                let mut tx = pool.begin().await?;
-                for lines in batches {
-                    stored.push(append_sqlite(&mut tx, lines, now).await?);
-                }
-                tx.commit().await?;
+                in_transaction!(pool, append_sqlite);
             }
-            Store::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                for lines in batches {
-                    stored.push(append_postgres(&mut tx, lines, now).await?);
-                }
-                tx.commit().await?;
-            }
+            Store::Postgres(pool) => in_transaction!(pool, append_postgres),
         }
         Ok(stored)
     }

@@ -378,7 +378,8 @@ fn a_database_error_reaches_the_servers_log_not_the_client() {
     runtime.block_on(async {
         let pool = sqlx::SqlitePool::connect(&database.url()).await.unwrap();
         sqlx::query(
-            "CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'secret-table-detail'); END",
+            "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.learner = 'ada' \
+             BEGIN SELECT RAISE(ABORT, 'secret-table-detail'); END",
         )
         .execute(&pool)
         .await
@@ -401,6 +402,27 @@ fn a_database_error_reaches_the_servers_log_not_the_client() {
         assert!(start.elapsed().as_secs() < 10, "{}", server.stderr());
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    // The failed transaction was rolled back at once: the next learner's batch is stored
+    // without waiting for a lock the failed one held.
+    let bob = server.join("bob");
+    let started = std::time::Instant::now();
+    let (status, body) = post(
+        &server,
+        "/api/v1/events?from=1",
+        Some(&bob),
+        &line(1, "bob", STARTED),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "bob's batch waited {:?}",
+        started.elapsed()
+    );
+    assert!(
+        !server.stderr().contains("database is locked"),
+        "{}",
+        server.stderr()
+    );
 }
 
 /// On PostgreSQL a transaction that took its ids first may end last: its rows are folded
