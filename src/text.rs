@@ -94,6 +94,16 @@ pub fn first_hidden(text: &str) -> Option<(usize, char)> {
 }
 
 /// How a character is named in a message: `U+001B`.
+/// Bytes as lowercase hexadecimal, two digits a byte (hashes, tokens, `toHex`).
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
+}
+
 pub fn code_point(c: char) -> String {
     format!("U+{:04X}", u32::from(c))
 }

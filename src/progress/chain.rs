@@ -52,9 +52,7 @@ pub fn line_hash(hasher: Sha256) -> String {
     hex(&hasher.finalize())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::text::hex;
 
 /// Follows a log's chain line by line.
 #[derive(Debug, Clone, Default)]

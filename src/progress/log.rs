@@ -142,7 +142,7 @@ fn file_name(name: &str) -> String {
     }
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(name.as_bytes());
-    let digest: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let digest = crate::text::hex(&digest[..8]);
     let safe: String = name
         .chars()
         .map(|c| if plain(c) { c } else { '_' })

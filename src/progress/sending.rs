@@ -428,10 +428,7 @@ pub fn sent_to(log: &Path) -> Option<String> {
 }
 
 fn token_path(progress_dir: &Path, url: &str, learner: &str) -> PathBuf {
-    let server: String = Sha256::digest(url.as_bytes())[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let server = crate::text::hex(&Sha256::digest(url.as_bytes())[..8]);
     let file = super::log::learner_log(&progress_dir.join(".class").join(server), learner);
     file.with_extension("token")
 }
@@ -543,11 +540,8 @@ fn read_line(reader: &mut impl BufRead) -> std::io::Result<Option<LogLine>> {
         bytes += used as u64;
         reader.consume(used);
         if done {
-            let sha256 = hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            // The hash the chain's `prev` names.
+            let sha256 = super::chain::line_hash(hasher);
             return Ok(Some(LogLine {
                 text: kept.and_then(|bytes| String::from_utf8(bytes).ok()),
                 sha256,

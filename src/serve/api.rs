@@ -670,9 +670,7 @@ fn check_lesson(lesson: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::text::hex;
 
 /// One collected log file, in an import request.
 #[derive(Deserialize)]

@@ -33,9 +33,7 @@ pub fn matches(token: &str, stored: &str) -> bool {
     hash(token).as_bytes().ct_eq(stored.as_bytes()).into()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::text::hex;
 
 #[cfg(test)]
 mod tests {

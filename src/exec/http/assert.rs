@@ -100,9 +100,7 @@ impl<'r> Examiner<'r> {
         };
         match found {
             Found::Value(Value::String(text)) => Ok(text),
-            Found::Value(Value::Bytes(bytes)) => {
-                Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-            }
+            Found::Value(Value::Bytes(bytes)) => Ok(crate::text::hex(&bytes)),
             Found::Value(value) => Ok(value.render().unwrap_or_else(|| value.shown())),
             Found::Nothing(why) => Err(Miss {
                 line: format!("capture `{}`: {what} found nothing ({why})", capture.name),

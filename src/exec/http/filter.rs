@@ -87,9 +87,7 @@ fn one(filter: &Filter, value: Value, lookup: &Lookup<'_>) -> Result<Option<Valu
             _ => return wrong("a number or a string"),
         },
         Filter::ToHex => match &value {
-            Value::Bytes(bytes) => Some(Value::String(
-                bytes.iter().map(|b| format!("{b:02x}")).collect(),
-            )),
+            Value::Bytes(bytes) => Some(Value::String(crate::text::hex(bytes))),
             _ => return wrong("bytes"),
         },
         Filter::Split(separator) => match &value {

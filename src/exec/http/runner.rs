@@ -547,10 +547,7 @@ fn body_start(body: &[u8], secrets: &Secrets) -> String {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::text::hex(&Sha256::digest(bytes))
 }
 
 /// `250ms`, `5s`, `2.5s`.
@@ -652,7 +649,7 @@ fn hurl_function(name: &str) -> Option<String> {
             getrandom::getrandom(&mut bytes).ok()?;
             bytes[6] = (bytes[6] & 0x0f) | 0x40;
             bytes[8] = (bytes[8] & 0x3f) | 0x80;
-            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let hex = crate::text::hex(&bytes);
             Some(format!(
                 "{}-{}-{}-{}-{}",
                 &hex[0..8],
@@ -662,14 +659,8 @@ fn hurl_function(name: &str) -> Option<String> {
                 &hex[20..32]
             ))
         }
-        "newDate" => {
-            let now = jiff::Timestamp::now();
-            Some(format!(
-                "{}.{:06}Z",
-                now.strftime("%Y-%m-%dT%H:%M:%S"),
-                now.subsec_microsecond()
-            ))
-        }
+        // As `toString` writes a date.
+        "newDate" => super::value::Value::Date(jiff::Timestamp::now()).render(),
         _ => None,
     }
 }

@@ -253,8 +253,7 @@ impl Value {
                 format!("{{{}}}", fields.join(","))
             }
             Self::Bytes(bytes) => {
-                let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-                format!("hex,{hex};")
+                format!("hex,{};", crate::text::hex(bytes))
             }
             Self::Date(date) => format!("date {date}"),
             Self::Null => "null".to_owned(),
