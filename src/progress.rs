@@ -12,7 +12,10 @@ mod sending;
 mod state;
 
 pub use chain::{BadLine, Chain, Integrity};
-pub use event::{EndReason, Event, FORMAT_VERSION, MAX_REASON_BYTES, Record, clip_reason};
+pub use event::{
+    EndReason, Event, FORMAT_VERSION, MAX_LESSON_ID_BYTES, MAX_REASON_BYTES, Record,
+    check_lesson_id, clip_reason,
+};
 pub use log::{
     LogError, LogScan, MAX_LINE_BYTES, ProgressLog, ReadLog, Warning, default_dir, for_each_record,
     learner_log, log_path, read_log,

@@ -174,6 +174,24 @@ impl Event {
 /// the check.
 pub const MAX_REASON_BYTES: usize = 16 * 1024;
 
+/// The longest lesson id a class server keeps, in bytes.
+pub const MAX_LESSON_ID_BYTES: usize = 200;
+
+/// Whether `lesson` can be a lesson's id on a class server: 1 to [`MAX_LESSON_ID_BYTES`]
+/// bytes, none of them control characters. The server refuses a line that breaks it, so a
+/// learner's sender sends such a line as a stand-in.
+pub fn check_lesson_id(lesson: &str) -> Result<(), String> {
+    if lesson.is_empty()
+        || lesson.len() > MAX_LESSON_ID_BYTES
+        || lesson.chars().any(crate::text::is_control)
+    {
+        return Err(format!(
+            "a lesson's id is 1 to {MAX_LESSON_ID_BYTES} bytes, none of them control characters"
+        ));
+    }
+    Ok(())
+}
+
 /// `reason` cut to [`MAX_REASON_BYTES`] (between characters), saying so.
 pub fn clip_reason(mut reason: String) -> String {
     if reason.len() <= MAX_REASON_BYTES {

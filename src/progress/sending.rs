@@ -480,9 +480,7 @@ fn batch(
                 serde_json::from_str::<Record>(text).is_ok_and(|record| {
                     record.learner == learner
                         && record.seq.is_none_or(|seq| seq == place)
-                        && !record.lesson.is_empty()
-                        && record.lesson.len() <= 200
-                        && !record.lesson.chars().any(crate::text::is_control)
+                        && super::check_lesson_id(&record.lesson).is_ok()
                 })
             });
         match event {

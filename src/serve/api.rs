@@ -29,7 +29,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::progress::{FORMAT_VERSION, Record};
+use crate::progress::{FORMAT_VERSION, Record, check_lesson_id};
 use crate::report::{Filter, parse_since};
 use crate::serve::store::Kind;
 
@@ -48,8 +48,6 @@ const ROOM_PER_BODY_BYTE: usize = 3;
 /// The last line a log may have: far beyond any real log, far below where arithmetic on a
 /// place could overflow.
 pub const MAX_LINE: i64 = 1 << 40;
-/// The longest lesson id, in bytes.
-const LESSON_LIMIT: usize = 200;
 /// Rate buckets kept before the full ones (idle long enough to have refilled) are dropped.
 const RATES_KEPT: usize = 10_000;
 /// How long a request body may take to arrive.
@@ -595,7 +593,7 @@ fn one_line(
                 ApiError::bad(format!("line {number}: `skipped` is no SHA-256")).at_line(number),
             );
         }
-        check_lesson(&stand_in.lesson)
+        check_lesson_id(&stand_in.lesson)
             .map_err(|why| ApiError::bad(format!("line {number}: {why}")).at_line(number))?;
         return Ok(Line {
             learner: learner.to_owned(),
@@ -632,7 +630,7 @@ fn one_line(
         )
         .at_line(number));
     }
-    check_lesson(&record.lesson)
+    check_lesson_id(&record.lesson)
         .map_err(|why| ApiError::bad(format!("line {number}: {why}")).at_line(number))?;
     if let Some(written) = record.seq
         && i64::try_from(written).ok() != Some(seq)
@@ -655,19 +653,6 @@ fn one_line(
         prev: record.prev.clone(),
         evidence: if late { "late" } else { "live" },
     })
-}
-
-/// Whether `lesson` can be a lesson's id as the store keeps it.
-fn check_lesson(lesson: &str) -> Result<(), String> {
-    if lesson.is_empty()
-        || lesson.len() > LESSON_LIMIT
-        || lesson.chars().any(crate::text::is_control)
-    {
-        return Err(format!(
-            "a lesson's id is 1 to {LESSON_LIMIT} bytes, none of them control characters"
-        ));
-    }
-    Ok(())
 }
 
 use crate::text::hex;
@@ -748,7 +733,7 @@ fn log_file(text: &str, warnings: &mut Vec<String>) -> Vec<Line> {
         }
         return Vec::new();
     };
-    if let Err(why) = roster::check_name(&owner.0).and_then(|()| check_lesson(&owner.1)) {
+    if let Err(why) = roster::check_name(&owner.0).and_then(|()| check_lesson_id(&owner.1)) {
         warnings.push(format!("1: {why}; the file is skipped"));
         return Vec::new();
     }
@@ -772,7 +757,7 @@ fn log_file(text: &str, warnings: &mut Vec<String>) -> Vec<Line> {
                 warnings.push(format!("{seq}: written by a newer labrun; skipped"));
                 lines.push(stand_in(&owner.1));
             }
-            Some(record) if check_lesson(&record.lesson).is_err() => {
+            Some(record) if check_lesson_id(&record.lesson).is_err() => {
                 warnings.push(format!(
                     "{seq}: its lesson id is empty, too long or holds control characters; skipped"
                 ));
