@@ -244,6 +244,15 @@ pub(crate) fn row<'r>(report: &'r Value, learner: &str) -> &'r Value {
         .unwrap_or_else(|| panic!("no {learner} in {report:#}"))
 }
 
+/// Waits for the server's report to hold exactly `count` learners.
+pub(crate) fn eventually_learners(server: &Server, count: usize) -> Value {
+    eventually(server, |report| {
+        report["learners"]
+            .as_array()
+            .is_some_and(|rows| rows.len() == count)
+    })
+}
+
 /// Waits for the server's report to satisfy `done`.
 pub(crate) fn eventually(server: &Server, done: impl Fn(&Value) -> bool) -> Value {
     let start = Instant::now();
@@ -611,11 +620,7 @@ fn the_server_keeps_its_class_across_a_restart(database: Rc<Database>) {
     let ada = learner("ada", &server.url);
     ada.run_with(["start", "class.md", "--yes"], "\n\n\n\n")
         .status(0);
-    eventually(&server, |report| {
-        report["learners"]
-            .as_array()
-            .is_some_and(|rows| rows.len() == 1)
-    });
+    eventually_learners(&server, 1);
     let database = server.stop();
     let again = Server::on(database);
     assert_eq!(row(&again.report(), "ada")["complete"], true);
@@ -767,11 +772,7 @@ fn a_learner_whose_server_lost_its_database_joins_again_and_sends_the_whole_log(
     let ada = learner("ada", &first.url);
     ada.run_with(["start", "class.md", "--yes"], "\n\n\n\n")
         .status(0);
-    eventually(&first, |report| {
-        report["learners"]
-            .as_array()
-            .is_some_and(|rows| rows.len() == 1)
-    });
+    eventually_learners(&first, 1);
     let address = first.address.clone();
     first.stop();
     // A new server on a new database, at the same address.

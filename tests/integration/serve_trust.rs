@@ -8,7 +8,8 @@ use std::rc::Rc;
 use serde_json::Value;
 
 use crate::serve::{
-    CODE, Database, INSTRUCTOR, LESSON, Server, eventually, learner, row, sent_file,
+    CODE, Database, INSTRUCTOR, LESSON, Server, eventually, eventually_learners, learner, row,
+    sent_file,
 };
 
 crate::on_both!(
@@ -104,11 +105,7 @@ fn a_class_with_a_roster_lets_each_name_join_only_with_its_own_code(database: Rc
     ada.run_with(["start", "class.md", "--yes"], "\n\n\n\n")
         .status(0)
         .stderr_lacks("not all sent");
-    let report = eventually(&server, |report| {
-        report["learners"]
-            .as_array()
-            .is_some_and(|rows| rows.len() == 1)
-    });
+    let report = eventually_learners(&server, 1);
     assert_eq!(row(&report, "ada")["evidence"], "live", "{report:#}");
     // Joining again with her code (another machine) gives that machine its own token; both
     // work, so two machines of one learner never take the name from each other.
@@ -272,11 +269,7 @@ fn a_refused_or_oversized_line_goes_as_a_stand_in_and_the_rest_of_the_log_follow
     let ada = learner("ada", &server.url);
     ada.run_with(["start", "class.md", "--yes"], "\nquit\n")
         .status(1);
-    eventually(&server, |report| {
-        report["learners"]
-            .as_array()
-            .is_some_and(|rows| rows.len() == 1)
-    });
+    eventually_learners(&server, 1);
     // Ada's log gains a line of a newer format (the server refuses it), a line over the
     // sender's limit, a line naming another learner, then an event of her own.
     let log = ada.path().join(".progress/class/ada.jsonl");
@@ -470,11 +463,7 @@ fn rows_of_a_long_transaction_that_ends_last_are_folded_in() {
     );
     assert_eq!(status, 200, "{body}");
     runtime.block_on(slow.commit()).unwrap();
-    let report = eventually(&server, |report| {
-        report["learners"]
-            .as_array()
-            .is_some_and(|rows| rows.len() == 2)
-    });
+    let report = eventually_learners(&server, 2);
     row(&report, "zed");
     row(&report, "ada");
 }
