@@ -94,7 +94,11 @@ pub fn run(config: Config, mut say: impl FnMut(&str)) -> Result<(), ServeError> 
             store::redact(&config.database),
             store.kind()
         ));
+        let names = store.roster().await?;
         match &class_code {
+            _ if !names.is_empty() => say(
+                "class code: not taken: this class has a roster, and each learner joins with their own code (below)",
+            ),
             Some(code) => say(&format!(
                 "class code: {code}   (learners: LABRUN_REPORT_TO=http://{address} LABRUN_CLASS_CODE={code} labrun start LESSON)"
             )),
@@ -116,7 +120,6 @@ pub fn run(config: Config, mut say: impl FnMut(&str)) -> Result<(), ServeError> 
                 store.setting_or_insert("roster_key", &fresh).await?
             }
         };
-        let names = store.roster().await?;
         if !names.is_empty() {
             say(&format!(
                 "roster: {} learners; each joins with their own code, as LABRUN_CLASS_CODE (the class code is not taken):",

@@ -69,6 +69,8 @@ fn a_class_with_a_roster_lets_each_name_join_only_with_its_own_code(database: Rc
         line.split_whitespace().last().unwrap().to_owned()
     };
     server.printed("roster: 2 learners");
+    // The class code is not offered to learners of a roster.
+    server.printed("class code: not taken: this class has a roster");
     let (ada_code, bob_code) = (code_of(&server, "ada"), code_of(&server, "bob"));
     assert_ne!(ada_code, bob_code);
     // The roster revoked every token made before it: the squatter's is dead, and Bob joins
