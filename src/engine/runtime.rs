@@ -700,7 +700,8 @@ fn http_references(entry: &crate::lesson::http::HttpEntry) -> impl Iterator<Item
             entry
                 .body
                 .iter()
-                .flat_map(|body| template::references(body)),
+                .filter(|body| body.is_template())
+                .flat_map(|body| template::references(&body.text)),
         )
         .map(|(name, _)| name)
 }

@@ -7,7 +7,7 @@ use reqwest::header::{
 use reqwest::{Method, Url};
 
 use crate::exec::Secrets;
-use crate::lesson::http::HttpEntry;
+use crate::lesson::http::{BodyKind, HttpEntry};
 use crate::lesson::template::{references, substitute};
 
 /// Looks a variable up: the block's earlier captures first, then the lesson's variables.
@@ -98,21 +98,17 @@ pub(super) fn prepare(
         }
         let body = form.finish().into_bytes();
         (Some(body), "application/x-www-form-urlencoded")
-    } else if let Some(text) = &entry.body {
-        let json = text.trim_start().starts_with(['{', '[']);
-        let xml = text.trim_start().starts_with('<');
-        let text = if json {
-            fill_json(text, lookup)?
-        } else {
-            fill(text, lookup, "the body")?
+    } else if let Some(body) = &entry.body {
+        let bytes = match body.kind {
+            BodyKind::Json => fill_json(&body.text, lookup)?.into_bytes(),
+            BodyKind::Hex | BodyKind::Base64 => {
+                body.bytes().ok_or("the body's bytes are invalid")?
+            }
+            _ if body.is_template() => fill(&body.text, lookup, "the body")?.into_bytes(),
+            _ => body.text.clone().into_bytes(),
         };
         // As Hurl: a JSON body is sent as JSON, an XML one as XML, unless a header says.
-        let content_type = match (json, xml) {
-            (true, _) => "application/json",
-            (_, true) => "application/xml",
-            _ => "",
-        };
-        (Some(text.into_bytes()), content_type)
+        (Some(bytes), body.content_type().unwrap_or(""))
     } else {
         (None, "")
     };
@@ -185,7 +181,13 @@ pub(super) fn fill(text: &str, lookup: &Lookup<'_>, place: &str) -> Result<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lesson::http::KeyValue;
+    use crate::lesson::http::{Body, KeyValue};
+
+    fn json(text: &str) -> Option<Body> {
+        let kind = BodyKind::Json;
+        let text = text.to_owned();
+        Some(Body { text, kind })
+    }
 
     fn kv(name: &str, value: &str) -> KeyValue {
         KeyValue {
@@ -229,7 +231,7 @@ mod tests {
         let entry = HttpEntry {
             method: "POST".into(),
             url: "https://example.org/".into(),
-            body: Some(r#"{"said": "{{said}}", "n": {{n}}, "both": "{{n}}\"{{said}}"}"#.into()),
+            body: json(r#"{"said": "{{said}}", "n": {{n}}, "both": "{{n}}\"{{said}}"}"#),
             ..HttpEntry::default()
         };
         let prepared = prepare(&entry, &values, &Secrets::new()).unwrap();
@@ -276,7 +278,7 @@ mod tests {
         let mut entry = HttpEntry {
             method: "POST".into(),
             url: "https://example.org/".into(),
-            body: Some("{\"a\": \"{{host}}\"}".into()),
+            body: json("{\"a\": \"{{host}}\"}"),
             ..HttpEntry::default()
         };
         let prepared = prepare(&entry, &vars, &Secrets::new()).unwrap();
@@ -295,11 +297,18 @@ mod tests {
         assert_eq!(types, ["application/merge-patch+json"]);
 
         // An XML body is sent as XML; plain text gets no type.
-        for (body, wanted) in [("<a>1</a>", Some("application/xml")), ("a=1", None)] {
+        let bodies = [
+            ("<a>1</a>", BodyKind::Xml, Some("application/xml")),
+            ("a=1", BodyKind::Text, None),
+        ];
+        for (text, kind, wanted) in bodies {
             let entry = HttpEntry {
                 method: "POST".into(),
                 url: "https://example.org/".into(),
-                body: Some(body.into()),
+                body: Some(Body {
+                    text: text.into(),
+                    kind,
+                }),
                 ..HttpEntry::default()
             };
             let prepared = prepare(&entry, &vars, &Secrets::new()).unwrap();
@@ -308,7 +317,7 @@ mod tests {
                 .iter()
                 .map(|h| h.value.to_str().unwrap().to_owned())
                 .collect();
-            assert_eq!(types.first().map(String::as_str), wanted, "{body}");
+            assert_eq!(types.first().map(String::as_str), wanted, "{text}");
         }
     }
 

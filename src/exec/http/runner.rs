@@ -419,12 +419,12 @@ impl Run<'_> {
         }))
     }
 
-    /// Earlier captures first (the latest of a name wins), then the lesson's variables, then
-    /// Hurl's template functions.
+    /// Earlier captures first (the latest of a name wins), then Hurl's template functions
+    /// (their names are Hurl's, as in Hurl), then the lesson's variables.
     fn lookup(&self, name: &str) -> Option<String> {
         find(&self.captures, name)
-            .or_else(|| (self.vars)(name))
             .or_else(|| hurl_function(name))
+            .or_else(|| (self.vars)(name))
     }
 
     fn mask(&self, text: &str) -> String {

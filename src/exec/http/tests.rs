@@ -264,6 +264,65 @@ fn a_json_body_is_sent_as_json_unless_the_block_says_otherwise() {
 }
 
 #[test]
+fn each_way_of_writing_a_body_is_sent_as_hurl_sends_it() {
+    // Hurl 8's runner (body.rs, request.rs): a JSON value is JSON whatever its type; a ```json
+    // or ```xml string is labelled as such; a plain ``` string is text even when it looks like
+    // JSON; ```raw and XML are sent as written, `{{…}}` included.
+    let server = Server::always(|| Reply::status(200));
+    let block = "POST {{base}}/1\n\"Hello {{who}}\"\nHTTP 200\n\n\
+                 POST {{base}}/2\n100\nHTTP 200\n\n\
+                 POST {{base}}/3\n```\n{\"who\": \"{{who}}\"}\n```\nHTTP 200\n\n\
+                 POST {{base}}/4\n```json\n{\"who\": \"{{who}}\"}\n```\nHTTP 200\n\n\
+                 POST {{base}}/5\n```raw\n{{who}}\n```\nHTTP 200\n\n\
+                 POST {{base}}/6\n<who>{{who}}</who>\nHTTP 200\n\n\
+                 POST {{base}}/7\n```xml\n<who>{{who}}</who>\n```\nHTTP 200\n\n\
+                 POST {{base}}/8\nplain {{who}}\nHTTP 200\n";
+    Block::new(block)
+        .on(&server)
+        .var("who", "a \"b\"")
+        .run()
+        .assert_passed();
+    let sent: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| (r.header("content-type").map(str::to_owned), r.body_text()))
+        .collect();
+    let json = Some("application/json".to_owned());
+    let xml = Some("application/xml".to_owned());
+    assert_eq!(
+        sent,
+        [
+            (json.clone(), r#""Hello a \"b\"""#.to_owned()),
+            (json.clone(), "100".to_owned()),
+            (None, "{\"who\": \"a \"b\"\"}\n".to_owned()),
+            (json, "{\"who\": \"a \"b\"\"}\n".to_owned()),
+            (None, "{{who}}\n".to_owned()),
+            (xml.clone(), "<who>{{who}}</who>".to_owned()),
+            (xml, "<who>a \"b\"</who>\n".to_owned()),
+            (None, "plain a \"b\"".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn hurl_functions_fill_a_request_even_where_the_lesson_has_no_such_variable() {
+    let server = Server::always(|| Reply::status(200));
+    // The lesson's variables answer `{{NAME}}` for a name they do not know, as the engine's do.
+    Block::new("GET {{base}}/f\n[Query]\nuuid: {{newUuid}}\nHTTP 200\n")
+        .on(&server)
+        .var("newUuid", "{{newUuid}}")
+        .run()
+        .assert_passed();
+    let target = &server.requests()[0].target;
+    let uuid = target.strip_prefix("/f?uuid=").unwrap_or(target);
+    assert_eq!(uuid.len(), 36, "{target}");
+    assert!(
+        uuid.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'),
+        "{target}"
+    );
+}
+
+#[test]
 fn a_content_type_written_on_a_request_without_body_is_sent() {
     let server = Server::always(|| Reply::status(200));
     Block::new("PATCH {{base}}/x\nContent-Type: application/example\nHTTP 200\n")

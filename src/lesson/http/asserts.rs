@@ -671,6 +671,12 @@ fn parse_value(cur: &mut Cursor<'_>) -> Result<(PredicateValue, Span), Diagnosti
     let (rest, t_len) = (cur.s.get(start..).unwrap_or(""), cur.s.len());
     let value = if cur.peek() == Some(b'"') {
         PredicateValue::String(cur.quoted()?.0)
+    } else if rest.starts_with("```") {
+        // Hurl 8 takes one over several lines (labrun reads an assert per line) and refuses one
+        // on a single line.
+        let message = "a ``` string as an expected value is not supported by labrun";
+        let help = "write it as one string: `body == \"line1\\nline2\\n\"`";
+        return Err(malformed(cur.span(start, t_len), message).with_help(help));
     } else if let Some(inner) = rest.strip_prefix('`') {
         // A `...` string, as Hurl writes one where quotes would need escaping.
         let Some(close) = backtick_end(inner) else {
@@ -693,12 +699,7 @@ fn parse_value(cur: &mut Cursor<'_>) -> Result<(PredicateValue, Span), Diagnosti
         };
         cur.i = start + (rest.len() - encoded.len()) + end + 1;
         let text: String = encoded[..end].split_whitespace().collect();
-        let bytes = if rest.starts_with("hex,") {
-            decode_hex(&text)
-        } else {
-            use base64::Engine;
-            base64::engine::general_purpose::STANDARD.decode(&text).ok()
-        };
+        let bytes = decode_bytes(rest.starts_with("hex,"), &text);
         let span = cur.span(start, cur.i);
         PredicateValue::Bytes(bytes.ok_or_else(|| malformed(span, "invalid bytes"))?)
     } else if rest.starts_with('[') || rest.starts_with('{') {
@@ -730,6 +731,16 @@ fn parse_value(cur: &mut Cursor<'_>) -> Result<(PredicateValue, Span), Diagnosti
         }
     };
     Ok((value, cur.span(start, cur.i)))
+}
+
+/// The bytes of a `hex,…;` (`hex`) or `base64,…;` literal, written without its spaces.
+pub(super) fn decode_bytes(hex: bool, text: &str) -> Option<Vec<u8>> {
+    if hex {
+        decode_hex(text)
+    } else {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(text).ok()
+    }
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {

@@ -17,9 +17,11 @@
 //!                                                  timeout: 10s          (or max-time)
 //!            body?
 //! body     = JSON                      from `{` or `[` to the matching bracket, any lines
-//!          | ```[json|xml] ... ```     the lines between the fences (```text``` on one line)
+//!          | ```[json|xml|raw] ... ``` the lines between the fences (```text``` on one line)
 //!          | `text`
-//!          | text                      labrun only: lines up to a blank or comment line
+//!          | text                      lines up to a blank or comment line: XML from `<`, a
+//!                                      JSON value (`"text"`, `100`, `true`), else (labrun
+//!                                      only) plain text; `BodyKind` says how each is sent
 //! response = HTTP[/1.0|/1.1|/2|/3] STATUS      STATUS: 100..=599, or `*` for any
 //!            header*                   Name: value, meaning `header "Name" == "value"`
 //!            section*                  [Captures]  name: query filter*
@@ -70,9 +72,9 @@ pub struct HttpEntry {
     /// `[FormParams]`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub form: Vec<KeyValue>,
-    /// What to send: JSON and text as written, a ``` string without its fences.
+    /// What to send.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
+    pub body: Option<Body>,
     /// `None` for `HTTP *`, or without an `HTTP` line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
@@ -82,6 +84,68 @@ pub struct HttpEntry {
     pub asserts: Vec<Assert>,
     #[serde(skip_serializing_if = "HttpOptions::is_empty")]
     pub options: HttpOptions,
+}
+
+/// A request's body, and the kind of it that decides how Hurl sends it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Body {
+    /// As written: JSON and XML whole, a ``` or `` ` `` string without its quotes (a `` ` ``
+    /// string's escapes resolved).
+    pub text: String,
+    pub kind: BodyKind,
+}
+
+/// How a body is filled in and labelled, as Hurl does for each way of writing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    /// A JSON value written as it is (`{…}`, `[…]`, `"text"`, `100`, `true`): sent as
+    /// `application/json`; a `{{NAME}}` inside a JSON string is escaped as JSON.
+    Json,
+    /// A ```` ```json ```` string: sent as `application/json`, `{{NAME}}` filled in as it is.
+    JsonText,
+    /// XML written as it is (from `<`): sent as `application/xml`, and as written, since
+    /// Hurl fills no `{{NAME}}` in it.
+    Xml,
+    /// A ```` ```xml ```` string: sent as `application/xml`, `{{NAME}}` filled in.
+    XmlText,
+    /// A ```` ``` ```` or `` ` `` string, or lines of text: no content type.
+    Text,
+    /// A ```` ```raw ```` string: sent exactly as written, `{{…}}` included.
+    Raw,
+    /// `hex,…;`: bytes, `text` their hex digits.
+    Hex,
+    /// `base64,…;`: bytes, `text` their base64.
+    Base64,
+}
+
+impl Body {
+    /// The content type Hurl gives this body when no header names one.
+    pub fn content_type(&self) -> Option<&'static str> {
+        match self.kind {
+            BodyKind::Json | BodyKind::JsonText => Some("application/json"),
+            BodyKind::Xml | BodyKind::XmlText => Some("application/xml"),
+            BodyKind::Text | BodyKind::Raw | BodyKind::Hex | BodyKind::Base64 => None,
+        }
+    }
+
+    /// Whether `{{NAME}}` in the body is a variable to fill in.
+    pub fn is_template(&self) -> bool {
+        matches!(
+            self.kind,
+            BodyKind::Json | BodyKind::JsonText | BodyKind::XmlText | BodyKind::Text
+        )
+    }
+
+    /// The bytes a `hex,…;` or `base64,…;` body stands for; `None` for a body of text.
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        match self.kind {
+            BodyKind::Hex | BodyKind::Base64 => {
+                asserts::decode_bytes(self.kind == BodyKind::Hex, &self.text)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A `name: value` line (header, query or form parameter), escapes resolved.
@@ -150,12 +214,14 @@ const METHODS: &[&str] = &[
 ];
 const SECTIONS: &str = "QueryStringParams Query FormParams Form Options Captures Asserts";
 const OPTIONS: &str = "retry retry-interval timeout max-time";
-// What Hurl has and labrun lacks, to say "not supported" rather than suggest a typo fix. Only
-// looked up once a word is known to be wrong, so a string is enough.
-const HURL_OPTIONS: &str = "aws-sigv4 cacert cert compressed connect-timeout delay http1.0 \
-    http1.1 http2 http3 insecure ipv4 ipv6 key limit-rate location location-trusted max-redirs \
-    netrc netrc-file netrc-optional output path-as-is pinnedpubkey proxy repeat resolve skip \
-    unix-socket user variable verbose very-verbose";
+// What Hurl has and labrun lacks, to say "not supported" rather than suggest a typo fix: every
+// option of hurl 8.0's `[Options]` section (hurl_core's `parser/option.rs`) but labrun's own.
+// Only looked up once a word is known to be wrong, so a string is enough.
+const HURL_OPTIONS: &str = "aws-sigv4 cacert cert compressed connect-to connect-timeout delay \
+    digest header http1.0 http1.1 http2 http3 insecure ipv4 ipv6 key limit-rate location \
+    location-trusted max-redirs negotiate netrc netrc-file netrc-optional ntlm output path-as-is \
+    pinnedpubkey proxy repeat resolve skip unix-socket user variable verbose verbosity \
+    very-verbose";
 fn listed(list: &str, word: &str) -> bool {
     !word.is_empty() && list.split(' ').any(|w| w == word)
 }
@@ -293,8 +359,17 @@ impl<'t> Parser<'t> {
         };
         let (url, url_len) = value_string(rest);
         let span = self.span(line.t_off, line.t_off + method.len());
-        let problem = if METHODS.contains(&method) {
-            (url_len == 0).then(|| malformed(span, format!("`{method}` needs a URL")))
+        let problem = if METHODS.contains(&method) && url_len == 0 {
+            Some(malformed(span, format!("`{method}` needs a URL")))
+        } else if method == "CONNECT" {
+            let message = "labrun sends `CONNECT` with the host and port as its target, as \
+                           RFC 9110 (9.3.6) says; hurl 8 sends the URL's path, so a server \
+                           may answer the two differently";
+            let help = "CONNECT opens a tunnel through a proxy; to check an ordinary route, \
+                        use the method it answers";
+            Some(Diagnostic::new(Code::HurlDifference, span, message).with_help(help))
+        } else if METHODS.contains(&method) {
+            None
         } else if known_method(method) {
             let message = format!("HTTP method `{method}` must be uppercase");
             let help = format!("write `{}`", method.to_ascii_uppercase());
@@ -422,23 +497,17 @@ impl<'t> Parser<'t> {
                     let assert = implicit(Query::Header(kv.name), kv.value, kv.span);
                     self.push(|e| e.asserts.push(assert))
                 }
-                None if starts_body(line.t) => self.response_body(line),
-                None => match ["base64,", "hex,", "file,"]
-                    .into_iter()
-                    .find(|kind| line.t.starts_with(kind))
-                {
-                    Some(kind) => {
-                        let span = self.span(line.t_off, line.t_off + kind.len());
-                        let message = format!("`{kind}` bodies are not supported by labrun");
-                        Err(malformed(span, message).with_help(
-                            "compare the body's bytes under `[Asserts]`: `bytes == hex,...;` or `sha256 == hex,...;`",
-                        ))
-                    }
-                    None => Err(
-                        malformed(line_span, "expected a response header `Name: value`")
-                            .with_help("or a `[Captures]` or `[Asserts]` section"),
-                    ),
-                },
+                None if starts_body(line.t) || starts_bytes(line.t) => self.response_body(line),
+                None if line.t.starts_with("file,") => {
+                    let span = self.span(line.t_off, line.t_off + "file,".len());
+                    let message = "`file,` bodies are not supported by labrun";
+                    let help = "compare the body's bytes under `[Asserts]`: `sha256 == hex,...;`";
+                    Err(malformed(span, message).with_help(help))
+                }
+                None => Err(
+                    malformed(line_span, "expected a response header `Name: value`")
+                        .with_help("or a `[Captures]` or `[Asserts]` section"),
+                ),
             },
             State::Captures | State::Asserts if starts_body(line.t) => self.response_body(line),
             State::Captures => capture(line.t, abs).and_then(|c| self.push(|e| e.captures.push(c))),
@@ -467,7 +536,21 @@ impl<'t> Parser<'t> {
 
     fn response_body(&mut self, line: Line<'t>) -> Result<(), Diagnostic> {
         match self.body(line) {
-            (Some(body), span) => {
+            (
+                Some(
+                    body @ Body {
+                        kind: BodyKind::Hex | BodyKind::Base64,
+                        ..
+                    },
+                ),
+                span,
+            ) => {
+                // `hex,…;` in a response means `bytes == hex,…;`, as in Hurl.
+                let mut assert = implicit(Query::Bytes, String::new(), span);
+                assert.predicate.value = body.bytes().map(PredicateValue::Bytes);
+                self.push(|e| e.asserts.push(assert))
+            }
+            (Some(Body { text: body, .. }), span) => {
                 if body.trim_start().starts_with(['{', '[']) {
                     let message = "labrun compares a response's JSON body as JSON (any spacing, \
                                    any key order); hurl 8 compares the text as written, so it \
@@ -524,8 +607,9 @@ impl<'t> Parser<'t> {
     }
 
     /// Reads a body starting at `line`, with its further lines; returns it and its span.
-    fn body(&mut self, line: Line<'t>) -> (Option<String>, Span) {
+    fn body(&mut self, line: Line<'t>) -> (Option<Body>, Span) {
         let t = line.t;
+        let text = |kind| move |text| Body { text, kind };
         let (body, end) = if let Some(rest) = t.strip_prefix("```") {
             self.multiline(line, rest)
         } else if let Some(rest) = t.strip_prefix('`') {
@@ -534,7 +618,10 @@ impl<'t> Parser<'t> {
                     // A `...` string reads escapes (`\n`, `\``), as in Hurl; a ```...``` one
                     // does not.
                     let (body, end) = self.one_line(line, 1, close);
-                    (body.map(|body| unescape(&body)), end)
+                    (
+                        body.map(|body| unescape(&body)).map(text(BodyKind::Text)),
+                        end,
+                    )
                 }
                 None => {
                     let span = self.span(line.t_off, line.t_off + 1);
@@ -543,7 +630,8 @@ impl<'t> Parser<'t> {
                 }
             }
         } else if t.starts_with(['{', '[']) {
-            self.json(line)
+            let (body, end) = self.json(line);
+            (body.map(text(BodyKind::Json)), end)
         } else {
             self.text_body(line)
         };
@@ -558,26 +646,42 @@ impl<'t> Parser<'t> {
         (line.t.get(fence..fence + len).map(str::to_string), end)
     }
 
-    fn multiline(&mut self, line: Line<'t>, rest: &str) -> (Option<String>, usize) {
+    fn multiline(&mut self, line: Line<'t>, rest: &str) -> (Option<Body>, usize) {
         if let Some(close) = rest.find("```") {
-            return self.one_line(line, 3, close);
-        }
-        let kind = rest.split('#').next().unwrap_or("").trim();
-        let ok = matches!(kind, "" | "json" | "xml");
-        if !ok {
-            let kind_off = line.t_off + 3 + rest.len() - rest.trim_start().len();
-            let message = match kind {
-                "graphql" | "base64" | "hex" => format!("```{kind} strings are not supported"),
-                _ => format!("unknown ``` string type `{kind}`"),
+            let (body, end) = self.one_line(line, 3, close);
+            let text = |text| Body {
+                text,
+                kind: BodyKind::Text,
             };
-            let span = self.span(kind_off, kind_off + kind.len());
-            self.diags.push(malformed(span, message));
+            return (body.map(text), end);
+        }
+        let hint = rest.split('#').next().unwrap_or("").trim();
+        let kind = match hint {
+            "" => Some(BodyKind::Text),
+            "json" => Some(BodyKind::JsonText),
+            "xml" => Some(BodyKind::XmlText),
+            "raw" => Some(BodyKind::Raw),
+            _ => None,
+        };
+        if kind.is_none() {
+            let hint_off = line.t_off + 3 + rest.len() - rest.trim_start().len();
+            let message = match hint {
+                "graphql" => format!("```{hint} strings are not supported by labrun"),
+                _ => format!("unknown ``` string type `{hint}`"),
+            };
+            let span = self.span(hint_off, hint_off + hint.len());
+            let diag = malformed(span, message);
+            self.diags
+                .push(diag.with_help("write ``` alone, or ```json, ```xml or ```raw"));
         }
         let content = self.pos;
         while let Some(next) = self.next_line() {
             if next.t == "```" {
-                let body = self.text.get(content..next.start).filter(|_| ok);
-                return (body.map(str::to_string), next.t_end);
+                let body = kind.and_then(|kind| {
+                    let text = self.text.get(content..next.start)?.to_string();
+                    Some(Body { text, kind })
+                });
+                return (body, next.t_end);
             }
         }
         let span = self.span(line.t_off, line.t_off + 3);
@@ -626,7 +730,7 @@ impl<'t> Parser<'t> {
         (None, line.t_end)
     }
 
-    fn text_body(&mut self, first: Line<'t>) -> (Option<String>, usize) {
+    fn text_body(&mut self, first: Line<'t>) -> (Option<Body>, usize) {
         let mut end = first.t_end;
         while let Some(next) = self.line_at(self.pos) {
             let t = next.t;
@@ -640,14 +744,70 @@ impl<'t> Parser<'t> {
             self.pos = next.next;
             end = next.t_end;
         }
-        let kinds = ["base64,", "hex,", "file,"];
-        if let Some(kind) = kinds.into_iter().find(|k| first.t.starts_with(k)) {
-            let span = self.span(first.t_off, first.t_off + kind.len());
-            let message = format!("`{kind}` bodies are not supported by labrun");
-            self.diags.push(malformed(span, message));
+        if first.t.starts_with("file,") {
+            let span = self.span(first.t_off, first.t_off + "file,".len());
+            let message = "`file,` bodies are not supported by labrun";
+            let help = "write the body in the block: a ``` string, JSON, or `base64,…;`";
+            self.diags.push(malformed(span, message).with_help(help));
             return (None, end);
         }
-        (self.text.get(first.t_off..end).map(str::to_string), end)
+        let bytes = [("hex,", BodyKind::Hex), ("base64,", BodyKind::Base64)];
+        if let Some((prefix, kind)) = bytes.into_iter().find(|(p, _)| first.t.starts_with(p)) {
+            return (self.bytes_body(first, end, prefix, kind), end);
+        }
+        let body = self.text.get(first.t_off..end).map(|text| {
+            // As Hurl reads a body: XML from `<`, a JSON value (`"text"`, `100`, `true`) as JSON.
+            let kind = if text.starts_with('<') {
+                BodyKind::Xml
+            } else if serde_json::from_str::<serde_json::Value>(text).is_ok() {
+                BodyKind::Json
+            } else {
+                BodyKind::Text
+            };
+            Body {
+                text: text.to_string(),
+                kind,
+            }
+        });
+        (body, end)
+    }
+
+    /// A `hex,…;` or `base64,…;` body from `first` to `end`, checked: its bytes may span
+    /// lines, and only a comment may follow the `;`.
+    fn bytes_body(
+        &mut self,
+        first: Line<'t>,
+        end: usize,
+        prefix: &str,
+        kind: BodyKind,
+    ) -> Option<Body> {
+        let whole = self.text.get(first.t_off..end)?;
+        let encoded = &whole[prefix.len()..];
+        let Some(close) = encoded.find(';') else {
+            let span = self.span(first.t_off, end);
+            let diag = malformed(span, "unterminated bytes: end them with `;`");
+            self.diags.push(diag);
+            return None;
+        };
+        let after = &encoded[close + 1..];
+        if !after.trim().is_empty() && !after.trim_start().starts_with('#') {
+            let at = end - after.trim_start().len();
+            let diag = malformed(self.span(at, end), "unexpected text after the body");
+            self.diags.push(diag);
+        }
+        let text: String = encoded[..close].split_whitespace().collect();
+        if asserts::decode_bytes(kind == BodyKind::Hex, &text).is_none() {
+            let span = self.span(first.t_off, first.t_off + prefix.len() + close + 1);
+            let what = if kind == BodyKind::Hex {
+                "hex"
+            } else {
+                "base64"
+            };
+            self.diags
+                .push(malformed(span, format!("invalid {what} bytes")));
+            return None;
+        }
+        Some(Body { text, kind })
     }
 
     /// Reports text after the end of a body on its last line, `at` bytes into it.
@@ -779,6 +939,10 @@ fn starts_body(t: &str) -> bool {
     t.starts_with(['{', '[', '`', '<'])
 }
 
+fn starts_bytes(t: &str) -> bool {
+    t.starts_with("hex,") || t.starts_with("base64,")
+}
+
 /// `[Name]`, or `[Name` alone (unclosed: `false`), possibly followed by a comment.
 fn section_header(t: &str) -> Option<(&str, bool)> {
     let inner = t.strip_prefix('[')?;
@@ -805,6 +969,9 @@ fn split_key(t: &str) -> Option<(usize, usize)> {
     while let Some(&b) = bytes.get(i) {
         if b == b'{' && bytes.get(i + 1) == Some(&b'{') {
             i += t.get(i..)?.find("}}")? + 2;
+        } else if t.get(i..)?.starts_with("\\u{") {
+            // `\u{5b}`: the escape runs to its brace.
+            i += t.get(i..)?.find('}')? + 1;
         } else if b == b'\\' {
             i += 1 + t.get(i + 1..)?.chars().next().map_or(0, char::len_utf8);
         } else if b.is_ascii_alphanumeric() || b"_-.[]@$".contains(&b) {
@@ -1167,7 +1334,8 @@ mod tests {
 
     #[test]
     fn every_method_is_accepted() {
-        for method in METHODS {
+        // CONNECT is accepted too, with a warning (below).
+        for method in METHODS.iter().filter(|m| **m != "CONNECT") {
             let entries = ok(&format!("{method} /x"));
             assert_eq!(entries[0].method, *method);
         }
@@ -1253,12 +1421,15 @@ mod tests {
         let json = "{\n  \"id\": {{ID}},\n\n  \"tags\": [\"}\", \"\\\"]\"]\n}";
         let text = format!("POST /items\nContent-Type: application/json\n{json}\nHTTP 201\n");
         let entry = &ok(&text)[0];
-        assert_eq!(entry.body.as_deref(), Some(json));
+        assert_eq!(entry.body.as_ref().map(|b| b.text.as_str()), Some(json));
         assert_eq!(entry.status, Some(201));
         let entry = &ok("PUT /list\n[1, 2]\nHTTP 200")[0];
-        assert_eq!(entry.body.as_deref(), Some("[1, 2]"));
+        assert_eq!(entry.body.as_ref().map(|b| b.text.as_str()), Some("[1, 2]"));
         assert_eq!(
-            ok("PUT /flags\n[true]\n")[0].body.as_deref(),
+            ok("PUT /flags\n[true]\n")[0]
+                .body
+                .as_ref()
+                .map(|b| b.text.as_str()),
             Some("[true]")
         );
     }
@@ -1266,18 +1437,36 @@ mod tests {
     #[test]
     fn a_multiline_string_body_is_what_lies_between_its_fences() {
         let text = "POST /csv\n```\na,b\n\n1,2\n```\nHTTP 200\n";
-        assert_eq!(ok(text)[0].body.as_deref(), Some("a,b\n\n1,2\n"));
         assert_eq!(
-            ok("POST /\n```json\n{}\n```")[0].body.as_deref(),
+            ok(text)[0].body.as_ref().map(|b| b.text.as_str()),
+            Some("a,b\n\n1,2\n")
+        );
+        assert_eq!(
+            ok("POST /\n```json\n{}\n```")[0]
+                .body
+                .as_ref()
+                .map(|b| b.text.as_str()),
             Some("{}\n")
         );
         assert_eq!(
-            ok("POST /\n```one line```")[0].body.as_deref(),
+            ok("POST /\n```one line```")[0]
+                .body
+                .as_ref()
+                .map(|b| b.text.as_str()),
             Some("one line")
         );
-        assert_eq!(ok("POST /\n``````")[0].body.as_deref(), Some(""));
         assert_eq!(
-            ok("POST /\n`quoted text`\nHTTP 200")[0].body.as_deref(),
+            ok("POST /\n``````")[0]
+                .body
+                .as_ref()
+                .map(|b| b.text.as_str()),
+            Some("")
+        );
+        assert_eq!(
+            ok("POST /\n`quoted text`\nHTTP 200")[0]
+                .body
+                .as_ref()
+                .map(|b| b.text.as_str()),
             Some("quoted text")
         );
     }
@@ -1286,7 +1475,10 @@ mod tests {
     fn a_text_body_ends_at_a_blank_line_and_text_after_it_is_reported() {
         let text = "POST /echo\nhello\nworld\n\nstray\nmore\nHTTP 200\n";
         let (entries, diags) = parse(text);
-        assert_eq!(entries[0].body.as_deref(), Some("hello\nworld"));
+        assert_eq!(
+            entries[0].body.as_ref().map(|b| b.text.as_str()),
+            Some("hello\nworld")
+        );
         assert_eq!(entries[0].status, Some(200));
         assert_eq!(diags.len(), 1, "{diags:#?}");
         assert_eq!(diags[0].message, "unexpected line after the body");
@@ -1425,11 +1617,26 @@ mod tests {
     }
 
     #[test]
+    fn a_key_may_hold_escapes_as_in_hurl() {
+        let text = "POST /\n[Form]\nvalues\\u{5b}0\\u{5d}: 0\na\\:b: 1\n";
+        let names: Vec<_> = ok(text)[0].form.iter().map(|kv| kv.name.clone()).collect();
+        assert_eq!(names, ["values[0]", "a:b"]);
+    }
+
+    #[test]
+    fn connect_is_sent_but_warned_about() {
+        let (entries, diags) = parse("CONNECT http://x/tunnel\nHTTP 200\n");
+        assert_eq!(entries[0].method, "CONNECT");
+        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::HurlDifference]);
+    }
+
+    #[test]
     fn crlf_line_endings_are_accepted() {
         let entry =
             &ok("POST /x\r\nA: b\r\n{\r\n}\r\nHTTP 200\r\n[Asserts]\r\nstatus == 200\r\n")[0];
         assert_eq!(entry.headers[0].value, "b");
-        assert_eq!(entry.body.as_deref(), Some("{\r\n}"));
+        assert_eq!(entry.body.as_ref().map(|b| b.text.as_str()), Some("{\r\n}"));
         assert_eq!(entry.asserts.len(), 1);
     }
 
@@ -1974,20 +2181,71 @@ mod tests {
     }
 
     #[test]
-    fn hurl_body_kinds_labrun_lacks_are_reported() {
-        // In a response too, with what to write instead.
-        let (_, diags) = parse("GET /\nHTTP 200\nhex,00ff;");
-        assert_eq!(diags.len(), 1, "{diags:?}");
+    fn a_body_has_the_kind_hurl_reads_it_as() {
+        let kinds = [
+            ("{\"a\": 1}", BodyKind::Json),
+            ("[1]", BodyKind::Json),
+            ("\"Hello\"", BodyKind::Json),
+            ("-1.5e3", BodyKind::Json),
+            ("true", BodyKind::Json),
+            ("<a>1</a>", BodyKind::Xml),
+            ("a=1&b=2", BodyKind::Text),
+            ("`{\"a\": 1}`", BodyKind::Text),
+            ("```\n{\"a\": 1}\n```", BodyKind::Text),
+            ("```json\n{\"a\": 1}\n```", BodyKind::JsonText),
+            ("```xml\n<a/>\n```", BodyKind::XmlText),
+            ("```raw\n{{a}}\n```", BodyKind::Raw),
+        ];
+        for (body, kind) in kinds {
+            let entries = ok(&format!("POST /\n{body}\nHTTP 200"));
+            assert_eq!(
+                entries[0].body.as_ref().map(|b| b.kind),
+                Some(kind),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_triple_quoted_value_is_refused() {
+        for text in ["body == ```a```\n", "body == ```\nline\n```\n"] {
+            let (_, diags) = parse(&format!("GET /\nHTTP 200\n[Asserts]\n{text}"));
+            let message = "a ``` string as an expected value is not supported by labrun";
+            assert_eq!(diags[0].message, message, "{text}");
+        }
+    }
+
+    #[test]
+    fn bytes_bodies_are_sent_and_compared_as_bytes() {
+        let entry = &ok("POST /\nbase64,aGk=; # hi\nHTTP 200\nhex,00 ff;")[0];
+        let body = entry.body.as_ref().unwrap();
         assert_eq!(
-            diags[0].message,
-            "`hex,` bodies are not supported by labrun"
+            (body.kind, body.bytes()),
+            (BodyKind::Base64, Some(b"hi".to_vec()))
         );
-        assert!(
-            diags[0]
-                .help
-                .as_deref()
-                .unwrap_or("")
-                .contains("bytes == hex,")
+        assert_eq!(entry.asserts[0].query, Query::Bytes);
+        let wanted = Some(PredicateValue::Bytes(vec![0, 255]));
+        assert_eq!(entry.asserts[0].predicate.value, wanted);
+        assert_error(
+            "POST /\nhex,0g;",
+            Code::MalformedHttp,
+            "hex,0g;",
+            "invalid hex bytes",
+            None,
+        );
+        let (_, diags) = parse("POST /\nbase64,aGk=\nHTTP 200");
+        assert_eq!(diags[0].message, "unterminated bytes: end them with `;`");
+    }
+
+    #[test]
+    fn hurl_body_kinds_labrun_lacks_are_reported() {
+        let text = "GET /\nHTTP 200\nfile,data.bin;";
+        assert_error(
+            text,
+            Code::MalformedHttp,
+            "file,",
+            "`file,` bodies are not supported by labrun",
+            Some("compare the body's bytes under `[Asserts]`: `sha256 == hex,...;`"),
         );
         let text = "POST /\nfile,data.bin;";
         assert_error(
@@ -1995,15 +2253,15 @@ mod tests {
             Code::MalformedHttp,
             "file,",
             "`file,` bodies are not supported by labrun",
-            None,
+            Some("write the body in the block: a ``` string, JSON, or `base64,…;`"),
         );
         let text = "POST /\n```graphql\n{ a }\n```";
         assert_error(
             text,
             Code::MalformedHttp,
             "graphql",
-            "```graphql strings are not supported",
-            None,
+            "```graphql strings are not supported by labrun",
+            Some("write ``` alone, or ```json, ```xml or ```raw"),
         );
     }
 

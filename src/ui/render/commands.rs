@@ -212,11 +212,14 @@ fn requests(canvas: &mut Canvas, block: &Block) -> io::Result<()> {
             }
         }
         if let Some(body) = &entry.body {
-            let size = format!(
-                "body: {}, {}",
-                plural(body.lines().count(), "line"),
-                plural(body.len(), "byte")
-            );
+            let size = match body.bytes() {
+                Some(bytes) => format!("body: {}", plural(bytes.len(), "byte")),
+                None => format!(
+                    "body: {}, {}",
+                    plural(body.text.lines().count(), "line"),
+                    plural(body.text.len(), "byte")
+                ),
+            };
             canvas.styled(&size, Look::DIM)?;
         }
         canvas.dedent();
