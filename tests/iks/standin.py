@@ -36,8 +36,20 @@ def main():
     if ("-f" in args and "-" in args) or ("--filename" in args and "-" in args):
         stdin = sys.stdin.read()
     env = dict(os.environ)
+    files = {}
+    for i, arg in enumerate(args):
+        # A passphrase file: read here, where `<(...)` and /dev/stdin exist.
+        name, eq, value = arg.partition("=")
+        if name == "--sign-passphrase-file":
+            path = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            try:
+                with open(path, encoding="utf-8") as f:
+                    files[path] = f.read()
+            except OSError:
+                pass
     while True:
-        request = {"tool": tool, "args": args, "cwd": os.getcwd(), "env": env, "stdin": stdin}
+        request = {"tool": tool, "args": args, "cwd": os.getcwd(), "env": env, "stdin": stdin,
+                   "files": files}
         try:
             reply = call(url, request)
         except (OSError, ValueError) as problem:

@@ -19,7 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from iksstub import api, cli, cli_calicoctl, cli_curl, cli_docker, cli_ibmcloud, cli_kubectl  # noqa: E402
+from iksstub import (  # noqa: E402
+    api, cli, cli_calicoctl, cli_curl, cli_docker, cli_gpg, cli_ibmcloud, cli_kubectl, cli_skopeo)
 from iksstub.cloud import Cloud  # noqa: E402
 
 TOOLS = {
@@ -28,6 +29,8 @@ TOOLS = {
     "kubectl": cli_kubectl.run,
     "calicoctl": cli_calicoctl.run,
     "curl": cli_curl.run,
+    "gpg": cli_gpg.run,
+    "skopeo": cli_skopeo.run,
 }
 
 
@@ -71,7 +74,7 @@ def make_handler(cloud, verbose):
             if self.path == "/_stub/cli" and self.command == "POST":
                 request = json.loads(body or b"{}")
                 run = cli.Run(request["tool"], request.get("args", []), request.get("cwd", "/"),
-                              request.get("env", {}), request.get("stdin", ""))
+                              request.get("env", {}), request.get("stdin", ""), request.get("files", {}))
                 try:
                     with cloud.lock:
                         TOOLS[run.tool](cloud, run)
@@ -107,8 +110,11 @@ def snapshot(cloud):
         "namespaces": sorted(cloud.namespaces),
         "images": sorted(cloud.images),
         "exemptions": cloud.exemptions,
-        "trust": {repo: {"signed": sorted(d["signed"]), "signers": sorted(d["signers"])}
-                  for repo, d in cloud.trust.items()},
+        # Each signed tag, with the fingerprints of the keys that signed it.
+        "signatures": {ref: sorted(s["fingerprint"] for s in cloud.signatures.get(image["digest"], [])
+                                   if s["identity"] == ref)
+                       for ref, image in sorted(cloud.images.items())
+                       if any(s["identity"] == ref for s in cloud.signatures.get(image["digest"], []))},
         "instances": {g: {"name": i["name"], "keys": [k["id"] for k in i["keys"]]}
                       for g, i in cloud.instances.items()},
         "cluster": {"name": cloud.cluster.name, "id": cloud.cluster.id,

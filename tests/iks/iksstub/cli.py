@@ -12,12 +12,15 @@ import os
 class Run:
     """One command: what it was given, and what it says."""
 
-    def __init__(self, tool, args, cwd, env, stdin=""):
+    def __init__(self, tool, args, cwd, env, stdin="", files=None):
         self.tool = tool
         self.args = list(args)
         self.cwd = cwd
         self.env = env
         self.stdin = stdin
+        # Files the stand-in read where the command runs (a passphrase file given as
+        # `<(...)` exists only there): path as given -> text.
+        self.files = files or {}
         self.out = []
         self.err = []
         self.code = 0

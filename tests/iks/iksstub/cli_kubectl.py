@@ -1,8 +1,9 @@
-"""`kubectl` against the stand-in cluster: nodes, pods, CRDs, Portieris policies (`apply`,
-`get`, `delete`) and `run`, which goes through Portieris' admission webhook. It needs the
+"""`kubectl` against the stand-in cluster: nodes, pods, CRDs, secrets, Portieris policies
+(`apply`, `get`, `delete`, `create secret generic`) and `run`, which goes through Portieris' admission webhook. It needs the
 context `ibmcloud ks cluster config` wrote, as the real kubectl needs a kubeconfig.
 """
 
+import base64
 import json
 import os
 import re
@@ -31,6 +32,8 @@ KINDS = {
     "namespace": ("Namespace", "namespaces", False),
     "namespaces": ("Namespace", "namespaces", False),
     "ns": ("Namespace", "namespaces", False),
+    "secret": ("Secret", "secrets", True),
+    "secrets": ("Secret", "secrets", True),
     "crd": ("CustomResourceDefinition", "customresourcedefinitions", False),
     "crds": ("CustomResourceDefinition", "customresourcedefinitions", False),
     "customresourcedefinitions": ("CustomResourceDefinition", "customresourcedefinitions", False),
@@ -43,7 +46,7 @@ def run(cloud, cmd):
     try:
         positionals, opts = parse(cmd.args, with_value=(
             "-n", "--namespace", "-o", "--output", "-f", "--filename", "-l", "--selector", "--image",
-            "--dry-run", "--restart", "--context", "--kubeconfig"),
+            "--dry-run", "--restart", "--context", "--kubeconfig", "--from-file"),
             aliases={"--namespace": "-n", "--output": "-o", "--filename": "-f", "--selector": "-l",
                      "-A": "--all-namespaces"})
     except Usage as problem:
@@ -66,7 +69,7 @@ def run(cloud, cmd):
     if context is None:
         return cmd.fail(REFUSED)
     namespace = opts.get("-n") or "default"
-    verbs = {"get": get, "apply": apply, "delete": delete, "run": run_pod}
+    verbs = {"get": get, "apply": apply, "delete": delete, "run": run_pod, "create": create}
     if verb not in verbs:
         return cmd.fail('error: unknown command "%s" for "kubectl"' % verb)
     return verbs[verb](cloud, cmd, rest, opts, namespace)
@@ -162,6 +165,13 @@ def objects(cloud, kind, namespace, selector):
         items = list(kube.services.values())
     elif kind == "Namespace":
         items = [{"metadata": {"name": name}, "status": {"phase": "Active"}} for name in sorted(kube.namespaces)]
+    elif kind == "Secret":
+        items = []
+        for key, data in sorted(kube.secrets.items()):
+            ns, name = key.split("/", 1)
+            items.append({"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+                          "metadata": {"name": name, "namespace": ns},
+                          "data": {k: base64.b64encode(v.encode()).decode() for k, v in data.items()}})
     else:
         items = [{"metadata": {"name": name}, "created": "2024-01-01T00:00:00Z"}
                  for name in (CRDS if kube.portieris else [])]
@@ -201,6 +211,9 @@ def listing(kind, items, with_namespace, wide):
     elif kind == "Namespace":
         rows = [[o["metadata"]["name"], "Active", "10d"] for o in items]
         header = ["NAME", "STATUS", "AGE"]
+    elif kind == "Secret":
+        rows = [[o["metadata"]["name"], "Opaque", str(len(o["data"])), "1m"] for o in items]
+        header = ["NAME", "TYPE", "DATA", "AGE"]
     elif kind == "CustomResourceDefinition":
         rows = [[o["metadata"]["name"], o["created"]] for o in items]
         header = ["NAME", "CREATED AT"]
@@ -359,7 +372,7 @@ def delete(cloud, cmd, args, opts, namespace):
         ns = ns or namespace
         if kind == "Namespace" and name in kube.namespaces and name not in ("default", "kube-system"):
             kube.namespaces.discard(name)
-            for store in (kube.pods, kube.services, kube.image_policies):
+            for store in (kube.pods, kube.services, kube.image_policies, kube.secrets):
                 for key in [k for k in store if k.startswith(name + "/")]:
                     del store[key]
             cmd.say('namespace "%s" deleted' % name)
@@ -369,6 +382,7 @@ def delete(cloud, cmd, args, opts, namespace):
             "ClusterImagePolicy": (kube.cluster_image_policies, name),
             "Pod": (kube.pods, "%s/%s" % (ns, name)),
             "Service": (kube.services, "%s/%s" % (ns, name)),
+            "Secret": (kube.secrets, "%s/%s" % (ns, name)),
         }.get(kind, ({}, name))
         if store.pop(key, None) is None:
             if opts.get("--ignore-not-found"):
@@ -376,6 +390,31 @@ def delete(cloud, cmd, args, opts, namespace):
             return cmd.fail('Error from server (NotFound): %s "%s" not found' % (plural, name))
         group = "." + POLICY_GROUP if "ImagePolicy" in kind else ""
         cmd.say('%s%s "%s" deleted' % (kind.lower(), group, name))
+    return cmd
+
+
+def create(cloud, cmd, args, opts, namespace):
+    """`kubectl create secret generic NAME --from-file=KEY=PATH`: the secret Portieris reads a
+    `signedBy` requirement's public keys from."""
+    if args[:2] != ["secret", "generic"] or len(args) != 3:
+        return cmd.fail("error: the stand-in creates only `secret generic NAME --from-file=KEY=PATH`")
+    name = args[2]
+    source = opts.get("--from-file")
+    if not source:
+        return cmd.fail("error: the stand-in needs --from-file=KEY=PATH")
+    key, eq, path = source.partition("=")
+    if not eq:
+        key, path = os.path.basename(source), source
+    try:
+        text = read_file(cmd.path(path))
+    except OSError:
+        return cmd.fail("error: error reading %s: no such file or directory" % path)
+    kube = cloud.cluster.kube
+    full = "%s/%s" % (namespace, name)
+    if full in kube.secrets:
+        return cmd.fail('error: failed to create secret secrets "%s" already exists' % name)
+    kube.secrets[full] = {key: text}
+    cmd.say("secret/%s created" % name)
     return cmd
 
 

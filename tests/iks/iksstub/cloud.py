@@ -1,13 +1,15 @@
 """The state of the stand-in IBM Cloud account: registry, Vulnerability Advisor, Key Protect,
-one Kubernetes Service cluster (with Portieris and Calico objects) and the notary trust data,
+one Kubernetes Service cluster (with Portieris and Calico objects) and the image signatures,
 plus the CLI session that `ibmcloud login` and `ibmcloud cr region-set` set up.
 
 The REST handlers (`api.py`) and the stand-in CLIs (`cli_*.py`) read and change this one
 object, under one lock, so a command's effect is what the next API call sees.
 """
 
+import base64
 import fnmatch
 import hashlib
+import json
 import threading
 import time
 import uuid
@@ -97,8 +99,9 @@ class Cloud:
         self.local_images = {}
         # VA exemptions: dicts shaped like GET /va/api/v4/exemptions/account items.
         self.exemptions = []
-        # Notary: repository (REG/NS/REPO) -> trust data.
-        self.trust = {}
+        # Red Hat simple signatures the registry stores (its signatures extension API), by
+        # manifest digest: [{"identity": REG/NS/REPO:TAG, "fingerprint": signing key}].
+        self.signatures = {}
         # Resource instances (Key Protect): guid -> instance.
         self.instances = {}
         self.cluster = Cluster(cluster, account)
@@ -346,21 +349,51 @@ class Cloud:
         # The most specific pattern wins: the longest one without its wildcards.
         best = max(matching, key=lambda r: len(r.get("name", "").replace("*", "")))
         policy = best.get("policy") or {}
+        requirements = (policy.get("simple") or {}).get("requirements") or []
+        if requirements:
+            problem = self.simple_problem(namespace, ref, requirements)
+            if problem:
+                return problem
         if (policy.get("trust") or {}).get("enabled"):
-            registry, namespace_, repository, tag = split_ref(ref)
-            trust = self.trust.get("%s/%s/%s" % (registry, namespace_, repository))
-            if trust is None or tag not in trust["signed"]:
-                return "Deny %s, failed to get content trust information: No valid trust data for %s" % (
-                    _quote(ref), tag)
+            # Portieris asks the registry's notary server, which Container Registry shut down
+            # on 2021-11-01 (IBM-APIS.md): nothing answers at port 4443.
+            registry = split_ref(ref)[0]
+            return ('trust: Deny %s, failed to get content trust information: Get "https://%s:4443/v2/'
+                    '%s/_trust/tuf/root.json": dial tcp %s:4443: connect: connection refused'
+                    % (_quote(ref), registry, ref.rsplit(":", 1)[0].split("/", 1)[1], registry))
         va = ((policy.get("vulnerability") or {}).get("ICCRVA") or {})
         if va.get("enabled"):
-            status = self.va_status(ref)
-            if status is None or status["status"] not in DEPLOYABLE:
-                return (
-                    "Deny %s, the Vulnerability Advisor image scan assessment found issues with the "
-                    "container image that are not exempted. Refer to your image vulnerability report "
-                    "for more details by using the command `ibmcloud cr va`." % _quote(ref)
-                )
+            # Portieris' VA check calls VA v3, retired on 2023-11-13 (IBM-APIS.md): every image
+            # is denied.
+            return ("Deny %s, the Vulnerability Advisor image scan assessment failed: GET "
+                    "https://%s/va/api/v3/report/image/status/%s: 404 Not Found"
+                    % (_quote(ref), split_ref(ref)[0], ref))
+        return None
+
+    def simple_problem(self, namespace, ref, requirements):
+        """Why Portieris' `simple` policy (Red Hat simple signing, through containers/image)
+        refuses `ref`, or None: every `signedBy` requirement needs a signature for the tag,
+        made by a key of its `keySecret` (the key `key` of a secret in the pod's namespace)."""
+        image = self.image(ref)
+        if image is None:
+            return "simple: Deny %s, no valid ImagePullSecret, 0 tried" % _quote(ref)
+        signatures = [s for s in self.signatures.get(image["digest"], []) if s["identity"] == ref]
+        for requirement in requirements:
+            kind = requirement.get("type")
+            if kind == "insecureAcceptAnything":
+                continue
+            if kind == "reject":
+                return "simple: policy denied the request: Running image docker://%s is rejected by policy." % ref
+            if kind != "signedBy":
+                return "simple: unknown requirement type %s" % _quote(kind or "")
+            name = requirement.get("keySecret") or ""
+            secret = self.cluster.kube.secrets.get("%s/%s" % (namespace, name))
+            if secret is None:
+                return 'simple: secrets "%s" not found' % name
+            keys = armored_fingerprints(secret.get("key", ""))
+            denial = signed_by_denial(signatures, keys)
+            if denial:
+                return "simple: policy denied the request: " + denial
         return None
 
 
@@ -443,6 +476,7 @@ class Kube:
         self.image_policies = {}  # "ns/name" -> object
         self.cluster_image_policies = {}  # name -> object
         self.pods = {}  # "ns/name" -> {"image", "created", "labels"}
+        self.secrets = {}  # "ns/name" -> {data key: text}
         self.services = {}  # "ns/name" -> Service object
         self.namespaces = {"default", "kube-system", "ibm-system"}
         self.network_policies = {}  # GlobalNetworkPolicy name -> object
@@ -519,6 +553,34 @@ class Kube:
             self.portieris_pending -= 1
             return False
         return True
+
+
+def armored_fingerprints(text):
+    """The key fingerprints in an armored key block the stand-in gpg exported, or []."""
+    lines = [line for line in text.splitlines() if line and not line.startswith(("-----", "="))]
+    try:
+        return json.loads(base64.b64decode("".join(lines)))["fingerprints"]
+    except (ValueError, KeyError, TypeError):
+        return []
+
+
+def signed_by_denial(signatures, keys):
+    """containers/image's `signedBy` verdict on the signatures of an image (its messages, from
+    signature/policy_eval_signedby.go), or None when one is by a trusted key."""
+    if not keys:
+        return "No public keys imported"
+    rejections = []
+    for signature in signatures:
+        if signature["fingerprint"] in keys:
+            return None
+        rejections.append(
+            "Invalid GPG signature: &gpgme.Signature{Summary:128, Fingerprint:%s, "
+            "Status:(*errors.errorString)(0xc0001c4e30), Validity:0}" % _quote(signature["fingerprint"][-16:]))
+    if not rejections:
+        return "A signature was required, but no signature exists"
+    if len(rejections) == 1:
+        return rejections[0]
+    return "None of the signatures were accepted, reasons: " + "; ".join(rejections)
 
 
 def port_matches(ports, port):
