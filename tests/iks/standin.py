@@ -1,8 +1,8 @@
 """The stand-in programs of `bin/`: each sends its arguments, working folder and environment to
 the stub named by `IKS_STUB_URL`, prints what the stub answers and exits with its code.
 
-When the stub says a passphrase is needed (a signed `docker push` without
-`DOCKER_CONTENT_TRUST_*_PASSPHRASE`), this asks for it on the terminal, as docker does, and
+When the stub says a passphrase is needed (gpg or a signing skopeo without one given), this
+asks for it on the terminal, as gpg's pinentry does, and
 sends the command again with it; without a terminal the command fails as docker's would.
 """
 
@@ -33,7 +33,7 @@ def main():
                          "export IKS_STUB_URL=http://127.0.0.1:PORT\n" % tool)
         return 127
     stdin = ""
-    if ("-f" in args and "-" in args) or ("--filename" in args and "-" in args):
+    if ("-f" in args and "-" in args) or ("--filename" in args and "-" in args) or "--passphrase-fd" in args:
         stdin = sys.stdin.read()
     env = dict(os.environ)
     files = {}

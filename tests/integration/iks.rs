@@ -47,8 +47,9 @@ const ANSWERS: &[(&str, &str)] = &[
     ("namespace", "birds"),
     ("image", "bluebird"),
     ("cluster", "mycluster"),
-    ("signer", "alice"),
-    ("dct_passphrase", "correct-horse-battery"),
+    ("signer_email", "lab-signer@example.com"),
+    ("signer", "ci-pipeline@example.com"),
+    ("signing_passphrase", "correct-horse-battery"),
 ];
 
 /// The variables whose default is IBM Cloud's address: all pointed at the stub.

@@ -19,7 +19,8 @@ def run(cloud, cmd, args):
         "region-set": cr_region_set, "region": cr_region, "login": cr_login,
         "namespace-add": cr_namespace_add, "namespace-list": cr_namespace_list,
         "namespaces": cr_namespace_list, "namespace-rm": cr_namespace_rm,
-        "image-list": cr_image_list, "images": cr_image_list,
+        "image-list": cr_image_list, "images": cr_image_list, "image-rm": cr_image_rm,
+        "trash-list": cr_trash_list,
         "va": cr_va, "vulnerability-assessment": cr_va,
         "exemption-add": cr_exemption_add, "exemption-list": cr_exemption_list,
         "exemptions": cr_exemption_list, "exemption-rm": cr_exemption_rm,
@@ -147,6 +148,48 @@ def cr_image_list(cloud, cmd, args):
     header = ["Repository", "Tag", "Digest", "Namespace", "Created", "Size"]
     for line in table(rows, header + (["Security status"] if opts.get("--va") else [])):
         cmd.say(line)
+    return ok(cmd)
+
+
+def cr_image_rm(cloud, cmd, args):
+    """Deletes an image: its digest and every tag of it in the repository, and its signatures
+    (IBM docs: `container-registry-cli`, image-rm; `registry_at_events`, "If the image is
+    signed, the signature is deleted as well"). The wording of the output is unconfirmed."""
+    if not args:
+        raise Usage("name the image: ibmcloud cr image-rm IMAGE")
+    for name in args:
+        ref = model.normalize_ref(name)
+        image = cloud.image(ref)
+        if image is None:
+            return failed(cmd, "The image '%s' was not found. Check the name and try again." % name)
+        repository = ref.rsplit(":", 1)[0]
+        cmd.say("Deleting image '%s'..." % name)
+        for other in [r for r, i in cloud.images.items()
+                      if r.rsplit(":", 1)[0] == repository and i["digest"] == image["digest"]]:
+            del cloud.images[other]
+        tags = [r for r, i in cloud.images.items()
+                if r.rsplit(":", 1)[0] == repository and i["digest"] == image["digest"]]
+        cloud.trash.append({"digest": image["digest"], "namespace": model.split_ref(ref)[1],
+                            "tags": len(tags), "deleted": time.time()})
+        kept = [s for s in cloud.signatures.get(image["digest"], [])
+                if s["identity"].rsplit(":", 1)[0] != repository]
+        cloud.signatures[image["digest"]] = kept
+        cmd.say("Successfully deleted image '%s'" % name)
+    return ok(cmd)
+
+
+def cr_trash_list(cloud, cmd, args):
+    """The images deleted in the last 30 days, in the columns of IBM's docs example."""
+    _, opts = parse(args, with_value=("--restrict",))
+    cmd.say("Listing the contents of the trash...")
+    cmd.say("")
+    rows = [["sha256:" + t["digest"], 30 - int((time.time() - t["deleted"]) // 86400), t["tags"]]
+            for t in cloud.trash if opts.get("--restrict") in (None, t["namespace"])]
+    if rows:
+        for line in table(rows, ["Digest", "Days until expiry", "Tags"]):
+            cmd.say(line)
+    else:
+        cmd.say("The trash is empty.")
     return ok(cmd)
 
 

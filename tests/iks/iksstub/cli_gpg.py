@@ -26,7 +26,7 @@ PINENTRY = "IKS_STANDIN_PINENTRY"
 def run(cloud, cmd):
     try:
         positionals, opts = parse(cmd.args, with_value=(
-            "--passphrase", "--pinentry-mode", "--homedir", "-o", "--output", "--default-key"),
+            "--passphrase", "--passphrase-fd", "--pinentry-mode", "--homedir", "-o", "--output", "--default-key"),
             aliases={"-a": "--armor", "--armour": "--armor", "-k": "--list-keys",
                      "-K": "--list-secret-keys", "--output": "-o", "--quick-gen-key": "--quick-generate-key"})
     except Usage as problem:
@@ -87,6 +87,8 @@ def passphrase(cmd, opts, prompt):
     asking the stand-in to prompt (the command is then sent again)."""
     if "--passphrase" in opts:
         return opts["--passphrase"]
+    if opts.get("--passphrase-fd") == "0":
+        return cmd.stdin.split("\n", 1)[0]
     if PINENTRY in cmd.env:
         return cmd.env[PINENTRY]
     if "--batch" in opts:
@@ -101,8 +103,7 @@ def digest(text):
 
 def generate(cloud, cmd, positionals, opts, action):
     if not positionals:
-        raise_usage = "usage: gpg [options] --quick-generate-key USER-ID [ALGO [USAGE [EXPIRE]]]"
-        return cmd.fail(raise_usage, 2)
+        return cmd.fail("usage: gpg [options] --quick-generate-key USER-ID [ALGO [USAGE [EXPIRE]]]", 2)
     uid = positionals[0]
     keyring = load(cmd, opts)
     if any(k["uid"] == uid for k in keyring.values()) and "--yes" not in opts:

@@ -102,6 +102,8 @@ class Cloud:
         # Red Hat simple signatures the registry stores (its signatures extension API), by
         # manifest digest: [{"identity": REG/NS/REPO:TAG, "fingerprint": signing key}].
         self.signatures = {}
+        # Deleted images, kept 30 days: {"digest", "namespace", "tags", "deleted"}.
+        self.trash = []
         # Resource instances (Key Protect): guid -> instance.
         self.instances = {}
         self.cluster = Cluster(cluster, account)

@@ -210,56 +210,87 @@ const WALK: &[Move] = &[
         ],
     },
     does("master-ready", "check\n2\nquit\n"),
-    // Part 4: content trust.
+    // Part 4: simple signing.
+    fails("gpg-key", 1, &["gpg: error reading key: No secret key"]),
     fails(
-        "trust-server",
+        "signed-push",
         1,
-        &["there is no dct.env in the workspace yet"],
+        &["gpg has no key for lab-signer@example.com: create it first"],
     ),
-    does("trust-server", SOLVE),
-    fails(
-        "trust-inspect",
-        1,
-        &["No signatures or cannot access us.icr.io/birds/bluebird"],
+    does("gpg-key", SOLVE),
+    fails("signed-push", 1, &["manifest unknown"]),
+    // Pushed, but unsigned: the tag is there, and the signature is what is missing.
+    Shell(
+        "skopeo --insecure-policy copy docker-daemon:us.icr.io/birds/bluebird:1 docker://us.icr.io/birds/bluebird:signed",
     ),
     fails(
         "signed-push",
         1,
-        &["No signatures or cannot access us.icr.io/birds/bluebird:signed"],
+        &["Source image rejected: A signature was required, but no signature exists"],
     ),
     does("signed-push", SOLVE),
-    does("trust-inspect", "check\n1\nquit\n"),
     fails(
-        "revoke",
-        1,
-        &["expected contains \"us.icr.io/birds/bluebird:old\""],
+        "verify",
+        2,
+        &[
+            "there is no signers.pub in the workspace",
+            "Error loading trust policy",
+        ],
     ),
-    // Pushed and signed, not revoked yet: now the signature is what is wrong.
+    does("verify", "solution\napply\n1\nquit\n"),
+    fails("remove-signature", 1, &["The trash is empty."]),
     Shell(
-        ". ./dct.env && docker tag us.icr.io/birds/bluebird:1 us.icr.io/birds/bluebird:old \
-         && docker push us.icr.io/birds/bluebird:old",
+        "printf 'FROM us.icr.io/birds/bluebird:1\\n' > old.Dockerfile \
+         && docker build -t us.icr.io/birds/bluebird:old -f old.Dockerfile . \
+         && skopeo --insecure-policy copy docker-daemon:us.icr.io/birds/bluebird:old docker://us.icr.io/birds/bluebird:old",
     ),
     fails(
-        "revoke",
-        1,
-        &["does not match `^No signatures for us.icr.io/birds/bluebird:old`"],
+        "remove-signature",
+        2,
+        &["us.icr.io/birds/bluebird:old", "The trash is empty."],
     ),
-    does("revoke", SOLVE),
+    does("remove-signature", SOLVE),
+    fails("signer-add", 1, &["manifest unknown"]),
+    // Signed by a key the policy does not hold yet.
+    Shell(
+        "printf 'x\\n' | gpg --batch --pinentry-mode loopback --passphrase-fd 0 --quick-generate-key ci-pipeline@example.com \
+         && skopeo --insecure-policy copy --sign-by ci-pipeline@example.com --sign-passphrase-file <(printf x) \
+            docker-daemon:us.icr.io/birds/bluebird:1 docker://us.icr.io/birds/bluebird:ci",
+    ),
     fails(
-        "key-backup",
+        "signer-add",
         1,
-        &["there is no private_keys_backup.tar.gz in the workspace"],
+        &["Source image rejected: Invalid GPG signature"],
     ),
-    does("key-backup", SOLVE),
-    fails("signer-remove", 1, &["there is no private key for alice"]),
-    fails("signer-add", 1, &["does not match `^alice\\s`"]),
+    Shell("gpg --batch --yes --delete-secret-and-public-key ci-pipeline@example.com"),
     does("signer-add", SOLVE),
     fails(
         "signer-remove",
         1,
-        &["alice is still a signer of us.icr.io/birds/bluebird"],
+        &[
+            "Writing manifest to image destination",
+            "(exit code 0, expected 1)",
+        ],
     ),
     does("signer-remove", SOLVE),
+    // Trusting the other key instead: `ci` passes, and what you signed no longer does.
+    Shell("gpg --armor --export ci-pipeline@example.com > signers.pub"),
+    fails(
+        "signer-remove",
+        2,
+        &[
+            "(exit code 0, expected 1)",
+            "Source image rejected: Invalid GPG signature",
+        ],
+    ),
+    Shell("gpg --armor --export lab-signer@example.com > signers.pub"),
+    does("signer-remove", CHECK),
+    fails(
+        "key-backup",
+        1,
+        &["there is no signing-key-backup.asc in the workspace"],
+    ),
+    does("key-backup", SOLVE),
     // Part 5: Portieris.
     fails(
         "cluster-config",
@@ -294,22 +325,28 @@ const WALK: &[Move] = &[
     ),
     fails(
         "image-policy",
-        1,
-        &["imagepolicies.portieris.cloud.ibm.com \"trust-and-va\" not found"],
+        2,
+        &[
+            "imagepolicies.portieris.cloud.ibm.com \"signed-by-lab\" not found",
+            "secrets \"lab-signers\" not found",
+        ],
     ),
     does("image-policy", SOLVE),
     does("deny-unsigned", CHECK),
-    // The signed image is let in only while it is signed and deployable for VA.
-    Shell(". ./dct.env && docker trust revoke us.icr.io/birds/bluebird:signed"),
-    fails("deny-unsigned", 1, &["No valid trust data for signed"]),
-    Shell(". ./dct.env && docker trust sign us.icr.io/birds/bluebird:signed"),
-    Shell("ibmcloud cr exemption-rm --scope '*' --issue-type cve --issue-id CVE-2019-5953"),
+    // The signed image is let in only while the secret holds the key that signed it.
+    Shell(
+        "kubectl delete secret lab-signers && gpg --armor --export ci-pipeline@example.com > ci.pub \
+         && kubectl create secret generic lab-signers --from-file=key=ci.pub",
+    ),
     fails(
         "deny-unsigned",
         1,
-        &["the Vulnerability Advisor image scan assessment found issues"],
+        &["simple: policy denied the request: Invalid GPG signature"],
     ),
-    Shell("ibmcloud cr exemption-add --scope '*' --issue-type cve --issue-id CVE-2019-5953"),
+    Shell(
+        "kubectl delete secret lab-signers \
+         && kubectl create secret generic lab-signers --from-file=key=signers.pub",
+    ),
     does("deny-unsigned", CHECK),
     // Part 6: Calico.
     fails("calico-defaults", 1, &["DATASTORE_TYPE is not set"]),
