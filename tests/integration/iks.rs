@@ -383,7 +383,7 @@ ibmcloud login --apikey "$IBMCLOUD_API_KEY" -r us-south
 ibmcloud cr region-set us-south
 ibmcloud cr login
 ibmcloud cr namespace-add birds
-printf 'FROM debian:9.8\nRUN apt-get update && apt-get install -y wget\n' > Dockerfile
+printf 'FROM debian:13\nRUN apt-get update && apt-get install -y libsodium23=1.0.18-1\n' > Dockerfile
 docker build -t us.icr.io/birds/bluebird:1 .
 docker push us.icr.io/birds/bluebird:1
 "#;

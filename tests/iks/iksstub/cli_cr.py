@@ -253,22 +253,22 @@ def exemption_args(args):
 
 
 def cr_exemption_add(cloud, cmd, args):
+    """`Creating exemption for 'ISSUE' in 'SCOPE'... OK`, as IBM-APIS.md confirms. Adding one
+    that exists already changes nothing (what the real CLI says then is unconfirmed)."""
     scope, issue_type, issue_id = exemption_args(args)
-    _, created = cloud.add_exemption(scope, issue_type, issue_id)
-    cmd.say("Creating exemption for %s issue '%s' in scope '%s'..." % (issue_type, issue_id, scope))
-    cmd.say("")
-    cmd.say("Successfully created exemption." if created else "The exemption already exists.")
+    cloud.add_exemption(scope, issue_type, issue_id)
+    cmd.say("Creating exemption for '%s' in '%s'..." % (issue_id, scope))
     return ok(cmd)
 
 
 def cr_exemption_rm(cloud, cmd, args):
+    """The wording, and the error for an exemption that does not exist, are unconfirmed: they
+    follow exemption-add's."""
     scope, issue_type, issue_id = exemption_args(args)
+    cmd.say("Deleting exemption for '%s' in '%s'..." % (issue_id, scope))
     if not cloud.remove_exemption(scope, issue_type, issue_id):
-        return failed(cmd, "BXNVA0043E: No exemption for %s issue '%s' in scope '%s' was found."
+        return failed(cmd, "No exemption for %s issue '%s' in scope '%s' was found."
                       % (issue_type, issue_id, scope))
-    cmd.say("Deleting exemption for %s issue '%s' in scope '%s'..." % (issue_type, issue_id, scope))
-    cmd.say("")
-    cmd.say("Successfully deleted exemption.")
     return ok(cmd)
 
 

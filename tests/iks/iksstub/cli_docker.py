@@ -57,8 +57,7 @@ def build(cloud, cmd, args):
     base = re.search(r"^\s*FROM\s+(\S+)", text, re.M | re.I)
     if not base:
         return cmd.fail("ERROR: failed to solve: the Dockerfile has no FROM instruction")
-    # A Debian 9 base from before April 2019 carries the wget of CVE-2019-5953.
-    content = "debian9-wget" if re.match(r"^debian:(9|stretch)", base.group(1)) and "wget" in text else "clean"
+    content = built_content(cloud, base.group(1), text)
     digest = hashlib.sha256(text.encode()).hexdigest()
     steps = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
     cmd.warn("#0 building with \"default\" instance using docker driver")
@@ -71,6 +70,23 @@ def build(cloud, cmd, args):
         cloud.local_images[ref] = {"content": content, "digest": digest, "created": time.time()}
         cmd.warn("#%d naming to %s done" % (len(steps) + 1, ref))
     return cmd
+
+
+def built_content(cloud, base, text):
+    """What VA would see in the image a Dockerfile builds: the base's distribution (or the
+    content of a local image it builds on) and the packages `apt-get install` pins to a
+    version (`libsodium23=1.0.18-1`); unpinned packages are current, so VA finds nothing."""
+    ref = model.normalize_ref(base)
+    parent = cloud.local_images.get(ref) or cloud.image(ref)
+    if parent:
+        content = {"os": parent["content"]["os"], "packages": dict(parent["content"]["packages"])}
+    else:
+        content = {"os": model.base_distribution(base), "packages": {}}
+    script = text.replace("\\\n", " ")
+    for install in re.findall(r"apt-get\s+install\b([^&;|\n]*)", script):
+        for package, version in re.findall(r"(?:^|\s)([a-z0-9][a-z0-9+.-]*)=([0-9][A-Za-z0-9.+~:-]*)", install):
+            content["packages"][package] = version
+    return content
 
 
 def tag(cloud, cmd, args):
@@ -90,7 +106,7 @@ def images(cloud, cmd, args):
         image = cloud.local_images[ref]
         repo, _, tag_ = ref.rpartition(":")
         rows.append([repo, tag_, image["digest"][:12], "About a minute ago",
-                     "95.4MB" if image["content"] == "debian9-wget" else "72.8MB"])
+                     "%.1fMB" % (model.image_size(image["content"]) / 1e6)])
     for line in table(rows, ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]):
         cmd.say(line)
     return cmd

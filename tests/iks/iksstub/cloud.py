@@ -10,6 +10,7 @@ import base64
 import fnmatch
 import hashlib
 import json
+import re
 import threading
 import time
 import uuid
@@ -27,17 +28,58 @@ REGISTRIES = {
     "global": "icr.io",
 }
 
-# The issue a Debian 9 image with the wget of early 2019 has (IBM-APIS.md, "VA report").
-WGET_CVE = {
-    "cve_id": "CVE-2019-5953",
-    "summary": "Buffer overflow in GNU Wget",
-    "notice_id": "DSA-4425-1",
-    "notice": "wget security update",
-    "package_name": "wget",
-    "installed_version": "1.18-5+deb9u2",
-    "fix_version": "1.18-5+deb9u3",
-    "corrective_action": "Upgrade wget to at least 1.18-5+deb9u3",
+# The fixed CVEs VA reports for a package held back at an old version, by (distribution,
+# release, binary package). VA v4 reports a vulnerability only once the distribution has
+# published its fix, and only for releases the vendor still supports (IBM docs: `va_index`,
+# "Vulnerable packages"): Debian 10 and earlier get no entries, so their images show no issues.
+ADVISORIES = {
+    # Debian's changelog of libsodium 1.0.18-1+deb13u1 (trixie-security, 2026-01-01):
+    # "Backport security fix for CVE-2025-69277: mishandled checks for whether an elliptic
+    # curve point is valid". Trixie shipped 1.0.18-1. The notice's DSA number is unconfirmed
+    # (the lab never reads it), hence the placeholder.
+    ("debian", "13", "libsodium23"): [{
+        "cve_id": "CVE-2025-69277",
+        "summary": "libsodium mishandles checks for whether an elliptic curve point is valid",
+        "notice_id": "DSA-XXXX-1",
+        "notice": "libsodium security update",
+        "vulnerable": ("1.0.18-1",),
+        "fix_version": "1.0.18-1+deb13u1",
+    }],
 }
+
+# Debian's codenames, for a `FROM debian:trixie` base.
+DEBIAN_CODENAMES = {"stretch": "9", "buster": "10", "bullseye": "11", "bookworm": "12", "trixie": "13"}
+
+
+def base_distribution(base):
+    """The (distribution, release) of a `FROM` image such as `debian:13.2-slim`, or None."""
+    name, _, tag = base.rpartition("/")[2].partition(":")
+    release = re.match(r"[a-z]+|[0-9]+", tag or "latest").group(0)
+    if name == "debian":
+        return ("debian", DEBIAN_CODENAMES.get(release, release))
+    return (name, release) if name in ("alpine", "ubuntu") else None
+
+
+def vulnerabilities(content):
+    """The issues VA finds in an image built from `content` ({"os", "packages"})."""
+    found = []
+    for package, installed in sorted(content.get("packages", {}).items()):
+        os_ = content.get("os") or ("", "")
+        for advisory in ADVISORIES.get((os_[0], os_[1], package), []):
+            if installed in advisory["vulnerable"]:
+                found.append(dict(
+                    advisory,
+                    package_name=package,
+                    installed_version=installed,
+                    corrective_action="Upgrade %s to at least %s" % (package, advisory["fix_version"]),
+                ))
+    return found
+
+
+def image_size(content):
+    """A plausible uncompressed size: a Debian base with packages is larger (display only)."""
+    return 124_600_000 if content.get("os", ("",))[0] == "debian" else 72_800_000
+
 
 DEPLOYABLE = ("OK", "WARN", "UNSUPPORTED")
 
@@ -95,7 +137,8 @@ class Cloud:
         # Registry: namespace name -> details; image ref (REG/NS/REPO:TAG) -> image.
         self.namespaces = {}
         self.images = {}
-        # The docker daemon's local images: ref -> {"content", "digest", "created"}.
+        # The docker daemon's local images: ref -> {"content", "digest", "created"}, where
+        # content is {"os": (distribution, release) or None, "packages": {name: version}}.
         self.local_images = {}
         # VA exemptions: dicts shaped like GET /va/api/v4/exemptions/account items.
         self.exemptions = []
@@ -146,7 +189,7 @@ class Cloud:
             "content": local["content"],
             "digest": local["digest"],
             "created": time.time(),
-            "size": 95_400_000 if local["content"] == "debian9-wget" else 72_800_000,
+            "size": image_size(local["content"]),
             "pending_scans": self.config.scan_polls,
         }
         return self.images[ref]
@@ -167,10 +210,10 @@ class Cloud:
     def issues(self, ref):
         """Every issue VA finds in the image, each with whether an exemption covers it."""
         image = self.image(ref)
-        if image is None or image["content"] != "debian9-wget":
+        if image is None:
             return []
-        exempt = self.exempted(ref, "cve", WGET_CVE["cve_id"])
-        return [dict(WGET_CVE, exempt=exempt)]
+        return [dict(issue, exempt=self.exempted(ref, "cve", issue["cve_id"]))
+                for issue in vulnerabilities(image["content"])]
 
     def exempted(self, ref, issue_type, issue_id):
         registry, namespace, repository, tag = split_ref(ref)
@@ -245,14 +288,14 @@ class Cloud:
                     }],
                 }],
             })
-        debian = image["content"] == "debian9-wget"
+        distribution, release = image["content"].get("os") or ("", "")
         return {
             "id": "sha256:" + image["digest"],
             "status": status["status"],
             "scan_time": status["scan_time"],
             "os_distribution": {
-                "distribution_id": "debian" if debian else "alpine",
-                "version_id": "9" if debian else "3.20",
+                "distribution_id": distribution,
+                "version_id": release,
             },
             "vulnerabilities": vulnerabilities,
             "configuration_issues": [],

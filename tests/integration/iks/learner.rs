@@ -20,9 +20,9 @@ y
 check
 curl
 check
-wget
+libsodium23
 check
-1.18-5+deb9u3
+1.0.18-1+deb13u1
 check
 hint
 run
@@ -40,7 +40,7 @@ quit
 // check 3         the scan is not done: the CLI check fails (the quiz is right: FAIL)
 // hint, check 3   the scan is done: verified
 // run y           va-issues: runs `ibmcloud cr va` for the learner
-// check curl      wrong answer; check wget: verified
+// check curl      wrong answer; check libsodium23: verified
 // check 1.18...   va-fix: verified
 // check           exemption: fails (none yet); hint; run y (exemption-add); check: verified
 // check 2         deployable: verified
@@ -69,11 +69,13 @@ fn a_learner_works_through_part_2_in_plain_mode() {
         .stderr_contains("BXNVA0009E: 'us.icr.io/birds/bluebird:1' has not been scanned.")
         .stderr_contains("✘ Not verified yet (1 failed).")
         .stderr_contains("Hint 1/1:")
-        .stderr_contains("CVE-2019-5953      Active")
+        .stderr_contains("CVE-2025-69277     Active")
         .stderr_contains("Not quite.")
-        .stderr_contains("Successfully created exemption.")
+        .stderr_contains(
+            "Creating exemption for 'CVE-2025-69277' in 'us.icr.io/birds/bluebird:1'...",
+        )
         .stderr_contains("Solution:")
-        .stderr_contains("exemption-add --scope \"*\" --issue-type cve --issue-id CVE-2019-5953")
+        .stderr_contains("exemption-add --scope \"*\" --issue-type cve --issue-id CVE-2025-69277")
         .stderr_contains("Step 13/33 · Create a Key Protect instance")
         .stderr_contains("Progress saved.")
         .stderr_count("✔ Step verified.", 6)

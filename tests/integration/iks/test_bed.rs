@@ -151,12 +151,55 @@ fn the_stand_ins_change_the_stub_as_the_real_tools_change_the_cloud() {
         "FAIL",
         "raw slashes (Portieris) and escaped ones (the SDKs) name the same image"
     );
-    lab.sh("ibmcloud cr exemption-add --scope us.icr.io/birds/bluebird:1 --issue-type cve --issue-id CVE-2019-5953");
+    let report = get(
+        &lab,
+        "/va/api/v4/report/image/us.icr.io%2Fbirds%2Fbluebird:1",
+    );
+    assert_eq!(report["os_distribution"]["version_id"], "13");
+    let package = &report["vulnerabilities"][0]["security_notices"][0]["vulnerable_packages"][0];
+    assert_eq!(
+        (
+            &report["vulnerabilities"][0]["cve_id"],
+            &package["installed_version"],
+            &package["fix_version"]
+        ),
+        (
+            &serde_json::json!("CVE-2025-69277"),
+            &serde_json::json!("1.0.18-1"),
+            &serde_json::json!("1.0.18-1+deb13u1")
+        ),
+        "{report}"
+    );
+    lab.sh("ibmcloud cr exemption-add --scope us.icr.io/birds/bluebird:1 --issue-type cve --issue-id CVE-2025-69277");
     assert_eq!(
         get(&lab, status_path)["status"],
         "WARN",
         "its only issue is exempted"
     );
+
+    // VA scans only releases their vendor supports, and reports only fixed CVEs: the seed's
+    // Debian 9 image with wget shows no issues today, and so does a current libsodium23.
+    for (tag, dockerfile) in [
+        (
+            "stretch",
+            "FROM debian:9.8\nRUN apt-get install -y wget=1.18-5+deb9u2\n",
+        ),
+        (
+            "current",
+            "FROM debian:trixie-slim\nRUN apt-get install -y libsodium23\n",
+        ),
+        (
+            "fixed",
+            "FROM debian:13\nRUN apt-get install -y libsodium23=1.0.18-1+deb13u1\n",
+        ),
+    ] {
+        let image = format!("us.icr.io/birds/bluebird:{tag}");
+        lab.sh(&format!(
+            "printf '{dockerfile}' > {tag}.Dockerfile && docker build -t {image} -f {tag}.Dockerfile . && docker push {image}"
+        ));
+        let status = get(&lab, &format!("/va/api/v4/report/image/status/{image}"));
+        assert_eq!(status["status"], "OK", "{tag}: {status}");
+    }
 
     // Key Protect, then KMS: in progress for two reads of the cluster, then Ready.
     let guid = lab.sh(
