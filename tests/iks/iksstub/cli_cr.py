@@ -99,8 +99,12 @@ def cr_namespace_rm(cloud, cmd, args):
     name = positionals[0]
     if cloud.namespaces.pop(name, None) is None:
         return failed(cmd, "The namespace '%s' was not found." % name)
+    # Its images are deleted (IBM docs: `container-registry-cli`, namespace-rm), and their
+    # signatures with them, as image-rm deletes an image's.
     for ref in [r for r in cloud.images if model.split_ref(r)[1] == name]:
-        del cloud.images[ref]
+        digest = cloud.images.pop(ref)["digest"]
+        cloud.signatures[digest] = [s for s in cloud.signatures.get(digest, [])
+                                    if model.split_ref(s["identity"])[1] != name]
     cmd.say("Removing namespace '%s'..." % name)
     cmd.say("")
     cmd.say("Successfully removed namespace '%s'" % name)

@@ -181,6 +181,6 @@ def image_security(cloud, cmd, args, enable):
         cluster.kube.enable_portieris(cloud.config.portieris_polls)
     else:
         cmd.say("Disabling image security enforcement for cluster %s..." % cluster.name)
-        cluster.kube.portieris = False
+        cluster.kube.disable_portieris()
     cmd.say("OK")
     return cmd

@@ -563,6 +563,13 @@ class Kube:
                    all((pod.get("labels") or {}).get(k) == v for k, v in selector.items())
                    for key, pod in self.pods.items())
 
+    def disable_portieris(self):
+        """`image-security disable` removes Portieris, its CRDs and with them every image
+        policy, IBM's defaults and the learner's alike (IBM-APIS.md, "Cleanup")."""
+        self.portieris = False
+        self.image_policies.clear()
+        self.cluster_image_policies.clear()
+
     def enable_portieris(self, pending):
         if self.portieris:
             return False

@@ -12,7 +12,7 @@ fn the_whole_lab_passes_labrun_test_against_the_stub() {
             "",
         )
         .status(0)
-        .stdout_contains("33 passed, 0 failed")
+        .stdout_contains("34 passed, 0 failed")
         .finished_within(std::time::Duration::from_secs(60));
     for step in [
         "login",
@@ -24,6 +24,7 @@ fn the_whole_lab_passes_labrun_test_against_the_stub() {
         "deny-unsigned",
         "expose-app",
         "nodeports-closed",
+        "cleanup",
     ] {
         assert!(
             output
@@ -35,60 +36,24 @@ fn the_whole_lab_passes_labrun_test_against_the_stub() {
         );
     }
 
-    // The solutions changed the stub as the real commands change the cloud.
+    // The last step, cleanup, undid what the lab made that weakens the account or the
+    // cluster; the Key Protect key stays, as the cluster's secrets are encrypted with it.
     let state = lab.stub.state();
-    assert_eq!(state["namespaces"], serde_json::json!(["birds"]));
-    let images = state["images"].to_string();
-    for tag in ["bluebird:1", "bluebird:signed", "bluebird:ci"] {
-        assert!(images.contains(tag), "no image {tag} in {images}");
-    }
+    assert_eq!(state["namespaces"], serde_json::json!([]), "{state}");
+    assert_eq!(state["images"], serde_json::json!([]), "{state}");
+    assert_eq!(state["exemptions"], serde_json::json!([]), "{state}");
+    assert_eq!(state["portieris"], false, "{state}");
+    assert_eq!(state["image_policies"], serde_json::json!([]), "{state}");
     assert!(
-        !images.contains("bluebird:old"),
-        "`old` was deleted: {images}"
+        !state["network_policies"]
+            .to_string()
+            .contains("deny-nodeports"),
+        "{state}"
     );
-    assert_eq!(
-        state["exemptions"],
-        serde_json::json!([{"account_id": super::ACCOUNT, "issue_type": "cve",
-            "issue_id": "CVE-2025-69277", "scope": {"scope_type": "account"}}]),
-        "the image-scoped exemption is replaced by the account policy"
-    );
+    assert_eq!(state["pods"], serde_json::json!([]), "{state}");
     assert!(
         state["cluster"]["key_protect"]["crk_id"].is_string(),
-        "{state}"
-    );
-    // Each of `signed` and `ci` carries one signature, by a different key; `old`'s went with it.
-    let signatures = &state["signatures"];
-    let keys: Vec<_> = [
-        "us.icr.io/birds/bluebird:signed",
-        "us.icr.io/birds/bluebird:ci",
-    ]
-    .iter()
-    .map(|tag| signatures[tag].as_array().cloned().unwrap_or_default())
-    .collect();
-    assert!(
-        keys.iter().all(|k| k.len() == 1) && keys[0] != keys[1],
-        "{signatures}"
-    );
-    assert_eq!(
-        signatures.as_object().map(|o| o.len()),
-        Some(2),
-        "{signatures}"
-    );
-    assert_eq!(state["portieris"], true);
-    assert_eq!(
-        state["image_policies"].as_array().map(Vec::len),
-        Some(3),
-        "{state}"
-    );
-    assert!(
-        state["network_policies"]
-            .to_string()
-            .contains("deny-nodeports")
-    );
-    assert_eq!(
-        state["pods"],
-        serde_json::json!(["calico-demo/hello-nodeport"]),
-        "only part 6's test app runs: checks use --dry-run=server only"
+        "the root key stays: {state}"
     );
 }
 

@@ -65,7 +65,7 @@ fn a_learner_works_through_part_2_in_plain_mode() {
         .stderr_contains("=== IBM Cloud Kubernetes Service security lab ===")
         .stderr_contains("Allow them to run? [Y/n] y")
         .stderr_contains("> jump va-status")
-        .stderr_contains("Step 7/33 · Read the image's security status")
+        .stderr_contains("Step 7/34 · Read the image's security status")
         .stderr_contains("BXNVA0009E: 'us.icr.io/birds/bluebird:1' has not been scanned.")
         .stderr_contains("✘ Not verified yet (1 failed).")
         .stderr_contains("Hint 1/1:")
@@ -76,7 +76,7 @@ fn a_learner_works_through_part_2_in_plain_mode() {
         )
         .stderr_contains("Solution:")
         .stderr_contains("exemption-add --scope \"*\" --issue-type cve --issue-id CVE-2025-69277")
-        .stderr_contains("Step 13/33 · Create a Key Protect instance")
+        .stderr_contains("Step 13/34 · Create a Key Protect instance")
         .stderr_contains("Progress saved.")
         .stderr_count("✔ Step verified.", 6)
         // policy-exemption, by its solution.
@@ -171,7 +171,7 @@ fn the_lab_resumes_mid_way_and_its_rest_checks_get_the_token_again() {
     lab.labrun(&first, "\nquit\n")
         .status(1)
         .stderr_contains("✔ Step verified.")
-        .stderr_contains("Step 3/33 · Log Docker in to your registry");
+        .stderr_contains("Step 3/34 · Log Docker in to your registry");
 
     // Resume where the learner quit: Enter checks `registry-login`, then at `namespace` the
     // token is fetched again before its REST check runs.

@@ -47,9 +47,11 @@ enum Move {
     Shell(&'static str),
     /// The stub's settings (how long slow operations stay pending).
     Configure(&'static str),
+    /// Assertions on the stub's state.
+    Inspect(fn(&Lab)),
 }
 
-use Move::{Configure, Does, FailsLive, Shell};
+use Move::{Configure, Does, FailsLive, Inspect, Shell};
 
 const fn fails(step: &'static str, checks: usize, reasons: &'static [&'static str]) -> Move {
     Move::Fails {
@@ -422,8 +424,96 @@ const WALK: &[Move] = &[
     ),
     fails("nodeports-closed", 1, &["still answers"]),
     Shell("DATASTORE_TYPE=kubernetes calicoctl delete globalnetworkpolicy allow-30080"),
-    does("nodeports-closed", "check\n2\n"),
+    does("nodeports-closed", "check\n2\nquit\n"),
+    Inspect(the_parts_changed_the_cloud),
+    // Cleanup: everything the lab made is still there, then half of it is.
+    fails(
+        "cleanup",
+        3,
+        &[
+            "still there: kubectl get namespace calico-demo",
+            "still there: calicoctl get globalnetworkpolicy deny-nodeports",
+            "still there: kubectl get secret lab-signers --namespace default",
+            "still there: kubectl get crd imagepolicies.portieris.cloud.ibm.com",
+            "@.scope.scope_type == 'account']\": expected not exists",
+            "jsonpath \"$\": expected not contains \"birds\"",
+        ],
+    ),
+    Shell(
+        "kubectl delete namespace calico-demo && ibmcloud ks cluster image-security disable --cluster mycluster \
+         && ibmcloud cr namespace-rm birds -f",
+    ),
+    fails(
+        "cleanup",
+        2,
+        &[
+            "still there: calicoctl get globalnetworkpolicy deny-nodeports",
+            "still there: kubectl get secret lab-signers --namespace default",
+            "@.scope.scope_type == 'account']\": expected not exists",
+        ],
+    ),
+    does("cleanup", SOLVE),
 ];
+
+/// What the six parts made, as the real commands would have made it in the cloud: looked at
+/// once the last part is done, before the cleanup undoes it.
+fn the_parts_changed_the_cloud(lab: &Lab) {
+    let state = lab.stub.state();
+    assert_eq!(state["namespaces"], serde_json::json!(["birds"]));
+    let images = state["images"].to_string();
+    for tag in ["bluebird:1", "bluebird:signed", "bluebird:ci"] {
+        assert!(images.contains(tag), "no image {tag} in {images}");
+    }
+    assert!(
+        !images.contains("bluebird:old"),
+        "`old` was deleted: {images}"
+    );
+    assert_eq!(
+        state["exemptions"],
+        serde_json::json!([{"account_id": super::ACCOUNT, "issue_type": "cve",
+            "issue_id": "CVE-2025-69277", "scope": {"scope_type": "account"}}]),
+        "the image-scoped exemption is replaced by the account policy"
+    );
+    assert!(
+        state["cluster"]["key_protect"]["crk_id"].is_string(),
+        "{state}"
+    );
+    // `signed` carries one signature, `ci` one by another key (the walk signed it with the
+    // first key too, on its way); `old`'s went with it.
+    let signatures = &state["signatures"];
+    let keys: Vec<_> = [
+        "us.icr.io/birds/bluebird:signed",
+        "us.icr.io/birds/bluebird:ci",
+    ]
+    .iter()
+    .map(|tag| signatures[tag].as_array().cloned().unwrap_or_default())
+    .collect();
+    assert!(
+        keys[0].len() == 1 && keys[1].iter().any(|key| key != &keys[0][0]),
+        "{signatures}"
+    );
+    assert_eq!(
+        signatures.as_object().map(|o| o.len()),
+        Some(2),
+        "{signatures}"
+    );
+    assert_eq!(state["portieris"], true);
+    assert_eq!(
+        state["image_policies"].as_array().map(Vec::len),
+        Some(3),
+        "{state}"
+    );
+    assert!(
+        state["network_policies"]
+            .to_string()
+            .contains("deny-nodeports")
+    );
+    assert_eq!(
+        state["pods"],
+        serde_json::json!(["calico-demo/hello-nodeport"]),
+        "only part 6's test app runs: checks use --dry-run=server only"
+    );
+}
 
 #[test]
 fn every_check_fails_before_its_step_and_passes_after() {
@@ -433,7 +523,7 @@ fn every_check_fails_before_its_step_and_passes_after() {
         play(&lab, number, step, &http);
     }
     let statuses = lab.statuses();
-    assert_eq!(statuses.len(), 33, "{statuses:?}");
+    assert_eq!(statuses.len(), 34, "{statuses:?}");
     for (id, status) in &statuses {
         assert!(
             status == "verified" || status == "solved",
@@ -673,6 +763,7 @@ fn play(lab: &Lab, number: usize, step: &Move, http: &HttpChecks) {
             lab.sh(script);
         }
         Configure(settings) => lab.stub.configure(settings),
+        Inspect(assertions) => assertions(lab),
     }
 }
 
