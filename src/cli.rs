@@ -65,7 +65,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             ExitCode::from(exit::OUTPUT_CLOSED)
         }
         Err(error) => {
-            crate::ui::style::note_painted(&crate::ui::style::error_prefix(), &error.to_string());
+            crate::style::note_painted(&crate::style::error_prefix(), &error.to_string());
             ExitCode::from(error.exit_code())
         }
     }

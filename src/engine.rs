@@ -26,5 +26,5 @@ pub use shell_state::STATE_DIR;
 pub use tester::{StepResult, TestError, TestRun, Verdict};
 pub use tools::missing_tools;
 pub use ui::{Summary, Ui, UiError};
-pub use vars::{Source, Vars, validate};
+pub use vars::{Source, Vars};
 pub use watch::{ExecutorFactory, Watch, WatchEvent};

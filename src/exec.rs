@@ -11,7 +11,7 @@ pub mod shell;
 
 pub use executor::{BlockRun, Executor, Progress, RunContext, Stream};
 pub use http::{HttpError, HttpRunner, Limits};
-pub use outcome::{Evidence, Outcome};
+pub use outcome::Outcome;
 pub use runner::BlockRunner;
-pub use secrets::{MASK, Secrets};
+pub use secrets::Secrets;
 pub use shell::ShellChanges;

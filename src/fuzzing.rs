@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use crate::lesson::{Severity, Source, from_sources, http, info_string};
 use crate::progress::{LessonState, for_each_record};
+use crate::style::Term;
 use crate::ui::diagnostics::{Renderer, to_json};
 use crate::ui::render::{self, ShowOptions};
-use crate::ui::style::Term;
 
 /// The whole pipeline an untrusted lesson goes through before anything runs: parse and lint
 /// (`from_sources`), the diagnostics as `labrun lint` renders them (text and JSON), and the

@@ -2,6 +2,7 @@
 //! the diagnostics an author can act on.
 
 mod commands;
+mod consent;
 mod diagnostic;
 mod dialects;
 mod duration;

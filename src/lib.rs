@@ -3,7 +3,8 @@
 //! A lesson is a Markdown file (or a folder of them) that still reads well on GitHub. The
 //! modules, in the order each builds on the ones before:
 //!
-//! - [`text`]: text safe for a terminal (control characters made visible), and JSON output;
+//! - [`text`] and [`style`]: text safe for a terminal (control characters made visible), JSON
+//!   output, colours and terminal capabilities (`NO_COLOR`), and shared words (`plural`);
 //! - [`lesson`]: parsing, the model (with every source position), lint and diagnostics, and
 //!   the importers of other tutorial formats;
 //! - [`exec`]: running a block: shell commands (one shell per lesson) and HTTP checks with
@@ -25,7 +26,7 @@
 /// full, the line is lost and labrun goes on (and ends with the exit code it would have).
 /// The line's control characters are made visible ([`text::TerminalText`]): what it quotes
 /// (a path, a lesson's title, a server's error) may hold some. A line with labrun's own
-/// colours goes through [`ui::style::note_painted`].
+/// colours goes through [`style::note_painted`].
 #[macro_export]
 macro_rules! note {
     ($($arg:tt)*) => {{
@@ -57,6 +58,7 @@ pub mod lesson;
 pub mod progress;
 pub mod report;
 pub mod serve;
+pub mod style;
 pub mod text;
 pub mod ui;
 

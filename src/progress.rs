@@ -13,7 +13,7 @@ mod state;
 
 pub use chain::{BadLine, Chain, Integrity};
 pub use event::{
-    EndReason, Event, FORMAT_VERSION, MAX_LESSON_ID_BYTES, MAX_REASON_BYTES, Record,
+    EndReason, Event, Evidence, FORMAT_VERSION, MAX_LESSON_ID_BYTES, MAX_REASON_BYTES, Record,
     check_lesson_id, clip_reason,
 };
 pub use log::{

@@ -14,6 +14,9 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TerminalText<'t>(Cow<'t, str>);
 
+/// What a secret looks like wherever it would have appeared: on screen, in a log, in a report.
+pub const MASK: &str = "••••";
+
 impl<'t> TerminalText<'t> {
     /// `text` for one line: line breaks and tabs are control characters too.
     pub fn line(text: &'t str) -> Self {

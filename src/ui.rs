@@ -1,4 +1,5 @@
-//! Everything that reaches a person's eyes: styles, rendered lessons, rendered diagnostics.
+//! Everything that reaches a person's eyes: rendered lessons, rendered diagnostics, and the
+//! two user interfaces (plain and terminal), with the words both use.
 //!
 //! Renderers write to any `io::Write`, so they can be snapshot-tested; only the command layer
 //! decides whether that is a terminal.
@@ -7,128 +8,32 @@ pub mod diagnostics;
 pub mod plain;
 pub mod render;
 pub mod stdin;
-pub mod style;
 pub mod terminal;
 
-/// What a learner agrees to when allowing a lesson's commands: `runs 3 check commands`,
-/// `runs 1 setup and 4 check commands and writes 2 files`, `writes 1 file`.
-pub(crate) fn commands_to_consent(lesson: &crate::lesson::Lesson) -> String {
-    use crate::lesson::Role;
-    let blocks: Vec<&crate::lesson::Block> = lesson
-        .lesson_blocks()
-        .chain(lesson.steps.iter().flat_map(|step| &step.blocks))
-        .collect();
-    let kinds: Vec<String> = [Role::Setup, Role::Check, Role::Cleanup]
-        .into_iter()
-        .filter_map(|role| {
-            let count = blocks.iter().filter(|b| b.role == Some(role)).count();
-            (count > 0).then(|| format!("{count} {}", role.as_str()))
-        })
-        .collect();
-    let total: usize = blocks
-        .iter()
-        .filter(|b| matches!(b.role, Some(Role::Setup | Role::Check | Role::Cleanup)))
-        .count();
-    let files = blocks
-        .iter()
-        .filter(|b| b.role.is_none() && b.attrs.file.is_some())
-        .count();
-    let noun = if total == 1 { "command" } else { "commands" };
-    let runs = match kinds.as_slice() {
-        [] => None,
-        [one] => Some(format!("runs {one} {noun}")),
-        [rest @ .., last] => Some(format!("runs {} and {last} {noun}", rest.join(", "))),
-    };
-    let writes = (files > 0).then(|| {
-        format!(
-            "writes {files} {} in its folder",
-            if files == 1 { "file" } else { "files" }
-        )
-    });
-    match (runs, writes) {
-        (Some(runs), Some(writes)) => format!("{runs} and {writes}"),
-        (Some(only), None) | (None, Some(only)) => only,
-        (None, None) => "runs no commands".to_owned(),
+use crate::engine::{Action, Vars};
+
+/// The words an action is chosen by, and how it is described in a menu.
+pub fn action_label(action: &Action) -> (&'static str, &'static str) {
+    match action {
+        Action::Check => ("check", "run the checks"),
+        Action::Continue => (
+            "continue",
+            "go on to the next step, once this one checks out",
+        ),
+        Action::Run => ("run", "run this step's commands for me"),
+        Action::Hint => ("hint", "show the next hint"),
+        Action::Solution => ("solution", "show the solution"),
+        Action::RunSolution => ("apply", "run the solution"),
+        Action::Shell => ("shell", "open a shell in the workspace"),
+        Action::Skip => ("skip", "skip this step"),
+        Action::Back => ("back", "go back one step"),
+        Action::Jump(_) => ("jump", "go to another step"),
+        Action::Quit => ("quit", "save and quit"),
     }
 }
 
-/// What consent covers besides the commands counted by [`commands_to_consent`], one line
-/// each: the files the lesson writes, and every variable passed to its commands with where
-/// its value comes from. `show --commands` lists the same.
-pub(crate) fn consent_details(lesson: &crate::lesson::Lesson) -> Vec<String> {
-    let mut lines = Vec::new();
-    let files: Vec<String> = lesson
-        .lesson_blocks()
-        .chain(lesson.steps.iter().flat_map(|step| &step.blocks))
-        .filter(|b| b.role.is_none())
-        .filter_map(|b| b.attrs.file.as_deref())
-        .map(|file| format!("`{file}`"))
-        .collect();
-    if !files.is_empty() {
-        lines.push(format!("Files it writes: {}.", files.join(", ")));
-    }
-    let sources = lesson.var_sources();
-    if !sources.is_empty() {
-        lines.push("Variables its commands get in their environment:".to_owned());
-        for source in sources {
-            let secret = if source.secret { " (secret)" } else { "" };
-            lines.push(format!("  • `{}`{secret}: {}", source.name, source.from));
-        }
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_commands_to_consent_to_are_counted_by_role() {
-        let lesson = |blocks: &str| {
-            crate::lesson::from_sources(
-                "t.md".into(),
-                vec![crate::lesson::Source {
-                    path: "t.md".into(),
-                    text: std::sync::Arc::from(format!(
-                        "# T\n\n{blocks}\n## S\n\n```bash {{check}}\ntrue\n```\n"
-                    )),
-                }],
-            )
-            .lesson
-        };
-        assert_eq!(commands_to_consent(&lesson("")), "runs 1 check command");
-        assert_eq!(
-            commands_to_consent(&lesson(
-                "```bash {setup}\ntrue\n```\n\n```bash {cleanup}\ntrue\n```\n"
-            )),
-            "runs 1 setup, 1 check and 1 cleanup commands"
-        );
-        assert_eq!(
-            commands_to_consent(&lesson("```text {file=a.txt}\na\n```\n")),
-            "runs 1 check command and writes 1 file in its folder"
-        );
-    }
-
-    #[test]
-    fn consent_names_the_files_and_the_variables_with_their_sources() {
-        let lesson = crate::lesson::from_sources(
-            "t.md".into(),
-            vec![crate::lesson::Source {
-                path: "t.md".into(),
-                text: std::sync::Arc::from(
-                    "---\nvars:\n  tok: { secret: true, env: TOKEN }\n---\n# T\n\n## S\n\n\
-                     ```text {file=a.txt}\na\n```\n\n```bash {check}\ntrue\n```\n",
-                ),
-            }],
-        )
-        .lesson;
-        assert_eq!(
-            consent_details(&lesson),
-            [
-                "Files it writes: `a.txt`.",
-                "Variables its commands get in their environment:",
-                "  • `tok` (secret): read from `$TOKEN`, else asked",
-            ]
-        );
-    }
+/// What `{{NAME}}` shows as: the value, secrets masked.
+pub fn display(vars: &Vars) -> render::Resolver {
+    let vars = vars.clone();
+    std::rc::Rc::new(move |name: &str| vars.display_value(name))
 }

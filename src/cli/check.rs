@@ -54,11 +54,11 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
     if runtime.needs_consent() {
         let question = format!(
             "This lesson {} on this machine. Allow them to run?",
-            crate::ui::commands_to_consent(&lesson)
+            lesson.consent_summary()
         );
         let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         if terminal {
-            for line in crate::ui::consent_details(&lesson) {
+            for line in lesson.consent_details() {
                 crate::note!("{line}");
             }
         }

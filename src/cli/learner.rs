@@ -7,8 +7,8 @@ use std::sync::Arc;
 use crate::engine::Interrupt;
 use crate::lesson::{self, Lesson, Severity};
 use crate::progress::{self, LessonState, ProgressLog};
+use crate::style::Term;
 use crate::ui::diagnostics::Renderer;
-use crate::ui::style::Term;
 
 use super::CliError;
 use super::args::LearnerArgs;
@@ -229,7 +229,7 @@ pub fn check_given_vars(
             )));
         }
         if let Some(spec) = lesson.var(name) {
-            crate::engine::validate(spec, value)
+            spec.validate(value)
                 .map_err(|why| CliError::Usage(format!("`--var {name}=…`: {why}")))?;
         } else if known_only && !names.contains(&name.as_str()) {
             let nearest = lesson::nearest(name, names.iter().copied())

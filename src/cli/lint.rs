@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use crate::lesson::{self, Severity};
+use crate::style::Term;
 use crate::ui::diagnostics::{JsonDiagnostic, Renderer, to_json};
-use crate::ui::style::Term;
 
 use super::args::{LintArgs, LintFormat};
 use super::{CliError, discover, exit};

@@ -1,8 +1,8 @@
 //! `labrun list`: the lessons in a folder, with their lint status.
 
 use crate::lesson::{self, Severity};
+use crate::style::Term;
 use crate::ui::render::{self, ListEntry};
-use crate::ui::style::Term;
 
 use super::args::{ListArgs, ListFormat};
 use super::{CliError, discover, exit};

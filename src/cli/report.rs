@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::progress;
 use crate::report::{self, FileWarnings, Filter, LearnerRow, Summary, format};
-use crate::ui::style::{Term, error_prefix, note_painted, plural};
+use crate::style::{Term, error_prefix, note_painted, plural};
 
 use super::args::{ReportArgs, ReportFormat};
 use super::{CliError, exit};

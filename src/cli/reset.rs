@@ -71,8 +71,7 @@ fn cleanup(
     learner: &str,
 ) -> Result<(), CliError> {
     let blocks: Vec<&Block> = lesson
-        .lesson_blocks()
-        .chain(lesson.steps.iter().flat_map(|step| &step.blocks))
+        .all_blocks()
         .filter(|block| block.role == Some(Role::Cleanup))
         .collect();
     if blocks.is_empty() {

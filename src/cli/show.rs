@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use crate::lesson::{self, Severity};
+use crate::style::{Term, plural};
 use crate::ui::render::{self, ShowOptions};
-use crate::ui::style::{Term, plural};
 
 use super::args::ShowArgs;
 use super::{CliError, exit};
@@ -43,8 +43,8 @@ pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
     }
     out.flush()?;
     if errors > 0 {
-        crate::ui::style::note_painted(
-            &crate::ui::style::error_prefix(),
+        crate::style::note_painted(
+            &crate::style::error_prefix(),
             &format!(
                 "the lesson has {}; `labrun lint {}` shows them",
                 plural(errors, "error"),

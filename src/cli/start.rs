@@ -8,9 +8,9 @@ use std::sync::Arc;
 use crate::engine::{Options, Session, SessionEnd, Ui, UiError};
 use crate::exec::BlockRunner;
 use crate::progress::Event;
+use crate::style::Term;
 use crate::ui::plain::PlainUi;
 use crate::ui::stdin::InterruptibleStdin;
-use crate::ui::style::Term;
 use crate::ui::terminal::{self, TerminalUi};
 
 use super::args::{LearnerArgs, StartArgs};

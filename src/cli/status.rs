@@ -8,8 +8,8 @@ use console::Style;
 
 use crate::lesson;
 use crate::progress::{self, LessonState, StepStatus};
+use crate::style::Term;
 use crate::text::TerminalText;
-use crate::ui::style::Term;
 
 use super::args::StatusArgs;
 use super::learner::{learner_name, progress_dir};

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::progress::{ClassServer, SendError};
-use crate::ui::style::plural;
+use crate::style::plural;
 
 use super::args::SyncArgs;
 use super::{CliError, exit};

@@ -12,7 +12,7 @@ use crate::exec::{BlockRun, Progress};
 use crate::lesson::Block;
 use crate::lesson::Code;
 use crate::lesson::yaml::{Node, Value};
-use crate::ui::style::Term;
+use crate::style::Term;
 
 use super::args::TestArgs;
 use super::learner::{check_given_vars, interrupt, load_runnable};

@@ -13,7 +13,7 @@ use super::machine::{Action, Effect, Input, Machine, StepFacts};
 use super::runtime::{Runtime, Setting};
 use super::tools::missing_tools;
 use super::ui::{Summary, Ui, UiError};
-use super::vars::{self, Source};
+use super::vars::Source;
 use super::watch::{ExecutorFactory, Watch};
 
 /// How the learner started the session.
@@ -425,7 +425,7 @@ impl<'a> Session<'a> {
                     Some(default) if answer.is_empty() && !spec.secret => default.clone(),
                     _ => answer,
                 };
-                match vars::validate(spec, &answer) {
+                match spec.validate(&answer) {
                     Ok(()) => break answer,
                     Err(reason) => problem = Some(reason),
                 }

@@ -166,7 +166,7 @@ impl Vars {
         template::substitute(text, |name| {
             self.values.get(name).map(|value| {
                 if value.secret {
-                    crate::exec::MASK.to_owned()
+                    crate::text::MASK.to_owned()
                 } else {
                     self.secrets.mask(&value.text).into_owned()
                 }
@@ -178,7 +178,7 @@ impl Vars {
     pub fn display_value(&self, name: &str) -> Option<String> {
         self.values.get(name).map(|value| {
             if value.secret {
-                crate::exec::MASK.to_owned()
+                crate::text::MASK.to_owned()
             } else {
                 self.secrets.mask(&value.text).into_owned()
             }
@@ -222,48 +222,6 @@ impl Vars {
             }
         }
     }
-}
-
-/// Why a value was refused.
-pub fn validate(spec: &VarSpec, value: &str) -> Result<(), String> {
-    if !spec.choices.is_empty() && !spec.choices.iter().any(|choice| choice == value) {
-        return Err(format!(
-            "`{}` must be one of: {}",
-            spec.name,
-            spec.choices.join(", ")
-        ));
-    }
-    if let Some(pattern) = &spec.pattern {
-        match regex::Regex::new(pattern) {
-            Ok(regex) if !regex.is_match(value) => {
-                let shown = if spec.secret {
-                    crate::exec::MASK
-                } else {
-                    value
-                };
-                // Words first: a learner reads the hint, or the description, before a regex.
-                return Err(match (&spec.pattern_hint, &spec.description) {
-                    (Some(hint), _) => format!("`{shown}` is not accepted: {hint}"),
-                    (None, Some(description)) => format!(
-                        "`{shown}` is not accepted for {} (it must match `{pattern}`)",
-                        description.trim_end_matches('.')
-                    ),
-                    (None, None) => format!(
-                        "`{shown}` does not match the pattern `{pattern}` of `{}`",
-                        spec.name
-                    ),
-                });
-            }
-            Ok(_) => {}
-            Err(error) => {
-                return Err(format!(
-                    "the lesson's pattern for `{}` is invalid: {error}",
-                    spec.name
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -318,34 +276,5 @@ mod tests {
         vars.set("region", "us".into(), Source::Flag, false);
         vars.compute(&specs);
         assert_eq!(vars.get("url"), Some("https://us.icr.io/api"));
-    }
-
-    #[test]
-    fn validation_checks_choices_and_pattern() {
-        let mut region = spec("region");
-        region.choices = vec!["us-south".into(), "eu-de".into()];
-        assert!(validate(&region, "eu-de").is_ok());
-        assert_eq!(
-            validate(&region, "mars").unwrap_err(),
-            "`region` must be one of: us-south, eu-de"
-        );
-        let mut name = spec("name");
-        name.pattern = Some("^[a-z]+$".into());
-        assert!(validate(&name, "ada").is_ok());
-        assert!(
-            validate(&name, "Ada!")
-                .unwrap_err()
-                .contains("does not match")
-        );
-        name.pattern_hint = Some("lowercase letters only".into());
-        assert_eq!(
-            validate(&name, "Ada!").unwrap_err(),
-            "`Ada!` is not accepted: lowercase letters only"
-        );
-        name.secret = true;
-        assert!(
-            !validate(&name, "Ada!").unwrap_err().contains("Ada!"),
-            "a secret is never echoed"
-        );
     }
 }

@@ -61,7 +61,7 @@ pub struct BlockRun {
 
 impl BlockRun {
     /// A run that did not get to start, or failed for `reason`.
-    pub fn failed(reason: String, evidence: super::Evidence) -> Self {
+    pub fn failed(reason: String, evidence: crate::progress::Evidence) -> Self {
         Self {
             outcome: Outcome::Failed { reason, evidence },
             captures: Vec::new(),

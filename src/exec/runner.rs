@@ -14,7 +14,8 @@ use crate::lesson::{Block, Role, template};
 
 use super::http::{HttpRunner, Limits};
 use super::shell::{self, ShellCommand, Termination};
-use super::{BlockRun, Evidence, Executor, Outcome, Progress, RunContext, Stream};
+use super::{BlockRun, Executor, Outcome, Progress, RunContext, Stream};
+use crate::progress::Evidence;
 
 /// How long a check may run when the lesson does not say.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(60);

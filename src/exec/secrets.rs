@@ -2,8 +2,7 @@
 
 use std::borrow::Cow;
 
-/// What a secret looks like wherever it would have appeared.
-pub const MASK: &str = "••••";
+use crate::text::MASK;
 
 /// The secret values of a session. Every text that leaves labrun (screen, log, report) and
 /// may hold command output or an HTTP body goes through [`Secrets::mask`], or, for output

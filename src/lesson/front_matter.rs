@@ -157,6 +157,51 @@ pub struct VarSpec {
     pub file: usize,
 }
 
+impl VarSpec {
+    /// Whether `value` is one this variable accepts: one of its `choices`, matching its
+    /// `pattern`; the error says why not, in words a learner reads (a secret never echoed).
+    pub fn validate(&self, value: &str) -> Result<(), String> {
+        if !self.choices.is_empty() && !self.choices.iter().any(|choice| choice == value) {
+            return Err(format!(
+                "`{}` must be one of: {}",
+                self.name,
+                self.choices.join(", ")
+            ));
+        }
+        if let Some(pattern) = &self.pattern {
+            match regex::Regex::new(pattern) {
+                Ok(regex) if !regex.is_match(value) => {
+                    let shown = if self.secret {
+                        crate::text::MASK
+                    } else {
+                        value
+                    };
+                    // Words first: a learner reads the hint, or the description, before a regex.
+                    return Err(match (&self.pattern_hint, &self.description) {
+                        (Some(hint), _) => format!("`{shown}` is not accepted: {hint}"),
+                        (None, Some(description)) => format!(
+                            "`{shown}` is not accepted for {} (it must match `{pattern}`)",
+                            description.trim_end_matches('.')
+                        ),
+                        (None, None) => format!(
+                            "`{shown}` does not match the pattern `{pattern}` of `{}`",
+                            self.name
+                        ),
+                    });
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    return Err(format!(
+                        "the lesson's pattern for `{}` is invalid: {error}",
+                        self.name
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Parses the YAML between the `---` lines; `base` is its byte offset in the file.
 pub fn parse_front_matter(yaml: &str, base: usize, diags: &mut Vec<Diagnostic>) -> FrontMatter {
     if yaml.trim().is_empty() {
@@ -334,5 +379,45 @@ fn check_keys(root: &Node, diags: &mut Vec<Diagnostic>) {
             );
             report_duplicates(&entry.value, Code::InvalidFrontMatter, "key", diags);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_checks_choices_and_pattern() {
+        let mut region = VarSpec {
+            name: "region".into(),
+            ..VarSpec::default()
+        };
+        region.choices = vec!["us-south".into(), "eu-de".into()];
+        assert!(region.validate("eu-de").is_ok());
+        assert_eq!(
+            region.validate("mars").unwrap_err(),
+            "`region` must be one of: us-south, eu-de"
+        );
+        let mut name = VarSpec {
+            name: "name".into(),
+            ..VarSpec::default()
+        };
+        name.pattern = Some("^[a-z]+$".into());
+        assert!(name.validate("ada").is_ok());
+        assert!(
+            name.validate("Ada!")
+                .unwrap_err()
+                .contains("does not match")
+        );
+        name.pattern_hint = Some("lowercase letters only".into());
+        assert_eq!(
+            name.validate("Ada!").unwrap_err(),
+            "`Ada!` is not accepted: lowercase letters only"
+        );
+        name.secret = true;
+        assert!(
+            !name.validate("Ada!").unwrap_err().contains("Ada!"),
+            "a secret is never echoed"
+        );
     }
 }

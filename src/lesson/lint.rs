@@ -141,9 +141,7 @@ fn reserved_name(name: &str, span: Span) -> Diagnostic {
 
 /// `capture=` and `[Captures]` names must not be reserved either: the value is exported.
 fn reserved_captures(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
-    let blocks = lesson
-        .lesson_blocks()
-        .chain(lesson.steps.iter().flat_map(|step| &step.blocks));
+    let blocks = lesson.all_blocks();
     for block in blocks {
         if let Some(name) = block
             .attrs
@@ -164,9 +162,7 @@ fn reserved_captures(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
 /// A `file=` path naming a secret variable: the secret would be on disk as a file's name,
 /// and on screen in every note about the file.
 fn secret_file_names(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
-    let blocks = lesson
-        .lesson_blocks()
-        .chain(lesson.steps.iter().flat_map(|step| &step.blocks));
+    let blocks = lesson.all_blocks();
     for block in blocks {
         let Some(path) = &block.attrs.file else {
             continue;
@@ -228,8 +224,7 @@ fn undefined_variables(lesson: &Lesson, diags: &mut Vec<Diagnostic>) {
     let for_labrun = lesson.is_written_for_labrun();
     // Hurl's template functions, which HTTP blocks fill in (`{{newUuid}}`).
     let http_blocks: Vec<(usize, Span)> = lesson
-        .lesson_blocks()
-        .chain(lesson.steps.iter().flat_map(|step| &step.blocks))
+        .all_blocks()
         .filter(|block| block.is_http())
         .map(|block| (block.file, block.code_span))
         .collect();

@@ -75,8 +75,7 @@ impl Lesson {
         !self.vars.is_empty()
             || !self.requires.is_empty()
             || self
-                .lesson_blocks()
-                .chain(self.steps.iter().flat_map(|step| &step.blocks))
+                .all_blocks()
                 .any(|block| block.role.is_some() || block.attrs.file.is_some())
             || self.steps.iter().any(|step| !step.quizzes.is_empty())
     }
@@ -113,15 +112,19 @@ impl Lesson {
         self.parts.iter().flat_map(|part| &part.blocks)
     }
 
+    /// Every block of the lesson: the lesson's own (intros), then each step's, in order.
+    pub fn all_blocks(&self) -> impl Iterator<Item = &Block> {
+        self.lesson_blocks()
+            .chain(self.steps.iter().flat_map(|step| &step.blocks))
+    }
+
     /// Whether anything of the lesson happens without the learner confirming it one by one
     /// (setup, check or cleanup blocks, `file=` blocks): the learner's consent is asked first.
     pub fn needs_consent(&self) -> bool {
-        self.lesson_blocks()
-            .chain(self.steps.iter().flat_map(|s| &s.blocks))
-            .any(|b| {
-                matches!(b.role, Some(Role::Setup | Role::Check | Role::Cleanup))
-                    || (b.role.is_none() && b.attrs.file.is_some())
-            })
+        self.all_blocks().any(|b| {
+            matches!(b.role, Some(Role::Setup | Role::Check | Role::Cleanup))
+                || (b.role.is_none() && b.attrs.file.is_some())
+        })
     }
 
     /// SHA-256 of the lesson's sources in order, hex: a version of the lesson, for consent

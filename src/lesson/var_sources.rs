@@ -27,9 +27,7 @@ impl Lesson {
                 from: declared_source(var),
             })
             .collect();
-        let blocks = self
-            .lesson_blocks()
-            .chain(self.steps.iter().flat_map(|step| &step.blocks));
+        let blocks = self.all_blocks();
         for block in blocks {
             for name in block.captured_names() {
                 let how = setter(self, block);

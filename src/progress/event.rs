@@ -12,10 +12,33 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::exec::Evidence;
-
 /// The version written in every line's `v`.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// What a block's run leaves as proof: part of the log's schema (a check's events carry it),
+/// filled in by the executor and shown in reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The command's exit code, when it exited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// How long the run took, retries included.
+    #[serde(default)]
+    pub duration_ms: u64,
+    /// The last HTTP status seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// SHA-256 of the last HTTP response body, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_sha256: Option<String>,
+    /// How many attempts were made (1 unless polling).
+    #[serde(default = "one")]
+    pub attempts: u32,
+}
+
+fn one() -> u32 {
+    1
+}
 
 /// One line of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

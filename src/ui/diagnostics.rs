@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::lesson::{Diagnostic, Lesson, Severity};
 
-use super::style::Term;
+use crate::style::Term;
 
 /// One diagnostic as `--format json` prints it.
 #[derive(Debug, Serialize)]

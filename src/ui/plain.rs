@@ -11,7 +11,8 @@ use crate::exec::{BlockRun, Outcome, Progress, Stream};
 use crate::lesson::{Block, Lesson, Quiz, Role, ToolRequirement, VarSpec};
 use crate::progress::{StepState, StepStatus};
 
-use super::style::Term;
+use crate::style::Term;
+use crate::ui::{action_label, display};
 
 pub struct PlainUi<R, W> {
     input: R,
@@ -95,26 +96,6 @@ impl<R: BufRead, W: Write> PlainUi<R, W> {
     }
 }
 
-/// The words an action is chosen by, and how it is described in a menu.
-pub fn action_label(action: &Action) -> (&'static str, &'static str) {
-    match action {
-        Action::Check => ("check", "run the checks"),
-        Action::Continue => (
-            "continue",
-            "go on to the next step, once this one checks out",
-        ),
-        Action::Run => ("run", "run this step's commands for me"),
-        Action::Hint => ("hint", "show the next hint"),
-        Action::Solution => ("solution", "show the solution"),
-        Action::RunSolution => ("apply", "run the solution"),
-        Action::Shell => ("shell", "open a shell in the workspace"),
-        Action::Skip => ("skip", "skip this step"),
-        Action::Back => ("back", "go back one step"),
-        Action::Jump(_) => ("jump", "go to another step"),
-        Action::Quit => ("quit", "save and quit"),
-    }
-}
-
 /// Parses an answer to the action menu: empty for `default`, a number, an action word (or
 /// its start), or `jump ID` / `jump N`.
 pub fn parse_choice(
@@ -158,12 +139,6 @@ pub fn parse_choice(
         .cloned()
 }
 
-/// What `{{NAME}}` shows as: the value, secrets masked.
-pub fn display(vars: &Vars) -> super::render::Resolver {
-    let vars = vars.clone();
-    std::rc::Rc::new(move |name: &str| vars.display_value(name))
-}
-
 fn status_word(status: StepStatus) -> &'static str {
     match status {
         StepStatus::Pending => "pending",
@@ -205,9 +180,9 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
     fn consent(&mut self, lesson: &Lesson) -> Result<bool, UiError> {
         self.say(&format!(
             "This lesson {} on this machine.",
-            crate::ui::commands_to_consent(lesson),
+            lesson.consent_summary(),
         ));
-        for line in crate::ui::consent_details(lesson) {
+        for line in lesson.consent_details() {
             self.say(&line);
         }
         self.say(&format!(
@@ -245,7 +220,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
             let answer = self.ask(&format!("{prompt}{shown_default}: "));
             self.echo = echo;
             if echo {
-                self.say(crate::exec::MASK);
+                self.say(crate::text::MASK);
             }
             answer?
         } else {

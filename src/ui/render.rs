@@ -1,7 +1,7 @@
 //! Rendering lessons: for a reader (`labrun show`), for an audit of what they run
 //! (`show --commands`), for tools (`show --json`), and as a listing (`labrun list`).
 //!
-//! Everything writes to an `io::Write` with a [`Term`](super::style::Term) that decides
+//! Everything writes to an `io::Write` with a [`Term`](crate::style::Term) that decides
 //! colour, links and width, so every output can be snapshot-tested.
 
 mod block;

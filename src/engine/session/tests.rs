@@ -7,11 +7,12 @@ use std::io::Write as _;
 
 use super::*;
 use crate::engine::Journal;
-use crate::exec::{Evidence, Executor, Outcome, Progress, RunContext};
+use crate::exec::{Executor, Outcome, Progress, RunContext};
 use crate::lesson::{Source, from_sources};
+use crate::progress::Evidence;
 use crate::progress::StepStatus;
+use crate::style::Term;
 use crate::ui::plain::PlainUi;
-use crate::ui::style::Term;
 
 /// Passes or fails blocks from a script, in order; records what it was asked to run.
 #[derive(Default)]

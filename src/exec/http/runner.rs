@@ -13,8 +13,9 @@ use sha2::{Digest, Sha256};
 use super::assert::{Examiner, Miss, clip};
 use super::client::{self, Response};
 use super::request::{Lookup, Prepared, prepare};
-use crate::exec::{BlockRun, Evidence, Outcome, Progress, RunContext, Secrets};
+use crate::exec::{BlockRun, Outcome, Progress, RunContext, Secrets};
 use crate::lesson::http::HttpEntry;
+use crate::progress::Evidence;
 
 /// How often a request in flight or a wait checks the interrupt flag.
 const TICK: Duration = Duration::from_millis(50);

@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use crate::report::{LearnerRow, LessonInfo, StepStats, Summary};
-use crate::ui::style::plural;
+use crate::style::plural;
 
 use super::legend::{STATUSES, duration, fraction, meaning, moment, symbol, trust};
 

@@ -11,8 +11,8 @@ use console::Style;
 
 use crate::progress::{Integrity, StepStatus};
 use crate::report::{LearnerRow, LessonInfo, Summary};
+use crate::style::{Term, plural};
 use crate::text::TerminalText;
-use crate::ui::style::{Term, plural};
 
 use super::legend::{STATUSES, duration, fraction, symbol, trust};
 

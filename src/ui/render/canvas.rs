@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::ui::style::Term;
+use crate::style::Term;
 
 use super::inline::{Piece, paint, wrap};
 use super::theme::Look;

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use crate::lesson::{Block, Lesson, LineIndex, Source};
-use crate::ui::style::{Term, plural};
+use crate::style::{Term, plural};
 
 use super::block::{self, badge, is_offered};
 use super::canvas::Canvas;

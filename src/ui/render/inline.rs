@@ -4,7 +4,7 @@
 //! the same with and without colour.
 
 use crate::lesson::template;
-use crate::ui::style::Term;
+use crate::style::Term;
 
 use super::theme::Look;
 

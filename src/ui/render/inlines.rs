@@ -2,7 +2,7 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use crate::ui::style::Term;
+use crate::style::Term;
 
 use super::inline::{Piece, with_vars};
 use super::theme::Look;

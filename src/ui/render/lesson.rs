@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::rc::Rc;
 
 use crate::lesson::{Content, Lesson, Part, Role, Step, VarSpec};
-use crate::ui::style::{Term, plural};
+use crate::style::{Term, plural};
 
 use super::block;
 use super::canvas::Canvas;

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::ui::style::{Term, plural};
+use crate::style::{Term, plural};
 
 use super::inline::paint_one;
 use super::table::{self, Align, Cell};

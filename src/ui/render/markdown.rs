@@ -13,7 +13,7 @@ use pulldown_cmark::{
 };
 
 use crate::lesson::{CalloutKind, Span, markdown};
-use crate::ui::style::Term;
+use crate::style::Term;
 
 use super::block;
 use super::canvas::Canvas;

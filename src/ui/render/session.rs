@@ -5,7 +5,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::lesson::{Content, Lesson, Source, Span};
-use crate::ui::style::Term;
+use crate::style::Term;
 
 use super::canvas::Canvas;
 use super::inline::{DisplayVars, KnownVars, Resolver};

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use insta::{assert_json_snapshot, assert_snapshot};
 
 use crate::lesson::{Lesson, Source, from_sources};
-use crate::ui::style::Term;
+use crate::style::Term;
 
 use super::{ListEntry, ShowOptions, commands, list, view};
 

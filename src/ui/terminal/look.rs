@@ -4,7 +4,7 @@
 use console::Style;
 
 use crate::progress::StepStatus;
-use crate::ui::style::Term;
+use crate::style::Term;
 
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Look {

@@ -8,7 +8,7 @@ use inquire::ui::RenderConfig;
 
 use crate::engine::{Action, UiError};
 use crate::lesson::Lesson;
-use crate::ui::plain::action_label;
+use crate::ui::action_label;
 
 use super::prompt::{answered, forget_canceled};
 

@@ -8,9 +8,9 @@ use inquire::ui::{Color, ErrorMessageRenderConfig, RenderConfig, StyleSheet, Sty
 use inquire::validator::Validation;
 use inquire::{Confirm, InquireError, MultiSelect, Password, PasswordDisplayMode, Select, Text};
 
-use crate::engine::{UiError, validate};
+use crate::engine::UiError;
 use crate::lesson::{Quiz, VarSpec};
-use crate::ui::style::Term;
+use crate::style::Term;
 
 /// How prompts look: labrun's glyphs, in colour only when the terminal allows it.
 pub(super) fn render_config(term: Term) -> RenderConfig<'static> {
@@ -108,7 +108,7 @@ pub(super) fn var(
         Password::new(message)
             .without_confirmation()
             .with_display_mode(PasswordDisplayMode::Masked)
-            .with_formatter(&|_| crate::exec::MASK.to_owned())
+            .with_formatter(&|_| crate::text::MASK.to_owned())
             .with_help_message("hidden as you type · never saved to disk · esc quits")
             .with_validator(validator(spec, None))
             .with_render_config(config)
@@ -139,7 +139,7 @@ fn validator(
         } else {
             answer
         };
-        Ok(match validate(&spec, answer) {
+        Ok(match spec.validate(answer) {
             Ok(()) => Validation::Valid,
             Err(reason) => Validation::Invalid(reason.into()),
         })

@@ -116,8 +116,8 @@ impl Running {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exec::Evidence;
-    use crate::ui::style::Term;
+    use crate::progress::Evidence;
+    use crate::style::Term;
 
     fn block(role: Option<Role>) -> Block {
         let mut block = Block {

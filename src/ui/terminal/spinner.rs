@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use console::Style;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle, TermLike};
 
-use crate::ui::style::Term;
+use crate::style::Term;
 
 /// Quick commands finish before the spinner would show: it stays blank until then, so a
 /// fast check does not flicker.

@@ -8,10 +8,10 @@ use crate::engine::{Action, Reporter, Summary, Ui, UiError, Vars, Watch};
 use crate::exec::{BlockRun, Progress, Stream};
 use crate::lesson::{Block, Lesson, Quiz, Role, ToolRequirement, VarSpec};
 use crate::progress::{StepState, StepStatus};
+use crate::style::Term;
 use crate::text::TerminalText;
-use crate::ui::plain::display;
+use crate::ui::display;
 use crate::ui::render;
-use crate::ui::style::Term;
 
 use super::look::Look;
 use super::running::Running;
@@ -204,12 +204,9 @@ impl Ui for TerminalUi {
         self.say_prose(
             "",
             0,
-            &format!(
-                "This lesson {} on this machine.",
-                crate::ui::commands_to_consent(lesson)
-            ),
+            &format!("This lesson {} on this machine.", lesson.consent_summary()),
         );
-        for line in crate::ui::consent_details(lesson) {
+        for line in lesson.consent_details() {
             let indent = line.len() - line.trim_start().len();
             self.say_prose(&" ".repeat(indent), indent, line.trim_start());
         }

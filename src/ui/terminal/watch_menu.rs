@@ -114,7 +114,7 @@ pub(super) fn choose(
                     .iter()
                     .find(|item| item.action.as_ref() == Some(&action))
                     .map_or("quit", |item| item.word);
-                crate::ui::style::note_painted(&look.good("✔"), &format!("What next? {word}"));
+                crate::style::note_painted(&look.good("✔"), &format!("What next? {word}"));
                 return Ok(action);
             }
             Picked::Passed => {
@@ -125,7 +125,7 @@ pub(super) fn choose(
                 return Ok(Action::Check);
             }
             Picked::Jump => {
-                crate::ui::style::note_painted(&look.good("✔"), "What next? jump");
+                crate::style::note_painted(&look.good("✔"), "What next? jump");
                 if let Some(step) = jump(config, lesson, index)? {
                     return Ok(Action::Jump(step));
                 }
@@ -239,7 +239,7 @@ impl Menu {
                     screen.draw(&self.lines())?;
                 }
                 Event::Resize(..) => {
-                    self.look.term = crate::ui::style::Term::stderr();
+                    self.look.term = crate::style::Term::stderr();
                     screen.draw(&self.lines())?;
                 }
                 _ => {}
