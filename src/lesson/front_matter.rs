@@ -25,8 +25,6 @@
 //! Unknown keys are errors, never silently ignored: every one is reported, and the keys that
 //! are known still take effect. A YAML syntax error stops the front matter there.
 
-use serde::Serialize;
-
 use super::diagnostic::{Code, Diagnostic};
 use super::span::Span;
 use super::yaml::{Entry, Key, Node, Reader, Value, report_duplicates, report_unknown};
@@ -101,7 +99,7 @@ pub const VAR_KEYS: &[&str] = &[
 ];
 
 /// A program that must be on `PATH` before the lesson starts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolRequirement {
     pub name: String,
     /// How to install it, shown when it is missing.
@@ -128,32 +126,22 @@ pub struct RawVar {
 }
 
 /// A declared variable of the lesson.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VarSpec {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
     /// What `pattern` accepts, in words, shown when an answer does not match.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern_hint: Option<String>,
     pub secret: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
     /// A fixed or templated value: the variable is computed, never asked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The name in the front matter.
-    #[serde(skip)]
     pub span: Span,
-    #[serde(skip)]
     pub file: usize,
 }
 

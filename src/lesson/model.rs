@@ -32,7 +32,7 @@ impl Source {
 }
 
 /// A whole lesson, possibly made of several parts (files).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Lesson {
     pub id: String,
     pub title: String,
@@ -43,18 +43,15 @@ pub struct Lesson {
     pub watch: bool,
     /// The file, or the folder of a multi-part lesson.
     pub path: PathBuf,
-    #[serde(skip)]
     pub sources: Vec<Source>,
     pub parts: Vec<Part>,
     pub requires: Vec<ToolRequirement>,
     pub vars: Vec<VarSpec>,
     pub steps: Vec<Step>,
     /// Every `{{NAME}}` reference in the lesson, for lint.
-    #[serde(skip)]
     pub var_refs: Vec<VarRef>,
     /// The names that are variables: declared, set by a step (`capture=`, `[Captures]`), or
     /// labrun's own. Any other `{{word}}` is text (`{{exec}}`, Go's `{{end}}`).
-    #[serde(skip)]
     pub variables: std::collections::BTreeSet<String>,
 }
 
@@ -169,7 +166,7 @@ impl Lesson {
 }
 
 /// One file of a lesson: its own `#` title and intro.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Part {
     pub title: Option<String>,
     pub file: usize,
@@ -182,7 +179,7 @@ pub struct Part {
 }
 
 /// A `##` section of a lesson.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Step {
     pub id: String,
     pub title: String,
@@ -220,8 +217,7 @@ impl Step {
 }
 
 /// A piece of a step's (or intro's) content, in reading order.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone)]
 pub enum Content {
     /// Top-level Markdown (paragraphs, lists, tables, deeper headings), rendered from source.
     Markdown { span: Span },
@@ -237,8 +233,7 @@ pub enum Content {
     Details { summary: String, span: Span },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CalloutKind {
     Note,
     Tip,
@@ -248,7 +243,7 @@ pub enum CalloutKind {
 }
 
 /// A revealable hint: `<details><summary>Hint</summary> ... </details>`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Hint {
     pub summary: String,
     /// The Markdown inside the `<details>`, after the summary.
@@ -292,7 +287,7 @@ impl Role {
 }
 
 /// Which shell runs a command block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Shell {
     /// bash when present, else sh.
@@ -303,7 +298,7 @@ pub enum Shell {
 }
 
 /// A fenced code block: a command, an HTTP exchange, a file, or just something to read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Block {
     /// The language from the info string (`bash`, `http`, `yaml`, ...), possibly empty.
     pub lang: String,
@@ -319,7 +314,6 @@ pub struct Block {
     pub code_span: Span,
     pub file: usize,
     /// Parsed requests when `lang` is `http` and the block has a role.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub http: Vec<HttpEntry>,
 }
 
@@ -358,39 +352,20 @@ impl Block {
 }
 
 /// The `{...}` attributes of a block's info string.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Attrs {
-    #[serde(
-        rename = "timeout_ms",
-        skip_serializing_if = "Option::is_none",
-        with = "millis"
-    )]
     pub timeout: Option<Duration>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry: Option<u32>,
-    #[serde(
-        rename = "interval_ms",
-        skip_serializing_if = "Option::is_none",
-        with = "millis"
-    )]
     pub interval: Option<Duration>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expect: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exit: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub interactive: bool,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub optional: bool,
     /// The block's text is used as written: no `{{NAME}}` substitution.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub raw: bool,
     /// `watch=false`: this check never re-runs in the background (a costly API call).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub watch: Option<bool>,
     pub shell: Shell,
 }
@@ -401,18 +376,4 @@ pub struct VarRef {
     pub name: String,
     pub span: Span,
     pub file: usize,
-}
-
-mod millis {
-    use std::time::Duration;
-
-    pub fn serialize<S: serde::Serializer>(
-        value: &Option<Duration>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(duration) => serializer.serialize_u128(duration.as_millis()),
-            None => serializer.serialize_none(),
-        }
-    }
 }

@@ -9,25 +9,19 @@
 //!
 //! Free-text questions give `answer_pattern` (a regex) instead of `choices` and `answer`.
 
-use serde::Serialize;
-
 use super::diagnostic::{Code, Diagnostic};
 use super::span::Span;
 use super::validate;
 use super::yaml::{Node, Reader, Value, report_duplicates, report_unknown};
 
 /// A question the learner answers; it counts as a check of its step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quiz {
     pub question: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<String>,
     /// The right choices: one, or several for a multiple-answer question.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub answer_pattern: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<String>,
     pub span: Span,
 }
