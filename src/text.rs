@@ -96,6 +96,24 @@ pub fn first_hidden(text: &str) -> Option<(usize, char)> {
         .find(|&(_, c)| is_control(c) && !matches!(c, '\n' | '\t' | '\r'))
 }
 
+/// Text safe in HTML content and in quoted attribute values: `&`, `<`, `>`, `"` and `'` as
+/// character references (`'` as `&#x27;`, as Hurl's `htmlEscape` writes it). The one HTML
+/// escape of labrun: Hurl's filter and the HTML report use it.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// How a character is named in a message: `U+001B`.
 /// Bytes as lowercase hexadecimal, two digits a byte (hashes, tokens, `toHex`).
 pub fn hex(bytes: &[u8]) -> String {

@@ -2,7 +2,6 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use console::Style;
 
@@ -275,34 +274,21 @@ fn tempdir_for(lesson: &str) -> Result<PathBuf, CliError> {
 
 /// One test suite per lesson, one test case per step.
 fn write_junit(path: &Path, lessons: &[LessonResults]) -> Result<(), CliError> {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"labrun test\">\n",
-    );
+    use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut report = Report::new("labrun test");
     for lesson in lessons {
-        let failures = lesson
-            .steps
-            .iter()
-            .filter(|s| matches!(s.verdict, Verdict::Failed { .. }))
-            .count();
-        let time: Duration = lesson.steps.iter().map(|s| s.duration).sum();
-        xml.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\" time=\"{:.3}\">\n",
-            escape(&lesson.id),
-            lesson.steps.len(),
-            usize::from(lesson.error.is_some()),
-            time.as_secs_f64()
-        ));
+        let mut suite = TestSuite::new(lesson.id.as_str());
+        suite.add_property(Property::new("title", lesson.title.as_str()));
+        suite.set_time(lesson.steps.iter().map(|s| s.duration).sum());
         if let Some(error) = &lesson.error {
-            xml.push_str(&format!("    <testcase name=\"(lesson)\" classname=\"{}\"><error message=\"{}\"/></testcase>\n", escape(&lesson.id), escape(error)));
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+            status.set_message(error.as_str());
+            let mut case = TestCase::new("(lesson)", status);
+            case.set_classname(lesson.id.as_str());
+            suite.add_test_case(case);
         }
         for step in &lesson.steps {
-            xml.push_str(&format!(
-                "    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3}\">",
-                escape(&step.id),
-                escape(&lesson.id),
-                step.duration.as_secs_f64()
-            ));
-            match &step.verdict {
+            let status = match &step.verdict {
                 Verdict::Failed { reason } => {
                     // `WHAT failed:` alone says too little: the reason's first line joins it.
                     let mut lines = reason.lines();
@@ -311,37 +297,22 @@ fn write_junit(path: &Path, lessons: &[LessonResults]) -> Result<(), CliError> {
                         Some(next) if first.ends_with(':') => format!("{first} {next}"),
                         _ => first.to_owned(),
                     };
-                    xml.push_str(&format!(
-                        "<failure message=\"{}\">{}</failure>",
-                        escape(&message),
-                        escape(reason)
-                    ));
+                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    status.set_message(message).set_description(reason.as_str());
+                    status
                 }
-                Verdict::Passed => {}
-            }
-            xml.push_str("</testcase>\n");
+                Verdict::Passed => TestCaseStatus::success(),
+            };
+            let mut case = TestCase::new(step.id.as_str(), status);
+            case.set_classname(lesson.id.as_str())
+                .set_time(step.duration);
+            suite.add_test_case(case);
         }
-        xml.push_str("  </testsuite>\n");
-        let _ = &lesson.title;
+        report.add_test_suite(suite);
     }
-    xml.push_str("</testsuites>\n");
+    let xml = report
+        .to_string()
+        .map_err(|e| CliError::Usage(format!("cannot write `{}`: {e}", path.display())))?;
     std::fs::write(path, xml)
         .map_err(|e| CliError::Usage(format!("cannot write `{}`: {e}", path.display())))
-}
-
-/// Text safe inside XML attributes and elements.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }

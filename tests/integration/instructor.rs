@@ -144,7 +144,7 @@ fn junit_has_one_case_per_step_with_the_failure_reason() {
         .status(1);
     let xml = std::fs::read_to_string(output.dir.join("report.xml")).expect("junit written");
     assert!(
-        xml.contains(r#"<testsuite name="proof" tests="2" failures="1""#),
+        xml.contains(r#"<testsuite name="proof" tests="2" skipped="0" errors="0" failures="1""#),
         "{xml}"
     );
     assert!(

@@ -198,7 +198,7 @@ fn one(filter: &Filter, value: Value, lookup: &Lookup<'_>) -> Result<Option<Valu
             _ => return wrong("a string"),
         },
         Filter::HtmlEscape => match &value {
-            Value::String(s) => Some(Value::String(html_escape(s))),
+            Value::String(s) => Some(Value::String(crate::text::html_escape(s))),
             _ => return wrong("a string"),
         },
         Filter::HtmlUnescape => match &value {
@@ -327,21 +327,6 @@ fn to_date(text: &str, format: &str) -> Result<jiff::Timestamp, String> {
     }
 }
 
-fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Character references: numeric ones, and the named ones of HTML's markup and Latin-1
 /// punctuation a server's text is likely to hold; any other `&name;` stays as it is.
 fn html_unescape(text: &str) -> String {
@@ -435,7 +420,10 @@ mod tests {
             html_unescape("&lt;b&gt; &amp; co &#233;&#xE9; &nope; &"),
             "<b> & co éé &nope; &"
         );
-        assert_eq!(html_escape("<b> & \"x\""), "&lt;b&gt; &amp; &quot;x&quot;");
+        assert_eq!(
+            crate::text::html_escape("<b> & \"x\""),
+            "&lt;b&gt; &amp; &quot;x&quot;"
+        );
     }
 
     #[test]

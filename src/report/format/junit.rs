@@ -8,68 +8,44 @@
 //! statuses in `<system-out>`, as evidence for the ones that pass.
 
 use std::io::{self, Write};
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::report::{LearnerRow, Summary};
 
 pub fn write(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
-    let failures = summary
-        .learners
-        .iter()
-        .filter(|row| !row.is_complete_and_sound())
-        .count();
-    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(
-        out,
-        r#"<testsuites name="labrun report" tests="{}" failures="{failures}">"#,
-        summary.learners.len()
-    )?;
+    let mut report = Report::new("labrun report");
     for lesson in &summary.lessons {
+        let mut suite = TestSuite::new(lesson.id.as_str());
+        suite.add_property(Property::new("title", lesson.title.as_str()));
         let rows: Vec<&LearnerRow> = summary.learners_of(&lesson.id).collect();
-        let failed = rows
-            .iter()
-            .filter(|row| !row.is_complete_and_sound())
-            .count();
-        let time: u64 = rows.iter().map(|row| row.active_seconds).sum();
-        writeln!(
-            out,
-            r#"  <testsuite name="{}" tests="{}" failures="{failed}" errors="0" skipped="0" time="{time}">"#,
-            escape(&lesson.id),
-            rows.len(),
-        )?;
-        writeln!(
-            out,
-            r#"    <properties><property name="title" value="{}"/></properties>"#,
-            escape(&lesson.title)
-        )?;
-        for row in rows {
-            testcase(out, row)?;
-        }
-        writeln!(out, "  </testsuite>")?;
+        suite.set_time(Duration::from_secs(
+            rows.iter().map(|row| row.active_seconds).sum(),
+        ));
+        suite.add_test_cases(rows.into_iter().map(testcase));
+        report.add_test_suite(suite);
     }
-    writeln!(out, "</testsuites>")
+    report.serialize(out).map_err(io::Error::other)
 }
 
-fn testcase(out: &mut dyn Write, row: &LearnerRow) -> io::Result<()> {
-    writeln!(
-        out,
-        r#"    <testcase classname="{}" name="{}" time="{}">"#,
-        escape(&row.lesson),
-        escape(&row.learner),
-        row.active_seconds
-    )?;
+fn testcase(row: &LearnerRow) -> TestCase {
     let statuses: String = row
         .steps
         .iter()
         .map(|step| format!("{}: {}\n", step.id, step.status.as_str()))
         .collect();
-    if let Some(doubt) = row.doubt() {
+    let failure = |kind: &str, message: String| {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        status
+            .set_type(kind)
+            .set_message(message)
+            .set_description(statuses.as_str());
+        status
+    };
+    let status = if let Some(doubt) = row.doubt() {
         // A completion that cannot be taken as it stands is no pass.
-        writeln!(
-            out,
-            r#"      <failure type="doubtful" message="{}">{}</failure>"#,
-            escape(&doubt),
-            escape_text(&statuses)
-        )?;
+        failure("doubtful", doubt)
     } else if !row.complete {
         let open: Vec<String> = row
             .steps
@@ -77,66 +53,21 @@ fn testcase(out: &mut dyn Write, row: &LearnerRow) -> io::Result<()> {
             .filter(|step| !step.status.is_complete())
             .map(|step| format!("{} ({})", step.id, step.status.as_str()))
             .collect();
-        let message = format!(
-            "{} of {} steps not complete: {}",
-            open.len(),
-            row.steps.len(),
-            open.join(", ")
-        );
-        writeln!(
-            out,
-            r#"      <failure type="incomplete" message="{}">{}</failure>"#,
-            escape(&message),
-            escape_text(&statuses)
-        )?;
-    }
-    writeln!(
-        out,
-        "      <system-out>{}</system-out>",
-        escape_text(&statuses)
-    )?;
-    writeln!(out, "    </testcase>")
-}
-
-/// Element text: like [`escape`], but line breaks stay line breaks.
-fn escape_text(text: &str) -> String {
-    escape(text).replace("&#10;", "\n")
-}
-
-/// Text safe in XML attribute values (and content). Characters XML 1.0 cannot hold at all
-/// (most control characters) become U+FFFD rather than breaking the file.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            '\n' => escaped.push_str("&#10;"),
-            '\t' | '\r' => escaped.push_str(&format!("&#{};", c as u32)),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
-                escaped.push('\u{FFFD}')
-            }
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{escape, escape_text};
-
-    #[test]
-    fn markup_and_control_characters_cannot_break_the_xml() {
-        assert_eq!(
-            escape(r#"<a href="x">&'"#),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
-        );
-        assert_eq!(escape("bell\u{7}"), "bell\u{FFFD}");
-        assert_eq!(escape("a\nb"), "a&#10;b");
-        assert_eq!(escape_text("a\n<b>"), "a\n&lt;b&gt;");
-    }
+        failure(
+            "incomplete",
+            format!(
+                "{} of {} steps not complete: {}",
+                open.len(),
+                row.steps.len(),
+                open.join(", ")
+            ),
+        )
+    } else {
+        TestCaseStatus::success()
+    };
+    let mut case = TestCase::new(row.learner.as_str(), status);
+    case.set_classname(row.lesson.as_str())
+        .set_time(Duration::from_secs(row.active_seconds))
+        .set_system_out(statuses.as_str());
+    case
 }
