@@ -482,7 +482,7 @@ fn secrets_from_every_way_in_reach_no_file_and_no_output_of_any_command() {
     // Echoes what it was sent: refused (with the secrets in the body) until `active` exists.
     server.route_with("/echo", move |request, _| {
         let status = if gate.exists() { 200 } else { 403 };
-        Reply::json(status, &request.body)
+        Reply::json(status, &request.body_text())
     });
     let lab = lab.file("every.md", &with_base(EVERY_WAY, &server.url("")));
     let var = format!("s_var={FROM_VAR}");
@@ -521,7 +521,7 @@ fn secrets_from_every_way_in_reach_no_file_and_no_output_of_any_command() {
     }
 
     // The secrets were used for real: the server got every one.
-    let sent: String = server.requests().iter().map(|r| r.body.clone()).collect();
+    let sent: String = server.requests().iter().map(|r| r.body_text()).collect();
     for secret in ALL_SECRETS {
         assert!(sent.contains(secret), "the server never got {secret}");
     }

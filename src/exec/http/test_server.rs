@@ -1,7 +1,14 @@
-//! A small HTTP/1.1 server on 127.0.0.1 for the executor's tests, written on std's
-//! `TcpListener` so that it can also misbehave: stall, trickle, cut a body short, send bytes
-//! that are not UTF-8 or not HTTP at all. It records every request it reads, and stops when
-//! dropped.
+//! The one HTTP/1.1 test server: on 127.0.0.1, written on std's `TcpListener` so that it can
+//! also misbehave: stall, trickle, cut a body short, send bytes that are not UTF-8 or not HTTP
+//! at all. It records every request it reads, and stops when dropped.
+//!
+//! Test code only: the executor's unit tests use it as `exec::http::test_server`, and the
+//! integration tests include this same file (`tests/integration/server.rs`), where a router of
+//! scripted, stateful routes is built on it.
+
+// Each of the two users takes part of it: the executor's tests the ways to misbehave, the
+// router the paths and queries.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -12,7 +19,7 @@ use std::time::{Duration, Instant};
 
 /// A request as the server read it.
 #[derive(Debug, Clone)]
-pub(super) struct Recorded {
+pub struct Request {
     pub method: String,
     /// Path and query, as sent.
     pub target: String,
@@ -22,7 +29,7 @@ pub(super) struct Recorded {
     pub at: Instant,
 }
 
-impl Recorded {
+impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -33,10 +40,23 @@ impl Recorded {
     pub fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+
+    /// The target's path, without the query string.
+    pub fn path(&self) -> &str {
+        self.target
+            .split_once('?')
+            .map_or(&self.target, |(path, _)| path)
+    }
+
+    /// The query string, without `?` (empty when there is none).
+    pub fn query(&self) -> &str {
+        self.target.split_once('?').map_or("", |(_, query)| query)
+    }
 }
 
 /// What the server does with one request.
-pub(super) enum Reply {
+#[derive(Debug, Clone)]
+pub enum Reply {
     /// A normal response, with `Content-Length` and `Connection: close` added.
     Response {
         status: u16,
@@ -56,6 +76,8 @@ pub(super) enum Reply {
     },
     /// A 200 response with no `Content-Length`, whose body runs to `total` bytes.
     Endless { total: usize },
+    /// Nothing for this long, then the reply.
+    Delayed(Duration, Box<Reply>),
 }
 
 impl Reply {
@@ -96,20 +118,25 @@ impl Reply {
         }
         self
     }
+
+    /// This reply, after `delay` of silence.
+    pub fn delay(self, delay: Duration) -> Self {
+        Self::Delayed(delay, Box::new(self))
+    }
 }
 
-type Handler = dyn Fn(&Recorded, usize) -> Reply + Send + Sync;
+type Handler = dyn Fn(&Request, usize) -> Reply + Send + Sync;
 
 /// A running server. Its handler gets each request and how many came before it.
-pub(super) struct Server {
+pub struct Server {
     addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Recorded>>>,
+    requests: Arc<Mutex<Vec<Request>>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Server {
-    pub fn start(handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static) -> Self {
+    pub fn start(handler: impl Fn(&Request, usize) -> Reply + Send + Sync + 'static) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a test port");
         let addr = listener.local_addr().expect("local address");
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -157,7 +184,7 @@ impl Server {
         self.addr
     }
 
-    pub fn requests(&self) -> Vec<Recorded> {
+    pub fn requests(&self) -> Vec<Request> {
         self.requests
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -177,7 +204,7 @@ impl Drop for Server {
 }
 
 /// An address on which nothing listens: connecting to it is refused.
-pub(super) fn refused_addr() -> SocketAddr {
+pub fn refused_addr() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a test port");
     listener.local_addr().expect("local address")
 }
@@ -185,7 +212,7 @@ pub(super) fn refused_addr() -> SocketAddr {
 fn serve(
     stream: TcpStream,
     handler: &Handler,
-    requests: &Mutex<Vec<Recorded>>,
+    requests: &Mutex<Vec<Request>>,
     stop: &AtomicBool,
     count: &AtomicUsize,
 ) {
@@ -209,7 +236,7 @@ fn serve(
     let _ = write_reply(stream, reply, stop);
 }
 
-fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
+fn read_request(reader: &mut impl BufRead) -> Option<Request> {
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
@@ -233,7 +260,7 @@ fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
         .unwrap_or(0);
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
-    Some(Recorded {
+    Some(Request {
         method,
         target,
         headers,
@@ -261,6 +288,13 @@ fn write_reply(mut stream: TcpStream, reply: Reply, stop: &AtomicBool) -> std::i
             stream.write_all(&body)?;
         }
         Reply::Raw(bytes) => stream.write_all(&bytes)?,
+        Reply::Delayed(delay, reply) => {
+            sleep_unless_stopped(delay, stop);
+            if stop.load(Ordering::SeqCst) {
+                return Ok(());
+            }
+            return write_reply(stream, *reply, stop);
+        }
         Reply::Stall(duration) => sleep_unless_stopped(duration, stop),
         Reply::Trickle {
             total,
@@ -310,6 +344,7 @@ fn reason_phrase(status: u16) -> &'static str {
         303 => "See Other",
         307 => "Temporary Redirect",
         308 => "Permanent Redirect",
+        401 => "Unauthorized",
         404 => "Not Found",
         429 => "Too Many Requests",
         500 => "Internal Server Error",

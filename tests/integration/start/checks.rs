@@ -159,7 +159,7 @@ fn an_http_check_fails_before_the_state_exists_on_the_server_and_passes_after() 
     let methods: Vec<(String, String)> = server
         .requests()
         .into_iter()
-        .map(|r| (r.method, r.path))
+        .map(|r| (r.method.clone(), r.path().to_owned()))
         .collect();
     assert_eq!(
         methods,
@@ -169,7 +169,7 @@ fn an_http_check_fails_before_the_state_exists_on_the_server_and_passes_after() 
             ("GET".into(), "/api/namespaces/ada-ns".into()),
         ]
     );
-    assert_eq!(server.requests()[1].body, r#"{"name": "ada-ns"}"#);
+    assert_eq!(server.requests()[1].body_text(), r#"{"name": "ada-ns"}"#);
     let failed = &events_named(&lab, "registry", "check_failed")[0];
     assert_eq!(failed["evidence"]["http_status"], 404);
     let passed = &events_named(&lab, "registry", "check_passed")[0];

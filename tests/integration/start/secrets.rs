@@ -363,7 +363,7 @@ fn a_plain_value_computed_from_a_secret_shows_the_secret_masked() {
     assert!(!out.stderr.contains(SECRET), "{}", out.stderr);
     assert!(files_containing(lab.path(), SECRET).is_empty());
     // The secret was sent.
-    assert_eq!(server.requests()[0].query, format!("key={SECRET}"));
+    assert_eq!(server.requests()[0].query(), format!("key={SECRET}"));
 }
 
 /// The scan itself: it finds a value where it is, so an empty scan is a real result.

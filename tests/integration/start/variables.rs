@@ -136,7 +136,7 @@ fn an_http_capture_is_a_header_in_a_later_entry_and_in_a_later_step() {
     let me: Vec<_> = server
         .requests()
         .into_iter()
-        .filter(|r| r.path == "/me")
+        .filter(|r| r.path() == "/me")
         .collect();
     assert_eq!(me.len(), 2, "the later entry and the later step");
     for request in &me {
