@@ -168,13 +168,13 @@ def cr_image_rm(cloud, cmd, args):
             return failed(cmd, "The image '%s' was not found. Check the name and try again." % name)
         repository = ref.rsplit(":", 1)[0]
         cmd.say("Deleting image '%s'..." % name)
-        for other in [r for r, i in cloud.images.items()
-                      if r.rsplit(":", 1)[0] == repository and i["digest"] == image["digest"]]:
-            del cloud.images[other]
         tags = [r for r, i in cloud.images.items()
                 if r.rsplit(":", 1)[0] == repository and i["digest"] == image["digest"]]
-        cloud.trash.append({"digest": image["digest"], "namespace": model.split_ref(ref)[1],
-                            "tags": len(tags), "deleted": time.time()})
+        for other in tags:
+            del cloud.images[other]
+        cloud.trash.append({"repository": repository, "digest": image["digest"],
+                            "namespace": model.split_ref(ref)[1],
+                            "tags": [t.rsplit(":", 1)[1] for t in tags], "deleted": time.time()})
         kept = [s for s in cloud.signatures.get(image["digest"], [])
                 if s["identity"].rsplit(":", 1)[0] != repository]
         cloud.signatures[image["digest"]] = kept
@@ -183,11 +183,15 @@ def cr_image_rm(cloud, cmd, args):
 
 
 def cr_trash_list(cloud, cmd, args):
-    """The images deleted in the last 30 days, in the columns of IBM's docs example."""
+    """The images deleted in the last 30 days, in the columns of IBM's docs example
+    (`container-registry-cli`, trash-list): the digest as `REPO@sha256:…` ("the digest up to
+    the `@` is DNS/NAMESPACE/REPO", `registry_images_`), the days until expiry rounded up, and
+    the tags. How several tags are joined is unconfirmed."""
     _, opts = parse(args, with_value=("--restrict",))
     cmd.say("Listing the contents of the trash...")
     cmd.say("")
-    rows = [["sha256:" + t["digest"], 30 - int((time.time() - t["deleted"]) // 86400), t["tags"]]
+    rows = [["%s@sha256:%s" % (t["repository"], t["digest"]), 30 - int((time.time() - t["deleted"]) // 86400),
+             ", ".join(t["tags"])]
             for t in cloud.trash if opts.get("--restrict") in (None, t["namespace"])]
     if rows:
         for line in table(rows, ["Digest", "Days until expiry", "Tags"]):

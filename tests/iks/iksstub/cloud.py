@@ -85,9 +85,13 @@ DEPLOYABLE = ("OK", "WARN", "UNSUPPORTED")
 
 PORTIERIS_WEBHOOK = "trust.hooks.securityenforcement.admission.cloud.ibm.com"
 
-# The GlobalNetworkPolicies every IKS classic cluster starts with (IBM-APIS.md, "Calico").
+# The GlobalNetworkPolicies every IKS classic cluster starts with (IBM-APIS.md, "Calico"; and
+# IKS docs, `containers-network_policies`: "A default `allow-all-private-default` policy is
+# created so that all traffic is allowed to and from the private network interface", with
+# order 100000 so that lower-order policies can restrict it).
 DEFAULT_CALICO_POLICIES = [
     ("allow-all-outbound", 1900, "ibm.role in { 'worker_public', 'master_public' }"),
+    ("allow-all-private-default", 100000, "ibm.role == 'worker_private'"),
     ("allow-bigfix-port", 1900, "ibm.role in { 'worker_public' }"),
     ("allow-icmp", 1500, "ibm.role in { 'worker_public', 'master_public' }"),
     ("allow-node-port-dnat", 1500, "ibm.role == 'worker_public'"),
@@ -436,7 +440,7 @@ class Cloud:
             if secret is None:
                 return 'simple: secrets "%s" not found' % name
             keys = armored_fingerprints(secret.get("key", ""))
-            denial = signed_by_denial(signatures, keys)
+            denial = signed_by_denial(signatures, keys, openpgp=True)
             if denial:
                 return "simple: policy denied the request: " + denial
         return None
@@ -616,18 +620,23 @@ def armored_fingerprints(text):
         return []
 
 
-def signed_by_denial(signatures, keys):
+def signed_by_denial(signatures, keys, openpgp=False):
     """containers/image's `signedBy` verdict on the signatures of an image (its messages, from
-    signature/policy_eval_signedby.go), or None when one is by a trusted key."""
+    signature/policy_eval_signedby.go), or None when one is by a trusted key. A signature by a
+    key not trusted reads as GPGME says it (mechanism_gpgme.go: skopeo as distributions build
+    it), or, with `openpgp`, as the Go OpenPGP mechanism does (mechanism_openpgp.go: Portieris
+    builds with the `containers_image_openpgp` tag, its Makefile)."""
     if not keys:
         return "No public keys imported"
     rejections = []
     for signature in signatures:
         if signature["fingerprint"] in keys:
             return None
+        key_id = signature["fingerprint"][-16:]
         rejections.append(
+            "Key not found for key ID %x in signature" % int(key_id, 16) if openpgp else
             "Invalid GPG signature: &gpgme.Signature{Summary:128, Fingerprint:%s, "
-            "Status:(*errors.errorString)(0xc0001c4e30), Validity:0}" % _quote(signature["fingerprint"][-16:]))
+            "Status:(*errors.errorString)(0xc0001c4e30), Validity:0}" % _quote(key_id))
     if not rejections:
         return "A signature was required, but no signature exists"
     if len(rejections) == 1:
@@ -656,6 +665,10 @@ def calico_default(name, order, selector):
     rules = {
         "allow-all-outbound": {"egress": [{"action": "Allow", "destination": {}, "source": {}}],
                                "types": ["Egress"]},
+        "allow-all-private-default": {
+            "ingress": [{"action": "Allow", "destination": {}, "source": {}}],
+            "egress": [{"action": "Allow", "destination": {}, "source": {}}],
+            "types": ["Ingress", "Egress"]},
         "allow-bigfix-port": {"ingress": [{"action": "Allow", "protocol": "TCP",
                                            "destination": {"ports": [52311]}, "source": {}}],
                               "types": ["Ingress"]},

@@ -357,7 +357,7 @@ const WALK: &[Move] = &[
     fails(
         "deny-unsigned",
         1,
-        &["simple: policy denied the request: Invalid GPG signature"],
+        &["simple: policy denied the request: Key not found for key ID"],
     ),
     Shell(
         "kubectl delete secret lab-signers \
@@ -434,7 +434,7 @@ const WALK: &[Move] = &[
             "still there: kubectl get namespace calico-demo",
             "still there: calicoctl get globalnetworkpolicy deny-nodeports",
             "still there: kubectl get secret lab-signers --namespace default",
-            "still there: kubectl get crd imagepolicies.portieris.cloud.ibm.com",
+            "still there: kubectl get crd clusterimagepolicies.portieris.cloud.ibm.com",
             "@.scope.scope_type == 'account']\": expected not exists",
             "jsonpath \"$\": expected not contains \"birds\"",
         ],
