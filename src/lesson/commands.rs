@@ -6,7 +6,6 @@
 //! A lesson written for labrun says what is a command, and none of this applies to it.
 
 use super::model::{Block, Lesson};
-use super::parser::transcript_commands;
 
 /// Makes the blocks of a tutorial not written for labrun offer what the learner can run.
 pub(super) fn offer(lesson: &mut Lesson) {
@@ -402,6 +401,57 @@ fn one_package_manager(code: &str) -> Option<String> {
         managers.join(", ")
     ));
     Some(script)
+}
+
+/// The commands of a terminal transcript: the lines after a prompt (`$ `, `user@host:~$ `,
+/// `PS C:\> `), with the lines that continue them (after a `\`); `None` for a block that is
+/// no transcript (no line starts with a prompt).
+pub(super) fn transcript_commands(lang: &str, code: &str) -> Option<String> {
+    if !matches!(
+        lang.to_ascii_lowercase().as_str(),
+        "console" | "shell-session" | "terminal" | "shellsession"
+    ) {
+        return None;
+    }
+    let mut commands = String::new();
+    let mut continued = false;
+    for line in code.lines() {
+        let command = if continued {
+            Some(line)
+        } else {
+            after_prompt(line)
+        };
+        match command {
+            Some(command) => {
+                commands.push_str(command);
+                commands.push('\n');
+                continued = command.trim_end().ends_with('\\');
+            }
+            None => continued = false,
+        }
+    }
+    (!commands.is_empty()).then_some(commands)
+}
+
+/// The command after a shell prompt at the start of `line`: `$ `, `% `, `user@host:~/dir$ `,
+/// `(venv) $ `.
+fn after_prompt(line: &str) -> Option<&str> {
+    let line = match line.strip_prefix('(') {
+        // A virtualenv's name before the prompt.
+        Some(rest) => rest.split_once(") ").map_or(line, |(_, after)| after),
+        None => line,
+    };
+    if let Some(command) = line.strip_prefix("$ ").or_else(|| line.strip_prefix("% ")) {
+        return Some(command);
+    }
+    let (prompt, command) = line.split_once("$ ")?;
+    let is_prompt = !prompt.is_empty()
+        && !prompt.contains(char::is_whitespace)
+        && prompt.contains(['@', ':'])
+        && prompt
+            .chars()
+            .all(|c| c.is_alphanumeric() || "@:~/._-".contains(c));
+    is_prompt.then_some(command)
 }
 
 #[cfg(test)]
