@@ -72,16 +72,17 @@ impl Term {
         }
     }
 
-    /// A hyperlink where supported, else `text` alone (the caller shows the URL if needed).
-    pub fn link(&self, text: &str, url: &str) -> String {
-        let text = TerminalText::lines(text);
+    /// `painted` (text [`Term::paint`] made, or text already made safe) as a hyperlink where
+    /// supported, else as it is (the caller shows the URL if needed). It is not made safe
+    /// again: that would show the colours' own escape codes as text.
+    pub fn link(&self, painted: &str, url: &str) -> String {
         if self.links {
             format!(
-                "\x1b]8;;{}\x1b\\{text}\x1b]8;;\x1b\\",
+                "\x1b]8;;{}\x1b\\{painted}\x1b]8;;\x1b\\",
                 TerminalText::line(url)
             )
         } else {
-            text.into_owned()
+            painted.to_owned()
         }
     }
 }

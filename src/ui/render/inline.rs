@@ -150,7 +150,7 @@ pub(crate) fn paint(term: Term, pieces: &[Piece]) -> String {
     let mut line = String::new();
     for piece in pieces.iter().filter(|piece| !piece.text.is_empty()) {
         let styled = if piece.look == Look::PLAIN {
-            piece.text.clone()
+            crate::text::TerminalText::lines(&piece.text).into_owned()
         } else {
             term.paint(&piece.look.style(), &piece.text)
         };

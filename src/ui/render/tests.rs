@@ -105,8 +105,12 @@ fn colour_output_styles_text_and_makes_links_clickable() {
     let output = show(&tour, COLOR, ShowOptions::default());
     assert!(output.contains("\x1b[1m"), "bold is used");
     assert!(
-        output.contains("\x1b]8;;https://example.com\x1b\\"),
-        "OSC 8 link:\n{output}"
+        output.contains("\x1b]8;;https://example.com\x1b\\\x1b[34m\x1b[4m"),
+        "OSC 8 link around the link's painted text:\n{output:?}"
+    );
+    assert!(
+        !output.contains('\u{241B}'),
+        "no escape code of labrun's own is shown as text:\n{output:?}"
     );
     assert!(
         !output.contains("link (https://example.com)"),
