@@ -551,6 +551,8 @@ impl<'a> Session<'a> {
         }
         let mut failures: Vec<String> = checked.blocking().map(|f| f.reason.clone()).collect();
         for quiz in &step.quizzes {
+            let vars = self.runtime.vars();
+            let quiz = &quiz.filled(|text| vars.substitute_for_display(text).into_owned());
             let Some(answers) = self.ui.ask_quiz(quiz)? else {
                 self.ui
                     .notice("not answered; `check` asks the question again");

@@ -27,6 +27,20 @@ pub struct Quiz {
 }
 
 impl Quiz {
+    /// The quiz as shown, with `fill` applied to its question, choices, right answers and
+    /// explanation (the lesson's `{{NAME}}`s filled in, secrets masked). The answers change as
+    /// the choices do, so a picked choice is still right; `answer_pattern` is left as written.
+    pub fn filled(&self, fill: impl Fn(&str) -> String) -> Quiz {
+        Quiz {
+            question: fill(&self.question),
+            choices: self.choices.iter().map(|c| fill(c)).collect(),
+            answers: self.answers.iter().map(|a| fill(a)).collect(),
+            answer_pattern: self.answer_pattern.clone(),
+            explain: self.explain.as_deref().map(&fill),
+            span: self.span,
+        }
+    }
+
     pub fn is_multiple_answer(&self) -> bool {
         self.answers.len() > 1
     }

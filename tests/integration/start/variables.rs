@@ -302,3 +302,41 @@ fn var_flags_are_checked_like_typed_answers_and_a_misspelt_name_is_refused() {
     .status(0)
     .finished_within(FAST);
 }
+
+const QUIZ_WITH_VARIABLES: &str = "\
+---
+id: quizvars
+vars:
+  region: { prompt: \"Region?\", default: eu-de }
+  token: { prompt: \"Token?\", secret: true }
+---
+# Quiz
+
+## Which region {#which}
+
+```quiz
+question: Which registry serves {{region}}?
+choices: [\"{{region}}.icr.io\", \"us.icr.io\"]
+answer: \"{{region}}.icr.io\"
+explain: \"{{region}}.icr.io is the registry of {{region}}; the token {{token}} stays hidden.\"
+```
+";
+
+#[test]
+fn a_quiz_shows_the_lessons_values_in_its_question_choices_and_explanation() {
+    let lab = lab().file("quiz.md", QUIZ_WITH_VARIABLES);
+    let output = lab
+        .run_with(
+            ["start", "quiz.md", "--yes", "--var", "token=s3cr3t-value"],
+            "\ncheck\n1\n",
+        )
+        .status(0)
+        .finished_within(FAST)
+        .stderr_contains("Which registry serves eu-de?")
+        .stderr_contains("1) eu-de.icr.io")
+        .stderr_contains("Correct.")
+        .stderr_contains("eu-de.icr.io is the registry of eu-de; the token •••• stays hidden.")
+        .stderr_contains("✔ Step verified.");
+    assert!(!output.stderr.contains("{{region}}"), "{}", output.stderr);
+    assert!(!output.stderr.contains("s3cr3t-value"), "{}", output.stderr);
+}
