@@ -22,6 +22,7 @@ mod validate;
 mod var_sources;
 pub(crate) mod yaml;
 
+pub use commands::command_starts;
 pub use diagnostic::{Code, Diagnostic, Severity, nearest};
 pub use duration::parse_duration;
 pub use front_matter::{ToolRequirement, VarSpec};

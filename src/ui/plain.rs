@@ -289,8 +289,10 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
             "About to run ({}):",
             if block.is_http() { "HTTP" } else { "shell" }
         ));
-        for line in code.lines() {
-            self.say(&format!("  $ {line}"));
+        let starts = crate::lesson::command_starts(code);
+        for (line, start) in code.lines().zip(starts) {
+            let mark = if start && !block.is_http() { "$" } else { " " };
+            self.say(&format!("  {mark} {line}"));
         }
         self.yes_no("Run it?", true)
     }

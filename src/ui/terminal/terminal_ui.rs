@@ -98,30 +98,45 @@ impl TerminalUi {
     /// Lines of `text` after `mark` (painted, one column wide), each painted by `paint`; a
     /// line too wide folds inside the gutter, as code in a rendered step does, instead of
     /// being wrapped by the terminal into the margin.
-    fn say_in_gutter(&self, mark: &str, text: &str, paint: impl Fn(&str) -> String) {
+    /// `text` line by line after a one-column gutter, folded to the width with `↪` on the
+    /// parts after the first. Line `i` gets `mark(i)` (a space for none); a folded part gets
+    /// the gutter its line has, or, with `fold_blank`, none (a command's `$` marks its start).
+    fn say_in_gutter(
+        &self,
+        mark: impl Fn(usize) -> Option<String>,
+        fold_blank: bool,
+        text: &str,
+        paint: impl Fn(&str) -> String,
+    ) {
         let room = self.look.term.width.saturating_sub(4);
         let text = TerminalText::lines(text);
         let text = text.as_str();
-        for line in text.lines() {
+        for (number, line) in text.lines().enumerate() {
+            let line_mark = mark(number).unwrap_or_else(|| " ".to_owned());
             for (i, part) in render::fold(line, room).into_iter().enumerate() {
-                let fold = if i > 0 {
-                    self.look.dim(render::FOLD)
-                } else {
-                    String::new()
+                let (mark, fold) = match i {
+                    0 => (line_mark.as_str(), String::new()),
+                    _ if fold_blank => (" ", self.look.dim(render::FOLD)),
+                    _ => (line_mark.as_str(), self.look.dim(render::FOLD)),
                 };
                 self.say(&format!("  {mark} {fold}{}", paint(part)));
             }
         }
     }
 
+    /// Code about to run: `$` where a shell command starts (not on the lines that continue
+    /// it, nor in a here-document), `│` beside each line of an HTTP block.
     fn code_lines(&self, lang: &str, code: &str) {
-        let mark = if lang.eq_ignore_ascii_case("http") {
-            "│"
+        if lang.eq_ignore_ascii_case("http") {
+            let mark = self.look.dim("│");
+            let mark = |_| Some(mark.clone());
+            self.say_in_gutter(mark, false, code, |part| self.look.code(part));
         } else {
-            "$"
-        };
-        let mark = self.look.dim(mark);
-        self.say_in_gutter(&mark, code, |part| self.look.code(part));
+            let starts = crate::lesson::command_starts(code);
+            let mark = self.look.dim("$");
+            let mark = |i: usize| starts.get(i).copied().unwrap_or(true).then(|| mark.clone());
+            self.say_in_gutter(mark, true, code, |part| self.look.code(part));
+        }
     }
 
     fn stop_spinner(&mut self) -> Option<Running> {
@@ -395,7 +410,7 @@ impl Reporter for TerminalUi {
                 } else {
                     self.look.dim("│")
                 };
-                self.say_in_gutter(&bar, text, str::to_owned);
+                self.say_in_gutter(|_| Some(bar.clone()), false, text, str::to_owned);
                 if let Some(running) = &mut self.running {
                     running.streamed = true;
                 }

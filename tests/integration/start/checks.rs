@@ -276,3 +276,24 @@ fn the_default_answer_runs_the_checks_and_a_wrong_word_is_asked_again() {
         .stderr_contains("unknown choice `chek`")
         .stderr_contains("✔ Step verified.");
 }
+
+#[test]
+fn the_preview_of_a_command_marks_where_each_command_starts_not_its_continuations() {
+    let lesson = "# Preview\n\n## Write {#write}\n\n\
+                  ```bash\n\
+                  cat > note.txt <<'EOF'\n\
+                  $ not a prompt\n\
+                  EOF\n\
+                  grep -q prompt \\\n  note.txt\n\
+                  ```\n\n\
+                  ```bash {check}\ntest -s note.txt\n```\n";
+    let lab = lab().file("preview.md", lesson);
+    lab.run_with(["start", "preview.md"], "y\nrun\ny\ncheck\n")
+        .status(0)
+        .finished_within(FAST)
+        .stderr_contains(
+            "About to run (shell):\n  $ cat > note.txt <<'EOF'\n    $ not a prompt\n    EOF\n  \
+             $ grep -q prompt \\\n      note.txt\n",
+        )
+        .stderr_contains("✔ Step verified.");
+}
