@@ -436,7 +436,9 @@ def create_pod(cloud, cmd, namespace, name, images, dry_run, labels=None):
         for image in images:
             denial = cloud.admit(namespace, image)
             if denial:
-                return cmd.fail('Error from server: admission webhook "%s" denied the request: %s'
+                # Portieris starts its message with a newline, then one line a denial
+                # (pkg/webhook/responder.go: "\n" + errors joined by "\n").
+                return cmd.fail('Error from server: admission webhook "%s" denied the request: \n%s'
                                 % (model.PORTIERIS_WEBHOOK, denial))
         if key in kube.pods:
             return cmd.fail('Error from server (AlreadyExists): pods "%s" already exists' % name)
