@@ -740,9 +740,11 @@ enum FirstUse {
     Step(usize),
 }
 
+/// The lesson's intro is the first part's; a later part's intro is shown as that part begins,
+/// so what it names is first needed at the part's first step.
 fn first_use(lesson: &Lesson, name: &str) -> FirstUse {
     let named = |text: &str| template::references(text).any(|(n, _)| n == name);
-    let intro = lesson.parts.iter().any(|part| {
+    let intro_names = |part: &crate::lesson::Part| {
         let source = &lesson.sources[part.file];
         let spans = part.intro.iter().filter_map(|content| match content {
             crate::lesson::Content::Markdown { span }
@@ -751,18 +753,25 @@ fn first_use(lesson: &Lesson, name: &str) -> FirstUse {
         });
         spans.into_iter().any(|span| named(source.slice(span)))
             || part.blocks.iter().any(|b| named(&b.code))
-    });
-    if intro {
+    };
+    if lesson.parts.first().is_some_and(intro_names) {
         return FirstUse::Intro;
     }
-    lesson
-        .steps
+    let in_part_intro = lesson
+        .parts
         .iter()
-        .position(|step| {
-            let source = &lesson.sources[step.file];
-            named(source.slice(step.span)) || named(source.slice(step.body))
-        })
-        .map_or(FirstUse::Start, FirstUse::Step)
+        .skip(1)
+        .find(|part| intro_names(part))
+        .map(|part| part.steps.start);
+    let in_step = lesson.steps.iter().position(|step| {
+        let source = &lesson.sources[step.file];
+        named(source.slice(step.span)) || named(source.slice(step.body))
+    });
+    match (in_part_intro, in_step) {
+        (Some(a), Some(b)) => FirstUse::Step(a.min(b)),
+        (Some(first), None) | (None, Some(first)) => FirstUse::Step(first),
+        (None, None) => FirstUse::Start,
+    }
 }
 
 fn plural(count: usize, one: &str, many: &str) -> String {

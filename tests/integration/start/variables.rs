@@ -340,3 +340,39 @@ fn a_quiz_shows_the_lessons_values_in_its_question_choices_and_explanation() {
     assert!(!output.stderr.contains("{{region}}"), "{}", output.stderr);
     assert!(!output.stderr.contains("s3cr3t-value"), "{}", output.stderr);
 }
+
+/// A lesson in two files: the second part's intro names `zone`, so `zone` is asked as that
+/// part begins, after the first part's `region`; not before the lesson's intro.
+#[test]
+fn a_variable_a_later_parts_intro_names_is_asked_when_that_part_begins() {
+    let lab = lab()
+        .file(
+            "course/1-first.md",
+            "---\nvars:\n  region: { prompt: \"Region?\" }\n  zone: { prompt: \"Zone?\" }\n---\n\
+             # First\n\nWelcome.\n\n## Pick {#pick}\n\nIn {{region}}.\n\n\
+             ```bash {check}\ntest -n \"$region\"\n```\n",
+        )
+        .file(
+            "course/2-second.md",
+            "# Second\n\nThis part works in {{zone}}.\n\n## Use {#use}\n\n\
+             ```bash {check}\ntest -n \"$zone\"\n```\n",
+        );
+    let output = lab
+        .run_with(
+            ["start", "course", "--yes"],
+            "eu-de\ncheck\neu-de-1\ncheck\n",
+        )
+        .status(0)
+        .finished_within(FAST);
+    let stderr = &output.stderr;
+    let (welcome, region, zone) = (
+        stderr.find("Welcome.").expect("the intro"),
+        stderr.find("Region?").expect("region asked"),
+        stderr.find("Zone?").expect("zone asked"),
+    );
+    assert!(welcome < region && region < zone, "{stderr}");
+    assert!(
+        stderr[..zone].contains("✔ Step verified."),
+        "zone is asked once the first part is done:\n{stderr}"
+    );
+}
