@@ -1,18 +1,21 @@
 //! labrun: an interactive guided lab runner.
 //!
 //! A lesson is a Markdown file (or a folder of them) that still reads well on GitHub. The
-//! modules, in the order each builds on the ones before:
+//! modules, in the order each builds on the ones before (a module uses only those above it
+//! in this list):
 //!
-//! - [`text`] and [`style`]: text safe for a terminal (control characters made visible), JSON
-//!   output, colours and terminal capabilities (`NO_COLOR`), and shared words (`plural`);
-//! - [`lesson`]: parsing, the model (with every source position), lint and diagnostics, and
-//!   the importers of other tutorial formats;
+//! - [`text`] and [`style`]: shared by every layer: text safe for a terminal (control
+//!   characters made visible), JSON output, the HTML escape and the secret mask; colours and
+//!   terminal capabilities (`NO_COLOR`), and shared words (`plural`);
+//! - [`lesson`]: the format and the facts about a lesson: parsing, the model (with every
+//!   source position), variables and their validation, quizzes, consent, lint and
+//!   diagnostics, and the importers of other tutorial formats;
+//! - [`progress`]: the progress log's schema, the append-only chained file, the state derived
+//!   from it, and sending it to a class server;
 //! - [`exec`]: running a block: shell commands (one shell per lesson) and HTTP checks with
-//!   Hurl's meaning;
-//! - [`progress`]: the append-only, chained progress log, the state derived from it, and
-//!   sending it to a class server;
+//!   Hurl's meaning; what a run leaves is the log's `Evidence`;
 //! - [`engine`]: the step state machine, the one step runtime and the session loop;
-//! - [`ui`]: the terminal and plain user interfaces, behind one trait, and rendering;
+//! - [`ui`]: rendering, and the terminal and plain user interfaces behind one trait;
 //! - [`report`]: aggregating logs into a class's report, in every format;
 //! - [`serve`]: the class server (`labrun serve`): the store, the HTTP API, the dashboard;
 //! - [`cli`]: the command line.

@@ -14,6 +14,7 @@ mod iks;
 mod import;
 mod instructor;
 mod interrupt;
+mod layering;
 mod lint;
 mod list;
 mod postgres;

@@ -129,6 +129,21 @@ struct Run {
     ran: Vec<String>,
 }
 
+/// Runs a session of `lesson` to its end, with no interruption.
+fn run_session(
+    lesson: &crate::lesson::Lesson,
+    ui: &mut dyn crate::engine::Ui,
+    exec: &mut FakeExecutor,
+    journal: &mut dyn crate::engine::Journal,
+    options: Options,
+    prior: &LessonState,
+) -> SessionEnd {
+    let interrupt = crate::engine::Interrupt::new();
+    Session::new(lesson, ui, exec, journal, &interrupt, options, prior)
+        .run(prior)
+        .unwrap()
+}
+
 fn run(input: &str, outcomes: &[bool], prior: &LessonState, options: Options) -> Run {
     let loaded = from_sources(
         "tour.md".into(),
@@ -145,23 +160,20 @@ fn run(input: &str, outcomes: &[bool], prior: &LessonState, options: Options) ->
         ..Default::default()
     };
     let mut journal = MemoryJournal::default();
-    let interrupt = crate::engine::Interrupt::new();
     let workspace = tempfile::tempdir().unwrap();
     let options = Options {
         workspace: workspace.path().to_path_buf(),
         learner: "ada".into(),
         ..options
     };
-    let session = Session::new(
+    let end = run_session(
         &loaded.lesson,
         &mut ui,
         &mut exec,
         &mut journal,
-        &interrupt,
         options,
         prior,
     );
-    let end = session.run(prior).unwrap();
     let transcript = String::from_utf8(ui.into_output())
         .unwrap()
         .replace(&workspace.path().display().to_string(), "[WORKSPACE]");
@@ -388,7 +400,6 @@ fn a_step_is_told_verified_only_once_its_event_is_saved() {
         ..Default::default()
     };
     let mut journal = TellingJournal(shared.clone());
-    let interrupt = crate::engine::Interrupt::new();
     let workspace = tempfile::tempdir().unwrap();
     let options = Options {
         workspace: workspace.path().to_path_buf(),
@@ -396,16 +407,15 @@ fn a_step_is_told_verified_only_once_its_event_is_saved() {
         ..Options::default()
     };
     let prior = LessonState::default();
-    let session = Session::new(
+    let end = run_session(
         &loaded.lesson,
         &mut ui,
         &mut exec,
         &mut journal,
-        &interrupt,
         options,
         &prior,
     );
-    assert_eq!(session.run(&prior).unwrap(), SessionEnd::Completed);
+    assert_eq!(end, SessionEnd::Completed);
     let transcript = String::from_utf8(shared.0.borrow().clone()).unwrap();
     let told: Vec<usize> = transcript
         .match_indices("✔ Step verified.")
@@ -450,7 +460,6 @@ fn a_file_block_never_writes_a_secret_to_disk() {
     );
     let mut exec = FakeExecutor::default();
     let mut journal = MemoryJournal::default();
-    let interrupt = crate::engine::Interrupt::new();
     let workspace = tempfile::tempdir().unwrap();
     let options = Options {
         workspace: workspace.path().to_path_buf(),
@@ -460,16 +469,14 @@ fn a_file_block_never_writes_a_secret_to_disk() {
         ..Default::default()
     };
     let prior = LessonState::default();
-    let session = Session::new(
+    run_session(
         &loaded.lesson,
         &mut ui,
         &mut exec,
         &mut journal,
-        &interrupt,
         options,
         &prior,
     );
-    session.run(&prior).unwrap();
     let written = std::fs::read_to_string(workspace.path().join("config.yaml")).unwrap();
     assert_eq!(written, "token: ••••\n");
 }

@@ -21,6 +21,13 @@ const COLOR: Term = Term {
     width: 80,
 };
 
+/// Hints and solutions shown, as `labrun show --hints --solutions` shows them.
+const REVEALED: ShowOptions = ShowOptions {
+    hints: true,
+    solutions: true,
+    session: false,
+};
+
 fn parse(files: &[(&str, &str)]) -> Lesson {
     let sources = files
         .iter()
@@ -67,15 +74,7 @@ fn every_kind_of_content_renders_as_plain_text() {
 #[test]
 fn hints_details_and_solutions_are_revealed_on_request() {
     let tour = parse(&[("lessons/tour.md", TOUR)]);
-    let output = show(
-        &tour,
-        Term::plain(80),
-        ShowOptions {
-            hints: true,
-            solutions: true,
-            session: false,
-        },
-    );
+    let output = show(&tour, Term::plain(80), REVEALED);
     let blocks_step = section(&output, "Step 2/3", Some("Step 3/3"));
     assert_snapshot!(blocks_step);
 }
@@ -83,15 +82,7 @@ fn hints_details_and_solutions_are_revealed_on_request() {
 #[test]
 fn plain_output_has_no_escape_codes() {
     let tour = parse(&[("lessons/tour.md", TOUR)]);
-    let output = show(
-        &tour,
-        Term::plain(80),
-        ShowOptions {
-            hints: true,
-            solutions: true,
-            session: false,
-        },
-    );
+    let output = show(&tour, Term::plain(80), REVEALED);
     assert!(!output.contains('\x1b'), "{output}");
     assert!(
         output.contains("link (https://example.com)"),
@@ -207,15 +198,7 @@ fn hints_are_numbered_and_stay_hidden_by_default() {
 #[test]
 fn a_quiz_shows_its_question_and_choices_but_never_the_answer() {
     let tour = parse(&[("lessons/tour.md", TOUR)]);
-    let output = show(
-        &tour,
-        Term::plain(80),
-        ShowOptions {
-            hints: true,
-            solutions: true,
-            session: false,
-        },
-    );
+    let output = show(&tour, Term::plain(80), REVEALED);
     let quiz_step = section(&output, "Step 3/3", None);
     assert!(
         !quiz_step.contains("Only checks verify"),
@@ -383,11 +366,7 @@ fn odd_lessons_render_without_panicking() {
         let lesson = parse(&[("odd.md", text)]);
         for width in [20, 80] {
             let term = Term { width, ..COLOR };
-            let options = ShowOptions {
-                hints: true,
-                solutions: true,
-                session: false,
-            };
+            let options = REVEALED;
             let output = show(&lesson, term, options);
             assert!(!output.is_empty(), "{text:?}");
             let _ = show(&lesson, Term::plain(width), ShowOptions::default());
