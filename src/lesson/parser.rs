@@ -359,10 +359,7 @@ impl<'t> Builder<'t> {
                     let _ = self.code_block(fenced, code, source, range.into());
                 }
                 Event::Start(Tag::Image { dest_url, .. }) => {
-                    self.out.images.push(Image {
-                        url: dest_url.into_string(),
-                        span: range.into(),
-                    });
+                    self.image(dest_url.into_string(), range.into());
                     depth += 1;
                 }
                 Event::Start(_) => depth += 1,
@@ -375,6 +372,11 @@ impl<'t> Builder<'t> {
                 _ => {}
             }
         }
+    }
+
+    /// An image met in the text, kept for lint and `show`.
+    fn image(&mut self, url: String, span: Span) {
+        self.out.images.push(Image { url, span });
     }
 
     /// Concatenates the text events of a leaf element (code block, HTML, front matter);
@@ -405,10 +407,7 @@ impl<'t> Builder<'t> {
             match event {
                 Event::Text(chunk) | Event::Code(chunk) => text.push_str(&chunk),
                 Event::Start(Tag::Image { dest_url, .. }) => {
-                    self.out.images.push(Image {
-                        url: dest_url.into_string(),
-                        span: range.into(),
-                    });
+                    self.image(dest_url.into_string(), range.into());
                     depth += 1;
                 }
                 Event::Start(_) => depth += 1,

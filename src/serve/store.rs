@@ -498,6 +498,19 @@ impl Store {
     }
 }
 
+/// A SQLite database in a folder of its own, and a runtime to use it from a test: the folder
+/// goes when the first value is dropped.
+#[cfg(test)]
+pub(super) fn scratch() -> (tempfile::TempDir, String, tokio::runtime::Runtime) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("class.sqlite").display());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    (dir, url, runtime)
+}
+
 /// A database URL without its passwords, for messages: the one after the user name, and
 /// any query parameter whose name says password (`?password=`, `&sslpassword=`).
 pub fn redact(url: &str) -> String {

@@ -185,6 +185,11 @@ fn run(input: &str, outcomes: &[bool], prior: &LessonState, options: Options) ->
     }
 }
 
+/// A first session, with no options.
+fn fresh(input: &str, outcomes: &[bool]) -> Run {
+    run(input, outcomes, &LessonState::default(), Options::default())
+}
+
 fn statuses(events: &[Event]) -> Vec<(String, StepStatus)> {
     let state = LessonState::from_events(events);
     state
@@ -234,12 +239,7 @@ fn a_whole_lesson_in_plain_mode_reads_well() {
 
 #[test]
 fn a_failing_check_keeps_the_step_pending_until_it_passes() {
-    let run = run(
-        "\nAda\nt\n\ncheck\n",
-        &[true, false],
-        &LessonState::default(),
-        Options::default(),
-    );
+    let run = fresh("\nAda\nt\n\ncheck\n", &[true, false]);
     assert_eq!(
         run.end,
         SessionEnd::Incomplete,
@@ -259,12 +259,7 @@ fn a_failing_check_keeps_the_step_pending_until_it_passes() {
 
 #[test]
 fn quitting_and_resuming_continues_at_the_same_step() {
-    let first = run(
-        "\nAda\nt\n\ncontinue\n\nquit\n",
-        &[true, true],
-        &LessonState::default(),
-        Options::default(),
-    );
+    let first = fresh("\nAda\nt\n\ncontinue\n\nquit\n", &[true, true]);
     assert_eq!(first.end, SessionEnd::Incomplete);
     let prior = LessonState::from_events(&first.events);
     assert_eq!(prior.current.as_deref(), Some("quiz"));
@@ -293,11 +288,9 @@ fn quitting_and_resuming_continues_at_the_same_step() {
 #[test]
 fn the_solution_makes_a_verified_step_solved() {
     // Applying the solution checks the step at once.
-    let run = run(
+    let run = fresh(
         "\nAda\nt\n\nsolution\napply\ny\n\nquit\n",
         &[true, true, true],
-        &LessonState::default(),
-        Options::default(),
     );
     assert!(run.transcript.contains("Solution:"));
     assert!(run.ran.contains(&"touch done".to_owned()));
@@ -338,12 +331,7 @@ fn a_wrong_quiz_answer_fails_the_check() {
 
 #[test]
 fn declining_consent_runs_no_check() {
-    let run = run(
-        "n\nAda\nt\nn\ncheck\nn\nquit\n",
-        &[],
-        &LessonState::default(),
-        Options::default(),
-    );
+    let run = fresh("n\nAda\nt\nn\ncheck\nn\nquit\n", &[]);
     assert!(run.ran.is_empty(), "{:?}", run.ran);
     assert!(
         run.transcript
@@ -484,12 +472,7 @@ fn a_file_block_never_writes_a_secret_to_disk() {
 #[test]
 fn a_declined_run_block_stays_the_default_and_a_failed_check_points_at_it() {
     // consent, name, token, no to the run block, check (fails), then Enter runs it.
-    let run = run(
-        "\nAda\nt\nn\ncheck\n\ny\nquit\n",
-        &[false, true],
-        &LessonState::default(),
-        Options::default(),
-    );
+    let run = fresh("\nAda\nt\nn\ncheck\n\ny\nquit\n", &[false, true]);
     assert!(
         run.transcript.contains("[Enter: run] >"),
         "{}",
@@ -508,12 +491,7 @@ fn a_declined_run_block_stays_the_default_and_a_failed_check_points_at_it() {
 fn enter_never_loops_on_a_failing_check() {
     // consent, name, token, run block; then only Enter: check, hint, solution, apply (which
     // checks), and once nothing is left, skip.
-    let run = run(
-        "\nAda\nt\n\n\n\n\n\n\n\n\n",
-        &[true, false, true, false],
-        &LessonState::default(),
-        Options::default(),
-    );
+    let run = fresh("\nAda\nt\n\n\n\n\n\n\n\n\n", &[true, false, true, false]);
     let text = &run.transcript;
     let order = [
         "note: press Enter for a hint",

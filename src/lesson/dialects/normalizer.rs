@@ -68,19 +68,29 @@ impl Normalizer {
         }
     }
 
+    /// A line inside a code block, or one that opens a block (its info string in labrun's
+    /// form); `None` for any other line.
+    pub(super) fn fence_line(&mut self, line: &str) -> Option<String> {
+        if let Some((marker, open_at)) = self.fence.clone() {
+            return Some(self.in_fence(line, &marker, open_at));
+        }
+        let trimmed = line.trim_start();
+        let fence = fence_marker(trimmed)?;
+        let indent = &line[..line.len() - trimmed.len()];
+        self.fence = Some((fence.to_owned(), self.lines.len()));
+        Some(format!(
+            "{indent}{fence}{}",
+            info_string(&trimmed[fence.len()..])
+        ))
+    }
+
     /// One line, without its line ending.
     pub(super) fn line(&mut self, line: &str) -> String {
         if let Some(text) = self.in_open_block(line) {
             return text;
         }
-        if let Some((marker, open_at)) = self.fence.clone() {
-            return self.in_fence(line, &marker, open_at);
-        }
-        let trimmed = line.trim_start();
-        if let Some(fence) = fence_marker(trimmed) {
-            let indent = &line[..line.len() - trimmed.len()];
-            self.fence = Some((fence.to_owned(), self.lines.len()));
-            return format!("{indent}{fence}{}", info_string(&trimmed[fence.len()..]));
+        if let Some(text) = self.fence_line(line) {
+            return text;
         }
         if let Some(text) = self.block_markup(line) {
             return text;
@@ -491,14 +501,8 @@ impl Normalizer {
 
     /// A line inside an open block: fences and inline markup handled, no nested block.
     pub(super) fn nested_line(&mut self, line: &str) -> String {
-        if let Some((marker, open_at)) = self.fence.clone() {
-            return self.in_fence(line, &marker, open_at);
-        }
-        let trimmed = line.trim_start();
-        if let Some(fence) = fence_marker(trimmed) {
-            let indent = &line[..line.len() - trimmed.len()];
-            self.fence = Some((fence.to_owned(), self.lines.len()));
-            return format!("{indent}{fence}{}", info_string(&trimmed[fence.len()..]));
+        if let Some(text) = self.fence_line(line) {
+            return text;
         }
         self.inline(line).into_owned()
     }

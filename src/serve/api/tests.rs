@@ -2,12 +2,7 @@ use super::*;
 
 #[test]
 fn rate_buckets_of_clients_gone_quiet_are_dropped_so_memory_stays_bounded() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("class.sqlite").display());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (_dir, url, runtime) = super::super::store::scratch();
     let store = runtime.block_on(Store::open(&url)).unwrap();
     let (server, _queue) = Server::new(store, String::new(), String::new(), String::new());
     let count = || server.rates.lock().unwrap().len();

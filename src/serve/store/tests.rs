@@ -25,12 +25,7 @@ async fn version_1(url: &str) {
 
 #[test]
 fn a_first_version_database_is_brought_up_to_date_with_its_rows_told_apart() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("class.sqlite").display());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (_dir, url, runtime) = super::scratch();
     runtime.block_on(async {
         version_1(&url).await;
         let store = Store::open(&url).await.unwrap();

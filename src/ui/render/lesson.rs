@@ -10,7 +10,7 @@ use super::block;
 use super::canvas::Canvas;
 use super::inline::{KnownVars, Piece, width, with_vars};
 use super::markdown;
-use super::scope::{Place, References, Scope, ShowOptions, references};
+use super::scope::{References, Scope, ShowOptions, references};
 use super::theme::{Hue, Look};
 
 /// Renders `lesson` for reading. Nothing is run and no variable is filled in.
@@ -37,16 +37,7 @@ pub fn lesson(
         if let (Some(source), Some(references)) =
             (lesson.sources.get(part.file), references.get(part.file))
         {
-            let references = Rc::clone(references);
-            let mut scope = Scope::new(
-                source,
-                &part.blocks,
-                &[],
-                &[],
-                Place::Intro,
-                options,
-                references,
-            );
+            let mut scope = Scope::intro(source, part, options, Rc::clone(references));
             contents(&mut canvas, &mut scope, &part.intro)?;
         }
         for index in part.steps.clone() {
@@ -59,17 +50,7 @@ pub fn lesson(
                 continue;
             };
             step_heading(&mut canvas, lesson, step, index)?;
-            let references = Rc::clone(references);
-            let (blocks, quizzes, hints) = (&step.blocks, &step.quizzes, &step.hints);
-            let mut scope = Scope::new(
-                source,
-                blocks,
-                quizzes,
-                hints,
-                Place::Step,
-                options,
-                references,
-            );
+            let mut scope = Scope::step(source, step, options, Rc::clone(references));
             contents(&mut canvas, &mut scope, &step.content)?;
         }
     }

@@ -42,7 +42,49 @@ pub(crate) struct Scope<'l> {
 }
 
 impl<'l> Scope<'l> {
-    pub fn new(
+    /// The intro of `part`: its blocks, no quizzes or hints.
+    pub fn intro(
+        source: &'l Source,
+        part: &'l crate::lesson::Part,
+        options: ShowOptions,
+        references: Rc<References>,
+    ) -> Self {
+        Self::with(
+            source,
+            &part.blocks,
+            &[],
+            &[],
+            Place::Intro,
+            options,
+            references,
+        )
+    }
+
+    /// Step `step`'s content, with its blocks, quizzes and hints.
+    pub fn step(
+        source: &'l Source,
+        step: &'l crate::lesson::Step,
+        options: ShowOptions,
+        references: Rc<References>,
+    ) -> Self {
+        let (blocks, quizzes, hints) = (&step.blocks, &step.quizzes, &step.hints);
+        Self::with(
+            source,
+            blocks,
+            quizzes,
+            hints,
+            Place::Step,
+            options,
+            references,
+        )
+    }
+
+    /// Markdown of no step (a revealed hint): nothing in it is a block of the lesson.
+    pub fn loose(source: &'l Source, options: ShowOptions, references: Rc<References>) -> Self {
+        Self::with(source, &[], &[], &[], Place::Step, options, references)
+    }
+
+    fn with(
         source: &'l Source,
         blocks: &'l [Block],
         quizzes: &'l [Quiz],

@@ -10,7 +10,7 @@ use crate::style::Term;
 use super::canvas::Canvas;
 use super::inline::{DisplayVars, KnownVars, Resolver};
 use super::lesson::{contents, part_heading, step_heading};
-use super::scope::{Place, Scope, ShowOptions, references};
+use super::scope::{Scope, ShowOptions, references};
 
 const SESSION: ShowOptions = ShowOptions {
     hints: false,
@@ -29,15 +29,7 @@ pub fn intro(out: &mut dyn Write, lesson: &Lesson, term: Term, vars: Resolver) -
     let Some(source) = lesson.sources.get(part.file) else {
         return Ok(());
     };
-    let mut scope = Scope::new(
-        source,
-        &part.blocks,
-        &[],
-        &[],
-        Place::Intro,
-        SESSION,
-        references(&source.text),
-    );
+    let mut scope = Scope::intro(source, part, SESSION, references(&source.text));
     contents(&mut canvas, &mut scope, &part.intro)
 }
 
@@ -70,27 +62,11 @@ pub fn step(
         && number > 0
     {
         part_heading(&mut canvas, lesson, part, number)?;
-        let mut scope = Scope::new(
-            source,
-            &part.blocks,
-            &[],
-            &[],
-            Place::Intro,
-            SESSION,
-            Rc::clone(&references),
-        );
+        let mut scope = Scope::intro(source, part, SESSION, Rc::clone(&references));
         contents(&mut canvas, &mut scope, &part.intro)?;
     }
     step_heading(&mut canvas, lesson, step, index)?;
-    let mut scope = Scope::new(
-        source,
-        &step.blocks,
-        &step.quizzes,
-        &step.hints,
-        Place::Step,
-        SESSION,
-        references,
-    );
+    let mut scope = Scope::step(source, step, SESSION, references);
     scope.hints_seen = hints_seen;
     contents(&mut canvas, &mut scope, &step.content)
 }
@@ -104,18 +80,11 @@ pub fn markdown(out: &mut dyn Write, text: &str, term: Term) -> io::Result<()> {
         text: Arc::from(text),
     };
     let mut canvas = Canvas::new(out, term);
-    let mut scope = Scope::new(
-        &source,
-        &[],
-        &[],
-        &[],
-        Place::Step,
-        ShowOptions {
-            hints: true,
-            ..SESSION
-        },
-        references(text),
-    );
+    let options = ShowOptions {
+        hints: true,
+        ..SESSION
+    };
+    let mut scope = Scope::loose(&source, options, references(text));
     let content = [Content::Markdown {
         span: Span::new(0, text.len()),
     }];
