@@ -9,7 +9,7 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::lesson::{Severity, Source, from_sources, http, info_string};
+use crate::lesson::{Source, from_sources, http, info_string};
 use crate::progress::{LessonState, for_each_record};
 use crate::style::Term;
 use crate::ui::diagnostics::{Renderer, to_json};
@@ -58,12 +58,8 @@ pub fn lesson(data: &[u8]) {
             crate::text::code_point(c)
         );
     }
-    let errors = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let _ = render::view(lesson, errors, loaded.diagnostics.len() - errors);
+    let (errors, warnings) = loaded.counts();
+    let _ = render::view(lesson, errors, warnings);
 }
 
 /// The terminal-text type over arbitrary bytes, cut into arbitrary pieces as a command's

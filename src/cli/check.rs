@@ -10,7 +10,7 @@ use crate::text::TerminalText;
 
 use super::args::CheckArgs;
 use super::learner::{
-    Notes, check_given_vars, interrupt, load_runnable, open_log, step_index, workspace_dir,
+    Notes, check_given_vars, interrupt, load_runnable, open_log_sending, step_index, workspace_dir,
 };
 use super::{CliError, exit};
 
@@ -18,13 +18,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
     let path = args.lesson.clone();
     let lesson = load_runnable(&path)?;
     check_given_vars(&lesson, &args.vars, true)?;
-    let (mut log, prior, learner) = open_log(&args.learner, &lesson)?;
-    let _sending = super::learner::class_sending(
-        std::env::var("LABRUN_REPORT_TO").ok().as_deref(),
-        log.path(),
-        &learner,
-        &lesson.id,
-    );
+    let (mut log, prior, learner, _sending) = open_log_sending(&args.learner, &lesson)?;
     let steps: Vec<usize> = match &args.step {
         Some(id) => vec![step_index(&lesson, id)?],
         None => (0..lesson.steps.len()).collect(),

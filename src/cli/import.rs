@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::lesson::{self, Severity};
+use crate::lesson;
 
 use super::args::ImportArgs;
 use super::{CliError, exit};
@@ -42,11 +42,7 @@ pub fn run(args: &ImportArgs) -> Result<u8, CliError> {
         }
     }
     let loaded = lesson::load(&args.output)?;
-    let errors = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let (errors, _) = loaded.counts();
     if errors > 0 {
         return Err(CliError::InvalidLesson {
             path: args.output.clone(),

@@ -89,6 +89,19 @@ pub fn open_log(
     Ok((log, state, learner))
 }
 
+/// [`open_log`] for a command that changes the log outside a session (`check`, `reset`): its
+/// events go to the class server the session reported to ([`class_sending`]) while the
+/// returned guard lives.
+pub fn open_log_sending(
+    args: &LearnerArgs,
+    lesson: &Lesson,
+) -> Result<(ProgressLog, LessonState, String, ClassSending), CliError> {
+    let (log, prior, learner) = open_log(args, lesson)?;
+    let report_to = std::env::var("LABRUN_REPORT_TO").ok();
+    let sending = class_sending(report_to.as_deref(), log.path(), &learner, &lesson.id);
+    Ok((log, prior, learner, sending))
+}
+
 /// Tells the lines of a log that could not be read: the first few, then how many more.
 pub fn note_log_warnings(read: &progress::ReadLog) {
     const SHOWN: usize = 5;

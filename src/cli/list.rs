@@ -1,6 +1,6 @@
 //! `labrun list`: the lessons in a folder, with their lint status.
 
-use crate::lesson::{self, Severity};
+use crate::lesson;
 use crate::style::Term;
 use crate::ui::render::{self, ListEntry};
 
@@ -29,12 +29,7 @@ pub fn run(args: &ListArgs) -> Result<u8, CliError> {
 fn entry(path: &std::path::Path) -> ListEntry {
     match lesson::load(path) {
         Ok(loaded) => {
-            let errors = loaded
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
-            let warnings = loaded.diagnostics.len() - errors;
+            let (errors, warnings) = loaded.counts();
             let lesson = loaded.lesson;
             ListEntry {
                 id: lesson.id,

@@ -9,7 +9,7 @@ use crate::progress::{self, Event, LessonState};
 
 use super::args::ResetArgs;
 use super::learner::{
-    Notes, clear_workspace, interrupt, learner_name, load_runnable, open_log, progress_dir,
+    Notes, clear_workspace, interrupt, learner_name, load_runnable, open_log_sending, progress_dir,
     step_index, workspace_dir,
 };
 use super::{CliError, exit};
@@ -28,13 +28,7 @@ pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
         );
         return Ok(exit::OK);
     }
-    let (mut log, prior, learner) = open_log(&args.learner, &lesson)?;
-    let _sending = super::learner::class_sending(
-        std::env::var("LABRUN_REPORT_TO").ok().as_deref(),
-        log.path(),
-        &learner,
-        &lesson.id,
-    );
+    let (mut log, prior, learner, _sending) = open_log_sending(&args.learner, &lesson)?;
     match &args.step {
         Some(id) => {
             step_index(&lesson, id)?;

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::lesson::{self, Severity};
+use crate::lesson;
 use crate::style::{Term, plural};
 use crate::ui::render::{self, ShowOptions};
 
@@ -16,12 +16,7 @@ pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
         return Err(CliError::NotFound(args.lesson.clone()));
     }
     let loaded = lesson::load(&args.lesson)?;
-    let errors = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = loaded.diagnostics.len() - errors;
+    let (errors, warnings) = loaded.counts();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut term = Term::stdout();

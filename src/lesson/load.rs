@@ -79,6 +79,16 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// How many of the diagnostics are errors, and how many warnings.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == super::Severity::Error)
+            .count();
+        (errors, self.diagnostics.len() - errors)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()
