@@ -124,20 +124,25 @@ pub fn error_prefix() -> String {
 
 /// `1 step`, `2 steps`, `3 quizzes`.
 pub fn plural(count: usize, noun: &str) -> String {
+    format!("{count} {}", noun_for(count, noun))
+}
+
+/// `noun` as `count` of it is written: `step` for 1, `steps`, `quizzes`, `entries` otherwise.
+pub fn noun_for(count: usize, noun: &str) -> String {
     match count {
-        1 => format!("1 {noun}"),
-        _ if noun.ends_with('z') => format!("{count} {noun}zes"),
+        1 => noun.to_owned(),
+        _ if noun.ends_with('z') => format!("{noun}zes"),
         _ if noun.ends_with('y')
             && !["ay", "ey", "oy", "uy"]
                 .iter()
                 .any(|end| noun.ends_with(end)) =>
         {
-            format!("{count} {}ies", &noun[..noun.len() - 1])
+            format!("{}ies", &noun[..noun.len() - 1])
         }
         _ if noun.ends_with(['s', 'x']) || noun.ends_with("sh") || noun.ends_with("ch") => {
-            format!("{count} {noun}es")
+            format!("{noun}es")
         }
-        _ => format!("{count} {noun}s"),
+        _ => format!("{noun}s"),
     }
 }
 

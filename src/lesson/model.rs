@@ -242,6 +242,20 @@ pub enum CalloutKind {
     Caution,
 }
 
+/// GitHub's alert kinds, as pulldown-cmark reads them (`> [!NOTE]`).
+impl From<pulldown_cmark::BlockQuoteKind> for CalloutKind {
+    fn from(kind: pulldown_cmark::BlockQuoteKind) -> Self {
+        use pulldown_cmark::BlockQuoteKind;
+        match kind {
+            BlockQuoteKind::Note => Self::Note,
+            BlockQuoteKind::Tip => Self::Tip,
+            BlockQuoteKind::Important => Self::Important,
+            BlockQuoteKind::Warning => Self::Warning,
+            BlockQuoteKind::Caution => Self::Caution,
+        }
+    }
+}
+
 /// A revealable hint: `<details><summary>Hint</summary> ... </details>`.
 #[derive(Debug, Clone)]
 pub struct Hint {

@@ -23,7 +23,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Tag};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Tag};
 
 use super::diagnostic::{Code, Diagnostic};
 use super::front_matter::{FrontMatter, parse_front_matter};
@@ -176,7 +176,7 @@ impl<'t> Builder<'t> {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 self.walk_nested(events);
                 self.push_content(Content::Callout {
-                    kind: callout_kind(kind),
+                    kind: CalloutKind::from(kind),
                     span,
                 });
             }

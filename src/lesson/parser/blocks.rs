@@ -231,16 +231,6 @@ pub(super) fn outside_step(span: Span, what: &str) -> Diagnostic {
     )
 }
 
-pub(super) fn callout_kind(kind: BlockQuoteKind) -> CalloutKind {
-    match kind {
-        BlockQuoteKind::Note => CalloutKind::Note,
-        BlockQuoteKind::Tip => CalloutKind::Tip,
-        BlockQuoteKind::Important => CalloutKind::Important,
-        BlockQuoteKind::Warning => CalloutKind::Warning,
-        BlockQuoteKind::Caution => CalloutKind::Caution,
-    }
-}
-
 /// The info string on the fence line starting at `block_start`, as written.
 pub(super) fn raw_info(text: &str, block_start: usize) -> Span {
     let line_end = line_end(text, block_start);

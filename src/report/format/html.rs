@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use crate::report::{LearnerRow, LessonInfo, StepStats, Summary};
-use crate::style::plural;
+use crate::style::{noun_for, plural};
 
 use super::legend::{STATUSES, duration, fraction, meaning, moment, symbol, trust};
 
@@ -69,11 +69,7 @@ fn section(out: &mut dyn Write, summary: &Summary, lesson: &LessonInfo) -> io::R
         out,
         "<p class=\"verdict\"><strong>{complete} of {}</strong> {} complete ({percent}%).</p>",
         rows.len(),
-        if rows.len() == 1 {
-            "learner"
-        } else {
-            "learners"
-        },
+        noun_for(rows.len(), "learner"),
     )?;
     struggle(out, &stats)?;
     grid(out, lesson, &rows)?;

@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use crate::report::Summary;
+use crate::style::noun_for;
 
 use super::legend::{duration, fraction, moment, trust};
 
@@ -25,11 +26,7 @@ pub fn write(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
             escape(&lesson.title),
             lesson.id.replace('`', "'"),
             rows.len(),
-            if rows.len() == 1 {
-                "learner"
-            } else {
-                "learners"
-            },
+            noun_for(rows.len(), "learner"),
         )?;
         let mut head = vec!["Learner".to_owned(), "Complete".to_owned()];
         head.extend(lesson.steps.iter().map(|step| escape(step)));

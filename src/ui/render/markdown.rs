@@ -8,9 +8,7 @@ use std::io;
 use std::ops::Range;
 use std::rc::Rc;
 
-use pulldown_cmark::{
-    Alignment, BlockQuoteKind, BrokenLink, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{Alignment, BrokenLink, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
 use crate::lesson::{CalloutKind, Span, markdown};
 use crate::style::Term;
@@ -141,7 +139,7 @@ impl Walker<'_, '_, '_> {
                 self.canvas.gap();
                 match kind {
                     Some(kind) => {
-                        let (icon, title, hue) = theme::callout(callout_kind(kind));
+                        let (icon, title, hue) = theme::callout(CalloutKind::from(kind));
                         self.canvas.indent("│ ", "│ ", Look::hue(hue));
                         self.canvas
                             .styled(&format!("{icon} {title}"), Look::bold_hue(hue))?;
@@ -351,15 +349,5 @@ fn align(alignment: Alignment) -> Align {
         Alignment::None | Alignment::Left => Align::Left,
         Alignment::Center => Align::Center,
         Alignment::Right => Align::Right,
-    }
-}
-
-fn callout_kind(kind: BlockQuoteKind) -> CalloutKind {
-    match kind {
-        BlockQuoteKind::Note => CalloutKind::Note,
-        BlockQuoteKind::Tip => CalloutKind::Tip,
-        BlockQuoteKind::Important => CalloutKind::Important,
-        BlockQuoteKind::Warning => CalloutKind::Warning,
-        BlockQuoteKind::Caution => CalloutKind::Caution,
     }
 }
