@@ -159,6 +159,8 @@ fn ctrl_c_while_an_http_check_polls(server: &Server) {
 
     press_ctrl_c_and_see_the_menu_again(&mut learner);
     let sent = server.hits("/state");
+    // No condition shows that something does not happen: wait one and a half of the check's
+    // intervals (1 s), long enough for a try that was due to have reached the server.
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(server.hits("/state"), sent, "requests went on after Ctrl-C");
     press_ctrl_c_and_see_labrun_exit_130_leaving_the_terminal_as_it_was(&mut learner);

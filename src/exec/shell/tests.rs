@@ -409,7 +409,14 @@ fn an_interrupt_from_another_thread_kills_the_whole_group() {
     let started = Instant::now();
     let output = std::thread::scope(|scope| {
         scope.spawn(|| {
-            std::thread::sleep(Duration::from_millis(300));
+            // Once the grandchild runs (its pid written), so that the whole group is there.
+            let pid_file = dir.path().join("grandchild.pid");
+            let until = Instant::now() + Duration::from_secs(10);
+            while std::fs::read_to_string(&pid_file).map_or(true, |pid| pid.trim().is_empty())
+                && Instant::now() < until
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
             interrupt.store(true, Ordering::SeqCst);
         });
         run(&command, &mut |_, _| {}).unwrap()
