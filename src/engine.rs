@@ -25,6 +25,6 @@ pub use session::{Options, Session, SessionEnd, SessionError};
 pub use shell_state::STATE_DIR;
 pub use tester::{StepResult, TestError, TestRun, Verdict};
 pub use tools::missing_tools;
-pub use ui::{Summary, Ui, UiError};
-pub use vars::{Source, Vars};
+pub use ui::{SessionSummary, Ui, UiError};
+pub use vars::{ValueSource, Vars};
 pub use watch::{ExecutorFactory, Watch, WatchEvent};

@@ -9,7 +9,7 @@ pub mod runner;
 pub mod secrets;
 pub mod shell;
 
-pub use executor::{BlockRun, Executor, Progress, RunContext, Stream};
+pub use executor::{BlockRun, Executor, RunContext, RunProgress, Stream};
 pub use http::{HttpError, HttpRunner, Limits};
 pub use outcome::Outcome;
 pub use runner::BlockRunner;

@@ -134,7 +134,7 @@ pub struct Notes;
 
 impl crate::engine::Reporter for Notes {
     fn block_started(&mut self, _: &crate::lesson::Block, _: &str) {}
-    fn progress(&mut self, _: &crate::exec::Progress) {}
+    fn progress(&mut self, _: &crate::exec::RunProgress) {}
     fn block_finished(&mut self, _: &crate::lesson::Block, _: &crate::exec::BlockRun) {}
     fn notice(&mut self, text: &str) {
         crate::note!("{text}");

@@ -7,7 +7,7 @@ use console::Style;
 
 use crate::engine::{Reporter, StepResult, TestRun, Verdict, missing_tools};
 use crate::exec::BlockRunner;
-use crate::exec::{BlockRun, Progress};
+use crate::exec::{BlockRun, RunProgress};
 use crate::lesson::Block;
 use crate::lesson::Code;
 use crate::lesson::yaml::{Node, Value};
@@ -131,9 +131,9 @@ struct Waiting {
 impl Reporter for Waiting {
     fn block_started(&mut self, _: &Block, _: &str) {}
 
-    fn progress(&mut self, progress: &Progress) {
+    fn progress(&mut self, progress: &RunProgress) {
         // The first try, then every fifth: a line per try would flood the log.
-        if let Progress::Waiting {
+        if let RunProgress::Waiting {
             attempt,
             remaining,
             last,

@@ -12,19 +12,19 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::exec::{BlockRun, Executor, Outcome, Progress, RunContext};
+use crate::exec::{BlockRun, Executor, Outcome, RunContext, RunProgress};
 use crate::lesson::{Block, Lesson, Quiz, Role, template};
 use crate::progress::{Event, LessonState, LogError};
 
 use super::journal::Journal;
 use super::shell_state::ShellState;
-use super::vars::{Source, Vars};
+use super::vars::{ValueSource, Vars};
 use super::workspace;
 
 /// Where the runtime tells what happens while blocks run.
 pub trait Reporter {
     fn block_started(&mut self, block: &Block, code: &str);
-    fn progress(&mut self, progress: &Progress);
+    fn progress(&mut self, progress: &RunProgress);
     fn block_finished(&mut self, block: &Block, run: &BlockRun);
     fn notice(&mut self, text: &str);
 }
@@ -34,7 +34,7 @@ pub struct Silent;
 
 impl Reporter for Silent {
     fn block_started(&mut self, _: &Block, _: &str) {}
-    fn progress(&mut self, _: &Progress) {}
+    fn progress(&mut self, _: &RunProgress) {}
     fn block_finished(&mut self, _: &Block, _: &BlockRun) {}
     fn notice(&mut self, _: &str) {}
 }
@@ -178,8 +178,12 @@ impl<'a> Runtime<'a> {
             .filter(|spec| spec.value.is_none() && !spec.secret)
         {
             if let (None, Some(default)) = (self.vars.get(&spec.name), &spec.default) {
-                self.vars
-                    .set(&spec.name, default.clone(), Source::Default, spec.secret);
+                self.vars.set(
+                    &spec.name,
+                    default.clone(),
+                    ValueSource::Default,
+                    spec.secret,
+                );
             }
         }
         self.vars.compute(&self.lesson.vars);
@@ -578,7 +582,8 @@ impl<'a> Runtime<'a> {
                     value: value.clone(),
                 })?;
             }
-            self.vars.set(name, value.clone(), Source::Step, secret);
+            self.vars
+                .set(name, value.clone(), ValueSource::Step, secret);
         }
         if !run.captures.is_empty() {
             self.vars.compute(&self.lesson.vars);

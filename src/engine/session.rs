@@ -12,8 +12,8 @@ use super::interrupt::Interrupt;
 use super::machine::{Action, Effect, Input, Machine, StepFacts};
 use super::runtime::{Runtime, Setting};
 use super::tools::missing_tools;
-use super::ui::{Summary, Ui, UiError};
-use super::vars::Source;
+use super::ui::{SessionSummary, Ui, UiError};
+use super::vars::ValueSource;
 use super::watch::{ExecutorFactory, Watch};
 
 /// How the learner started the session.
@@ -406,7 +406,7 @@ impl<'a> Session<'a> {
                     self.runtime.vars_mut().set(
                         &spec.name,
                         default.clone(),
-                        Source::Default,
+                        ValueSource::Default,
                         spec.secret,
                     );
                 }
@@ -438,7 +438,7 @@ impl<'a> Session<'a> {
             }
             self.runtime
                 .vars_mut()
-                .set(&spec.name, value, Source::Prompt, spec.secret);
+                .set(&spec.name, value, ValueSource::Prompt, spec.secret);
         }
         self.runtime.vars_mut().compute(&lesson.vars);
         Ok(())
@@ -635,8 +635,8 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    fn summary(&mut self) -> Summary {
-        Summary {
+    fn summary(&mut self) -> SessionSummary {
+        SessionSummary {
             title: self.lesson.title.clone(),
             steps: self
                 .lesson

@@ -24,7 +24,7 @@ pub enum UiError {
 
 /// How a session ended, for the closing summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Summary {
+pub struct SessionSummary {
     pub title: String,
     /// Each step's title and status, in lesson order.
     pub steps: Vec<(String, StepStatus)>,
@@ -92,5 +92,5 @@ pub trait Ui: Reporter {
     /// The solution: the code of each `solve` block, for display.
     fn solution(&mut self, blocks: &[(String, String)]);
 
-    fn finished(&mut self, summary: &Summary);
+    fn finished(&mut self, summary: &SessionSummary);
 }

@@ -11,7 +11,7 @@ use crate::lesson::{VarSpec, template};
 
 /// Where a value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
+pub enum ValueSource {
     Flag,
     Env,
     Saved,
@@ -27,7 +27,7 @@ pub enum Source {
 struct Value {
     text: String,
     secret: bool,
-    source: Source,
+    source: ValueSource,
 }
 
 /// The values known so far, and the secrets among them.
@@ -64,10 +64,10 @@ impl Vars {
     ) -> Self {
         let mut vars = Self::new(specs);
         for (name, value) in builtins {
-            vars.set(name, value.clone(), Source::Builtin, false);
+            vars.set(name, value.clone(), ValueSource::Builtin, false);
         }
         for (name, value) in flags {
-            vars.set(name, value.clone(), Source::Flag, false);
+            vars.set(name, value.clone(), ValueSource::Flag, false);
         }
         for spec in specs {
             if vars.get(&spec.name).is_some() {
@@ -79,13 +79,13 @@ impl Vars {
                 .and_then(|env| std::env::var(env).ok())
                 .filter(|v| !v.is_empty());
             if let Some(value) = from_env {
-                vars.set(&spec.name, value, Source::Env, spec.secret);
+                vars.set(&spec.name, value, ValueSource::Env, spec.secret);
             }
         }
         for (name, value) in saved {
             // A secret is never saved; a value for one here would not be trusted.
             if vars.get(name).is_none() && !vars.is_secret(name) {
-                vars.set(name, value.clone(), Source::Saved, false);
+                vars.set(name, value.clone(), ValueSource::Saved, false);
             }
         }
         if use_defaults {
@@ -95,7 +95,12 @@ impl Vars {
                 .filter(|spec| spec.value.is_none() && !spec.secret)
             {
                 if let (None, Some(default)) = (vars.get(&spec.name), &spec.default) {
-                    vars.set(&spec.name, default.clone(), Source::Default, spec.secret);
+                    vars.set(
+                        &spec.name,
+                        default.clone(),
+                        ValueSource::Default,
+                        spec.secret,
+                    );
                 }
             }
         }
@@ -127,7 +132,7 @@ impl Vars {
         }
     }
 
-    pub fn source(&self, name: &str) -> Option<Source> {
+    pub fn source(&self, name: &str) -> Option<ValueSource> {
         self.values.get(name).map(|value| value.source)
     }
 
@@ -140,7 +145,7 @@ impl Vars {
     }
 
     /// Sets a value; a secret one (declared secret, or `secret` here) joins the masked set.
-    pub fn set(&mut self, name: &str, text: String, source: Source, secret: bool) {
+    pub fn set(&mut self, name: &str, text: String, source: ValueSource, secret: bool) {
         let secret = secret || self.is_secret(name);
         if secret {
             self.secrets.add(&text);
@@ -192,7 +197,7 @@ impl Vars {
         let builtins = self
             .values
             .iter()
-            .filter(|(_, value)| value.source == Source::Builtin)
+            .filter(|(_, value)| value.source == ValueSource::Builtin)
             .map(|(name, value)| {
                 (
                     format!("LABRUN_{}", name.to_ascii_uppercase()),
@@ -214,10 +219,10 @@ impl Vars {
         for _ in 0..3 {
             for spec in specs {
                 if let Some(template) = spec.value.as_ref().filter(|_| !spec.secret)
-                    && matches!(self.source(&spec.name), None | Some(Source::Computed))
+                    && matches!(self.source(&spec.name), None | Some(ValueSource::Computed))
                 {
                     let text = self.substitute(template).into_owned();
-                    self.set(&spec.name, text, Source::Computed, spec.secret);
+                    self.set(&spec.name, text, ValueSource::Computed, spec.secret);
                 }
             }
         }
@@ -240,8 +245,8 @@ mod tests {
         let mut key = spec("key");
         key.secret = true;
         let mut vars = Vars::new(&[key]);
-        vars.set("key", "s3cr3t".into(), Source::Env, false);
-        vars.set("region", "us-south".into(), Source::Prompt, false);
+        vars.set("key", "s3cr3t".into(), ValueSource::Env, false);
+        vars.set("region", "us-south".into(), ValueSource::Prompt, false);
         assert_eq!(
             vars.substitute("k={{key}} r={{region}}"),
             "k=s3cr3t r=us-south"
@@ -258,7 +263,7 @@ mod tests {
         let mut token = spec("token");
         token.secret = true;
         let mut vars = Vars::new(&[token]);
-        vars.set("token", "Bearer abc".into(), Source::Step, false);
+        vars.set("token", "Bearer abc".into(), ValueSource::Step, false);
         assert_eq!(
             vars.secrets().mask("Authorization: Bearer abc"),
             "Authorization: ••••"
@@ -273,7 +278,7 @@ mod tests {
         url.value = Some("https://{{registry}}/api".into());
         let specs = [url, registry];
         let mut vars = Vars::new(&specs);
-        vars.set("region", "us".into(), Source::Flag, false);
+        vars.set("region", "us".into(), ValueSource::Flag, false);
         vars.compute(&specs);
         assert_eq!(vars.get("url"), Some("https://us.icr.io/api"));
     }

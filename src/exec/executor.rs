@@ -18,7 +18,7 @@ pub enum Stream {
 
 /// Something worth showing while a block runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Progress {
+pub enum RunProgress {
     /// Output as it arrives, secrets masked.
     Output { stream: Stream, text: String },
     /// An HTTP request is being sent.
@@ -77,7 +77,7 @@ pub trait Executor {
         &mut self,
         block: &Block,
         context: &RunContext<'_>,
-        progress: &mut dyn FnMut(Progress),
+        progress: &mut dyn FnMut(RunProgress),
     ) -> BlockRun;
 
     /// Hands the terminal to an interactive shell in `context.cwd` until it exits.

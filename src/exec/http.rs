@@ -4,7 +4,7 @@
 //!
 //! [`HttpRunner`] is the entry point, called by the real [`Executor`](super::Executor) for
 //! `http` blocks; [`Limits`] bound time, retries and body size. Progress and results use the
-//! executor's types ([`Progress`](super::Progress), [`BlockRun`](super::BlockRun)).
+//! executor's types ([`RunProgress`](super::RunProgress), [`BlockRun`](super::BlockRun)).
 //!
 //! Where labrun and Hurl differ, on purpose:
 //! - Redirects are followed, up to 50 as `hurl --location` does; Hurl's default is not to

@@ -14,7 +14,7 @@ use crate::lesson::{Block, Role, template};
 
 use super::http::{HttpRunner, Limits};
 use super::shell::{self, ShellCommand, Termination};
-use super::{BlockRun, Executor, Outcome, Progress, RunContext, Stream};
+use super::{BlockRun, Executor, Outcome, RunContext, RunProgress, Stream};
 use crate::progress::Evidence;
 
 /// How long a check may run when the lesson does not say.
@@ -83,7 +83,7 @@ impl BlockRunner {
         &mut self,
         block: &Block,
         context: &RunContext<'_>,
-        progress: &mut dyn FnMut(Progress),
+        progress: &mut dyn FnMut(RunProgress),
     ) -> BlockRun {
         let polling = block.attrs.interval.is_some() || block.attrs.retry.is_some();
         let default_budget = if block.role == Some(Role::Check) {
@@ -118,7 +118,7 @@ impl BlockRunner {
         &mut self,
         block: &Block,
         context: &RunContext<'_>,
-        progress: &mut dyn FnMut(Progress),
+        progress: &mut dyn FnMut(RunProgress),
     ) -> BlockRun {
         let script = if block.attrs.raw {
             block.code.clone()
@@ -203,7 +203,7 @@ impl BlockRunner {
             let mut masks = [context.secrets.stream(), context.secrets.stream()];
             let mut show = |stream: Stream, text: String| {
                 if visible && !text.is_empty() {
-                    progress(Progress::Output { stream, text });
+                    progress(RunProgress::Output { stream, text });
                 }
             };
             let mut on_output = |stream: Stream, text: &str| {
@@ -275,7 +275,7 @@ impl BlockRunner {
                         .find(|l| !l.trim().is_empty())
                         .unwrap_or("failed")
                         .to_owned();
-                    progress(Progress::Waiting {
+                    progress(RunProgress::Waiting {
                         attempt,
                         remaining: left,
                         last,
@@ -294,7 +294,7 @@ impl Executor for BlockRunner {
         &mut self,
         block: &Block,
         context: &RunContext<'_>,
-        progress: &mut dyn FnMut(Progress),
+        progress: &mut dyn FnMut(RunProgress),
     ) -> BlockRun {
         if block.is_http() && !block.http.is_empty() {
             self.run_http(block, context, progress)

@@ -6,8 +6,8 @@
 
 use std::io::{BufRead, Write};
 
-use crate::engine::{Action, Reporter, Summary, Ui, UiError, Vars, Watch};
-use crate::exec::{BlockRun, Outcome, Progress, Stream};
+use crate::engine::{Action, Reporter, SessionSummary, Ui, UiError, Vars, Watch};
+use crate::exec::{BlockRun, Outcome, RunProgress, Stream};
 use crate::lesson::{Block, Lesson, Quiz, Role, ToolRequirement, VarSpec};
 use crate::progress::{StepState, StepStatus};
 
@@ -367,7 +367,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         }
     }
 
-    fn finished(&mut self, summary: &Summary) {
+    fn finished(&mut self, summary: &SessionSummary) {
         self.say("");
         self.say(&format!("=== {} ===", summary.title));
         for (title, status) in &summary.steps {
@@ -394,17 +394,17 @@ impl<R: BufRead, W: Write> Reporter for PlainUi<R, W> {
         ));
     }
 
-    fn progress(&mut self, progress: &Progress) {
+    fn progress(&mut self, progress: &RunProgress) {
         match progress {
-            Progress::Output { stream, text } => {
+            RunProgress::Output { stream, text } => {
                 let mark = if *stream == Stream::Stderr { "!" } else { "|" };
                 for line in text.lines() {
                     self.say(&format!("  {mark} {line}"));
                 }
             }
-            Progress::Request { method, url } => self.say(&format!("  → {method} {url}")),
+            RunProgress::Request { method, url } => self.say(&format!("  → {method} {url}")),
             // A line per try would flood a log: the first, then every fifth.
-            Progress::Waiting {
+            RunProgress::Waiting {
                 attempt,
                 remaining,
                 last,
@@ -416,7 +416,7 @@ impl<R: BufRead, W: Write> Reporter for PlainUi<R, W> {
                     "  … try {attempt} not yet ({last}){left}; waiting"
                 ));
             }
-            Progress::Waiting { .. } => {}
+            RunProgress::Waiting { .. } => {}
         }
     }
 

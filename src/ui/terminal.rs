@@ -2,7 +2,7 @@
 //! Used when stdin and stderr are both terminals and `--plain` is not given; covered by the
 //! PTY tests in `tests/integration/pty.rs`.
 
-mod look;
+mod marks;
 mod menu;
 mod prompt;
 mod running;

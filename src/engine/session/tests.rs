@@ -7,7 +7,7 @@ use std::io::Write as _;
 
 use super::*;
 use crate::engine::Journal;
-use crate::exec::{Executor, Outcome, Progress, RunContext};
+use crate::exec::{Executor, Outcome, RunContext, RunProgress};
 use crate::lesson::{Source, from_sources};
 use crate::progress::Evidence;
 use crate::progress::StepStatus;
@@ -27,13 +27,13 @@ impl Executor for FakeExecutor {
         &mut self,
         block: &Block,
         context: &RunContext<'_>,
-        progress: &mut dyn FnMut(Progress),
+        progress: &mut dyn FnMut(RunProgress),
     ) -> BlockRun {
         let code =
             crate::lesson::template::substitute(block.code.trim(), |name| (context.vars)(name))
                 .into_owned();
         self.ran.push(code.clone());
-        progress(Progress::Output {
+        progress(RunProgress::Output {
             stream: crate::exec::Stream::Stdout,
             text: context.secrets.mask(&code).into_owned(),
         });

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use super::assert::{Examiner, Miss, clip};
 use super::client::{self, Response};
 use super::request::{Lookup, Prepared, prepare};
-use crate::exec::{BlockRun, Outcome, Progress, RunContext, Secrets};
+use crate::exec::{BlockRun, Outcome, RunContext, RunProgress, Secrets};
 use crate::lesson::http::HttpEntry;
 use crate::progress::Evidence;
 
@@ -103,7 +103,7 @@ impl HttpRunner {
         entries: &[HttpEntry],
         context: &RunContext<'_>,
         limits: &Limits,
-        progress: &mut dyn FnMut(Progress),
+        progress: &mut dyn FnMut(RunProgress),
     ) -> BlockRun {
         let started = Instant::now();
         let run = Run {
@@ -174,7 +174,7 @@ struct Run<'a> {
 struct Failure {
     /// Lines of the reason: each assert that failed, or the transport error.
     lines: Vec<String>,
-    /// The short form for [`Progress::Waiting`].
+    /// The short form for [`RunProgress::Waiting`].
     last: String,
     /// Retrying cannot help: the block itself is wrong.
     fatal: bool,
@@ -266,7 +266,7 @@ impl Run<'_> {
     async fn entries(
         mut self,
         entries: &[HttpEntry],
-        progress: &mut dyn FnMut(Progress),
+        progress: &mut dyn FnMut(RunProgress),
     ) -> (Self, Result<(), End>) {
         for (index, entry) in entries.iter().enumerate() {
             let place = match entries.len() {
@@ -285,7 +285,7 @@ impl Run<'_> {
         &mut self,
         entry: &HttpEntry,
         place: &str,
-        progress: &mut dyn FnMut(Progress),
+        progress: &mut dyn FnMut(RunProgress),
     ) -> Result<(), End> {
         let retry = entry.options.retry.unwrap_or(self.limits.retry);
         let interval = entry.options.retry_interval.unwrap_or(self.limits.interval);
@@ -314,7 +314,7 @@ impl Run<'_> {
                 request.method,
                 self.mask(&request.shown_url)
             );
-            progress(Progress::Request {
+            progress(RunProgress::Request {
                 method: request.method.to_string(),
                 url: self.mask(&request.shown_url),
             });
@@ -361,7 +361,7 @@ impl Run<'_> {
                 let reason = self.reason(first, &failure, gave_up(Some(why)));
                 return Err(End::Failed(reason));
             }
-            progress(Progress::Waiting {
+            progress(RunProgress::Waiting {
                 attempt,
                 remaining: left,
                 last: self.mask(&failure.last),

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::test_server::{Reply, Server, refused_addr};
 use super::{HttpRunner, Limits};
-use crate::exec::{BlockRun, Progress, RunContext, Secrets};
+use crate::exec::{BlockRun, RunContext, RunProgress, Secrets};
 use crate::lesson::http::parse_http_block;
 
 /// A block to run: its text, variables, secrets and limits.
@@ -27,7 +27,7 @@ struct Block {
 /// What running it gave.
 struct Ran {
     run: BlockRun,
-    progress: Vec<Progress>,
+    progress: Vec<RunProgress>,
     elapsed: Duration,
 }
 
@@ -112,10 +112,10 @@ impl Ran {
         self.run.outcome.reason().unwrap_or("")
     }
 
-    fn waits(&self) -> Vec<&Progress> {
+    fn waits(&self) -> Vec<&RunProgress> {
         self.progress
             .iter()
-            .filter(|p| matches!(p, Progress::Waiting { .. }))
+            .filter(|p| matches!(p, RunProgress::Waiting { .. }))
             .collect()
     }
 
@@ -386,7 +386,7 @@ fn a_state_that_appears_after_two_polls_passes_showing_the_last_value_seen() {
     assert_eq!(ran.run.outcome.evidence().attempts, 3);
     let waits = ran.waits();
     assert_eq!(waits.len(), 2);
-    let Progress::Waiting {
+    let RunProgress::Waiting {
         attempt,
         last,
         remaining,
@@ -485,7 +485,7 @@ fn a_refused_connection_is_worded_plainly_and_retried() {
     ran.assert_failed_with(&format!(
         "GET http://{addr}/x\ncannot connect to {addr}: connection refused\ngave up after 3 attempts"
     ));
-    let Progress::Waiting { last, .. } = ran.waits()[0] else {
+    let RunProgress::Waiting { last, .. } = ran.waits()[0] else {
         unreachable!()
     };
     assert_eq!(
@@ -800,7 +800,7 @@ fn retry_after_is_honoured_when_it_fits_the_budget() {
     };
     let (ran, waited) = gap(&server("1"));
     assert!(waited >= Duration::from_secs(1), "{waited:?}");
-    let Progress::Waiting { last, .. } = ran.waits()[0] else {
+    let RunProgress::Waiting { last, .. } = ran.waits()[0] else {
         unreachable!()
     };
     assert_eq!(last, "status 503");
@@ -837,7 +837,7 @@ fn the_time_budget_caps_polling() {
         .waits()
         .iter()
         .filter_map(|p| match p {
-            Progress::Waiting { remaining, .. } => *remaining,
+            RunProgress::Waiting { remaining, .. } => *remaining,
             _ => None,
         })
         .collect();
@@ -897,7 +897,7 @@ fn progress_announces_each_request_with_its_url() {
         .run();
     assert_eq!(
         ran.progress,
-        [Progress::Request {
+        [RunProgress::Request {
             method: "GET".into(),
             url: server.url("/a?x=1&y=2"),
         }]

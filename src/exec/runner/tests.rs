@@ -34,7 +34,7 @@ impl Env {
         }
     }
 
-    fn run(&self, block: &Block) -> (BlockRun, Vec<Progress>) {
+    fn run(&self, block: &Block) -> (BlockRun, Vec<RunProgress>) {
         let vars = |name: &str| match name {
             "name" => Some("ada".to_owned()),
             "password" => Some("hunter2".to_owned()),
@@ -110,7 +110,7 @@ fn polling_waits_for_a_state_that_appears_later() {
     let (run, progress) = env.run(&block("```bash {check interval=200ms timeout=10s}\ntest -f ready || { echo not yet; exit 1; }\n```"));
     assert!(run.outcome.passed(), "{:?}", run.outcome);
     assert!(run.outcome.evidence().attempts > 1);
-    assert!(progress.iter().any(|p| matches!(p, Progress::Waiting { last, remaining: Some(_), .. } if last.contains("not yet"))));
+    assert!(progress.iter().any(|p| matches!(p, RunProgress::Waiting { last, remaining: Some(_), .. } if last.contains("not yet"))));
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn checks_run_quietly_and_run_blocks_show_their_output() {
     let (_, quiet) = env.run(&block("```bash {check}\necho checking\n```"));
     assert!(quiet.is_empty());
     let (_, shown) = env.run(&block("```bash {run}\necho running\n```"));
-    assert!(matches!(&shown[..], [Progress::Output { text, .. }] if text.contains("running")));
+    assert!(matches!(&shown[..], [RunProgress::Output { text, .. }] if text.contains("running")));
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::time::Duration;
 use crate::exec::{BlockRun, Outcome};
 use crate::lesson::{Block, Role};
 
-use super::look::Look;
+use super::marks::Marks;
 use super::spinner::{Spinner, seconds};
 
 pub(super) struct Running {
@@ -20,7 +20,7 @@ pub(super) struct Running {
 impl Running {
     /// Starts the spinner (none for an interactive block). The spinner says what runs:
     /// checks, setup and cleanup are named, as the learner did not ask for them.
-    pub fn start(block: &Block, code: &str, look: Look) -> Self {
+    pub fn start(block: &Block, code: &str, marks: Marks) -> Self {
         let spinner = (!block.attrs.interactive).then(|| {
             let what = match block.role {
                 Some(Role::Check) => "checking: ",
@@ -40,8 +40,8 @@ impl Running {
             };
             let tries = block.attrs.retry.map(|retry| retry.saturating_add(1));
             Spinner::start(
-                &format!("{what}{}", look.first_line(code, 0)),
-                look.term,
+                &format!("{what}{}", marks.first_line(code, 0)),
+                marks.term,
                 budget,
                 tries,
             )
@@ -65,7 +65,7 @@ impl Running {
     /// as the session's notice), a mark and the command for a check (its reasons come with
     /// the step's verdict), else done or failed, with the reason unless the output already
     /// showed it.
-    pub fn verdict(&self, run: &BlockRun, look: Look) -> Vec<String> {
+    pub fn verdict(&self, run: &BlockRun, marks: Marks) -> Vec<String> {
         let evidence = run.outcome.evidence();
         let mut facts = Vec::new();
         if evidence.attempts > 1 {
@@ -75,28 +75,28 @@ impl Running {
             facts.push(format!("exit {code}"));
         }
         facts.push(seconds(Duration::from_millis(evidence.duration_ms)));
-        let facts = look.dim(&format!("({})", facts.join(", ")));
+        let facts = marks.dim(&format!("({})", facts.join(", ")));
         if run.interrupted {
-            return vec![format!("  {} {facts}", look.reason("✘ interrupted"))];
+            return vec![format!("  {} {facts}", marks.reason("✘ interrupted"))];
         }
         match (self.role, &run.outcome) {
             (Some(Role::Setup | Role::Cleanup), _) => Vec::new(),
             (Some(Role::Check), outcome) => {
                 let mark = if outcome.passed() {
-                    look.good("✔")
+                    marks.good("✔")
                 } else {
-                    look.bad("✘")
+                    marks.bad("✘")
                 };
                 let used = console::measure_text_width(&facts) + 12;
                 vec![format!(
                     "  {mark} {} {}  {facts}",
-                    look.dim("check"),
-                    look.first_line(&self.code, used)
+                    marks.dim("check"),
+                    marks.first_line(&self.code, used)
                 )]
             }
-            (_, Outcome::Passed { .. }) => vec![format!("  {} {facts}", look.good("✔ done"))],
+            (_, Outcome::Passed { .. }) => vec![format!("  {} {facts}", marks.good("✔ done"))],
             (_, Outcome::Failed { reason, .. }) => {
-                let mut lines = vec![format!("  {} {facts}", look.bad("✘ failed"))];
+                let mut lines = vec![format!("  {} {facts}", marks.bad("✘ failed"))];
                 let reason: Vec<&str> = if self.streamed {
                     reason.lines().last().into_iter().collect()
                 } else {
@@ -105,7 +105,7 @@ impl Running {
                 lines.extend(
                     reason
                         .into_iter()
-                        .map(|l| format!("    {}", look.reason(l))),
+                        .map(|l| format!("    {}", marks.reason(l))),
                 );
                 lines
             }
@@ -153,16 +153,16 @@ mod tests {
         }
     }
 
-    const LOOK: Look = Look {
+    const MARKS: Marks = Marks {
         term: Term::plain(80),
     };
 
     #[test]
     fn a_failed_command_whose_output_was_shown_only_adds_the_verdict() {
-        let mut running = Running::start(&block(Some(Role::Run)), "make", LOOK);
+        let mut running = Running::start(&block(Some(Role::Run)), "make", MARKS);
         let run = failed("make: *** no rule\n(exit code 1, expected 0)");
         assert_eq!(
-            running.verdict(&run, LOOK),
+            running.verdict(&run, MARKS),
             [
                 "  ✘ failed (exit 1, 1.2s)",
                 "    make: *** no rule",
@@ -171,19 +171,19 @@ mod tests {
         );
         running.streamed = true;
         assert_eq!(
-            running.verdict(&run, LOOK),
+            running.verdict(&run, MARKS),
             ["  ✘ failed (exit 1, 1.2s)", "    (exit code 1, expected 0)"]
         );
     }
 
     #[test]
     fn a_check_is_one_line_and_setup_says_nothing() {
-        let check = Running::start(&block(Some(Role::Check)), "test -f x\n", LOOK);
+        let check = Running::start(&block(Some(Role::Check)), "test -f x\n", MARKS);
         assert_eq!(
-            check.verdict(&failed("x is missing"), LOOK),
+            check.verdict(&failed("x is missing"), MARKS),
             ["  ✘ check test -f x  (exit 1, 1.2s)"]
         );
-        let setup = Running::start(&block(Some(Role::Setup)), "mkdir x", LOOK);
-        assert!(setup.verdict(&failed("no"), LOOK).is_empty());
+        let setup = Running::start(&block(Some(Role::Setup)), "mkdir x", MARKS);
+        assert!(setup.verdict(&failed("no"), MARKS).is_empty());
     }
 }

@@ -4,8 +4,8 @@
 use console::Style;
 use inquire::ui::RenderConfig;
 
-use crate::engine::{Action, Reporter, Summary, Ui, UiError, Vars, Watch};
-use crate::exec::{BlockRun, Progress, Stream};
+use crate::engine::{Action, Reporter, SessionSummary, Ui, UiError, Vars, Watch};
+use crate::exec::{BlockRun, RunProgress, Stream};
 use crate::lesson::{Block, Lesson, Quiz, Role, ToolRequirement, VarSpec};
 use crate::progress::{StepState, StepStatus};
 use crate::style::Term;
@@ -13,14 +13,14 @@ use crate::text::TerminalText;
 use crate::ui::display;
 use crate::ui::render;
 
-use super::look::Look;
+use super::marks::Marks;
 use super::running::Running;
 use super::{menu, prompt, watch_menu};
 
 /// The learner's terminal; everything goes to stderr.
 pub struct TerminalUi {
     out: console::Term,
-    look: Look,
+    marks: Marks,
     config: RenderConfig<'static>,
     running: Option<Running>,
     /// The learner just saw the block and said yes: no need to show it again.
@@ -38,7 +38,7 @@ impl TerminalUi {
         let term = Term::stderr();
         Self {
             out: console::Term::stderr(),
-            look: Look { term },
+            marks: Marks { term },
             config: prompt::render_config(term),
             running: None,
             confirmed: false,
@@ -67,7 +67,7 @@ impl TerminalUi {
         let text = text.as_str();
         let gap = usize::from(mark_width > 0);
         let room = self
-            .look
+            .marks
             .term
             .width
             .saturating_sub(mark_width + gap)
@@ -80,7 +80,7 @@ impl TerminalUi {
                     in_code = !in_code;
                 }
                 painted.push_str(&if in_code {
-                    self.look.code(part)
+                    self.marks.code(part)
                 } else {
                     part.to_owned()
                 });
@@ -108,7 +108,7 @@ impl TerminalUi {
         text: &str,
         paint: impl Fn(&str) -> String,
     ) {
-        let room = self.look.term.width.saturating_sub(4);
+        let room = self.marks.term.width.saturating_sub(4);
         let text = TerminalText::lines(text);
         let text = text.as_str();
         for (number, line) in text.lines().enumerate() {
@@ -116,8 +116,8 @@ impl TerminalUi {
             for (i, part) in render::fold(line, room).into_iter().enumerate() {
                 let (mark, fold) = match i {
                     0 => (line_mark.as_str(), String::new()),
-                    _ if fold_blank => (" ", self.look.dim(render::FOLD)),
-                    _ => (line_mark.as_str(), self.look.dim(render::FOLD)),
+                    _ if fold_blank => (" ", self.marks.dim(render::FOLD)),
+                    _ => (line_mark.as_str(), self.marks.dim(render::FOLD)),
                 };
                 self.say(&format!("  {mark} {fold}{}", paint(part)));
             }
@@ -128,14 +128,14 @@ impl TerminalUi {
     /// it, nor in a here-document), `│` beside each line of an HTTP block.
     fn code_lines(&self, lang: &str, code: &str) {
         if lang.eq_ignore_ascii_case("http") {
-            let mark = self.look.dim("│");
+            let mark = self.marks.dim("│");
             let mark = |_| Some(mark.clone());
-            self.say_in_gutter(mark, false, code, |part| self.look.code(part));
+            self.say_in_gutter(mark, false, code, |part| self.marks.code(part));
         } else {
             let starts = crate::lesson::command_starts(code);
-            let mark = self.look.dim("$");
+            let mark = self.marks.dim("$");
             let mark = |i: usize| starts.get(i).copied().unwrap_or(true).then(|| mark.clone());
-            self.say_in_gutter(mark, true, code, |part| self.look.code(part));
+            self.say_in_gutter(mark, true, code, |part| self.marks.code(part));
         }
     }
 
@@ -183,29 +183,29 @@ impl Drop for TerminalUi {
 impl Ui for TerminalUi {
     fn lesson_start(&mut self, lesson: &Lesson, resume_at: Option<&str>, vars: &Vars) {
         self.say("");
-        self.say(&self.look.heading(&lesson.title));
+        self.say(&self.marks.heading(&lesson.title));
         if let Some(summary) = &lesson.summary {
-            self.say(&self.look.dim(summary));
+            self.say(&self.marks.dim(summary));
         }
         self.say("");
-        let _ = render::intro(&mut self.out, lesson, self.look.term, display(vars));
+        let _ = render::intro(&mut self.out, lesson, self.marks.term, display(vars));
         if let Some(step) = resume_at.and_then(|id| lesson.step(id)) {
             self.say("");
             self.say(&format!(
                 "{} resuming at {}",
-                self.look.paint(&Style::new().cyan(), "↺ Welcome back:"),
-                self.look.paint(&Style::new().bold(), &step.title)
+                self.marks.paint(&Style::new().cyan(), "↺ Welcome back:"),
+                self.marks.paint(&Style::new().bold(), &step.title)
             ));
         }
     }
 
     fn missing_tools(&mut self, missing: &[&ToolRequirement]) -> Result<bool, UiError> {
-        self.say(&self.look.paint(
+        self.say(&self.marks.paint(
             &Style::new().yellow(),
             "This lesson needs programs that are not on your PATH:",
         ));
         for tool in missing {
-            let name = self.look.paint(&Style::new().bold(), &tool.name);
+            let name = self.marks.paint(&Style::new().bold(), &tool.name);
             match &tool.hint {
                 Some(hint) => self.say(&format!("  • {name}: {hint}")),
                 None => self.say(&format!("  • {name}")),
@@ -225,7 +225,7 @@ impl Ui for TerminalUi {
             let indent = line.len() - line.trim_start().len();
             self.say_prose(&" ".repeat(indent), indent, line.trim_start());
         }
-        self.say(&self.look.dim(&format!(
+        self.say(&self.marks.dim(&format!(
             "To read it all first, quit and run `labrun show {} --commands`.",
             lesson.path.display()
         )));
@@ -239,18 +239,18 @@ impl Ui for TerminalUi {
         problem: Option<&str>,
     ) -> Result<String, UiError> {
         if let Some(problem) = problem {
-            self.say(&self.look.reason(&format!("✘ {problem}")));
+            self.say(&self.marks.reason(&format!("✘ {problem}")));
         }
         if let Some(description) = &spec.description {
             self.say("");
-            self.say(&self.look.dim(description));
+            self.say(&self.marks.dim(description));
         }
         prompt::var(self.config, spec, default)
     }
 
     fn step(&mut self, lesson: &Lesson, index: usize, state: &StepState, vars: &Vars) {
         // The terminal may have been resized since the last step.
-        self.look.term = Term::stderr();
+        self.marks.term = Term::stderr();
         self.say("");
         let seen = state.hints_shown as usize;
         let _ = render::step(
@@ -258,14 +258,14 @@ impl Ui for TerminalUi {
             lesson,
             index,
             seen,
-            self.look.term,
+            self.marks.term,
             display(vars),
         );
         if state.status != StepStatus::Pending {
             self.say(&format!(
                 "{} {}",
-                self.look.dim("status:"),
-                self.look.status(state.status, 0)
+                self.marks.dim("status:"),
+                self.marks.status(state.status, 0)
             ));
         }
     }
@@ -282,7 +282,7 @@ impl Ui for TerminalUi {
         match watch {
             Some(watch) => watch_menu::choose(
                 self.config,
-                self.look,
+                self.marks,
                 lesson,
                 index,
                 actions,
@@ -299,7 +299,7 @@ impl Ui for TerminalUi {
 
     fn confirm_block(&mut self, block: &Block, code: &str) -> Result<bool, UiError> {
         self.say("");
-        self.say(&self.look.dim(&format!(
+        self.say(&self.marks.dim(&format!(
             "About to run ({}) in the lesson workspace:",
             if block.is_http() { "HTTP" } else { "shell" }
         )));
@@ -310,13 +310,13 @@ impl Ui for TerminalUi {
 
     fn checks_finished(&mut self, passed: bool, failures: &[String], next: Option<&str>) {
         if passed {
-            self.say(&self.look.good(next.unwrap_or("✔ Step verified.")));
+            self.say(&self.marks.good(next.unwrap_or("✔ Step verified.")));
             return;
         }
-        self.say(&self.look.bad("✘ Not verified yet."));
+        self.say(&self.marks.bad("✘ Not verified yet."));
         for failure in failures {
             for line in failure.lines() {
-                self.say(&format!("    {}", self.look.reason(line)));
+                self.say(&format!("    {}", self.marks.reason(line)));
             }
         }
         if let Some(next) = next {
@@ -330,28 +330,28 @@ impl Ui for TerminalUi {
 
     fn quiz_result(&mut self, quiz: &Quiz, correct: bool) {
         if correct {
-            self.say(&self.look.good("✔ Correct."));
+            self.say(&self.marks.good("✔ Correct."));
             if let Some(explain) = &quiz.explain {
                 self.say_prose(" ", 1, explain);
             }
         } else {
-            self.say(&self.look.bad("✘ Not quite."));
+            self.say(&self.marks.bad("✘ Not quite."));
         }
     }
 
     fn hint(&mut self, number: u32, total: u32, markdown: &str) {
         self.say("");
-        self.say(&self.look.paint(
+        self.say(&self.marks.paint(
             &Style::new().yellow().bold(),
             &format!("💡 Hint {number} of {total}"),
         ));
-        let _ = render::markdown(&mut self.out, markdown, self.look.term);
+        let _ = render::markdown(&mut self.out, markdown, self.marks.term);
         let _ = self.out.flush();
     }
 
     fn solution(&mut self, blocks: &[(String, String)]) {
         self.say("");
-        self.say(&self.look.paint(&Style::new().yellow().bold(), "Solution"));
+        self.say(&self.marks.paint(&Style::new().yellow().bold(), "Solution"));
         for (lang, code) in blocks {
             self.code_lines(lang, code);
         }
@@ -363,16 +363,16 @@ impl Ui for TerminalUi {
         );
     }
 
-    fn finished(&mut self, summary: &Summary) {
+    fn finished(&mut self, summary: &SessionSummary) {
         let _ = self.stop_spinner();
         self.say("");
-        self.say(&self.look.heading(&summary.title));
+        self.say(&self.marks.heading(&summary.title));
         for (title, status) in &summary.steps {
-            self.say(&format!("  {} {title}", self.look.status(*status, 9)));
+            self.say(&format!("  {} {title}", self.marks.status(*status, 9)));
         }
         self.say("");
         if summary.complete {
-            self.say(&self.look.good("Lesson complete. Well done!"));
+            self.say(&self.marks.good("Lesson complete. Well done!"));
         } else {
             self.say_prose(
                 "",
@@ -382,7 +382,7 @@ impl Ui for TerminalUi {
                 ),
             );
         }
-        self.say(&self.look.dim(&format!("Progress log: {}", summary.log)));
+        self.say(&self.marks.dim(&format!("Progress log: {}", summary.log)));
     }
 }
 
@@ -390,37 +390,37 @@ impl Reporter for TerminalUi {
     fn block_started(&mut self, block: &Block, code: &str) {
         let _ = self.stop_spinner();
         let confirmed = std::mem::take(&mut self.confirmed);
-        let look = self.look;
+        let marks = self.marks;
         if block.attrs.interactive {
-            self.say(&look.dim(&format!(
+            self.say(&marks.dim(&format!(
                 "▶ {} (it has the terminal until it ends)",
-                look.first_line(code, 40)
+                marks.first_line(code, 40)
             )));
         } else if matches!(block.role, None | Some(Role::Run | Role::Solve)) && !confirmed {
-            self.say(&look.dim(&format!("▶ {}", look.first_line(code, 4))));
+            self.say(&marks.dim(&format!("▶ {}", marks.first_line(code, 4))));
         }
-        self.running = Some(Running::start(block, code, look));
+        self.running = Some(Running::start(block, code, marks));
     }
 
-    fn progress(&mut self, progress: &Progress) {
+    fn progress(&mut self, progress: &RunProgress) {
         match progress {
-            Progress::Output { stream, text } => {
+            RunProgress::Output { stream, text } => {
                 let bar = if *stream == Stream::Stderr {
-                    self.look.paint(&Style::new().yellow(), "│")
+                    self.marks.paint(&Style::new().yellow(), "│")
                 } else {
-                    self.look.dim("│")
+                    self.marks.dim("│")
                 };
                 self.say_in_gutter(|_| Some(bar.clone()), false, text, str::to_owned);
                 if let Some(running) = &mut self.running {
                     running.streamed = true;
                 }
             }
-            Progress::Request { method, url } => {
+            RunProgress::Request { method, url } => {
                 if let Some(spinner) = self.running.as_ref().and_then(|r| r.spinner.as_ref()) {
                     spinner.set_text(&format!("{method} {url}"));
                 }
             }
-            Progress::Waiting {
+            RunProgress::Waiting {
                 attempt,
                 remaining,
                 last,
@@ -434,14 +434,14 @@ impl Reporter for TerminalUi {
 
     fn block_finished(&mut self, _block: &Block, run: &BlockRun) {
         if let Some(running) = self.stop_spinner() {
-            for line in running.verdict(run, self.look) {
+            for line in running.verdict(run, self.marks) {
                 self.say(&line);
             }
         }
     }
 
     fn notice(&mut self, text: &str) {
-        let mark = self.look.paint(&Style::new().blue(), "ℹ");
+        let mark = self.marks.paint(&Style::new().blue(), "ℹ");
         self.say_prose(&mark, 1, text);
     }
 }

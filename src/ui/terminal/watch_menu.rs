@@ -17,7 +17,7 @@ use inquire::ui::RenderConfig;
 use crate::engine::{Action, UiError, Watch, WatchEvent};
 use crate::lesson::Lesson;
 
-use super::look::Look;
+use super::marks::Marks;
 use super::menu::{Item, items, jump, quiz_only, score};
 
 /// How long a key is waited for before the watch is looked at.
@@ -79,7 +79,7 @@ impl Screen {
 /// Asks until the learner chooses, or the watch says the checks pass.
 pub(super) fn choose(
     config: RenderConfig<'static>,
-    look: Look,
+    marks: Marks,
     lesson: &Lesson,
     index: usize,
     actions: &[Action],
@@ -99,7 +99,7 @@ pub(super) fn choose(
             "watching: your checks re-run every {}s and when a file changes",
             watch.every().as_secs().max(1)
         ),
-        look,
+        marks,
     };
     loop {
         let raw = Raw::on()?;
@@ -114,18 +114,18 @@ pub(super) fn choose(
                     .iter()
                     .find(|item| item.action.as_ref() == Some(&action))
                     .map_or("quit", |item| item.word);
-                crate::style::note_painted(&look.good("✔"), &format!("What next? {word}"));
+                crate::style::note_painted(&marks.good("✔"), &format!("What next? {word}"));
                 return Ok(action);
             }
             Picked::Passed => {
                 crate::note!(
                     "{}",
-                    look.good("⟳ Your checks pass now: checking it for the record.")
+                    marks.good("⟳ Your checks pass now: checking it for the record.")
                 );
                 return Ok(Action::Check);
             }
             Picked::Jump => {
-                crate::style::note_painted(&look.good("✔"), "What next? jump");
+                crate::style::note_painted(&marks.good("✔"), "What next? jump");
                 if let Some(step) = jump(config, lesson, index)? {
                     return Ok(Action::Jump(step));
                 }
@@ -146,7 +146,7 @@ struct Menu {
     /// Index into [`Menu::shown`].
     cursor: usize,
     status: String,
-    look: Look,
+    marks: Marks,
 }
 
 impl Menu {
@@ -164,11 +164,11 @@ impl Menu {
     }
 
     fn lines(&self) -> Vec<String> {
-        let look = self.look;
-        let width = look.term.width.max(20);
+        let marks = self.marks;
+        let width = marks.term.width.max(20);
         let mut lines = vec![format!(
             "{} What next? {}",
-            look.paint(&Style::new().green(), "?"),
+            marks.paint(&Style::new().green(), "?"),
             self.typed
         )];
         let shown = self.shown();
@@ -177,22 +177,22 @@ impl Menu {
             lines.push(if i == self.cursor {
                 format!(
                     "{} {}",
-                    look.paint(&Style::new().cyan(), "❯"),
-                    look.paint(&Style::new().cyan(), &text)
+                    marks.paint(&Style::new().cyan(), "❯"),
+                    marks.paint(&Style::new().cyan(), &text)
                 )
             } else {
                 format!("  {text}")
             });
         }
         if shown.is_empty() {
-            lines.push(look.dim("  (no action matches; Backspace to edit)"));
+            lines.push(marks.dim("  (no action matches; Backspace to edit)"));
         }
-        lines.push(look.dim(&console::truncate_str(
+        lines.push(marks.dim(&console::truncate_str(
             "↑↓ move · enter choose · type a word or number · esc saves and quits",
             width,
             "…",
         )));
-        lines.push(look.paint(
+        lines.push(marks.paint(
             &Style::new().blue(),
             &console::truncate_str(&format!("⟳ {}", self.status), width, "…"),
         ));
@@ -239,7 +239,7 @@ impl Menu {
                     screen.draw(&self.lines())?;
                 }
                 Event::Resize(..) => {
-                    self.look.term = crate::style::Term::stderr();
+                    self.marks.term = crate::style::Term::stderr();
                     screen.draw(&self.lines())?;
                 }
                 _ => {}

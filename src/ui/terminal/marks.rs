@@ -1,4 +1,4 @@
-//! How the terminal UI's own lines look: the marks and colours around the rendered lesson.
+//! The terminal UI's own marks: the signs and colours around the rendered lesson.
 //! Colour only where [`Term`] allows it, so `NO_COLOR` gives the same text unpainted.
 
 use console::Style;
@@ -7,11 +7,11 @@ use crate::progress::StepStatus;
 use crate::style::Term;
 
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Look {
+pub(super) struct Marks {
     pub term: Term,
 }
 
-impl Look {
+impl Marks {
     pub fn paint(self, style: &Style, text: &str) -> String {
         self.term.paint(style, text)
     }
@@ -73,22 +73,22 @@ mod tests {
 
     #[test]
     fn a_block_is_named_by_its_first_line_cut_to_the_width() {
-        let look = Look {
+        let marks = Marks {
             term: Term::plain(40),
         };
-        assert_eq!(look.first_line("\n  echo hi\n", 0), "echo hi");
-        assert_eq!(look.first_line("echo one\necho two", 0), "echo one …");
-        let long = look.first_line(&"x".repeat(100), 10);
+        assert_eq!(marks.first_line("\n  echo hi\n", 0), "echo hi");
+        assert_eq!(marks.first_line("echo one\necho two", 0), "echo one …");
+        let long = marks.first_line(&"x".repeat(100), 10);
         assert_eq!(console::measure_text_width(&long), 30);
         assert!(long.ends_with('…'));
     }
 
     #[test]
     fn without_colour_the_marks_are_plain_text() {
-        let look = Look {
+        let marks = Marks {
             term: Term::plain(80),
         };
-        assert_eq!(look.status(StepStatus::Verified, 9), "✔ verified ");
-        assert_eq!(look.bad("✘ Not verified yet."), "✘ Not verified yet.");
+        assert_eq!(marks.status(StepStatus::Verified, 9), "✔ verified ");
+        assert_eq!(marks.bad("✘ Not verified yet."), "✘ Not verified yet.");
     }
 }
