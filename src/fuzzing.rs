@@ -59,7 +59,7 @@ pub fn lesson(data: &[u8]) {
         );
     }
     let (errors, warnings) = loaded.counts();
-    let _ = render::view(lesson, errors, warnings);
+    let _ = crate::ui::show_json::view(lesson, errors, warnings);
 }
 
 /// The terminal-text type over arbitrary bytes, cut into arbitrary pieces as a command's

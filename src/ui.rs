@@ -7,6 +7,7 @@
 pub mod diagnostics;
 pub mod plain;
 pub mod render;
+pub mod show_json;
 pub mod stdin;
 pub mod terminal;
 

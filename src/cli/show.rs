@@ -24,7 +24,7 @@ pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
         term.width = width.max(20);
     }
     if args.json {
-        let view = render::view(&loaded.lesson, errors, warnings);
+        let view = crate::ui::show_json::view(&loaded.lesson, errors, warnings);
         crate::text::write_json(&mut out, &view)?;
     } else if args.commands {
         render::commands(&mut out, &loaded.lesson, term)?;

@@ -346,6 +346,12 @@ impl Block {
         }
     }
 
+    /// A command shown in the text with no role, which the learner is offered to run (the
+    /// `$ you run this` a reader sees).
+    pub fn is_shown_command(&self) -> bool {
+        self.role.is_none() && self.is_offered_to_learner()
+    }
+
     /// A language a shell runs.
     pub fn is_shell(&self) -> bool {
         matches!(

@@ -6,16 +6,10 @@ use std::time::Duration;
 use crate::lesson::{Attrs, Block, Role, Shell, Span};
 
 use super::canvas::Canvas;
-use super::inline::{Piece, paint, with_vars};
 use super::markdown;
+use super::pieces::{Piece, paint, with_vars};
 use super::scope::{Place, Scope};
 use super::theme::{Hue, Look, role_hue};
-
-/// Languages of blocks that labrun offers to run when they have no role.
-/// Whether labrun offers to run a block that has no role: a shell block that writes no file.
-pub(crate) fn is_offered(block: &Block) -> bool {
-    block.role.is_none() && block.is_offered_to_learner()
-}
 
 /// What a block is for, as a reader sees it at a glance.
 pub(crate) struct Badge {
@@ -59,7 +53,7 @@ pub(crate) fn badge(block: &Block, place: Place) -> Option<Badge> {
                 Hue::Blue,
                 Some("written to the workspace"),
             ),
-            None if is_offered(block) => badge("$", "you run this", Hue::Blue, None),
+            None if block.is_shown_command() => badge("$", "you run this", Hue::Blue, None),
             None => None,
         },
     }
@@ -238,11 +232,11 @@ pub(crate) fn fold(line: &str, width: usize) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut rest = line;
     let mut room = width.max(10);
-    while super::inline::width(rest) > room {
+    while super::pieces::width(rest) > room {
         let mut end = 0;
         let mut used = 0;
         for (at, c) in rest.char_indices() {
-            let w = super::inline::width(c.encode_utf8(&mut [0; 4]));
+            let w = super::pieces::width(c.encode_utf8(&mut [0; 4]));
             if used + w > room {
                 break;
             }
@@ -261,7 +255,7 @@ pub(crate) fn fold(line: &str, width: usize) -> Vec<&str> {
         let cut = if cut == 0 { rest.len() } else { cut };
         parts.push(&rest[..cut]);
         rest = &rest[cut..];
-        room = width.saturating_sub(super::inline::width(FOLD)).max(10);
+        room = width.saturating_sub(super::pieces::width(FOLD)).max(10);
     }
     parts.push(rest);
     parts

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::style::Term;
 
-use super::inline::{Piece, paint, wrap};
+use super::pieces::{Piece, paint, wrap};
 use super::theme::Look;
 
 /// The narrowest text column anything is wrapped to, however deep the nesting.
@@ -43,14 +43,14 @@ impl<'w> Canvas<'w> {
 
     /// Starts a nested element. `first` and `rest` are plain text, painted with `look`.
     pub fn indent(&mut self, first: &str, rest: &str, look: Look) {
-        let width = super::inline::width(first).max(super::inline::width(rest));
+        let width = super::pieces::width(first).max(super::pieces::width(rest));
         let paint = |text: &str| {
             // Paint the glyphs only, so a margin's trailing spaces can be trimmed.
             let glyphs = text.trim_end();
-            let pad = width.saturating_sub(super::inline::width(glyphs));
+            let pad = width.saturating_sub(super::pieces::width(glyphs));
             format!(
                 "{}{}",
-                super::inline::paint_one(self.term, glyphs, look),
+                super::pieces::paint_one(self.term, glyphs, look),
                 " ".repeat(pad)
             )
         };

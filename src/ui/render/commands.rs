@@ -7,9 +7,9 @@ use std::io::{self, Write};
 use crate::lesson::{Block, Lesson, LineIndex, Source};
 use crate::style::{Term, plural};
 
-use super::block::{self, badge, is_offered};
+use super::block::{self, badge};
 use super::canvas::Canvas;
-use super::inline::{Piece, with_vars};
+use super::pieces::{Piece, with_vars};
 use super::scope::Place;
 use super::theme::{Hue, Look};
 
@@ -23,7 +23,7 @@ struct Counts {
 
 /// Lists every block labrun runs or offers to run, every HTTP request and every file written.
 pub fn commands(out: &mut dyn Write, lesson: &Lesson, term: Term) -> io::Result<()> {
-    let _variables = super::inline::KnownVars::set(lesson);
+    let _variables = super::pieces::KnownVars::set(lesson);
     let mut canvas = Canvas::new(out, term);
     let lines: Vec<LineIndex> = lesson.sources.iter().map(Source::line_index).collect();
     let mut counts = Counts::default();
@@ -146,7 +146,7 @@ fn variables(canvas: &mut Canvas<'_>, lesson: &Lesson) -> io::Result<()> {
 
 /// Whether labrun may run the block or write it to a file.
 fn is_listed(block: &Block) -> bool {
-    block.role.is_some() || block.attrs.file.is_some() || is_offered(block)
+    block.role.is_some() || block.attrs.file.is_some() || block.is_shown_command()
 }
 
 fn entry(

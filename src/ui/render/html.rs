@@ -1,6 +1,6 @@
 //! The readable text of raw HTML in a lesson: what a reader of the rendered page would see.
 
-use super::inline::{Piece, with_vars};
+use super::pieces::{Piece, with_vars};
 use super::theme::Look;
 
 /// The readable text of raw HTML: comments and tags dropped, `<br>` and block tags kept as

@@ -1,339 +1,182 @@
-//! Runs of styled inline text, and wrapping them to a width.
-//!
-//! Widths are measured on the text itself, before any escape code is added, so wrapping is
-//! the same with and without colour.
+//! Inline Markdown events (text, code, emphasis, links, images) gathered into styled pieces.
 
-use crate::lesson::template;
+use pulldown_cmark::{Event, Tag, TagEnd};
+
 use crate::style::Term;
 
+use super::pieces::{Piece, with_vars};
 use super::theme::Look;
 
-/// A run of inline text with one look.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Piece {
-    /// The text; a `\n` in a non-atomic piece is a hard line break.
-    pub text: String,
-    pub look: Look,
-    /// Where the text links to (an OSC 8 link on terminals that support them).
-    pub link: Option<String>,
-    /// Never broken across lines, as inline code.
-    pub atomic: bool,
+/// Inline text being gathered, with the looks and links open at this point.
+pub(crate) struct Inlines {
+    term: Term,
+    pub pieces: Vec<Piece>,
+    pub looks: Vec<Look>,
+    /// Open links: the target and where the link text starts in `pieces`.
+    links: Vec<(String, usize)>,
+    /// An open image: its path, its alt text so far, and the depth of nested images.
+    image: Option<(String, String, usize)>,
 }
 
-impl Piece {
-    pub fn new(text: impl Into<String>, look: Look) -> Self {
+impl Inlines {
+    pub fn new(term: Term) -> Self {
         Self {
-            text: text.into(),
-            look,
-            link: None,
-            atomic: false,
+            term,
+            pieces: Vec::new(),
+            looks: Vec::new(),
+            links: Vec::new(),
+            image: None,
         }
     }
 
-    pub fn atomic(text: impl Into<String>, look: Look) -> Self {
-        Self {
-            atomic: true,
-            ..Self::new(text, look)
-        }
+    fn look(&self) -> Look {
+        self.looks
+            .iter()
+            .fold(Look::PLAIN, |look, &next| look.with(next))
     }
 
-    fn with_text(&self, text: String) -> Self {
-        Self {
-            text,
-            look: self.look,
-            link: self.link.clone(),
-            atomic: self.atomic,
-        }
+    /// The target of the link being gathered, when a terminal can open it.
+    fn link(&self) -> Option<&String> {
+        self.links
+            .last()
+            .map(|(url, _)| url)
+            .filter(|url| clickable(url))
     }
 
-    pub fn width(&self) -> usize {
-        width(&self.text)
-    }
-}
-
-/// Display width in terminal columns.
-pub(crate) fn width(text: &str) -> usize {
-    console::measure_text_width(text)
-}
-
-thread_local! {
-    /// Values to show in place of `{{NAME}}` while a learner's session renders a step;
-    /// `labrun show` sets none and shows the names.
-    static DISPLAY_VARS: std::cell::RefCell<Option<Resolver>> = const { std::cell::RefCell::new(None) };
-    /// The variables of the lesson being rendered: any other `{{word}}` is shown as text.
-    static VARIABLES: std::cell::RefCell<Option<std::collections::BTreeSet<String>>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// While the guard lives, only the lesson's variables render as variables.
-pub(crate) struct KnownVars(Option<std::collections::BTreeSet<String>>);
-
-impl KnownVars {
-    pub(crate) fn set(lesson: &crate::lesson::Lesson) -> Self {
-        Self(VARIABLES.with(|slot| slot.replace(Some(lesson.variables.clone()))))
-    }
-
-    /// For a text whose variables were replaced by their values already: any `{{word}}`
-    /// left in it is text.
-    pub(crate) fn none() -> Self {
-        Self(VARIABLES.with(|slot| slot.replace(Some(Default::default()))))
-    }
-}
-
-impl Drop for KnownVars {
-    fn drop(&mut self) {
-        let previous = self.0.take();
-        VARIABLES.with(|slot| *slot.borrow_mut() = previous);
-    }
-}
-
-fn is_variable(name: &str) -> bool {
-    VARIABLES.with(|slot| {
-        slot.borrow()
-            .as_ref()
-            .is_none_or(|names| names.contains(name))
-    })
-}
-
-/// Looks up the display value of a variable (secrets already masked).
-pub type Resolver = std::rc::Rc<dyn Fn(&str) -> Option<String>>;
-
-/// While the guard lives, `{{NAME}}` renders as the resolver's value.
-pub(crate) struct DisplayVars(Option<Resolver>);
-
-impl DisplayVars {
-    pub(crate) fn set(resolver: Resolver) -> Self {
-        Self(DISPLAY_VARS.with(|slot| slot.replace(Some(resolver))))
-    }
-}
-
-impl Drop for DisplayVars {
-    fn drop(&mut self) {
-        let previous = self.0.take();
-        DISPLAY_VARS.with(|slot| *slot.borrow_mut() = previous);
-    }
-}
-
-fn display_value(name: &str) -> Option<String> {
-    DISPLAY_VARS.with(|slot| slot.borrow().as_ref().and_then(|resolve| resolve(name)))
-}
-
-/// `text` split so that each `{{NAME}}` has the variable look on top of `look` (and its
-/// value, while a session has set [`DisplayVars`]).
-pub(crate) fn with_vars(text: &str, look: Look, link: Option<&String>, atomic: bool) -> Vec<Piece> {
-    let mut pieces = Vec::new();
-    let mut copied = 0;
-    let mut push = |text: &str, look: Look| {
-        if !text.is_empty() {
-            pieces.push(Piece {
-                text: text.to_owned(),
-                look,
-                link: link.cloned(),
-                atomic,
-            });
-        }
-    };
-    for (name, range) in template::references(text).filter(|(name, _)| is_variable(name)) {
-        push(&text[copied..range.start], look);
-        match display_value(name) {
-            Some(value) => push(&value, look.with(Look::VAR)),
-            None => push(&text[range.clone()], look.with(Look::VAR)),
-        }
-        copied = range.end;
-    }
-    push(&text[copied..], look);
-    pieces
-}
-
-/// One line of pieces, with escape codes and links when `term` allows them.
-pub(crate) fn paint(term: Term, pieces: &[Piece]) -> String {
-    let mut line = String::new();
-    for piece in pieces.iter().filter(|piece| !piece.text.is_empty()) {
-        let styled = if piece.look == Look::PLAIN {
-            crate::text::TerminalText::lines(&piece.text).into_owned()
-        } else {
-            term.paint(&piece.look.style(), &piece.text)
-        };
-        match &piece.link {
-            Some(url) => line.push_str(&term.link(&styled, url)),
-            None => line.push_str(&styled),
-        }
-    }
-    line
-}
-
-/// Paints one piece of text.
-pub(crate) fn paint_one(term: Term, text: &str, look: Look) -> String {
-    paint(term, &[Piece::new(text, look)])
-}
-
-enum Token {
-    Word(Vec<Piece>, usize),
-    /// A breakable space, styled as the text it was in (so a link's underline continues).
-    Space(Piece),
-    Break,
-}
-
-/// Breaks `pieces` into lines of at most `width` columns, at spaces; a word longer than the
-/// width gets a line of its own. Runs of spaces collapse to one, as in Markdown.
-pub(crate) fn wrap(pieces: &[Piece], width: usize) -> Vec<Vec<Piece>> {
-    let mut lines = Vec::new();
-    let mut line: Vec<Piece> = Vec::new();
-    let mut used = 0;
-    let mut space: Option<Piece> = None;
-    for token in tokens(pieces) {
-        match token {
-            Token::Break => {
-                lines.push(std::mem::take(&mut line));
-                used = 0;
-                space = None;
+    /// Handles an inline event, or gives it back.
+    pub fn event<'e>(&mut self, event: Event<'e>) -> Result<(), Event<'e>> {
+        if let Some((_, alt, depth)) = &mut self.image {
+            match event {
+                Event::Text(text) | Event::Code(text) => alt.push_str(&text),
+                Event::Start(Tag::Image { .. }) => *depth += 1,
+                Event::End(TagEnd::Image) if *depth > 0 => *depth -= 1,
+                Event::End(TagEnd::Image) => self.close_image(),
+                _ => {}
             }
-            Token::Space(piece) => {
-                if !line.is_empty() {
-                    space = Some(piece);
-                }
+            return Ok(());
+        }
+        match event {
+            Event::Text(text) => {
+                let pieces = with_vars(&text, self.look(), self.link(), false);
+                self.pieces.extend(pieces);
             }
-            Token::Word(word, word_width) => {
-                if !line.is_empty() && used + 1 + word_width > width {
-                    lines.push(std::mem::take(&mut line));
-                    used = 0;
-                    space = None;
-                }
-                if let Some(space) = space.take() {
-                    let shared = line.last().is_some_and(|last| same_run(last, &space))
-                        && word.first().is_some_and(|first| same_run(first, &space));
-                    let look = if shared { space.look } else { Look::PLAIN };
-                    let link = if shared { space.link } else { None };
-                    push_merged(
-                        &mut line,
-                        Piece {
-                            text: " ".into(),
-                            look,
-                            link,
-                            atomic: false,
-                        },
-                    );
-                    used += 1;
-                }
-                for piece in word {
-                    push_merged(&mut line, piece);
-                }
-                used += word_width;
-            }
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-fn tokens(pieces: &[Piece]) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    let mut word: Vec<Piece> = Vec::new();
-    let flush = |word: &mut Vec<Piece>, tokens: &mut Vec<Token>| {
-        if !word.is_empty() {
-            let word = std::mem::take(word);
-            let width = word.iter().map(Piece::width).sum();
-            tokens.push(Token::Word(word, width));
-        }
-    };
-    for piece in pieces {
-        if piece.atomic {
-            push_merged(&mut word, piece.clone());
-            continue;
-        }
-        let mut run = String::new();
-        for c in piece.text.chars() {
-            // A no-break space stays inside its word.
-            if c == '\n' || (c.is_whitespace() && c != '\u{a0}') {
-                if !run.is_empty() {
-                    push_merged(&mut word, piece.with_text(std::mem::take(&mut run)));
-                }
-                flush(&mut word, &mut tokens);
-                tokens.push(if c == '\n' {
-                    Token::Break
+            Event::Code(code) => {
+                // Without colour, the backticks are what sets code apart.
+                let text = if self.term.color {
+                    code.into_string()
                 } else {
-                    Token::Space(piece.with_text(" ".into()))
-                });
-            } else {
-                run.push(c);
+                    format!("`{code}`")
+                };
+                let pieces = with_vars(&text, self.look().with(Look::CODE), self.link(), true);
+                self.pieces.extend(pieces);
             }
+            Event::InlineMath(text) | Event::DisplayMath(text) => {
+                self.pieces
+                    .push(Piece::new(text.into_string(), self.look()));
+            }
+            Event::SoftBreak => self.pieces.push(Piece::new(" ", Look::PLAIN)),
+            Event::HardBreak => self.pieces.push(Piece::new("\n", Look::PLAIN)),
+            Event::InlineHtml(html) => {
+                if html
+                    .trim_start_matches('<')
+                    .to_ascii_lowercase()
+                    .starts_with("br")
+                {
+                    self.pieces.push(Piece::new("\n", Look::PLAIN));
+                }
+            }
+            Event::FootnoteReference(label) => self
+                .pieces
+                .push(Piece::atomic(format!("[{label}]"), Look::DIM)),
+            Event::Start(Tag::Emphasis) => self.looks.push(Look {
+                italic: true,
+                ..Look::PLAIN
+            }),
+            Event::Start(Tag::Strong) => self.looks.push(Look::BOLD),
+            Event::Start(Tag::Strikethrough) => self.looks.push(Look {
+                strike: true,
+                ..Look::PLAIN
+            }),
+            Event::Start(Tag::Superscript | Tag::Subscript) => self.looks.push(Look::PLAIN),
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript,
+            ) => {
+                self.looks.pop();
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                self.looks.push(Look::LINK);
+                self.links.push((dest_url.into_string(), self.pieces.len()));
+            }
+            Event::End(TagEnd::Link) => {
+                self.looks.pop();
+                self.close_link();
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                self.image = Some((dest_url.into_string(), String::new(), 0))
+            }
+            event => return Err(event),
         }
-        if !run.is_empty() {
-            push_merged(&mut word, piece.with_text(run));
-        }
+        Ok(())
     }
-    flush(&mut word, &mut tokens);
-    tokens
-}
 
-fn same_run(a: &Piece, b: &Piece) -> bool {
-    a.look == b.look && a.link == b.link
-}
-
-/// Appends `piece`, joined to the last one when they look the same (fewer escape codes).
-fn push_merged(line: &mut Vec<Piece>, piece: Piece) {
-    match line.last_mut() {
-        Some(last) if same_run(last, &piece) => last.text.push_str(&piece.text),
-        _ => line.push(piece),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn texts(lines: &[Vec<Piece>]) -> Vec<String> {
-        lines
+    /// Shows a link's target after its text where the terminal cannot make the text a link.
+    fn close_link(&mut self) {
+        let Some((url, start)) = self.links.pop() else {
+            return;
+        };
+        let text: String = self
+            .pieces
+            .get(start..)
+            .unwrap_or_default()
             .iter()
-            .map(|line| line.iter().map(|p| p.text.as_str()).collect())
-            .collect()
-    }
-
-    #[test]
-    fn wrapping_breaks_at_spaces_within_the_width() {
-        let lines = wrap(&[Piece::new("one two three four", Look::PLAIN)], 9);
-        assert_eq!(texts(&lines), ["one two", "three", "four"]);
-    }
-
-    #[test]
-    fn inline_code_is_never_broken_even_when_it_holds_spaces() {
-        let pieces = [
-            Piece::new("run ", Look::PLAIN),
-            Piece::atomic("ls -la /tmp", Look::CODE),
-            Piece::new(", then", Look::PLAIN),
-        ];
-        let lines = wrap(&pieces, 8);
-        assert_eq!(texts(&lines), ["run", "ls -la /tmp,", "then"]);
-    }
-
-    #[test]
-    fn hard_breaks_start_a_new_line_and_spaces_collapse() {
-        let lines = wrap(&[Piece::new("a   b\nc", Look::PLAIN)], 80);
-        assert_eq!(texts(&lines), ["a b", "c"]);
-    }
-
-    #[test]
-    fn wide_characters_count_as_two_columns() {
-        let lines = wrap(&[Piece::new("日本 語", Look::PLAIN)], 4);
-        assert_eq!(texts(&lines), ["日本", "語"]);
-    }
-
-    #[test]
-    fn variables_get_their_own_look() {
-        let pieces = with_vars("hi {{name}}!", Look::PLAIN, None, false);
-        let looks: Vec<_> = pieces
-            .iter()
-            .map(|p| (p.text.as_str(), p.look == Look::VAR))
+            .map(|p| p.text.as_str())
             .collect();
-        assert_eq!(looks, [("hi ", false), ("{{name}}", true), ("!", false)]);
+        let text = text.trim_matches('`');
+        // Cloud Shell points at parts of its console (`walkthrough://spotlight-pointer?...`):
+        // nowhere a terminal can go.
+        let obvious = url.is_empty()
+            || url.starts_with('#')
+            || url.starts_with("walkthrough:")
+            || text == url
+            || Some(text) == url.strip_prefix("mailto:");
+        let clicked = self.term.links && clickable(&url);
+        if !obvious && !clicked {
+            self.pieces.push(Piece::new(" ", Look::PLAIN));
+            self.pieces
+                .push(Piece::atomic(format!("({url})"), Look::DIM));
+        }
     }
 
-    #[test]
-    fn in_a_text_with_no_variables_left_a_word_in_braces_is_text() {
-        let _variables = KnownVars::none();
-        let pieces = with_vars("run `ls`{{exec}}", Look::PLAIN, None, false);
-        assert!(pieces.iter().all(|p| p.look != Look::VAR), "{pieces:?}");
+    /// `[image: alt] (path)`.
+    fn close_image(&mut self) {
+        let Some((url, alt, _)) = self.image.take() else {
+            return;
+        };
+        let label = if alt.trim().is_empty() {
+            "[image]".to_owned()
+        } else {
+            format!("[image: {}]", alt.trim())
+        };
+        let look = self.look().with(Look::IMAGE);
+        self.pieces.push(Piece {
+            text: label,
+            look,
+            link: clickable(&url).then(|| url.clone()),
+            atomic: false,
+        });
+        if !url.is_empty() {
+            self.pieces.push(Piece::new(" ", Look::PLAIN));
+            self.pieces
+                .push(Piece::atomic(format!("({url})"), Look::DIM));
+        }
     }
+}
+
+/// Whether a terminal can open `url` from an OSC 8 link: a relative path means nothing to it.
+fn clickable(url: &str) -> bool {
+    (url.contains("://") && !url.starts_with("walkthrough:")) || url.starts_with("mailto:")
 }

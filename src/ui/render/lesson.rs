@@ -8,8 +8,8 @@ use crate::style::{Term, plural};
 
 use super::block;
 use super::canvas::Canvas;
-use super::inline::{KnownVars, Piece, width, with_vars};
 use super::markdown;
+use super::pieces::{KnownVars, Piece, width, with_vars};
 use super::scope::{References, Scope, ShowOptions, references};
 use super::theme::{Hue, Look};
 

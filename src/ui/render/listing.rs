@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::style::{Term, plural};
 
-use super::inline::paint_one;
+use super::pieces::paint_one;
 use super::table::{self, Align, Cell};
 use super::theme::{Hue, Look};
 

@@ -16,8 +16,8 @@ use crate::style::Term;
 use super::block;
 use super::canvas::Canvas;
 use super::html::html_text;
-use super::inline::{Piece, paint, with_vars};
-use super::inlines::Inlines;
+use super::inline::Inlines;
+use super::pieces::{Piece, paint, with_vars};
 use super::scope::Scope;
 use super::table::{self, Align, Cell};
 use super::theme::{self, Look};
@@ -205,7 +205,7 @@ impl Walker<'_, '_, '_> {
                     }
                     _ => format!("{} ", ["•", "◦", "▪"][depth.saturating_sub(1) % 3]),
                 };
-                let rest = " ".repeat(super::inline::width(&marker));
+                let rest = " ".repeat(super::pieces::width(&marker));
                 self.canvas.indent(&marker, &rest, Look::DIM);
             }
             Event::End(TagEnd::Item) => {
@@ -259,7 +259,7 @@ impl Walker<'_, '_, '_> {
                 let marker = format!("[{label}] ");
                 self.canvas.indent(
                     &marker,
-                    &" ".repeat(super::inline::width(&marker)),
+                    &" ".repeat(super::pieces::width(&marker)),
                     Look::DIM,
                 );
             }

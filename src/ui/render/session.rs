@@ -8,8 +8,8 @@ use crate::lesson::{Content, Lesson, Source, Span};
 use crate::style::Term;
 
 use super::canvas::Canvas;
-use super::inline::{DisplayVars, KnownVars, Resolver};
 use super::lesson::{contents, part_heading, step_heading};
+use super::pieces::{DisplayVars, KnownVars, Resolver};
 use super::scope::{Scope, ShowOptions, references};
 
 const SESSION: ShowOptions = ShowOptions {

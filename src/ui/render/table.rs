@@ -1,6 +1,6 @@
 //! Columns aligned by display width, for Markdown tables and `labrun list`.
 
-use super::inline::width;
+use super::pieces::width;
 
 /// How a column's cells sit in their width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

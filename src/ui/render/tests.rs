@@ -12,7 +12,8 @@ use insta::{assert_json_snapshot, assert_snapshot};
 use crate::lesson::{Lesson, Source, from_sources};
 use crate::style::Term;
 
-use super::{ListEntry, ShowOptions, commands, list, view};
+use super::{ListEntry, ShowOptions, commands, list};
+use crate::ui::show_json::view;
 
 const TOUR: &str = include_str!("fixtures/tour.md");
 const COLOR: Term = Term {

@@ -11,8 +11,6 @@ use serde::Serialize;
 use crate::lesson::http::KeyValue;
 use crate::lesson::{Block, Lesson, LineIndex, Role, Shell, Source, Span};
 
-use super::block::is_offered;
-
 /// The current version of this JSON format.
 pub const FORMAT: u32 = 1;
 
@@ -346,7 +344,7 @@ fn block_view(files: &Files, block: &Block) -> BlockView {
     BlockView {
         role: block.role,
         lang: block.lang.clone(),
-        offered: is_offered(block),
+        offered: block.is_shown_command(),
         file: files.path(block.file),
         line: files.line(block.file, block.span.start),
         end_line: files.last_line(block.file, block.span),
