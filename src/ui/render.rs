@@ -8,7 +8,7 @@
 //! The pipeline, for one piece of a lesson:
 //!
 //! 1. a view (`lesson.rs` for `show`, `session.rs` for a session's intro and steps,
-//!    `commands.rs`, `listing.rs`) takes the lesson's parts and steps, and makes a [`Scope`]
+//!    `commands.rs`, `listing.rs`) takes the lesson's parts and steps, and makes a `Scope`
 //!    (`scope.rs`): the source text, the blocks, quizzes and hints in it, what is revealed;
 //! 2. `markdown.rs` walks the Markdown of each content entry (pulldown-cmark's events):
 //!    headings, lists, quotes and callouts, tables (`table.rs`), HTML (`html.rs`), and the
