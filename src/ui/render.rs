@@ -11,7 +11,7 @@
 //!    `commands.rs`, `listing.rs`) takes the lesson's parts and steps, and makes a `Scope`
 //!    (`scope.rs`): the source text, the blocks, quizzes and hints in it, what is revealed;
 //! 2. `markdown.rs` walks the Markdown of each content entry (pulldown-cmark's events):
-//!    headings, lists, quotes and callouts, tables (`table.rs`), HTML (`html.rs`), and the
+//!    headings, lists, quotes and callouts, tables (laid out by comfy-table), HTML (`html.rs`), and the
 //!    lesson's blocks, which `block.rs` draws with their badges;
 //! 3. `inline.rs` gathers a paragraph's inline events into styled `Piece`s (`pieces.rs`),
 //!    with `{{NAME}}` shown as its value;
@@ -29,7 +29,6 @@ mod markdown;
 mod pieces;
 mod scope;
 mod session;
-mod table;
 mod theme;
 
 #[cfg(test)]

@@ -7,7 +7,6 @@ use serde::Serialize;
 use crate::style::{Term, plural};
 
 use super::pieces::paint_one;
-use super::table::{self, Align, Cell};
 use super::theme::{Hue, Look};
 
 /// One lesson as `labrun list` shows it; `--format json` prints an array of these.
@@ -57,39 +56,36 @@ impl ListEntry {
 /// The lessons as a table: id, title, steps, duration, status and path.
 pub fn list(out: &mut dyn Write, entries: &[ListEntry], term: Term) -> io::Result<()> {
     let head = ["ID", "TITLE", "STEPS", "DURATION", "STATUS", "PATH"];
-    let aligns = [
-        Align::Left,
-        Align::Left,
-        Align::Right,
-        Align::Left,
-        Align::Left,
-        Align::Left,
-    ];
-    let mut rows = vec![
-        head.iter()
-            .map(|name| Cell::new(paint_one(term, name, Look::BOLD), name))
-            .collect::<Vec<_>>(),
-    ];
+    let mut table = comfy_table::Table::new();
+    table
+        .load_style(comfy_table::TableStyle::new())
+        // Colour is `Term`'s decision, painted into the cells: comfy-table only measures.
+        .force_no_tty()
+        .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+        .set_header(head.iter().map(|name| paint_one(term, name, Look::BOLD)));
     for entry in entries {
-        let plain = |text: &str| Cell::new(text.to_owned(), text);
         let steps = entry
             .steps
             .map_or_else(|| "-".to_owned(), |steps| steps.to_string());
-        rows.push(vec![
-            Cell::new(paint_one(term, &entry.id, Look::hue(Hue::Cyan)), &entry.id),
-            plain(entry.title.as_deref().unwrap_or("-")),
-            plain(&steps),
-            plain(entry.duration.as_deref().unwrap_or("-")),
-            Cell::new(
-                paint_one(term, &entry.status, Look::hue(entry.status_hue())),
-                &entry.status,
-            ),
-            Cell::new(paint_one(term, &entry.path, Look::DIM), &entry.path),
+        table.add_row([
+            paint_one(term, &entry.id, Look::hue(Hue::Cyan)),
+            entry.title.as_deref().unwrap_or("-").to_owned(),
+            steps,
+            entry.duration.as_deref().unwrap_or("-").to_owned(),
+            paint_one(term, &entry.status, Look::hue(entry.status_hue())),
+            paint_one(term, &entry.path, Look::DIM),
         ]);
     }
-    let widths = table::column_widths(&rows);
-    for row in &rows {
-        writeln!(out, "{}", table::row(row, &widths, &aligns, "  "))?;
+    // Two spaces between columns; the step count right-aligned.
+    let last = table.column_count().saturating_sub(1);
+    for (index, column) in table.column_iter_mut().enumerate() {
+        column.set_padding((0, if index < last { 2 } else { 0 }));
+        if index == 2 {
+            column.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+    for line in table.lines() {
+        writeln!(out, "{}", line.trim_end())?;
     }
     let with_errors = entries
         .iter()

@@ -19,7 +19,6 @@ use super::html::html_text;
 use super::inline::Inlines;
 use super::pieces::{Piece, paint, with_vars};
 use super::scope::Scope;
-use super::table::{self, Align, Cell};
 use super::theme::{self, Look};
 
 /// Renders the Markdown at `span` of the scope's source.
@@ -78,8 +77,14 @@ enum Leaf {
     Html(String),
 }
 
+/// The lines of a Markdown table: none outside, `│` between columns, `─┼─` under the head.
+const TABLE_STYLE: comfy_table::TableStyle = comfy_table::TableStyle::new()
+    .header_lines(comfy_table::ContentLineStyle::none().junction('│'))
+    .header_separator(comfy_table::LineStyle::none().fill('─').junction('┼'))
+    .content_lines(comfy_table::ContentLineStyle::none().junction('│'));
+
 struct Table {
-    aligns: Vec<Align>,
+    aligns: Vec<comfy_table::CellAlignment>,
     rows: Vec<Vec<Vec<Piece>>>,
     row: Vec<Vec<Piece>>,
     head_rows: usize,
@@ -307,47 +312,59 @@ impl Walker<'_, '_, '_> {
         Ok(())
     }
 
+    /// A Markdown table, laid out by comfy-table: columns as the table aligns them, cells
+    /// wrapped so that the table fits the text column (a long cell wraps within its column
+    /// rather than the terminal breaking the line), `│` between columns and a rule under the
+    /// head.
     fn table(&mut self, table: Table) -> io::Result<()> {
         let term = self.canvas.term;
-        let rows: Vec<Vec<Cell>> = table
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(index, row)| {
-                row.iter()
-                    .map(|pieces| {
-                        let mut pieces: Vec<Piece> = pieces.clone();
-                        for piece in &mut pieces {
-                            piece.text = piece.text.replace('\n', " ");
-                            if index < table.head_rows {
-                                piece.look = piece.look.with(Look::BOLD);
-                            }
+        let mut laid = comfy_table::Table::new();
+        laid.load_style(TABLE_STYLE)
+            // Colour is `Term`'s decision, painted into the cells: comfy-table only measures.
+            .force_no_tty()
+            .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+            .set_width(u16::try_from(self.canvas.width()).unwrap_or(u16::MAX));
+        let cells = |index: usize, row: &[Vec<Piece>]| -> Vec<comfy_table::Cell> {
+            row.iter()
+                .map(|pieces| {
+                    let mut pieces: Vec<Piece> = pieces.clone();
+                    for piece in &mut pieces {
+                        piece.text = piece.text.replace('\n', " ");
+                        if index < table.head_rows {
+                            piece.look = piece.look.with(Look::BOLD);
                         }
-                        let plain: String = pieces.iter().map(|p| p.text.as_str()).collect();
-                        Cell::new(paint(term, &pieces), plain.trim())
-                    })
-                    .collect()
-            })
-            .collect();
-        let widths = table::column_widths(&rows);
-        let separator = format!(" {} ", paint(term, &[Piece::new("│", Look::DIM)]));
-        for (index, row) in rows.iter().enumerate() {
-            self.canvas
-                .line(&table::row(row, &widths, &table.aligns, &separator))?;
+                    }
+                    comfy_table::Cell::new(paint(term, &pieces).trim())
+                })
+                .collect()
+        };
+        for (index, row) in table.rows.iter().enumerate() {
             if index + 1 == table.head_rows {
-                let rule: Vec<String> = widths.iter().map(|&width| "─".repeat(width)).collect();
-                self.canvas
-                    .line(&paint(term, &[Piece::new(rule.join("─┼─"), Look::DIM)]))?;
+                laid.set_header(cells(index, row));
+            } else {
+                laid.add_row(cells(index, row));
             }
+        }
+        let last = laid.column_count().saturating_sub(1);
+        for (index, column) in laid.column_iter_mut().enumerate() {
+            let align = table.aligns.get(index).copied();
+            column.set_cell_alignment(align.unwrap_or(comfy_table::CellAlignment::Left));
+            // No padding at the table's outer edges: it starts where the text does.
+            let left = u16::from(index > 0);
+            let right = u16::from(index < last);
+            column.set_padding((left, right));
+        }
+        for line in laid.lines() {
+            self.canvas.line(line.trim_end())?;
         }
         Ok(())
     }
 }
 
-fn align(alignment: Alignment) -> Align {
+fn align(alignment: Alignment) -> comfy_table::CellAlignment {
     match alignment {
-        Alignment::None | Alignment::Left => Align::Left,
-        Alignment::Center => Align::Center,
-        Alignment::Right => Align::Right,
+        Alignment::None | Alignment::Left => comfy_table::CellAlignment::Left,
+        Alignment::Center => comfy_table::CellAlignment::Center,
+        Alignment::Right => comfy_table::CellAlignment::Right,
     }
 }

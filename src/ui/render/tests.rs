@@ -421,3 +421,39 @@ fn relative_links_are_shown_with_their_path_and_not_made_clickable() {
     assert!(output.contains("\x1b]8;;https://x.dev\x1b\\"), "{output:?}");
     assert!(!output.contains("(https://x.dev)"), "{output:?}");
 }
+
+#[test]
+fn a_table_too_wide_for_the_terminal_wraps_its_cells_within_their_columns() {
+    let long = "the test app, public on node port 30080, and a policy that closes every node \
+                port of the public workers";
+    let text = format!(
+        "# T\n\n## S\n\n| part | what stays | undo it with |\n| --- | --- | --- |\n\
+         | 6 | {long} | `kubectl delete namespace calico-demo` |\n"
+    );
+    let lesson = parse(&[("t.md", &text)]);
+    let output = show(&lesson, Term::plain(60), ShowOptions::default());
+    let rows: Vec<&str> = output.lines().filter(|line| line.contains('│')).collect();
+    assert!(
+        rows.len() > 3,
+        "the long cell wraps onto more lines:\n{output}"
+    );
+    for line in output.lines() {
+        assert!(
+            console::measure_text_width(line) <= 60,
+            "a line wider than the terminal: {line:?}\n{output}"
+        );
+    }
+    // Every row keeps its columns: the separators line up.
+    let columns: Vec<Vec<usize>> = rows
+        .iter()
+        .map(|line| {
+            line.match_indices('│')
+                .map(|(at, _)| line[..at].chars().count())
+                .collect()
+        })
+        .collect();
+    assert!(
+        columns.windows(2).all(|pair| pair[0] == pair[1]),
+        "{output}"
+    );
+}
