@@ -21,6 +21,8 @@
 //! - [`cli`]: the command line.
 
 #![forbid(unsafe_code)]
+// An item is `pub` only where the crate's API reaches it; elsewhere `pub(crate)` says so.
+#![warn(unreachable_pub)]
 // `eprintln!` and friends panic when the stream is closed (`labrun lint 2>&1 | head`): the
 // library writes through `note!` and `note_inline!` instead, or handles the write's error.
 #![deny(clippy::disallowed_macros)]

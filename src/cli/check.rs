@@ -14,7 +14,7 @@ use super::learner::{
 };
 use super::{CliError, exit};
 
-pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &CheckArgs) -> Result<u8, CliError> {
     let path = args.lesson.clone();
     let lesson = load_runnable(&path)?;
     check_given_vars(&lesson, &args.vars, true)?;

@@ -13,7 +13,7 @@ use crate::lesson::{is_folder_lesson, is_markdown, markdown_files, scenario_page
 use super::CliError;
 
 /// The lessons under `paths`, in order, without duplicates.
-pub fn lessons(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+pub(super) fn lessons(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut found = Vec::new();
     for path in paths {
         if !path.exists() {
@@ -31,7 +31,7 @@ pub fn lessons(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
 }
 
 /// The lessons in the folder `dir` (what `labrun list DIR` shows).
-pub fn lessons_in(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
+pub(super) fn lessons_in(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
     lessons(std::slice::from_ref(&dir.to_path_buf()))
 }
 

@@ -8,7 +8,7 @@ use crate::lesson;
 use super::args::ImportArgs;
 use super::{CliError, exit};
 
-pub fn run(args: &ImportArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &ImportArgs) -> Result<u8, CliError> {
     if !args.path.exists() {
         return Err(CliError::NotFound(args.path.clone()));
     }

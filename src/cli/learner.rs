@@ -14,7 +14,7 @@ use super::CliError;
 use super::args::LearnerArgs;
 
 /// The learner: `--learner`, `LABRUN_LEARNER`, or the OS user.
-pub fn learner_name(args: &LearnerArgs) -> String {
+pub(super) fn learner_name(args: &LearnerArgs) -> String {
     args.learner
         .clone()
         .filter(|name| !name.trim().is_empty())
@@ -23,7 +23,7 @@ pub fn learner_name(args: &LearnerArgs) -> String {
         .unwrap_or_else(|| "learner".to_owned())
 }
 
-pub fn progress_dir(args: &LearnerArgs) -> PathBuf {
+pub(super) fn progress_dir(args: &LearnerArgs) -> PathBuf {
     args.progress_dir
         .clone()
         .unwrap_or_else(progress::default_dir)
@@ -32,7 +32,7 @@ pub fn progress_dir(args: &LearnerArgs) -> PathBuf {
 /// `--workspace`; else `workspaces/LESSON/LEARNER` beside the default progress folder
 /// (`~/.local/share/labrun/workspaces/...`), or inside a progress folder given with
 /// `--progress-dir`, as `.workspaces/...`, so two progress folders never share a workspace.
-pub fn workspace_dir(args: &LearnerArgs, lesson: &str, learner: &str) -> PathBuf {
+pub(super) fn workspace_dir(args: &LearnerArgs, lesson: &str, learner: &str) -> PathBuf {
     if let Some(dir) = &args.workspace {
         return dir.clone();
     }
@@ -51,7 +51,7 @@ pub fn workspace_dir(args: &LearnerArgs, lesson: &str, learner: &str) -> PathBuf
 }
 
 /// Loads a lesson for running: lint errors are printed to stderr and refuse it (exit 3).
-pub fn load_runnable(path: &Path) -> Result<Lesson, CliError> {
+pub(super) fn load_runnable(path: &Path) -> Result<Lesson, CliError> {
     if !path.exists() {
         return Err(CliError::NotFound(path.to_path_buf()));
     }
@@ -77,7 +77,7 @@ pub fn load_runnable(path: &Path) -> Result<Lesson, CliError> {
 }
 
 /// Opens the learner's log for a lesson (refusing a second session) and derives the state.
-pub fn open_log(
+pub(super) fn open_log(
     args: &LearnerArgs,
     lesson: &Lesson,
 ) -> Result<(ProgressLog, LessonState, String), CliError> {
@@ -92,7 +92,7 @@ pub fn open_log(
 /// [`open_log`] for a command that changes the log outside a session (`check`, `reset`): its
 /// events go to the class server the session reported to ([`class_sending`]) while the
 /// returned guard lives.
-pub fn open_log_sending(
+pub(super) fn open_log_sending(
     args: &LearnerArgs,
     lesson: &Lesson,
 ) -> Result<(ProgressLog, LessonState, String, ClassSending), CliError> {
@@ -103,7 +103,7 @@ pub fn open_log_sending(
 }
 
 /// Tells the lines of a log that could not be read: the first few, then how many more.
-pub fn note_log_warnings(read: &progress::ReadLog) {
+pub(super) fn note_log_warnings(read: &progress::ReadLog) {
     const SHOWN: usize = 5;
     for warning in read.warnings.iter().take(SHOWN) {
         crate::note!("warning: {warning}");
@@ -120,7 +120,7 @@ pub fn note_log_warnings(read: &progress::ReadLog) {
 /// Keeps secrets held in memory out of core dumps and away from other processes of the same
 /// user that would read this one's memory (`ptrace`, `/proc/PID/mem`): no core file, and the
 /// process not dumpable. Best effort: where the system refuses, nothing else changes.
-pub fn protect_secrets() {
+pub(super) fn protect_secrets() {
     #[cfg(target_os = "linux")]
     {
         use nix::sys::resource::{Resource, setrlimit};
@@ -130,7 +130,7 @@ pub fn protect_secrets() {
 }
 
 /// Tells the notices of blocks run outside a session (`check`, `reset`) on stderr.
-pub struct Notes;
+pub(super) struct Notes;
 
 impl crate::engine::Reporter for Notes {
     fn block_started(&mut self, _: &crate::lesson::Block, _: &str) {}
@@ -145,7 +145,7 @@ impl crate::engine::Reporter for Notes {
 /// running command, a second one quits; SIGTERM and SIGHUP stop and quit. A session stuck at
 /// a prompt (a terminal key reader does not wake for signals) is ended after a grace period,
 /// with the terminal reset, so no signal is ever ignored.
-pub fn interrupt() -> Arc<Interrupt> {
+pub(super) fn interrupt() -> Arc<Interrupt> {
     let interrupt = Arc::new(Interrupt::new());
     #[cfg(unix)]
     {
@@ -195,7 +195,7 @@ const STUCK_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
 /// Empties the lesson workspace when a lesson starts over, so its checks fail again until the
 /// learner redoes the work. A folder given with `--workspace` is the learner's own and is
 /// never touched. True when something was removed.
-pub fn clear_workspace(args: &LearnerArgs, lesson: &str, learner: &str) -> bool {
+pub(super) fn clear_workspace(args: &LearnerArgs, lesson: &str, learner: &str) -> bool {
     if args.workspace.is_some() {
         return false;
     }
@@ -204,7 +204,7 @@ pub fn clear_workspace(args: &LearnerArgs, lesson: &str, learner: &str) -> bool 
 }
 
 /// The index of step `id`, or a usage error naming the steps there are.
-pub fn step_index(lesson: &Lesson, id: &str) -> Result<usize, CliError> {
+pub(super) fn step_index(lesson: &Lesson, id: &str) -> Result<usize, CliError> {
     lesson
         .steps
         .iter()
@@ -222,7 +222,7 @@ pub fn step_index(lesson: &Lesson, id: &str) -> Result<usize, CliError> {
 /// satisfy its variable's `choices` and `pattern`, as an answer typed at the prompt would.
 /// With `known_only`, a name the lesson neither declares nor sets is refused too, with the
 /// nearest one (a typo would otherwise be ignored in silence).
-pub fn check_given_vars(
+pub(super) fn check_given_vars(
     lesson: &Lesson,
     given: &[(String, String)],
     known_only: bool,
@@ -263,7 +263,7 @@ pub fn check_given_vars(
 
 /// Sends a command's events to its class server while it lives, and the last of them as it
 /// is dropped (waiting a moment for a server that answers, not at all for one that does not).
-pub struct ClassSending(Option<progress::Background>);
+pub(super) struct ClassSending(Option<progress::Background>);
 
 /// How long the end of a command waits for its last events to reach a class server that
 /// was answering.
@@ -284,7 +284,7 @@ impl Drop for ClassSending {
 /// The class server a command's events go to: `report_to` (`--report-to`,
 /// `LABRUN_REPORT_TO`), else the one this log was sent to before, so `check` and `reset`
 /// follow a session that reported to a class.
-pub fn class_sending(
+pub(super) fn class_sending(
     report_to: Option<&str>,
     log: &std::path::Path,
     learner: &str,

@@ -9,7 +9,7 @@ use crate::ui::diagnostics::{JsonDiagnostic, Renderer, to_json};
 use super::args::{LintArgs, LintFormat};
 use super::{CliError, discover, exit};
 
-pub fn run(args: &LintArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &LintArgs) -> Result<u8, CliError> {
     let paths = discover::lessons(&args.paths)?;
     if paths.is_empty() {
         return Err(CliError::NoLessons(args.paths.clone()));
@@ -122,7 +122,7 @@ pub fn run(args: &LintArgs) -> Result<u8, CliError> {
     })
 }
 
-pub fn plural(count: usize, noun: &str) -> String {
+pub(super) fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
         format!("1 {noun}")
     } else {

@@ -9,7 +9,7 @@ use super::{CliError, discover, exit};
 
 /// Lists every lesson under the folder. A lesson that cannot be read is listed as
 /// `unreadable` rather than ending the listing; lint problems do not change the exit code.
-pub fn run(args: &ListArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &ListArgs) -> Result<u8, CliError> {
     let paths = discover::lessons_in(&args.dir)?;
     if paths.is_empty() {
         return Err(CliError::NoLessons(vec![args.dir.clone()]));

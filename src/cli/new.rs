@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::args::NewArgs;
 use super::{CliError, exit};
 
-pub fn run(args: &NewArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &NewArgs) -> Result<u8, CliError> {
     if args.name.trim().is_empty() {
         return Err(CliError::Usage(
             "name the lesson: `labrun new my-lesson` writes my-lesson.md".into(),

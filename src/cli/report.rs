@@ -12,7 +12,7 @@ use super::{CliError, exit};
 
 /// Reads every log under the paths, prints the report on stdout and unreadable lines on
 /// stderr. Exit 1 with `--require-complete` when someone has not completed.
-pub fn run(args: &ReportArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &ReportArgs) -> Result<u8, CliError> {
     let filter = Filter {
         lessons: args.lessons.clone(),
         learners: args.learners.clone(),

@@ -14,7 +14,7 @@ use super::learner::{
 };
 use super::{CliError, exit};
 
-pub fn run(args: &ResetArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &ResetArgs) -> Result<u8, CliError> {
     let lesson = load_runnable(&args.lesson)?;
     if let Some(id) = &args.step {
         step_index(&lesson, id)?;

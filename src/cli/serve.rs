@@ -8,7 +8,7 @@ use super::CliError;
 use super::args::ServeArgs;
 use super::exit;
 
-pub fn run(args: &ServeArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &ServeArgs) -> Result<u8, CliError> {
     let config = Config {
         listen: args.listen.clone(),
         database: args.database.clone().unwrap_or_else(default_database),

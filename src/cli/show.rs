@@ -11,7 +11,7 @@ use super::{CliError, exit};
 
 /// Renders the lesson even when it has lint errors (what could be parsed is shown), then
 /// exits 3 with a note on stderr.
-pub fn run(args: &ShowArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &ShowArgs) -> Result<u8, CliError> {
     if !args.lesson.exists() {
         return Err(CliError::NotFound(args.lesson.clone()));
     }

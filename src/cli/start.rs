@@ -20,7 +20,7 @@ use super::learner::{
 };
 use super::{CliError, discover, exit};
 
-pub fn run(args: &StartArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &StartArgs) -> Result<u8, CliError> {
     let terminal = !args.plain && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let path = match &args.lesson {
         Some(path) => path.clone(),

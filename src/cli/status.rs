@@ -42,7 +42,7 @@ struct StepLine {
     failed_checks: u32,
 }
 
-pub fn run(args: &StatusArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &StatusArgs) -> Result<u8, CliError> {
     let learner = learner_name(&args.learner);
     let dir = progress_dir(&args.learner);
     let mut statuses = Vec::new();

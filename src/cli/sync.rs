@@ -9,7 +9,7 @@ use crate::style::plural;
 use super::args::SyncArgs;
 use super::{CliError, exit};
 
-pub fn run(args: &SyncArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &SyncArgs) -> Result<u8, CliError> {
     match &args.server {
         Some(url) => import(url, &args.paths),
         None => {

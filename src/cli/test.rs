@@ -26,7 +26,7 @@ struct LessonResults {
     error: Option<String>,
 }
 
-pub fn run(args: &TestArgs) -> Result<u8, CliError> {
+pub(super) fn run(args: &TestArgs) -> Result<u8, CliError> {
     let mut vars = match &args.vars_file {
         Some(path) => read_vars_file(path)?,
         None => Vec::new(),

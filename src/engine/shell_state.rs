@@ -18,7 +18,7 @@ const FILE: &str = "shell.json";
 const VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ShellState {
+pub(super) struct ShellState {
     /// Where the last block left the shell; `None`: the workspace.
     cwd: Option<PathBuf>,
     exports: BTreeMap<String, String>,
@@ -44,7 +44,7 @@ struct Saved {
 impl ShellState {
     /// The state saved in `workspace`; a fresh one when there is none or it cannot be read
     /// (with the reason, to tell the learner).
-    pub fn load(workspace: &Path) -> (Self, Option<String>) {
+    pub(super) fn load(workspace: &Path) -> (Self, Option<String>) {
         let path = workspace.join(STATE_DIR).join(FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -74,7 +74,7 @@ impl ShellState {
     }
 
     /// Saves the state in `workspace`, leaving out every variable whose value holds a secret.
-    pub fn save(&self, workspace: &Path, secrets: &Secrets) -> Result<(), String> {
+    pub(super) fn save(&self, workspace: &Path, secrets: &Secrets) -> Result<(), String> {
         use std::io::Write;
         use std::os::unix::fs::OpenOptionsExt;
         let saved = Saved {
@@ -107,14 +107,14 @@ impl ShellState {
     }
 
     /// Forgets the saved state (the lesson starts over).
-    pub fn remove(workspace: &Path) {
+    pub(super) fn remove(workspace: &Path) {
         let _ = std::fs::remove_file(workspace.join(STATE_DIR).join(FILE));
     }
 
     /// Takes in what a block changed, except variables that would run code before every later
     /// command unseen (`BASH_ENV`, `PROMPT_COMMAND`, `LD_PRELOAD`, ...): those stay with the
     /// block that set them. `PATH` and the like carry, as `source venv/bin/activate` needs.
-    pub fn apply(&mut self, changes: &ShellChanges) {
+    pub(super) fn apply(&mut self, changes: &ShellChanges) {
         self.cwd = Some(changes.cwd.clone());
         for (name, value) in changes.set.iter().filter(|(name, _)| !runs_code(name)) {
             self.unset.remove(name);
@@ -128,7 +128,7 @@ impl ShellState {
 
     /// Where the next command starts: the last block's directory while it exists, else the
     /// workspace.
-    pub fn cwd(&self, workspace: &Path) -> PathBuf {
+    pub(super) fn cwd(&self, workspace: &Path) -> PathBuf {
         self.cwd
             .clone()
             .filter(|cwd| cwd.is_dir())
@@ -136,13 +136,13 @@ impl ShellState {
     }
 
     /// The directory a block left, when it is gone (removed since), to tell the learner.
-    pub fn lost_cwd(&self) -> Option<&Path> {
+    pub(super) fn lost_cwd(&self) -> Option<&Path> {
         self.cwd.as_deref().filter(|cwd| !cwd.is_dir())
     }
 
     /// `base` (the lesson's variables) with the exports on top: what the learner exported
     /// last wins, as in a terminal.
-    pub fn env(&self, base: Vec<(String, String)>) -> Vec<(String, String)> {
+    pub(super) fn env(&self, base: Vec<(String, String)>) -> Vec<(String, String)> {
         let mut env = base;
         env.retain(|(name, _)| !self.unset.contains(name) && !self.exports.contains_key(name));
         env.extend(
@@ -153,12 +153,12 @@ impl ShellState {
         env
     }
 
-    pub fn unset(&self) -> Vec<String> {
+    pub(super) fn unset(&self) -> Vec<String> {
         self.unset.iter().cloned().collect()
     }
 
     #[cfg(test)]
-    pub fn exported(&self, name: &str) -> Option<&str> {
+    pub(super) fn exported(&self, name: &str) -> Option<&str> {
         self.exports.get(name).map(String::as_str)
     }
 }

@@ -22,7 +22,7 @@ use crate::lesson::Block;
 use super::vars::Vars;
 
 /// How often checks re-run when none says `interval=`.
-pub const DEFAULT_EVERY: Duration = Duration::from_secs(3);
+pub(super) const DEFAULT_EVERY: Duration = Duration::from_secs(3);
 
 /// Makes the watcher's own executor: it runs on another thread than the session's.
 pub type ExecutorFactory = Box<dyn Fn() -> Box<dyn Executor + Send>>;

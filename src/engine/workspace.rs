@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 const WRITTEN: &str = "files.json";
 
 /// The files the lesson's `file=` blocks wrote in `workspace`, as saved there.
-pub fn written_files(workspace: &Path) -> std::collections::BTreeSet<String> {
+pub(super) fn written_files(workspace: &Path) -> std::collections::BTreeSet<String> {
     std::fs::read_to_string(workspace.join(super::shell_state::STATE_DIR).join(WRITTEN))
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok())
@@ -16,7 +16,7 @@ pub fn written_files(workspace: &Path) -> std::collections::BTreeSet<String> {
 }
 
 /// Saves the list of files the lesson wrote (through a temporary file and a rename).
-pub fn save_written_files(
+pub(super) fn save_written_files(
     workspace: &Path,
     written: &std::collections::BTreeSet<String>,
 ) -> Result<(), String> {
@@ -29,13 +29,13 @@ pub fn save_written_files(
 }
 
 /// Creates the workspace folder if needed.
-pub fn prepare(workspace: &Path) -> Result<(), String> {
+pub(super) fn prepare(workspace: &Path) -> Result<(), String> {
     fs::create_dir_all(workspace).map_err(|e| e.to_string())
 }
 
 /// Writes `text` to `relative` inside `workspace`, refusing any path that would land
 /// outside it: absolute paths, `..` climbing out, and symlinks pointing out.
-pub fn write_file(workspace: &Path, relative: &Path, text: &str) -> Result<PathBuf, String> {
+pub(super) fn write_file(workspace: &Path, relative: &Path, text: &str) -> Result<PathBuf, String> {
     let mut normal = PathBuf::new();
     for component in relative.components() {
         match component {

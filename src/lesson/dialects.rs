@@ -50,14 +50,14 @@ use normalizer::*;
 
 /// `text` with other tools' markup understood or stripped; borrowed when there is none.
 #[cfg(test)]
-pub fn normalize(text: &str) -> Cow<'_, str> {
+pub(super) fn normalize(text: &str) -> Cow<'_, str> {
     normalize_with_placeholders(text).0
 }
 
 /// [`normalize`], and the placeholders of its commands: in a tutorial not written for
 /// labrun, `<cluster-name>` in a shell block is a value the learner must give, so it becomes
 /// `{{cluster_name}}`; each is returned as (variable name, the placeholder as written).
-pub fn normalize_with_placeholders(text: &str) -> (Cow<'_, str>, Vec<(String, String)>) {
+pub(super) fn normalize_with_placeholders(text: &str) -> (Cow<'_, str>, Vec<(String, String)>) {
     if !may_have_markup(text) {
         return (Cow::Borrowed(text), Vec::new());
     }

@@ -31,7 +31,7 @@ use super::yaml::{Entry, Key, Node, Reader, Value, report_duplicates, report_unk
 
 /// The front matter as written: what each key gave, before the lesson's parts are joined.
 #[derive(Debug, Clone, Default)]
-pub struct FrontMatter {
+pub(super) struct FrontMatter {
     pub id: Option<String>,
     pub title: Option<String>,
     pub summary: Option<String>,
@@ -45,7 +45,7 @@ pub struct FrontMatter {
 }
 
 /// The keys `labrun` knows, for suggestions.
-pub const KEYS: &[&str] = &[
+pub(super) const KEYS: &[&str] = &[
     "id", "title", "summary", "duration", "version", "watch", "requires", "vars",
 ];
 /// Keys other tools put in front matter that are near a key of labrun's: theirs, not typos.
@@ -86,7 +86,7 @@ const FOREIGN_KEYS: &[&str] = &[
     "timelimit",
 ];
 
-pub const VAR_KEYS: &[&str] = &[
+pub(super) const VAR_KEYS: &[&str] = &[
     "description",
     "prompt",
     "default",
@@ -108,7 +108,7 @@ pub struct ToolRequirement {
 
 /// A variable as written in the front matter.
 #[derive(Debug, Clone, Default)]
-pub struct RawVar {
+pub(super) struct RawVar {
     pub description: Option<String>,
     pub prompt: Option<String>,
     pub default: Option<String>,
@@ -191,7 +191,11 @@ impl VarSpec {
 }
 
 /// Parses the YAML between the `---` lines; `base` is its byte offset in the file.
-pub fn parse_front_matter(yaml: &str, base: usize, diags: &mut Vec<Diagnostic>) -> FrontMatter {
+pub(super) fn parse_front_matter(
+    yaml: &str,
+    base: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> FrontMatter {
     if yaml.trim().is_empty() {
         return FrontMatter::default();
     }

@@ -21,14 +21,14 @@ use super::model::{Attrs, Role, Shell};
 use super::span::Span;
 use super::validate;
 
-pub const FLAGS: &[&str] = &["interactive", "optional", "raw"];
-pub const KEYS: &[&str] = &[
+pub(crate) const FLAGS: &[&str] = &["interactive", "optional", "raw"];
+pub(crate) const KEYS: &[&str] = &[
     "timeout", "retry", "interval", "expect", "exit", "capture", "file", "shell", "watch",
 ];
 
 /// What an info string says about its block.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Info {
+pub(crate) struct Info {
     pub lang: String,
     pub role: Option<Role>,
     pub attrs: Attrs,
@@ -36,7 +36,7 @@ pub struct Info {
 
 /// Parses `info`, which starts at byte `base` of the file. Problems are pushed to `diags`;
 /// what could be understood is still returned.
-pub fn parse_info_string(info: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Info {
+pub(crate) fn parse_info_string(info: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Info {
     let mut result = Info::default();
     let lang_end = info
         .find(|c: char| c.is_whitespace() || c == '{')

@@ -35,7 +35,7 @@ pub enum LoadError {
 
 /// The largest lesson file labrun reads: far above any real lesson, far below what would
 /// hurt the machine.
-pub const MAX_LESSON_BYTES: u64 = 16 * 1024 * 1024;
+pub(super) const MAX_LESSON_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads one lesson file: a regular file (links followed) of at most [`MAX_LESSON_BYTES`].
 fn read_lesson_file(file: &Path) -> Result<Vec<u8>, LoadError> {

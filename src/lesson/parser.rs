@@ -44,14 +44,14 @@ use fences::*;
 
 /// An image in the text, for the missing-image rule and for `show`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Image {
+pub(super) struct Image {
     pub url: String,
     pub span: Span,
 }
 
 /// Everything found in one file, before the parts of a lesson are put together.
 #[derive(Debug, Default)]
-pub struct ParsedFile {
+pub(super) struct ParsedFile {
     pub front_matter: FrontMatter,
     /// The YAML text between the `---` lines.
     pub front_matter_span: Option<Span>,
@@ -66,7 +66,7 @@ pub struct ParsedFile {
 
 /// Parses one lesson file; `file` is its index among the lesson's sources and `part` the
 /// index of the part it makes.
-pub fn parse_file(text: &str, file: usize, part: usize) -> ParsedFile {
+pub(super) fn parse_file(text: &str, file: usize, part: usize) -> ParsedFile {
     let mut builder = Builder {
         text,
         file,

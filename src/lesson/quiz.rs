@@ -74,7 +74,7 @@ const KEYS: &[&str] = &["question", "choices", "answer", "answer_pattern", "expl
 
 /// Parses a quiz body starting at byte `base` of the file. `span` is the whole block, used
 /// for problems about the quiz as a whole.
-pub fn parse_quiz(
+pub(super) fn parse_quiz(
     yaml: &str,
     base: usize,
     span: Span,

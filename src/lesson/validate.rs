@@ -4,7 +4,7 @@ use std::path::{Component, Path};
 
 /// Checks a regular expression's syntax without compiling it: lint must stay cheap.
 /// Patterns holding a `{{NAME}}` are checked at run time, after substitution.
-pub fn regex(pattern: &str) -> Result<(), String> {
+pub(super) fn regex(pattern: &str) -> Result<(), String> {
     if pattern.contains("{{") {
         return Ok(());
     }
@@ -81,7 +81,7 @@ pub fn is_identifier(name: &str) -> bool {
 
 /// A `file=` path must stay inside the lesson workspace: relative, and never climbing above
 /// its start. (Symlinks are resolved when the file is written.)
-pub fn workspace_path(path: &str) -> Result<(), String> {
+pub(super) fn workspace_path(path: &str) -> Result<(), String> {
     if path.contains("{{") {
         return Ok(());
     }

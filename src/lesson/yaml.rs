@@ -20,7 +20,7 @@ const NODE_BUDGET: usize = 10_000;
 
 /// A YAML value and where it is.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub(crate) struct Node {
     /// The value's first line in the lesson file (the whole value when it fits on one):
     /// where a problem with it is shown.
     pub span: Span,
@@ -28,7 +28,7 @@ pub struct Node {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     /// A scalar as written. `plain` when it was written plain (not quoted, not a block
     /// scalar), or tagged `!!bool`, `!!null`, `!!int`...: only a plain scalar can mean
     /// nothing (`~`, `null`) or a flag (`true`). `!!str` makes any scalar text.
@@ -42,14 +42,14 @@ pub enum Value {
 
 /// A mapping entry. Repeated keys are all kept, in order: the last one is the one read.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub key: Key,
     pub value: Node,
 }
 
 /// A mapping key and the span of its text (quotes included).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Key {
+pub(crate) struct Key {
     pub name: String,
     pub span: Span,
 }
@@ -57,7 +57,7 @@ pub struct Key {
 impl Node {
     /// Parses the YAML `text`, found at byte `base` of a lesson file. An empty text (or
     /// only comments) is [`Node::is_null`]. A syntax error is reported with `code`.
-    pub fn parse(text: &str, base: usize, code: Code) -> Result<Node, Diagnostic> {
+    pub(crate) fn parse(text: &str, base: usize, code: Code) -> Result<Node, Diagnostic> {
         let mut builder = Builder::new(text, base);
         builder.build().map_err(|(message, at)| {
             let code = if builder.control {
@@ -84,13 +84,13 @@ impl Node {
     }
 
     /// A plain `~`, `null` or nothing at all.
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         matches!(&self.value, Value::Text { text, plain: true }
             if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
     }
 
     /// The entries of a mapping; none for anything else.
-    pub fn entries(&self) -> &[Entry] {
+    pub(crate) fn entries(&self) -> &[Entry] {
         match &self.value {
             Value::Map(entries) => entries,
             _ => &[],
@@ -98,7 +98,7 @@ impl Node {
     }
 
     /// The items of a list; none for anything else.
-    pub fn items(&self) -> &[Node] {
+    pub(crate) fn items(&self) -> &[Node] {
         match &self.value {
             Value::List(items) => items,
             _ => &[],
@@ -106,7 +106,7 @@ impl Node {
     }
 
     /// The value of `name` in a mapping: the last one when it is repeated.
-    pub fn get(&self, name: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Node> {
         self.entries()
             .iter()
             .rev()
@@ -130,13 +130,13 @@ impl Node {
 
 /// Reads the typed values of a tree, reporting each value of the wrong kind with `code` and
 /// reading on without it.
-pub struct Reader<'d> {
+pub(crate) struct Reader<'d> {
     code: Code,
     pub diags: &'d mut Vec<Diagnostic>,
 }
 
 impl<'d> Reader<'d> {
-    pub fn new(code: Code, diags: &'d mut Vec<Diagnostic>) -> Self {
+    pub(crate) fn new(code: Code, diags: &'d mut Vec<Diagnostic>) -> Self {
         Self { code, diags }
     }
 
@@ -147,7 +147,7 @@ impl<'d> Reader<'d> {
 
     /// A text; `None` for nothing (`~`, `null`, no value) or for a list or mapping, which
     /// is reported.
-    pub fn text(&mut self, node: Option<&Node>, what: &str) -> Option<String> {
+    pub(crate) fn text(&mut self, node: Option<&Node>, what: &str) -> Option<String> {
         let node = node.filter(|node| !node.is_null())?;
         match &node.value {
             Value::Text { text, .. } => Some(text.clone()),
@@ -164,7 +164,7 @@ impl<'d> Reader<'d> {
     }
 
     /// `true` or `false` (YAML 1.2: `yes` and `on` are text).
-    pub fn flag(&mut self, node: Option<&Node>, what: &str) -> Option<bool> {
+    pub(crate) fn flag(&mut self, node: Option<&Node>, what: &str) -> Option<bool> {
         let node = node.filter(|node| !node.is_null())?;
         if let Value::Text { text, plain: true } = &node.value {
             match text.as_str() {
@@ -185,7 +185,7 @@ impl<'d> Reader<'d> {
     }
 
     /// A list of texts; a list item that is not text is reported and skipped.
-    pub fn texts(&mut self, node: Option<&Node>, what: &str) -> Vec<String> {
+    pub(crate) fn texts(&mut self, node: Option<&Node>, what: &str) -> Vec<String> {
         let Some(node) = node.filter(|node| !node.is_null()) else {
             return Vec::new();
         };
@@ -217,7 +217,7 @@ impl<'d> Reader<'d> {
 
     /// The entries of a mapping; nothing (`vars:` with nothing under it) has none, and
     /// anything else is reported.
-    pub fn map<'n>(&mut self, node: Option<&'n Node>, what: &str) -> &'n [Entry] {
+    pub(crate) fn map<'n>(&mut self, node: Option<&'n Node>, what: &str) -> &'n [Entry] {
         let Some(node) = node.filter(|node| !node.is_null()) else {
             return &[];
         };
@@ -229,7 +229,7 @@ impl<'d> Reader<'d> {
     }
 
     /// The items of a list; nothing has none, and anything else is reported.
-    pub fn list<'n>(&mut self, node: Option<&'n Node>, what: &str) -> &'n [Node] {
+    pub(crate) fn list<'n>(&mut self, node: Option<&'n Node>, what: &str) -> &'n [Node] {
         let Some(node) = node.filter(|node| !node.is_null()) else {
             return &[];
         };
@@ -246,7 +246,12 @@ impl<'d> Reader<'d> {
 }
 
 /// Reports every key of a mapping not among `known`, with the nearest known one.
-pub fn report_unknown(node: &Node, known: &[&str], place: &str, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn report_unknown(
+    node: &Node,
+    known: &[&str],
+    place: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     for entry in node.entries() {
         let name = &entry.key.name;
         if known.contains(&name.as_str()) {
@@ -265,7 +270,7 @@ pub fn report_unknown(node: &Node, known: &[&str], place: &str, diags: &mut Vec<
 }
 
 /// Reports keys given twice in one mapping (YAML forbids it; the last one would win).
-pub fn report_duplicates(node: &Node, code: Code, what: &str, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn report_duplicates(node: &Node, code: Code, what: &str, diags: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::HashSet::new();
     for entry in node.entries() {
         if !seen.insert(entry.key.name.as_str()) {

@@ -48,7 +48,7 @@ pub struct BadLine {
 }
 
 /// The hash a line's successor names in `prev`.
-pub fn line_hash(hasher: Sha256) -> String {
+pub(super) fn line_hash(hasher: Sha256) -> String {
     hex(&hasher.finalize())
 }
 

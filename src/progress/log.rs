@@ -159,7 +159,7 @@ pub fn read_log(path: &Path) -> Result<ReadLog, LogError> {
 
 /// The most warnings kept per log read: a log of a million bad lines is told in a hundred
 /// and a count, not in a million messages held in memory.
-pub const MAX_WARNINGS_KEPT: usize = 100;
+pub(super) const MAX_WARNINGS_KEPT: usize = 100;
 
 /// Reads records from `reader`, calling `each` for every good one: reports stream a log
 /// without holding it in memory. Adds at most [`MAX_WARNINGS_KEPT`] warnings to `warnings`;

@@ -30,7 +30,7 @@ use super::event::Record;
 const BATCH_BYTES: usize = 1024 * 1024;
 const BATCH_LINES: usize = 5_000;
 /// The longest line sent as it is; a longer one goes as a stand-in.
-pub const LINE_LIMIT: usize = 512 * 1024;
+pub(super) const LINE_LIMIT: usize = 512 * 1024;
 /// How long one request may take.
 const REQUEST_TIME: Duration = Duration::from_secs(15);
 /// How often the background sender looks at the log.

@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 /// Interned step ids: `intern("deploy")` gives the same index every time.
 #[derive(Debug, Clone, Default)]
-pub struct StepIds {
+pub(super) struct StepIds {
     names: Vec<Arc<str>>,
     index: HashMap<Arc<str>, usize>,
 }
 
 impl StepIds {
     /// The index of `id`, added if new.
-    pub fn intern(&mut self, id: &str) -> usize {
+    pub(super) fn intern(&mut self, id: &str) -> usize {
         if let Some(&index) = self.index.get(id) {
             return index;
         }
@@ -24,12 +24,12 @@ impl StepIds {
         self.names.len() - 1
     }
 
-    pub fn get(&self, id: &str) -> Option<usize> {
+    pub(super) fn get(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }
 
     /// The id at `index` (shared, not copied).
-    pub fn name(&self, index: usize) -> Option<&Arc<str>> {
+    pub(super) fn name(&self, index: usize) -> Option<&Arc<str>> {
         self.names.get(index)
     }
 }

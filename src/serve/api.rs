@@ -55,7 +55,7 @@ const QUEUED_BYTES: usize = 512 * 1024 * 1024;
 const ROOM_PER_BODY_BYTE: usize = 3;
 /// The last line a log may have: far beyond any real log, far below where arithmetic on a
 /// place could overflow.
-pub const MAX_LINE: i64 = 1 << 40;
+pub(super) const MAX_LINE: i64 = 1 << 40;
 /// Rate buckets kept before the full ones (idle long enough to have refilled) are dropped.
 const RATES_KEPT: usize = 10_000;
 /// How long a request body may take to arrive.
@@ -64,7 +64,7 @@ const BODY_TIME: Duration = Duration::from_secs(30);
 /// ran (`live`); later, or sent by `labrun sync`, it is `late`.
 const LIVE_WINDOW_SECONDS: i64 = 120;
 /// The header that says who sends a batch: `session` for a running session.
-pub const SENT_BY: &str = "x-labrun-sent-by";
+pub(super) const SENT_BY: &str = "x-labrun-sent-by";
 /// Requests a token may make in a burst, and per second after.
 const BURST: f64 = 120.0;
 const PER_SECOND: f64 = 60.0;
@@ -73,7 +73,7 @@ const JOIN_BURST: f64 = 2_000.0;
 const JOIN_PER_SECOND: f64 = 200.0;
 
 /// What every handler shares.
-pub struct Server {
+pub(super) struct Server {
     pub store: Store,
     pub class: Class,
     /// Learners' batches on their way to the store (see [`write_batches`]).
@@ -90,7 +90,7 @@ pub struct Server {
 
 impl Server {
     /// The server, and the queue of learners' batches that [`write_batches`] drains.
-    pub fn new(
+    pub(super) fn new(
         store: Store,
         instructor_hash: String,
         class_code_hash: String,
@@ -112,7 +112,7 @@ impl Server {
 }
 
 /// A learner's batch waiting to be stored, and who waits for the answer.
-pub struct Write {
+pub(super) struct Write {
     lines: Vec<Line>,
     /// Its room in the queue, given back once it is stored.
     _room: tokio::sync::OwnedSemaphorePermit,
@@ -128,7 +128,10 @@ const BATCHES_PER_COMMIT: usize = 512;
 /// thousand learners sending at once, one commit to disk serves many of them. If the
 /// transaction fails, each batch is tried alone, so one bad batch fails only itself. A group
 /// whose storing panics (a bug) fails its own requests with a 500 and the writer goes on.
-pub async fn write_batches(server: Arc<Server>, mut queue: tokio::sync::mpsc::Receiver<Write>) {
+pub(super) async fn write_batches(
+    server: Arc<Server>,
+    mut queue: tokio::sync::mpsc::Receiver<Write>,
+) {
     use futures_util::FutureExt;
     while let Some(first) = queue.recv().await {
         let mut group = vec![first];
@@ -180,7 +183,7 @@ async fn write_group(server: &Server, group: Vec<Write>) {
     }
 }
 
-pub fn router(server: Arc<Server>) -> axum::Router {
+pub(super) fn router(server: Arc<Server>) -> axum::Router {
     axum::Router::new()
         .route("/", get(super::dashboard::page))
         .route("/dashboard.js", get(super::dashboard::script))
@@ -195,7 +198,7 @@ pub fn router(server: Arc<Server>) -> axum::Router {
 
 /// An error as the API answers it.
 #[derive(Debug)]
-pub struct ApiError {
+pub(super) struct ApiError {
     status: StatusCode,
     message: String,
     /// The line of the batch it is about, from 1: a learner's labrun sends that line as a
@@ -206,7 +209,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+    pub(super) fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
             status,
             message: message.into(),
@@ -416,7 +419,7 @@ struct Joined {
 
 /// The address a request came from.
 #[derive(Debug, Clone, Copy)]
-pub struct Peer(pub std::net::IpAddr);
+pub(super) struct Peer(pub std::net::IpAddr);
 
 async fn join(
     State(server): State<Arc<Server>>,

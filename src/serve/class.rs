@@ -15,7 +15,7 @@ use crate::report::{Aggregate, Filter, Provenance, Summary};
 
 use super::store::{Cursor, Kind, Store, StoreError, StoredEvent};
 
-pub struct Class {
+pub(super) struct Class {
     live: Mutex<Live>,
     /// Bumped after every change: what the dashboards' streams wait on.
     changed: watch::Sender<u64>,
@@ -35,7 +35,7 @@ struct Live {
 const PAGE: i64 = 20_000;
 
 impl Class {
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             live: Mutex::new(Live {
                 aggregate: Aggregate::new(Filter::default()),
@@ -49,7 +49,7 @@ impl Class {
 
     /// Folds in every row stored since the last call; the class's version after (what
     /// the dashboards' streams announce).
-    pub async fn catch_up(&self, store: &Store) -> Result<u64, StoreError> {
+    pub(super) async fn catch_up(&self, store: &Store) -> Result<u64, StoreError> {
         let mut live = self.live.lock().await;
         let live = &mut *live;
         let mut total = 0;
@@ -74,12 +74,12 @@ impl Class {
     }
 
     /// The report, as `labrun report` would make it of the same logs.
-    pub async fn summary(&self, filter: &Filter) -> Summary {
+    pub(super) async fn summary(&self, filter: &Filter) -> Summary {
         self.live.lock().await.aggregate.summary(filter)
     }
 
     /// A receiver that sees a new value after every change.
-    pub fn subscribe(&self) -> watch::Receiver<u64> {
+    pub(super) fn subscribe(&self) -> watch::Receiver<u64> {
         self.changed.subscribe()
     }
 }

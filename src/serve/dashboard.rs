@@ -14,7 +14,7 @@ const SCRIPT: &str = include_str!("dashboard.js");
 const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; \
                       connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
-pub async fn page() -> impl IntoResponse {
+pub(super) async fn page() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -25,7 +25,7 @@ pub async fn page() -> impl IntoResponse {
     )
 }
 
-pub async fn script() -> impl IntoResponse {
+pub(super) async fn script() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),

@@ -11,7 +11,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 /// The longest name a learner may have, in bytes.
-pub const NAME_LIMIT: usize = 100;
+pub(super) const NAME_LIMIT: usize = 100;
 
 /// Why a roster file cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -30,7 +30,7 @@ pub enum RosterError {
 }
 
 /// The names of a roster file: one per line; blank lines and `#` comments are skipped.
-pub fn read(path: &std::path::Path) -> Result<Vec<String>, RosterError> {
+pub(super) fn read(path: &std::path::Path) -> Result<Vec<String>, RosterError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| RosterError::Read {
         path: shown.clone(),
@@ -57,7 +57,7 @@ pub fn read(path: &std::path::Path) -> Result<Vec<String>, RosterError> {
 }
 
 /// Whether `name` can be a learner's: what a join and a roster both check.
-pub fn check_name(name: &str) -> Result<(), String> {
+pub(super) fn check_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.len() > NAME_LIMIT || name.chars().any(crate::text::is_control) {
         return Err(format!(
             "a learner's name is 1 to {NAME_LIMIT} bytes, none of them control characters"
@@ -68,7 +68,7 @@ pub fn check_name(name: &str) -> Result<(), String> {
 
 /// The code `name` joins with, under the server's `key`: 10 characters of the class code's
 /// alphabet (about 50 bits).
-pub fn code(key: &str, name: &str) -> String {
+pub(super) fn code(key: &str, name: &str) -> String {
     const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
     let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes any key");
     mac.update(name.as_bytes());
@@ -79,7 +79,7 @@ pub fn code(key: &str, name: &str) -> String {
 }
 
 /// Whether `given` is `name`'s code, in time that does not depend on where they differ.
-pub fn matches(key: &str, name: &str, given: &str) -> bool {
+pub(super) fn matches(key: &str, name: &str, given: &str) -> bool {
     code(key, name)
         .as_bytes()
         .ct_eq(given.trim().as_bytes())

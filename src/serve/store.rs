@@ -48,7 +48,7 @@ pub enum StoreError {
 }
 
 /// The database, of either kind.
-pub enum Store {
+pub(super) enum Store {
     /// One process writes: an in-process lock orders the writes, as SQLite allows one writer.
     Sqlite {
         pool: SqlitePool,
@@ -70,7 +70,7 @@ macro_rules! on_pool {
 /// One line for the store: a progress-log event, or the stand-in for a line of the
 /// learner's log that is no event (its hash keeps the chain whole).
 #[derive(Debug, Clone)]
-pub struct Line {
+pub(super) struct Line {
     pub learner: String,
     pub lesson: String,
     /// Its place in the learner's log, from 1.
@@ -91,7 +91,7 @@ pub struct Line {
 
 /// What a row of `events` is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(super) enum Kind {
     /// A progress event, as the learner's log has it.
     Event,
     /// A line of the log that is no event (blank, torn by a crash, refused): only its hash,
@@ -124,14 +124,14 @@ impl Kind {
 /// Where a reader of `events` is: the last row read, by the transaction that stored it and
 /// its id (on SQLite, which writes one transaction at a time, both are the id).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Cursor {
+pub(super) struct Cursor {
     pub tx: i64,
     pub id: i64,
 }
 
 /// What storing a batch did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct Stored {
+pub(super) struct Stored {
     /// Lines stored.
     pub stored: usize,
     /// Lines already stored (a retry), skipped.
@@ -140,7 +140,7 @@ pub struct Stored {
 
 /// An event as stored, for the class's live state.
 #[derive(Debug, Clone)]
-pub struct StoredEvent {
+pub(super) struct StoredEvent {
     /// Where a reader is once it has read this row.
     pub cursor: Cursor,
     pub kind: Kind,
@@ -155,7 +155,7 @@ pub struct StoredEvent {
 impl Store {
     /// Opens (creating it when it is a SQLite file) the database at `url` and brings its
     /// tables up to date.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
+    pub(super) async fn open(url: &str) -> Result<Self, StoreError> {
         let open = |source| StoreError::Open {
             url: redact(url),
             source,
@@ -205,7 +205,7 @@ impl Store {
         }
     }
 
-    pub fn kind(&self) -> &'static str {
+    pub(super) fn kind(&self) -> &'static str {
         match self {
             Store::Sqlite { .. } => "SQLite",
             Store::Postgres(_) => "PostgreSQL",
@@ -261,7 +261,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+    pub(super) async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         let sql = "SELECT value FROM settings WHERE key = $1";
         Ok(on_pool!(self, pool => sqlx::query(sql)
             .bind(key)
@@ -271,7 +271,11 @@ impl Store {
     }
 
     /// Sets `key` unless it is set; the value it has after.
-    pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String, StoreError> {
+    pub(super) async fn setting_or_insert(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> Result<String, StoreError> {
         let sql = "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
         on_pool!(self, pool => {
             sqlx::query(sql).bind(key).bind(value).execute(pool).await?;
@@ -279,7 +283,7 @@ impl Store {
         Ok(self.setting(key).await?.unwrap_or_default())
     }
 
-    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+    pub(super) async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         let sql = "INSERT INTO settings (key, value) VALUES ($1, $2) \
                    ON CONFLICT (key) DO UPDATE SET value = excluded.value";
         on_pool!(self, pool => {
@@ -289,7 +293,7 @@ impl Store {
     }
 
     /// Binds a learner's name to a token; false when the name is taken.
-    pub async fn join(&self, learner: &str, token_hash: &str) -> Result<bool, StoreError> {
+    pub(super) async fn join(&self, learner: &str, token_hash: &str) -> Result<bool, StoreError> {
         let sql = "INSERT INTO learners (name, token_hash, joined_at) VALUES ($1, $2, $3) \
                    ON CONFLICT (name) DO NOTHING";
         let now = jiff::Timestamp::now().to_string();
@@ -306,7 +310,7 @@ impl Store {
 
     /// One more token for a learner of a roster, who proved their name with their own code:
     /// each of their machines has its own, and all of them work.
-    pub async fn rejoin(&self, learner: &str, token_hash: &str) -> Result<(), StoreError> {
+    pub(super) async fn rejoin(&self, learner: &str, token_hash: &str) -> Result<(), StoreError> {
         let sql = "INSERT INTO learner_tokens (token_hash, learner, joined_at) VALUES ($2, $1, $3)";
         let now = jiff::Timestamp::now().to_string();
         let _write = self.one_writer().await;
@@ -322,7 +326,7 @@ impl Store {
     }
 
     /// The class's roster: the only names that may join, when it has one.
-    pub async fn roster(&self) -> Result<Vec<String>, StoreError> {
+    pub(super) async fn roster(&self) -> Result<Vec<String>, StoreError> {
         let sql = "SELECT name FROM roster ORDER BY name";
         Ok(on_pool!(self, pool => sqlx::query(sql)
             .fetch_all(pool)
@@ -333,7 +337,7 @@ impl Store {
     }
 
     /// Whether the class has a roster, and whether `name` is on it.
-    pub async fn on_roster(&self, name: &str) -> Result<(bool, bool), StoreError> {
+    pub(super) async fn on_roster(&self, name: &str) -> Result<(bool, bool), StoreError> {
         let sql =
             "SELECT (SELECT COUNT(*) FROM roster), (SELECT COUNT(*) FROM roster WHERE name = $1)";
         let (all, this) = on_pool!(self, pool => {
@@ -347,7 +351,7 @@ impl Store {
     /// that changes revokes every learner token: whoever joined before it (a classmate under
     /// someone's name included) joins again, with their own code. Learners' labrun does so by
     /// itself at its next send.
-    pub async fn set_roster(&self, names: &[String]) -> Result<(), StoreError> {
+    pub(super) async fn set_roster(&self, names: &[String]) -> Result<(), StoreError> {
         let mut wanted = names.to_vec();
         wanted.sort();
         wanted.dedup();
@@ -379,7 +383,7 @@ impl Store {
     }
 
     /// The learner a token hash belongs to.
-    pub async fn learner_of(&self, token_hash: &str) -> Result<Option<String>, StoreError> {
+    pub(super) async fn learner_of(&self, token_hash: &str) -> Result<Option<String>, StoreError> {
         let sql = "SELECT name FROM learners WHERE token_hash = $1 \
                    UNION SELECT learner FROM learner_tokens WHERE token_hash = $1";
         Ok(on_pool!(self, pool => sqlx::query(sql)
@@ -393,14 +397,17 @@ impl Store {
     /// learner's chain: a line already stored is skipped, a line that does not follow the
     /// last one received marks the chain broken there, a line sent again with other content
     /// is not stored and marks it broken too.
-    pub async fn append(&self, lines: &[Line]) -> Result<Stored, StoreError> {
+    pub(super) async fn append(&self, lines: &[Line]) -> Result<Stored, StoreError> {
         let stored = self.append_batches(&[lines]).await?;
         Ok(stored.into_iter().next().unwrap_or_default())
     }
 
     /// [`append`](Self::append) for several batches in one transaction (one commit to disk
     /// for many learners' batches): what each one did.
-    pub async fn append_batches(&self, batches: &[&[Line]]) -> Result<Vec<Stored>, StoreError> {
+    pub(super) async fn append_batches(
+        &self,
+        batches: &[&[Line]],
+    ) -> Result<Vec<Stored>, StoreError> {
         let now = jiff::Timestamp::now().as_millisecond();
         let mut stored = Vec::with_capacity(batches.len());
         // A failed transaction is rolled back before the error goes up: dropped, it would
@@ -447,7 +454,7 @@ impl Store {
     /// older than every transaction still running: no row can appear later behind the cursor.
     /// A long transaction (a big import) holds the others' rows back until it ends; none is
     /// ever skipped.
-    pub async fn events_after(
+    pub(super) async fn events_after(
         &self,
         cursor: Cursor,
         limit: i64,

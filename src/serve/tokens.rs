@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// A new token: 32 random bytes from the operating system, as 64 hex digits.
-pub fn generate() -> Result<String, getrandom::Error> {
+pub(super) fn generate() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes)?;
     Ok(hex(&bytes))
@@ -12,7 +12,7 @@ pub fn generate() -> Result<String, getrandom::Error> {
 
 /// A shorter code people type (the class code): 10 characters of an alphabet with no
 /// look-alikes (no 0/O, 1/l/I), about 50 bits.
-pub fn generate_code() -> Result<String, getrandom::Error> {
+pub(super) fn generate_code() -> Result<String, getrandom::Error> {
     const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
     let mut bytes = [0u8; 10];
     getrandom::getrandom(&mut bytes)?;
@@ -24,12 +24,12 @@ pub fn generate_code() -> Result<String, getrandom::Error> {
 
 /// What the store keeps of a token: its SHA-256, hex. A token is random and long, so a plain
 /// hash is enough (no salt or slow hash: there is no dictionary to try).
-pub fn hash(token: &str) -> String {
+pub(super) fn hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// Whether `token` hashes to `stored`, in time that does not depend on where they differ.
-pub fn matches(token: &str, stored: &str) -> bool {
+pub(super) fn matches(token: &str, stored: &str) -> bool {
     hash(token).as_bytes().ct_eq(stored.as_bytes()).into()
 }
 

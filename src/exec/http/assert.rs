@@ -80,7 +80,7 @@ impl Found {
 }
 
 impl<'r> Examiner<'r> {
-    pub fn new(response: &'r Response, secrets: &'r Secrets) -> Self {
+    pub(super) fn new(response: &'r Response, secrets: &'r Secrets) -> Self {
         Self {
             response,
             secrets,
@@ -91,7 +91,7 @@ impl<'r> Examiner<'r> {
 
     /// The value a `[Captures]` line takes: a string as its text, bytes as hex, other values
     /// as compact JSON.
-    pub fn capture(&self, capture: &Capture, lookup: &Lookup<'_>) -> Result<String, Miss> {
+    pub(super) fn capture(&self, capture: &Capture, lookup: &Lookup<'_>) -> Result<String, Miss> {
         let query = filled_query(&capture.query, lookup)?;
         let what = describe_query(&query);
         let found = match self.value(&query, &capture.filters, lookup) {
@@ -111,7 +111,7 @@ impl<'r> Examiner<'r> {
     }
 
     /// Checks one line of `[Asserts]` (or a header or body line of the response section).
-    pub fn check(&self, assert: &Assert, lookup: &Lookup<'_>) -> Result<(), Miss> {
+    pub(super) fn check(&self, assert: &Assert, lookup: &Lookup<'_>) -> Result<(), Miss> {
         let query = filled_query(&assert.query, lookup)?;
         let what = describe_query(&query);
         let predicate = &assert.predicate;

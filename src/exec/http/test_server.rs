@@ -9,6 +9,8 @@
 // Each of the two users takes part of it: the executor's tests the ways to misbehave, the
 // router the paths and queries.
 #![allow(dead_code)]
+// Its items are `pub` for the integration tests, which include it as a module of their own.
+#![allow(unreachable_pub)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};

@@ -35,7 +35,7 @@ pub(super) enum Number {
 
 impl Number {
     /// A JSON number: an integer when it has no fraction or exponent and fits, else a float.
-    pub fn from_json(number: &serde_json::Number) -> Self {
+    pub(super) fn from_json(number: &serde_json::Number) -> Self {
         if let Some(integer) = number.as_i64() {
             Self::Integer(integer)
         } else if number.is_u64() {
@@ -46,7 +46,7 @@ impl Number {
     }
 
     /// Numbers in order: integers and floats as floats, big integers by their digits.
-    pub fn compare(&self, other: &Number) -> Ordering {
+    pub(super) fn compare(&self, other: &Number) -> Ordering {
         match (self, other) {
             (Self::Integer(a), Self::Integer(b)) => a.cmp(b),
             (Self::Float(a), Self::Float(b)) => float_order(*a, *b),
@@ -124,7 +124,7 @@ impl PartialEq for Value {
 pub(super) struct TypeMismatch;
 
 impl Value {
-    pub fn from_json(json: &serde_json::Value) -> Self {
+    pub(super) fn from_json(json: &serde_json::Value) -> Self {
         match json {
             serde_json::Value::Null => Self::Null,
             serde_json::Value::Bool(b) => Self::Bool(*b),
@@ -142,7 +142,7 @@ impl Value {
     }
 
     /// The kind's name, as failures say it.
-    pub fn kind(&self) -> &'static str {
+    pub(super) fn kind(&self) -> &'static str {
         match self {
             Self::Bool(_) => "boolean",
             Self::Number(Number::Float(_)) => "float",
@@ -157,7 +157,7 @@ impl Value {
     }
 
     /// `<`, `>` and the like: strings by their characters, numbers as numbers, dates in time.
-    pub fn compare(&self, other: &Value) -> Result<Ordering, TypeMismatch> {
+    pub(super) fn compare(&self, other: &Value) -> Result<Ordering, TypeMismatch> {
         match (self, other) {
             (Self::String(a), Self::String(b)) => Ok(a.cmp(b)),
             (Self::Number(a), Self::Number(b)) => Ok(a.compare(b)),
@@ -166,7 +166,7 @@ impl Value {
         }
     }
 
-    pub fn starts_with(&self, prefix: &Value) -> Result<bool, TypeMismatch> {
+    pub(super) fn starts_with(&self, prefix: &Value) -> Result<bool, TypeMismatch> {
         match (self, prefix) {
             (Self::String(s), Self::String(p)) => Ok(s.starts_with(p.as_str())),
             (Self::Bytes(s), Self::Bytes(p)) => Ok(s.starts_with(p)),
@@ -174,7 +174,7 @@ impl Value {
         }
     }
 
-    pub fn ends_with(&self, suffix: &Value) -> Result<bool, TypeMismatch> {
+    pub(super) fn ends_with(&self, suffix: &Value) -> Result<bool, TypeMismatch> {
         match (self, suffix) {
             (Self::String(s), Self::String(p)) => Ok(s.ends_with(p.as_str())),
             (Self::Bytes(s), Self::Bytes(p)) => Ok(s.ends_with(p)),
@@ -183,7 +183,7 @@ impl Value {
     }
 
     /// `contains`: a substring, a run of bytes, or an equal item of a list.
-    pub fn contains(&self, part: &Value) -> Result<bool, TypeMismatch> {
+    pub(super) fn contains(&self, part: &Value) -> Result<bool, TypeMismatch> {
         match (self, part) {
             (Self::String(s), Self::String(p)) => Ok(s.contains(p.as_str())),
             (Self::Bytes(s), Self::Bytes(p)) => {
@@ -195,7 +195,7 @@ impl Value {
     }
 
     /// `includes`: an equal item of a list.
-    pub fn includes(&self, item: &Value) -> Result<bool, TypeMismatch> {
+    pub(super) fn includes(&self, item: &Value) -> Result<bool, TypeMismatch> {
         match self {
             Self::List(items) => Ok(items.contains(item)),
             _ => Err(TypeMismatch),
@@ -203,7 +203,7 @@ impl Value {
     }
 
     /// How many items, bytes or characters `isEmpty` counts.
-    pub fn size(&self) -> Result<usize, TypeMismatch> {
+    pub(super) fn size(&self) -> Result<usize, TypeMismatch> {
         match self {
             Self::List(items) => Ok(items.len()),
             Self::Object(fields) => Ok(fields.len()),
@@ -214,7 +214,7 @@ impl Value {
     }
 
     /// The text `toString` gives, for the kinds that have one.
-    pub fn render(&self) -> Option<String> {
+    pub(super) fn render(&self) -> Option<String> {
         match self {
             Self::Bool(b) => Some(b.to_string()),
             Self::Number(n) => Some(n.to_string()),
@@ -230,7 +230,7 @@ impl Value {
     }
 
     /// As a failure shows it: JSON for JSON's kinds, `hex,...;` for bytes.
-    pub fn shown(&self) -> String {
+    pub(super) fn shown(&self) -> String {
         match self {
             Self::Bool(b) => b.to_string(),
             Self::Number(n) => n.to_string(),

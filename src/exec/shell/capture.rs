@@ -17,7 +17,7 @@ pub(super) struct Capture {
 
 impl Capture {
     /// Takes a chunk as read from the pipe; returns the text to show now (whole lines).
-    pub fn push(&mut self, chunk: &[u8]) -> Option<String> {
+    pub(super) fn push(&mut self, chunk: &[u8]) -> Option<String> {
         let room = MAX_CAPTURE.saturating_sub(self.kept.len());
         if chunk.len() > room {
             self.truncated = true;
@@ -35,17 +35,17 @@ impl Capture {
 
     /// The partial line held back, for when the stream went quiet (a prompt waiting for an
     /// answer that will never come, since stdin is `/dev/null`). Half a character stays.
-    pub fn flush(&mut self) -> Option<String> {
+    pub(super) fn flush(&mut self) -> Option<String> {
         self.take_pending(complete_len(&self.pending))
     }
 
     /// Everything held back, at the end of the stream.
-    pub fn flush_all(&mut self) -> Option<String> {
+    pub(super) fn flush_all(&mut self) -> Option<String> {
         self.take_pending(self.pending.len())
     }
 
     /// The kept text, at most [`MAX_CAPTURE`] bytes, and whether anything was left out.
-    pub fn into_text(self) -> (String, bool) {
+    pub(super) fn into_text(self) -> (String, bool) {
         let Self {
             kept,
             mut truncated,

@@ -45,7 +45,7 @@ impl Pipe {
 }
 
 impl Pipes {
-    pub fn new(stdout: PipeReader, stderr: PipeReader) -> Self {
+    pub(super) fn new(stdout: PipeReader, stderr: PipeReader) -> Self {
         Self {
             pipes: [
                 Pipe::new(Stream::Stdout, stdout),
@@ -58,7 +58,7 @@ impl Pipes {
     /// Waits up to `wait` for output, then reads one chunk from each pipe that has some, so
     /// the caller gets back to its clock even under a flood. Returns whether anything was
     /// read (an end of pipe included). A quiet wait shows held-back partial lines.
-    pub fn pump(
+    pub(super) fn pump(
         &mut self,
         wait: Duration,
         on_output: &mut dyn FnMut(Stream, &str),
@@ -111,7 +111,7 @@ impl Pipes {
     /// After the shell exited: reads what it left in the pipes, which is all there already.
     /// Stops when nothing more is waiting, or after `budget` if a background job keeps
     /// writing.
-    pub fn drain(
+    pub(super) fn drain(
         &mut self,
         budget: Duration,
         on_output: &mut dyn FnMut(Stream, &str),
@@ -129,7 +129,7 @@ impl Pipes {
     /// holds open to a thread that discards what comes until the job closes it, so the job
     /// neither blocks on a full pipe nor dies of SIGPIPE. Returns the kept stdout and stderr,
     /// and whether either was cut.
-    pub fn finish(self, on_output: &mut dyn FnMut(Stream, &str)) -> (String, String, bool) {
+    pub(super) fn finish(self, on_output: &mut dyn FnMut(Stream, &str)) -> (String, String, bool) {
         let [stdout, stderr] = self.pipes.map(|mut pipe| {
             if let Some(text) = pipe.capture.flush_all() {
                 on_output(pipe.stream, &text);

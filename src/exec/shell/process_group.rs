@@ -17,7 +17,7 @@ pub(super) struct ProcessGroup {
 
 impl ProcessGroup {
     /// The group led by `leader`, which was started with `process_group(0)`.
-    pub fn led_by(leader: u32) -> Option<Self> {
+    pub(super) fn led_by(leader: u32) -> Option<Self> {
         let id = i32::try_from(leader).ok().filter(|&id| id > 1)?;
         Some(Self {
             id: Pid::from_raw(id),
@@ -26,7 +26,7 @@ impl ProcessGroup {
     }
 
     /// Sends `signal` to every process in the group. A group that is gone is not an error.
-    pub fn signal(&self, signal: Signal) {
+    pub(super) fn signal(&self, signal: Signal) {
         // ESRCH: all gone already, or the leader has not yet made its group (`setsid` runs
         // a moment after the start): then the leader alone, which is not reaped yet, so its
         // id is still its own. EPERM: what is left is not ours to kill (a setuid program
@@ -38,12 +38,12 @@ impl ProcessGroup {
 
     /// Whether any process of the group is left. The leader counts until it is reaped, so
     /// reap it first.
-    pub fn is_alive(&self) -> bool {
+    pub(super) fn is_alive(&self) -> bool {
         !matches!(killpg(self.id, None), Err(Errno::ESRCH))
     }
 
     /// The command ended normally: its background jobs are the learner's, and stay.
-    pub fn release(&mut self) {
+    pub(super) fn release(&mut self) {
         self.armed = false;
     }
 }

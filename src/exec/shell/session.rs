@@ -41,7 +41,7 @@ pub(super) struct SavedTerminal {
 impl SavedTerminal {
     /// Saves the settings when stdin is a terminal that labrun has in the foreground (a
     /// job in the background that set them would be stopped for it, by SIGTTOU).
-    pub fn save() -> Self {
+    pub(super) fn save() -> Self {
         let stdin = std::io::stdin();
         let foreground = nix::unistd::tcgetpgrp(&stdin) == Ok(nix::unistd::getpgrp());
         Self {

@@ -6,7 +6,7 @@ use crate::progress::StepStatus;
 use crate::report::{LearnerRow, Provenance};
 
 /// Every status, in the order a legend lists them.
-pub const STATUSES: [StepStatus; 6] = [
+pub(super) const STATUSES: [StepStatus; 6] = [
     StepStatus::Verified,
     StepStatus::Solved,
     StepStatus::Confirmed,
@@ -16,7 +16,7 @@ pub const STATUSES: [StepStatus; 6] = [
 ];
 
 /// One character per status, distinct without colour (for print and `NO_COLOR`).
-pub fn symbol(status: StepStatus) -> &'static str {
+pub(super) fn symbol(status: StepStatus) -> &'static str {
     match status {
         StepStatus::Verified => "✓",
         StepStatus::Solved => "S",
@@ -28,7 +28,7 @@ pub fn symbol(status: StepStatus) -> &'static str {
 }
 
 /// What a status means, for legends.
-pub fn meaning(status: StepStatus) -> &'static str {
+pub(super) fn meaning(status: StepStatus) -> &'static str {
     match status {
         StepStatus::Verified => "checks passed",
         StepStatus::Solved => "checks passed after the solution was shown",
@@ -43,7 +43,7 @@ pub fn meaning(status: StepStatus) -> &'static str {
 /// (`ok`, `unchained`, `broken`), `other lesson` when the learner ran another version of
 /// the instructor's lesson, and where the events came from when not from local files
 /// (`live`, `late`, `imported`).
-pub fn trust(row: &LearnerRow) -> String {
+pub(super) fn trust(row: &LearnerRow) -> String {
     let mut words = vec![row.integrity.as_str()];
     if row.lesson_matches == Some(false) {
         words.push("other lesson");
@@ -55,7 +55,7 @@ pub fn trust(row: &LearnerRow) -> String {
 }
 
 /// `42s`, `4m 05s`, `2h 03m`; `-` for none.
-pub fn duration(seconds: Option<u64>) -> String {
+pub(super) fn duration(seconds: Option<u64>) -> String {
     match seconds {
         None => "-".to_owned(),
         Some(s) if s < 60 => format!("{s}s"),
@@ -65,12 +65,12 @@ pub fn duration(seconds: Option<u64>) -> String {
 }
 
 /// `2026-11-26 09:31 UTC`: minutes are enough to read a report by.
-pub fn moment(ts: Timestamp) -> String {
+pub(super) fn moment(ts: Timestamp) -> String {
     ts.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// `3/5 (60%)`.
-pub fn fraction(part: usize, whole: usize) -> String {
+pub(super) fn fraction(part: usize, whole: usize) -> String {
     if whole == 0 {
         return format!("{part}/0");
     }

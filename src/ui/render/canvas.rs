@@ -31,7 +31,7 @@ struct Margin {
 }
 
 impl<'w> Canvas<'w> {
-    pub fn new(out: &'w mut dyn Write, term: Term) -> Self {
+    pub(super) fn new(out: &'w mut dyn Write, term: Term) -> Self {
         Self {
             out,
             term,
@@ -42,7 +42,7 @@ impl<'w> Canvas<'w> {
     }
 
     /// Starts a nested element. `first` and `rest` are plain text, painted with `look`.
-    pub fn indent(&mut self, first: &str, rest: &str, look: Look) {
+    pub(super) fn indent(&mut self, first: &str, rest: &str, look: Look) {
         let width = super::pieces::width(first).max(super::pieces::width(rest));
         let paint = |text: &str| {
             // Paint the glyphs only, so a margin's trailing spaces can be trimmed.
@@ -63,26 +63,26 @@ impl<'w> Canvas<'w> {
         self.margins.push(margin);
     }
 
-    pub fn dedent(&mut self) {
+    pub(super) fn dedent(&mut self) {
         self.margins.pop();
     }
 
     /// The columns left for text inside the current margins.
-    pub fn width(&self) -> usize {
+    pub(super) fn width(&self) -> usize {
         let margins: usize = self.margins.iter().map(|m| m.width).sum();
         self.term.width.saturating_sub(margins).max(MIN_WIDTH)
     }
 
     /// Asks for a blank line before whatever comes next (collapsed when several are asked).
     /// Not at the start of a nested element: its first line follows its marker or title.
-    pub fn gap(&mut self) {
+    pub(super) fn gap(&mut self) {
         if !self.margins.last().is_some_and(|margin| margin.fresh) {
             self.gap = true;
         }
     }
 
     /// Writes one line of already painted text, never wrapped.
-    pub fn line(&mut self, text: &str) -> io::Result<()> {
+    pub(super) fn line(&mut self, text: &str) -> io::Result<()> {
         if self.gap && self.wrote {
             let blank: String = self
                 .margins
@@ -107,7 +107,7 @@ impl<'w> Canvas<'w> {
     }
 
     /// Writes `pieces` wrapped to the width left.
-    pub fn text(&mut self, pieces: &[Piece]) -> io::Result<()> {
+    pub(super) fn text(&mut self, pieces: &[Piece]) -> io::Result<()> {
         if pieces.iter().all(|piece| piece.text.trim().is_empty()) {
             return Ok(());
         }
@@ -119,7 +119,7 @@ impl<'w> Canvas<'w> {
     }
 
     /// Writes one look of text, wrapped.
-    pub fn styled(&mut self, text: &str, look: Look) -> io::Result<()> {
+    pub(super) fn styled(&mut self, text: &str, look: Look) -> io::Result<()> {
         self.text(&[Piece::new(text, look)])
     }
 }

@@ -19,7 +19,7 @@ pub(crate) struct Inlines {
 }
 
 impl Inlines {
-    pub fn new(term: Term) -> Self {
+    pub(super) fn new(term: Term) -> Self {
         Self {
             term,
             pieces: Vec::new(),
@@ -44,7 +44,7 @@ impl Inlines {
     }
 
     /// Handles an inline event, or gives it back.
-    pub fn event<'e>(&mut self, event: Event<'e>) -> Result<(), Event<'e>> {
+    pub(super) fn event<'e>(&mut self, event: Event<'e>) -> Result<(), Event<'e>> {
         if let Some((_, alt, depth)) = &mut self.image {
             match event {
                 Event::Text(text) | Event::Code(text) => alt.push_str(&text),

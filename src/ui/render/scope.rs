@@ -43,7 +43,7 @@ pub(crate) struct Scope<'l> {
 
 impl<'l> Scope<'l> {
     /// The intro of `part`: its blocks, no quizzes or hints.
-    pub fn intro(
+    pub(super) fn intro(
         source: &'l Source,
         part: &'l crate::lesson::Part,
         options: ShowOptions,
@@ -61,7 +61,7 @@ impl<'l> Scope<'l> {
     }
 
     /// Step `step`'s content, with its blocks, quizzes and hints.
-    pub fn step(
+    pub(super) fn step(
         source: &'l Source,
         step: &'l crate::lesson::Step,
         options: ShowOptions,
@@ -80,7 +80,11 @@ impl<'l> Scope<'l> {
     }
 
     /// Markdown of no step (a revealed hint): nothing in it is a block of the lesson.
-    pub fn loose(source: &'l Source, options: ShowOptions, references: Rc<References>) -> Self {
+    pub(super) fn loose(
+        source: &'l Source,
+        options: ShowOptions,
+        references: Rc<References>,
+    ) -> Self {
         Self::with(source, &[], &[], &[], Place::Step, options, references)
     }
 
@@ -107,13 +111,13 @@ impl<'l> Scope<'l> {
     }
 
     /// The block that starts at byte `start` of the source.
-    pub fn block_at(&self, start: usize) -> Option<usize> {
+    pub(super) fn block_at(&self, start: usize) -> Option<usize> {
         self.blocks
             .iter()
             .position(|block| block.span.start == start)
     }
 
-    pub fn quiz_at(&self, start: usize) -> Option<usize> {
+    pub(super) fn quiz_at(&self, start: usize) -> Option<usize> {
         self.quizzes
             .iter()
             .position(|quiz| quiz.span.start == start)

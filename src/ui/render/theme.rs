@@ -30,7 +30,7 @@ pub(crate) struct Look {
 }
 
 impl Look {
-    pub const PLAIN: Look = Look {
+    pub(super) const PLAIN: Look = Look {
         bold: false,
         italic: false,
         strike: false,
@@ -38,54 +38,54 @@ impl Look {
         dim: false,
         hue: None,
     };
-    pub const DIM: Look = Look {
+    pub(super) const DIM: Look = Look {
         dim: true,
         ..Look::PLAIN
     };
-    pub const BOLD: Look = Look {
+    pub(super) const BOLD: Look = Look {
         bold: true,
         ..Look::PLAIN
     };
     /// Inline `code` and code block text.
-    pub const CODE: Look = Look {
+    pub(super) const CODE: Look = Look {
         hue: Some(Hue::Cyan),
         ..Look::PLAIN
     };
     /// A `{{NAME}}` reference: shown as written, but easy to spot.
-    pub const VAR: Look = Look {
+    pub(super) const VAR: Look = Look {
         bold: true,
         hue: Some(Hue::Magenta),
         ..Look::PLAIN
     };
-    pub const LINK: Look = Look {
+    pub(super) const LINK: Look = Look {
         underline: true,
         hue: Some(Hue::Blue),
         ..Look::PLAIN
     };
-    pub const IMAGE: Look = Look {
+    pub(super) const IMAGE: Look = Look {
         italic: true,
         hue: Some(Hue::Magenta),
         ..Look::PLAIN
     };
-    pub const HEADING: Look = Look {
+    pub(super) const HEADING: Look = Look {
         bold: true,
         hue: Some(Hue::Yellow),
         ..Look::PLAIN
     };
-    pub const TITLE: Look = Look {
+    pub(super) const TITLE: Look = Look {
         bold: true,
         hue: Some(Hue::Cyan),
         ..Look::PLAIN
     };
 
-    pub const fn hue(hue: Hue) -> Look {
+    pub(super) const fn hue(hue: Hue) -> Look {
         Look {
             hue: Some(hue),
             ..Look::PLAIN
         }
     }
 
-    pub const fn bold_hue(hue: Hue) -> Look {
+    pub(super) const fn bold_hue(hue: Hue) -> Look {
         Look {
             bold: true,
             hue: Some(hue),
@@ -94,7 +94,7 @@ impl Look {
     }
 
     /// `self` with the attributes of `other` added; `other`'s colour wins.
-    pub fn with(self, other: Look) -> Look {
+    pub(super) fn with(self, other: Look) -> Look {
         Look {
             bold: self.bold || other.bold,
             italic: self.italic || other.italic,
@@ -105,7 +105,7 @@ impl Look {
         }
     }
 
-    pub fn style(self) -> Style {
+    pub(super) fn style(self) -> Style {
         let mut style = Style::new();
         style = match self.hue {
             Some(Hue::Red) => style.red(),

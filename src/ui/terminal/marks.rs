@@ -12,39 +12,39 @@ pub(super) struct Marks {
 }
 
 impl Marks {
-    pub fn paint(self, style: &Style, text: &str) -> String {
+    pub(super) fn paint(self, style: &Style, text: &str) -> String {
         self.term.paint(style, text)
     }
 
     /// Success: `✔ done`, `✔ Step verified.`
-    pub fn good(self, text: &str) -> String {
+    pub(super) fn good(self, text: &str) -> String {
         self.paint(&Style::new().green().bold(), text)
     }
 
     /// A verdict against the learner: `✘ Not verified yet.`
-    pub fn bad(self, text: &str) -> String {
+    pub(super) fn bad(self, text: &str) -> String {
         self.paint(&Style::new().red().bold(), text)
     }
 
     /// Why something failed.
-    pub fn reason(self, text: &str) -> String {
+    pub(super) fn reason(self, text: &str) -> String {
         self.paint(&Style::new().red(), text)
     }
 
-    pub fn dim(self, text: &str) -> String {
+    pub(super) fn dim(self, text: &str) -> String {
         self.paint(&Style::new().dim(), text)
     }
 
-    pub fn heading(self, text: &str) -> String {
+    pub(super) fn heading(self, text: &str) -> String {
         self.paint(&Style::new().bold().cyan(), text)
     }
 
-    pub fn code(self, text: &str) -> String {
+    pub(super) fn code(self, text: &str) -> String {
         self.paint(&Style::new().cyan(), text)
     }
 
     /// `✔ verified`, the word padded to `width` for a column.
-    pub fn status(self, status: StepStatus, width: usize) -> String {
+    pub(super) fn status(self, status: StepStatus, width: usize) -> String {
         let (glyph, style) = match status {
             StepStatus::Verified | StepStatus::Confirmed => ("✔", Style::new().green()),
             StepStatus::Solved => ("◆", Style::new().yellow()),
@@ -57,7 +57,7 @@ impl Marks {
 
     /// The first non-blank line of a block, `…` when there is more, cut to fit a line
     /// that already has `used` columns.
-    pub fn first_line(self, code: &str, used: usize) -> String {
+    pub(super) fn first_line(self, code: &str, used: usize) -> String {
         let mut lines = code.lines().map(str::trim).filter(|l| !l.is_empty());
         let first = lines.next().unwrap_or("");
         let more = if lines.next().is_some() { " …" } else { "" };

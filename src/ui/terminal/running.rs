@@ -20,7 +20,7 @@ pub(super) struct Running {
 impl Running {
     /// Starts the spinner (none for an interactive block). The spinner says what runs:
     /// checks, setup and cleanup are named, as the learner did not ask for them.
-    pub fn start(block: &Block, code: &str, marks: Marks) -> Self {
+    pub(super) fn start(block: &Block, code: &str, marks: Marks) -> Self {
         let spinner = (!block.attrs.interactive).then(|| {
             let what = match block.role {
                 Some(Role::Check) => "checking: ",
@@ -55,7 +55,7 @@ impl Running {
     }
 
     /// Takes the spinner off the screen.
-    pub fn stop(&mut self) {
+    pub(super) fn stop(&mut self) {
         if let Some(spinner) = self.spinner.take() {
             spinner.finish();
         }
@@ -65,7 +65,7 @@ impl Running {
     /// as the session's notice), a mark and the command for a check (its reasons come with
     /// the step's verdict), else done or failed, with the reason unless the output already
     /// showed it.
-    pub fn verdict(&self, run: &BlockRun, marks: Marks) -> Vec<String> {
+    pub(super) fn verdict(&self, run: &BlockRun, marks: Marks) -> Vec<String> {
         let evidence = run.outcome.evidence();
         let mut facts = Vec::new();
         if evidence.attempts > 1 {

@@ -39,7 +39,12 @@ pub(super) struct Spinner {
 
 impl Spinner {
     /// A spinner for `text`; `budget` and `tries` are the block's limits, when it has some.
-    pub fn start(text: &str, term: Term, budget: Option<Duration>, tries: Option<u32>) -> Self {
+    pub(super) fn start(
+        text: &str,
+        term: Term,
+        budget: Option<Duration>,
+        tries: Option<u32>,
+    ) -> Self {
         let line = Arc::new(Mutex::new(Line {
             text: text.to_owned(),
             budget,
@@ -61,12 +66,12 @@ impl Spinner {
         Self { bar, line }
     }
 
-    pub fn set_text(&self, text: &str) {
+    pub(super) fn set_text(&self, text: &str) {
         self.update(|line| line.text = crate::text::line(text));
     }
 
     /// A poll failed: the next try comes after a wait.
-    pub fn waiting(&self, attempt: u32, remaining: Option<Duration>, last: &str) {
+    pub(super) fn waiting(&self, attempt: u32, remaining: Option<Duration>, last: &str) {
         self.update(|line| {
             line.deadline = remaining.map(|left| Instant::now() + left);
             line.last = Some(crate::text::line(last));
@@ -75,11 +80,11 @@ impl Spinner {
     }
 
     /// Runs `f` with the spinner off the screen, so what it prints stays above it.
-    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+    pub(super) fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
         self.bar.suspend(f)
     }
 
-    pub fn finish(self) {
+    pub(super) fn finish(self) {
         self.bar.finish_and_clear();
     }
 
