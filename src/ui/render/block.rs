@@ -7,7 +7,7 @@ use crate::lesson::{Attrs, Block, Role, Shell, Span};
 
 use super::canvas::Canvas;
 use super::markdown;
-use super::pieces::{Piece, paint, with_vars};
+use super::pieces::{Piece, VarsShown, paint, with_vars};
 use super::scope::{Place, Scope};
 use super::theme::{Hue, Look, role_hue};
 
@@ -115,6 +115,7 @@ pub(crate) fn duration(duration: Duration) -> String {
 
 /// The header line of a block: badge, language, attributes, note, and `extra` at the end.
 pub(crate) fn header(
+    vars: &VarsShown,
     block: &Block,
     place: Place,
     hidden: bool,
@@ -158,7 +159,7 @@ pub(crate) fn header(
         if note.starts_with("capture") {
             pieces.push(Piece::atomic(note, Look::DIM));
         } else {
-            pieces.extend(with_vars(&note, Look::DIM, None, true));
+            pieces.extend(with_vars(vars, &note, Look::DIM, None, true));
         }
     }
     pieces
@@ -184,7 +185,7 @@ pub(crate) fn gutter(
         let pieces = if raw {
             vec![Piece::new(line, Look::PLAIN)]
         } else {
-            with_vars(&line, Look::PLAIN, None, true)
+            with_vars(&canvas.vars, &line, Look::PLAIN, None, true)
         };
         for (i, mut part) in fold_pieces(&pieces, canvas.width()).into_iter().enumerate() {
             if i > 0 {
@@ -319,7 +320,7 @@ pub(crate) fn block(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io:
     }
     canvas.gap();
     canvas.indent("  ", "  ", Look::PLAIN);
-    let header = header(block, scope.place, hidden, None);
+    let header = header(&canvas.vars, block, scope.place, hidden, None);
     canvas.text(&header)?;
     if !hidden {
         let hue = badge(block, scope.place).map(|badge| badge.hue);
@@ -335,11 +336,10 @@ pub(crate) fn quiz(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io::
     let Some(quiz) = scope.quizzes.get(index) else {
         return Ok(());
     };
-    let term = canvas.term;
     canvas.gap();
     canvas.indent("  ", "  ", Look::PLAIN);
     canvas.indent("❓ ", "   ", Look::bold_hue(Hue::Blue));
-    canvas.text(&markdown::inline(&quiz.question, term, Look::BOLD))?;
+    canvas.text(&markdown::inline(&quiz.question, canvas, Look::BOLD))?;
     canvas.dedent();
     let marker = if quiz.is_multiple_answer() {
         "☐ "
@@ -348,7 +348,7 @@ pub(crate) fn quiz(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io::
     };
     for choice in &quiz.choices {
         canvas.indent(&format!("   {marker}"), "     ", Look::DIM);
-        canvas.text(&markdown::inline(choice, term, Look::PLAIN))?;
+        canvas.text(&markdown::inline(choice, canvas, Look::PLAIN))?;
         canvas.dedent();
     }
     let how = match (quiz.choices.is_empty(), quiz.is_multiple_answer()) {

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::style::Term;
 
-use super::pieces::{Piece, paint, wrap};
+use super::pieces::{Piece, VarsShown, paint, wrap};
 use super::theme::Look;
 
 /// The narrowest text column anything is wrapped to, however deep the nesting.
@@ -15,6 +15,8 @@ const MIN_WIDTH: usize = 20;
 pub(crate) struct Canvas<'w> {
     out: &'w mut dyn Write,
     pub term: Term,
+    /// How `{{NAME}}` shows in what is written here.
+    pub vars: VarsShown,
     margins: Vec<Margin>,
     /// A blank line is due before the next line.
     gap: bool,
@@ -31,10 +33,11 @@ struct Margin {
 }
 
 impl<'w> Canvas<'w> {
-    pub(super) fn new(out: &'w mut dyn Write, term: Term) -> Self {
+    pub(super) fn new(out: &'w mut dyn Write, term: Term, vars: VarsShown) -> Self {
         Self {
             out,
             term,
+            vars,
             margins: Vec::new(),
             gap: false,
             wrote: false,
@@ -131,7 +134,7 @@ mod tests {
     #[test]
     fn margins_show_their_marker_once_and_blank_lines_keep_outer_margins() {
         let mut out = Vec::new();
-        let mut canvas = Canvas::new(&mut out, Term::plain(80));
+        let mut canvas = Canvas::new(&mut out, Term::plain(80), VarsShown::default());
         canvas.indent("│ ", "│ ", Look::DIM);
         canvas.line("quote").unwrap();
         canvas.indent("• ", "  ", Look::PLAIN);

@@ -9,7 +9,7 @@ use crate::style::{Term, plural};
 
 use super::block::{self, badge};
 use super::canvas::Canvas;
-use super::pieces::{Piece, with_vars};
+use super::pieces::{Piece, VarsShown, with_vars};
 use super::scope::Place;
 use super::theme::{Hue, Look};
 
@@ -23,8 +23,7 @@ struct Counts {
 
 /// Lists every block labrun runs or offers to run, every HTTP request and every file written.
 pub fn commands(out: &mut dyn Write, lesson: &Lesson, term: Term) -> io::Result<()> {
-    let _variables = super::pieces::KnownVars::set(lesson);
-    let mut canvas = Canvas::new(out, term);
+    let mut canvas = Canvas::new(out, term, VarsShown::of(lesson));
     let lines: Vec<LineIndex> = lesson.sources.iter().map(Source::line_index).collect();
     let mut counts = Counts::default();
     canvas.text(&[
@@ -176,7 +175,8 @@ fn entry(
     };
     canvas.gap();
     canvas.indent("  ", "  ", Look::PLAIN);
-    canvas.text(&block::header(block, place, false, Some(location)))?;
+    let header = block::header(&canvas.vars, block, place, false, Some(location));
+    canvas.text(&header)?;
     requests(canvas, block)?;
     let hue = badge(block, place).map(|badge| badge.hue);
     block::gutter(canvas, &block.code, hue, block.attrs.raw)?;
@@ -189,9 +189,9 @@ fn entry(
 fn requests(canvas: &mut Canvas, block: &Block) -> io::Result<()> {
     for entry in &block.http {
         canvas.indent("→ ", "  ", Look::bold_hue(Hue::Blue));
-        let mut request = with_vars(&entry.method, Look::BOLD, None, true);
+        let mut request = with_vars(&canvas.vars, &entry.method, Look::BOLD, None, true);
         request.push(Piece::new(" ", Look::PLAIN));
-        request.extend(with_vars(&entry.url, Look::PLAIN, None, true));
+        request.extend(with_vars(&canvas.vars, &entry.url, Look::PLAIN, None, true));
         canvas.text(&request)?;
         canvas.indent("  ", "  ", Look::PLAIN);
         let sent = [
@@ -203,6 +203,7 @@ fn requests(canvas: &mut Canvas, block: &Block) -> io::Result<()> {
             for pair in pairs {
                 let mut pieces = vec![Piece::new(label, Look::DIM)];
                 pieces.extend(with_vars(
+                    &canvas.vars,
                     &format!("{}{joiner}{}", pair.name, pair.value),
                     Look::PLAIN,
                     None,

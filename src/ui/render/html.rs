@@ -1,11 +1,11 @@
 //! The readable text of raw HTML in a lesson: what a reader of the rendered page would see.
 
-use super::pieces::{Piece, with_vars};
+use super::pieces::{Piece, VarsShown, with_vars};
 use super::theme::Look;
 
 /// The readable text of raw HTML: comments and tags dropped, `<br>` and block tags kept as
 /// line breaks, `<img>` shown as an image. Line breaks of the HTML source are layout, not text.
-pub(crate) fn html_text(html: &str) -> Vec<Piece> {
+pub(crate) fn html_text(html: &str, vars: &VarsShown) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut text = String::new();
     let mut rest = html;
@@ -30,7 +30,7 @@ pub(crate) fn html_text(html: &str) -> Vec<Piece> {
         match name.to_ascii_lowercase().as_str() {
             "br" | "p" | "div" | "li" | "tr" if !text.trim().is_empty() => text.push('\n'),
             "img" => {
-                pieces.extend(with_vars(&decode(&text), Look::PLAIN, None, false));
+                pieces.extend(with_vars(vars, &decode(&text), Look::PLAIN, None, false));
                 text.clear();
                 let alt = attribute(tag, "alt").unwrap_or_default();
                 let label = if alt.is_empty() {
@@ -49,7 +49,7 @@ pub(crate) fn html_text(html: &str) -> Vec<Piece> {
         rest = &rest[close + 1..];
     }
     text.push_str(&rest.replace('\n', " "));
-    pieces.extend(with_vars(&decode(&text), Look::PLAIN, None, false));
+    pieces.extend(with_vars(vars, &decode(&text), Look::PLAIN, None, false));
     while pieces
         .last()
         .is_some_and(|piece| piece.text.trim().is_empty())
@@ -105,7 +105,7 @@ mod tests {
     use super::*;
 
     fn text(html: &str) -> String {
-        html_text(html)
+        html_text(html, &VarsShown::default())
             .iter()
             .map(|piece| piece.text.as_str())
             .collect()

@@ -4,12 +4,13 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 
 use crate::style::Term;
 
-use super::pieces::{Piece, with_vars};
+use super::pieces::{Piece, VarsShown, with_vars};
 use super::theme::Look;
 
 /// Inline text being gathered, with the looks and links open at this point.
 pub(crate) struct Inlines {
     term: Term,
+    vars: VarsShown,
     pub pieces: Vec<Piece>,
     pub looks: Vec<Look>,
     /// Open links: the target and where the link text starts in `pieces`.
@@ -19,9 +20,10 @@ pub(crate) struct Inlines {
 }
 
 impl Inlines {
-    pub(super) fn new(term: Term) -> Self {
+    pub(super) fn new(term: Term, vars: VarsShown) -> Self {
         Self {
             term,
+            vars,
             pieces: Vec::new(),
             looks: Vec::new(),
             links: Vec::new(),
@@ -57,7 +59,7 @@ impl Inlines {
         }
         match event {
             Event::Text(text) => {
-                let pieces = with_vars(&text, self.look(), self.link(), false);
+                let pieces = with_vars(&self.vars, &text, self.look(), self.link(), false);
                 self.pieces.extend(pieces);
             }
             Event::Code(code) => {
@@ -67,7 +69,13 @@ impl Inlines {
                 } else {
                     format!("`{code}`")
                 };
-                let pieces = with_vars(&text, self.look().with(Look::CODE), self.link(), true);
+                let pieces = with_vars(
+                    &self.vars,
+                    &text,
+                    self.look().with(Look::CODE),
+                    self.link(),
+                    true,
+                );
                 self.pieces.extend(pieces);
             }
             Event::InlineMath(text) | Event::DisplayMath(text) => {

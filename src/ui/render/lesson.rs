@@ -9,7 +9,7 @@ use crate::style::{Term, plural};
 use super::block;
 use super::canvas::Canvas;
 use super::markdown;
-use super::pieces::{KnownVars, Piece, width, with_vars};
+use super::pieces::{Piece, VarsShown, width, with_vars};
 use super::scope::{References, Scope, ShowOptions, references};
 use super::theme::{Hue, Look};
 
@@ -20,8 +20,7 @@ pub fn lesson(
     term: Term,
     options: ShowOptions,
 ) -> io::Result<()> {
-    let _variables = KnownVars::set(lesson);
-    let mut canvas = Canvas::new(out, term);
+    let mut canvas = Canvas::new(out, term, VarsShown::of(lesson));
     header(&mut canvas, lesson)?;
     // Parsed once per file: every slice rendered needs the file's link definitions.
     let references: Vec<Rc<References>> = lesson
@@ -64,7 +63,7 @@ fn header(canvas: &mut Canvas, lesson: &Lesson) -> io::Result<()> {
     if let Some(summary) = &lesson.summary {
         canvas.text(&markdown::inline(
             summary,
-            canvas.term,
+            canvas,
             Look {
                 italic: true,
                 ..Look::PLAIN
@@ -114,7 +113,8 @@ fn header(canvas: &mut Canvas, lesson: &Lesson) -> io::Result<()> {
         canvas.gap();
         canvas.indent("Variables  ", "           ", Look::BOLD);
         for var in &lesson.vars {
-            canvas.text(&var_line(var))?;
+            let line = var_line(&canvas.vars, var);
+            canvas.text(&line)?;
         }
         canvas.dedent();
     }
@@ -123,7 +123,7 @@ fn header(canvas: &mut Canvas, lesson: &Lesson) -> io::Result<()> {
 }
 
 /// `{{name}} What to call you · asked · default friend`; a secret's default is never shown.
-fn var_line(var: &VarSpec) -> Vec<Piece> {
+fn var_line(vars: &VarsShown, var: &VarSpec) -> Vec<Piece> {
     let mut pieces = vec![Piece::new(format!("{{{{{}}}}}", var.name), Look::VAR)];
     if let Some(about) = var.description.as_ref().or(var.prompt.as_ref()) {
         pieces.push(Piece::new(format!(" {about}"), Look::PLAIN));
@@ -158,7 +158,7 @@ fn var_line(var: &VarSpec) -> Vec<Piece> {
         };
         pieces.push(Piece::new(separator, Look::DIM));
         // Each note is kept whole on a line: "default friend", not "default" and "friend".
-        pieces.extend(with_vars(&note, Look::DIM, None, true));
+        pieces.extend(with_vars(vars, &note, Look::DIM, None, true));
     }
     pieces
 }

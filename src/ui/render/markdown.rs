@@ -11,7 +11,6 @@ use std::rc::Rc;
 use pulldown_cmark::{Alignment, BrokenLink, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
 use crate::lesson::{CalloutKind, Span, markdown};
-use crate::style::Term;
 
 use super::block;
 use super::canvas::Canvas;
@@ -34,7 +33,7 @@ pub(crate) fn render(canvas: &mut Canvas, scope: &mut Scope, span: Span) -> io::
     };
     let parser = Parser::new_with_broken_link_callback(text, markdown::options(), Some(resolve));
     let mut walker = Walker {
-        inline: Inlines::new(canvas.term),
+        inline: Inlines::new(canvas.term, canvas.vars.clone()),
         canvas,
         scope,
         base: span.start,
@@ -50,8 +49,8 @@ pub(crate) fn render(canvas: &mut Canvas, scope: &mut Scope, span: Span) -> io::
 
 /// The plain-text-plus-style pieces of a short inline Markdown text (a quiz question or
 /// choice). Text that is more than one paragraph is shown as written.
-pub(crate) fn inline(text: &str, term: Term, look: Look) -> Vec<Piece> {
-    let mut inlines = Inlines::new(term);
+pub(crate) fn inline(text: &str, canvas: &Canvas, look: Look) -> Vec<Piece> {
+    let mut inlines = Inlines::new(canvas.term, canvas.vars.clone());
     inlines.looks.push(look);
     for event in markdown::parser(text).map(markdown::visible) {
         match event {
@@ -59,7 +58,7 @@ pub(crate) fn inline(text: &str, term: Term, look: Look) -> Vec<Piece> {
             Event::End(TagEnd::Paragraph) => inlines.pieces.push(Piece::new(" ", Look::PLAIN)),
             event => {
                 if inlines.event(event).is_err() {
-                    return with_vars(text, look, None, false);
+                    return with_vars(&canvas.vars, text, look, None, false);
                 }
             }
         }
@@ -300,7 +299,7 @@ impl Walker<'_, '_, '_> {
                 self.canvas.gap();
             }
             Some(Leaf::Html(html)) => {
-                let pieces = html_text(&html);
+                let pieces = html_text(&html, &self.canvas.vars);
                 if !pieces.is_empty() {
                     self.canvas.gap();
                     self.canvas.text(&pieces)?;

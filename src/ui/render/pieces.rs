@@ -56,71 +56,63 @@ pub(crate) fn width(text: &str) -> usize {
     console::measure_text_width(text)
 }
 
-thread_local! {
-    /// Values to show in place of `{{NAME}}` while a learner's session renders a step;
-    /// `labrun show` sets none and shows the names.
-    static DISPLAY_VARS: std::cell::RefCell<Option<Resolver>> = const { std::cell::RefCell::new(None) };
-    /// The variables of the lesson being rendered: any other `{{word}}` is shown as text.
-    static VARIABLES: std::cell::RefCell<Option<std::collections::BTreeSet<String>>> =
-        const { std::cell::RefCell::new(None) };
+/// How `{{NAME}}` shows while rendering: which names are the lesson's variables (any other
+/// `{{word}}` is text), and, in a learner's session, their values. Carried by the
+/// [`Canvas`](super::canvas::Canvas) that everything renders onto.
+#[derive(Clone, Default)]
+pub(crate) struct VarsShown {
+    /// `None`: every `{{name}}` is a variable.
+    known: Option<std::rc::Rc<std::collections::BTreeSet<String>>>,
+    values: Option<Resolver>,
 }
 
-/// While the guard lives, only the lesson's variables render as variables.
-pub(crate) struct KnownVars(Option<std::collections::BTreeSet<String>>);
-
-impl KnownVars {
-    pub(crate) fn set(lesson: &crate::lesson::Lesson) -> Self {
-        Self(VARIABLES.with(|slot| slot.replace(Some(lesson.variables.clone()))))
+impl VarsShown {
+    /// The lesson's variables, shown by name (`labrun show`).
+    pub(crate) fn of(lesson: &crate::lesson::Lesson) -> Self {
+        Self {
+            known: Some(std::rc::Rc::new(lesson.variables.clone())),
+            values: None,
+        }
     }
 
     /// For a text whose variables were replaced by their values already: any `{{word}}`
     /// left in it is text.
     pub(crate) fn none() -> Self {
-        Self(VARIABLES.with(|slot| slot.replace(Some(Default::default()))))
+        Self {
+            known: Some(std::rc::Rc::default()),
+            values: None,
+        }
     }
-}
 
-impl Drop for KnownVars {
-    fn drop(&mut self) {
-        let previous = self.0.take();
-        VARIABLES.with(|slot| *slot.borrow_mut() = previous);
+    /// Shown with the values `resolver` gives (a session; secrets masked by it).
+    pub(crate) fn with_values(self, resolver: Resolver) -> Self {
+        Self {
+            values: Some(resolver),
+            ..self
+        }
     }
-}
 
-fn is_variable(name: &str) -> bool {
-    VARIABLES.with(|slot| {
-        slot.borrow()
-            .as_ref()
-            .is_none_or(|names| names.contains(name))
-    })
+    fn is_variable(&self, name: &str) -> bool {
+        self.known.as_ref().is_none_or(|names| names.contains(name))
+    }
+
+    fn value(&self, name: &str) -> Option<String> {
+        self.values.as_ref().and_then(|resolve| resolve(name))
+    }
 }
 
 /// Looks up the display value of a variable (secrets already masked).
 pub type Resolver = std::rc::Rc<dyn Fn(&str) -> Option<String>>;
 
-/// While the guard lives, `{{NAME}}` renders as the resolver's value.
-pub(crate) struct DisplayVars(Option<Resolver>);
-
-impl DisplayVars {
-    pub(crate) fn set(resolver: Resolver) -> Self {
-        Self(DISPLAY_VARS.with(|slot| slot.replace(Some(resolver))))
-    }
-}
-
-impl Drop for DisplayVars {
-    fn drop(&mut self) {
-        let previous = self.0.take();
-        DISPLAY_VARS.with(|slot| *slot.borrow_mut() = previous);
-    }
-}
-
-fn display_value(name: &str) -> Option<String> {
-    DISPLAY_VARS.with(|slot| slot.borrow().as_ref().and_then(|resolve| resolve(name)))
-}
-
 /// `text` split so that each `{{NAME}}` has the variable look on top of `look` (and its
-/// value, while a session has set [`DisplayVars`]).
-pub(crate) fn with_vars(text: &str, look: Look, link: Option<&String>, atomic: bool) -> Vec<Piece> {
+/// value, where `vars` has values).
+pub(crate) fn with_vars(
+    vars: &VarsShown,
+    text: &str,
+    look: Look,
+    link: Option<&String>,
+    atomic: bool,
+) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut copied = 0;
     let mut push = |text: &str, look: Look| {
@@ -133,9 +125,9 @@ pub(crate) fn with_vars(text: &str, look: Look, link: Option<&String>, atomic: b
             });
         }
     };
-    for (name, range) in template::references(text).filter(|(name, _)| is_variable(name)) {
+    for (name, range) in template::references(text).filter(|(name, _)| vars.is_variable(name)) {
         push(&text[copied..range.start], look);
-        match display_value(name) {
+        match vars.value(name) {
             Some(value) => push(&value, look.with(Look::VAR)),
             None => push(&text[range.clone()], look.with(Look::VAR)),
         }
@@ -322,7 +314,13 @@ mod tests {
 
     #[test]
     fn variables_get_their_own_look() {
-        let pieces = with_vars("hi {{name}}!", Look::PLAIN, None, false);
+        let pieces = with_vars(
+            &VarsShown::default(),
+            "hi {{name}}!",
+            Look::PLAIN,
+            None,
+            false,
+        );
         let looks: Vec<_> = pieces
             .iter()
             .map(|p| (p.text.as_str(), p.look == Look::VAR))
@@ -332,8 +330,13 @@ mod tests {
 
     #[test]
     fn in_a_text_with_no_variables_left_a_word_in_braces_is_text() {
-        let _variables = KnownVars::none();
-        let pieces = with_vars("run `ls`{{exec}}", Look::PLAIN, None, false);
+        let pieces = with_vars(
+            &VarsShown::none(),
+            "run `ls`{{exec}}",
+            Look::PLAIN,
+            None,
+            false,
+        );
         assert!(pieces.iter().all(|p| p.look != Look::VAR), "{pieces:?}");
     }
 }

@@ -9,7 +9,7 @@ use crate::style::Term;
 
 use super::canvas::Canvas;
 use super::lesson::{contents, part_heading, step_heading};
-use super::pieces::{DisplayVars, KnownVars, Resolver};
+use super::pieces::{Resolver, VarsShown};
 use super::scope::{Scope, ShowOptions, references};
 
 const SESSION: ShowOptions = ShowOptions {
@@ -20,9 +20,7 @@ const SESSION: ShowOptions = ShowOptions {
 
 /// The intro of the lesson's first part.
 pub fn intro(out: &mut dyn Write, lesson: &Lesson, term: Term, vars: Resolver) -> io::Result<()> {
-    let _vars = DisplayVars::set(vars);
-    let _variables = KnownVars::set(lesson);
-    let mut canvas = Canvas::new(out, term);
+    let mut canvas = Canvas::new(out, term, VarsShown::of(lesson).with_values(vars));
     let Some(part) = lesson.parts.first() else {
         return Ok(());
     };
@@ -44,9 +42,7 @@ pub fn step(
     term: Term,
     vars: Resolver,
 ) -> io::Result<()> {
-    let _vars = DisplayVars::set(vars);
-    let _variables = KnownVars::set(lesson);
-    let mut canvas = Canvas::new(out, term);
+    let mut canvas = Canvas::new(out, term, VarsShown::of(lesson).with_values(vars));
     let Some(step) = lesson.steps.get(index) else {
         return Ok(());
     };
@@ -74,12 +70,11 @@ pub fn step(
 /// A piece of Markdown on its own (a revealed hint), its variables replaced by their values
 /// already: a `{{word}}` left in it is text.
 pub fn markdown(out: &mut dyn Write, text: &str, term: Term) -> io::Result<()> {
-    let _variables = KnownVars::none();
     let source = Source {
         path: "hint.md".into(),
         text: Arc::from(text),
     };
-    let mut canvas = Canvas::new(out, term);
+    let mut canvas = Canvas::new(out, term, VarsShown::none());
     let options = ShowOptions {
         hints: true,
         ..SESSION
