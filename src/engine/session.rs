@@ -500,7 +500,7 @@ impl<'a> Session<'a> {
             .enumerate()
             .filter(|(i, b)| {
                 (b.role == Some(Role::Run) && !self.ran.contains(i))
-                    || (shown && b.role.is_none() && b.is_offered_to_learner())
+                    || (shown && b.is_shown_command())
             })
             .collect();
         if blocks.is_empty() && shown {
