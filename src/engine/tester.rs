@@ -141,7 +141,7 @@ fn step_verdict(runtime: &mut Runtime<'_>, index: usize, reporter: &mut dyn Repo
         let shown = step
             .blocks
             .iter()
-            .filter(|b| b.role.is_none() && b.is_offered_to_learner())
+            .filter(|b| b.is_shown_command())
             .collect();
         (shown, "a command the step shows")
     } else {
