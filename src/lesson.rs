@@ -16,13 +16,13 @@ pub mod markdown;
 mod model;
 mod parser;
 mod quiz;
+mod shell_lines;
 mod span;
 pub mod template;
 mod validate;
 mod var_sources;
 pub(crate) mod yaml;
 
-pub use commands::command_starts;
 pub use diagnostic::{Code, Diagnostic, Severity, nearest};
 pub use duration::parse_duration;
 pub use front_matter::{ToolRequirement, VarSpec};
@@ -37,6 +37,7 @@ pub use model::{
 };
 pub use parser::slug;
 pub use quiz::Quiz;
+pub use shell_lines::command_starts;
 pub use span::{LineCol, LineIndex, Span};
 pub use validate::{is_identifier, is_reserved_env_name};
 pub use var_sources::VarSource;

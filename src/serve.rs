@@ -4,9 +4,9 @@
 //! the live dashboard ([`api`], [`dashboard`]).
 //!
 //! What it trusts: a learner's token writes only that learner's events; each learner's
-//! chain is followed as lines arrive, so an edited, removed or reordered line shows as
-//! `integrity: broken`; and what arrived while the session ran is `evidence: live`, whatever
-//! a file says later.
+//! chain is followed as lines arrive (`store/append.rs`), so an edited, removed or
+//! reordered line shows as `integrity: broken`; and what arrived while the session ran is
+//! `evidence: live`, whatever a file says later.
 
 mod api;
 mod class;

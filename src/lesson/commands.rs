@@ -454,47 +454,5 @@ fn after_prompt(line: &str) -> Option<&str> {
     is_prompt.then_some(command)
 }
 
-/// For each line of shell code, whether a command starts on it: not a line that continues
-/// the one before it (after a trailing `\`), nor the body or the end of a here-document
-/// (`<<EOF`, `<<-'EOF'`). A preview marks only those lines with a prompt.
-pub fn command_starts(code: &str) -> Vec<bool> {
-    let mut starts = Vec::new();
-    let mut continued = false;
-    let mut heredoc: Option<String> = None;
-    for line in code.lines() {
-        if let Some(delimiter) = &heredoc {
-            starts.push(false);
-            if line.trim_start_matches('\t') == delimiter {
-                heredoc = None;
-            }
-            continue;
-        }
-        starts.push(!continued);
-        continued = line.trim_end().ends_with('\\');
-        heredoc = heredoc_delimiter(line);
-    }
-    starts
-}
-
-/// The word that ends a here-document opened on `line`; not a here-string (`<<<`), nor a
-/// shift (`$((1 << 2))`): a delimiter starts with a letter, `_` or a quote.
-fn heredoc_delimiter(line: &str) -> Option<String> {
-    let at = line.find("<<")?;
-    let rest = &line[at + 2..];
-    if rest.starts_with('<') {
-        return None;
-    }
-    let rest = rest.strip_prefix('-').unwrap_or(rest).trim_start();
-    if !rest.starts_with(|c: char| c.is_alphabetic() || matches!(c, '_' | '\'' | '"')) {
-        return None;
-    }
-    let word: String = rest
-        .chars()
-        .take_while(|c| !c.is_whitespace() && !matches!(c, ';' | '|' | '&' | ')' | '>'))
-        .collect();
-    let word = word.trim_matches(['\'', '"']);
-    (!word.is_empty()).then(|| word.to_owned())
-}
-
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,10 @@
 //! caught by the chain alone: what the class server received while the session ran is what
 //! it trusts (see `evidence` in reports). The chain catches a hand-edited line, a line copied
 //! from a classmate's log, a removed failure.
+//!
+//! This is the rule for a log file read whole. The class server applies the same rule to
+//! lines as they arrive, batch by batch against what it stored before (`ChainRow::why_broken`
+//! in `serve/store/append.rs`).
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -129,23 +129,3 @@ fn the_install_script_runs_only_the_branch_of_a_package_manager_on_path() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("none of brew, apt-get"));
 }
-
-#[test]
-fn a_command_starts_on_each_line_but_continuations_and_here_documents() {
-    let code = "echo one\n\
-                kubectl apply -f - <<'EOF'\n\
-                kind: Pod\n\
-                EOF\n\
-                skopeo copy \\\n  --sign-by me \\\n  a b\n\
-                cat <<<\"here string\"\n\
-                echo $((1 << 2))\n\
-                echo two";
-    assert_eq!(
-        super::command_starts(code),
-        [
-            true, true, false, false, true, false, false, true, true, true
-        ]
-    );
-    let tabs = "cat <<-END\n\tbody\n\tEND\necho after";
-    assert_eq!(super::command_starts(tabs), [true, false, false, true]);
-}

@@ -25,6 +25,47 @@ pub(super) struct ChainRow {
     batch: HashMap<i64, String>,
 }
 
+impl ChainRow {
+    /// Why `line` breaks the chain it arrives in, or `None`: a line missing before it, a line
+    /// that comes again or too late, an event without `seq` among chained ones, or a `prev`
+    /// that is not the hash of the line before. The rule `progress::Chain` applies to a log
+    /// file, applied here to lines as they reach the server.
+    fn why_broken(&self, line: &Line) -> Option<String> {
+        // Places come checked from the API; saturating, a bad one breaks a chain, not the
+        // server.
+        let expected = self.last_seq.saturating_add(1);
+        if line.seq > expected {
+            Some(format!(
+                "line {} came after line {}: {} missing",
+                line.seq,
+                self.last_seq,
+                if line.seq - expected == 1 {
+                    format!("line {expected} is")
+                } else {
+                    format!("lines {expected} to {} are", line.seq.saturating_sub(1))
+                }
+            ))
+        } else if line.seq < expected {
+            Some(format!(
+                "line {} came after line {}",
+                line.seq, self.last_seq
+            ))
+        } else if line.kind == Kind::Event && !line.chained && self.chained {
+            Some(format!(
+                "line {} is an event with no `seq` among chained ones",
+                line.seq
+            ))
+        } else if line.chained && line.seq > 1 && line.prev.as_deref() != Some(&self.last_hash) {
+            Some(format!(
+                "line {}'s `prev` does not match line {}",
+                line.seq, self.last_seq
+            ))
+        } else {
+            None
+        }
+    }
+}
+
 /// Rows of `events` inserted by one statement: well below both databases' limits on
 /// parameters.
 pub(super) const ROWS_PER_INSERT: usize = 400;
@@ -157,35 +198,7 @@ macro_rules! append_in {
                     stored.duplicates += 1;
                     continue;
                 }
-                // Places come checked from the API; saturating, a bad one breaks a chain, not the
-                // server.
-                let expected = chain.last_seq.saturating_add(1);
-                let why = if line.seq > expected {
-                    Some(format!(
-                        "line {} came after line {}: {} missing",
-                        line.seq,
-                        chain.last_seq,
-                        if line.seq - expected == 1 {
-                            format!("line {expected} is")
-                        } else {
-                            format!("lines {expected} to {} are", line.seq.saturating_sub(1))
-                        }
-                    ))
-                } else if line.seq < expected {
-                    Some(format!(
-                        "line {} came after line {}",
-                        line.seq, chain.last_seq
-                    ))
-                } else if line.kind == Kind::Event && !line.chained && chain.chained {
-                    Some(format!("line {} is an event with no `seq` among chained ones", line.seq))
-                } else if line.chained && line.seq > 1 && line.prev.as_deref() != Some(&chain.last_hash) {
-                    Some(format!(
-                        "line {}'s `prev` does not match line {}",
-                        line.seq, chain.last_seq
-                    ))
-                } else {
-                    None
-                };
+                let why = chain.why_broken(line);
                 let first_break = if chain.broken.is_none() { why } else { None };
                 chain.batch.insert(line.seq, line.hash.clone());
                 pending.push(NewEvent {
