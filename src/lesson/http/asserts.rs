@@ -331,6 +331,19 @@ pub(super) fn assert(t: &str, abs: usize) -> Result<Assert, Diagnostic> {
     let mut cur = Cursor::new(t, abs);
     let query = parse_query(&mut cur)?;
     let filters = parse_filters(&mut cur)?;
+    let predicate = parse_predicate(&mut cur, t)?;
+    Ok(Assert {
+        query,
+        filters,
+        predicate,
+        span: Span::new(abs, abs + t.len()),
+        implicit: false,
+    })
+}
+
+/// The predicate after a query and its filters: `[not] OP [VALUE]`, up to the end of the line
+/// (`t`, the whole line, for the operator's text).
+fn parse_predicate(cur: &mut Cursor<'_>, t: &str) -> Result<Predicate, Diagnostic> {
     cur.skip_ws();
     let not = {
         let start = cur.i;
@@ -381,7 +394,7 @@ pub(super) fn assert(t: &str, abs: usize) -> Result<Assert, Diagnostic> {
             return Err(malformed(span, format!("`{op_text}` takes no value")));
         }
         (false, true) => {
-            let (value, span) = parse_value(&mut cur)?;
+            let (value, span) = parse_value(cur)?;
             Some(check_value(op, op_text, value, span)?)
         }
     };
@@ -391,13 +404,7 @@ pub(super) fn assert(t: &str, abs: usize) -> Result<Assert, Diagnostic> {
         let message = format!("unexpected `{extra}` after the predicate");
         return Err(malformed(span, message));
     }
-    Ok(Assert {
-        query,
-        filters,
-        predicate: Predicate { not, op, value },
-        span: Span::new(abs, abs + t.len()),
-        implicit: false,
-    })
+    Ok(Predicate { not, op, value })
 }
 
 fn parse_query(cur: &mut Cursor<'_>) -> Result<Query, Diagnostic> {
