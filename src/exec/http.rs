@@ -17,12 +17,12 @@
 //!   variable, a URL or regex that is invalid once filled in), with `Retry-After` (seconds or an
 //!   HTTP date) honoured on 429 and 503.
 //!
-//! Layout: `request` builds a request from an entry, `client` sends it, `assert` (with
-//! `jsonpath`, `filter` and `value`) checks the response, `runner` runs a block's entries
-//! and polls.
+//! Layout: `request` builds a request from an entry, `client` sends it, `evaluate` (with
+//! `jsonpath`, `filter` and `value`) checks the response against the block's captures and
+//! asserts (which `lesson/http` parses), `runner` runs a block's entries and polls.
 
-mod assert;
 mod client;
+mod evaluate;
 mod filter;
 mod jsonpath;
 mod request;

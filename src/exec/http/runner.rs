@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use reqwest::header::{DATE, RETRY_AFTER};
 use sha2::{Digest, Sha256};
 
-use super::assert::{Examiner, Miss, clip};
 use super::client::{self, Response};
+use super::evaluate::{Examiner, Miss, clip};
 use super::request::{Lookup, Prepared, prepare};
 use crate::exec::{BlockRun, Outcome, RunContext, RunProgress, Secrets};
 use crate::lesson::http::HttpEntry;
