@@ -1,5 +1,6 @@
-//! Everything that reaches a person's eyes: rendered lessons, rendered diagnostics, and the
-//! two user interfaces (plain and terminal), with the words both use.
+//! Everything that reaches a person's eyes: rendered lessons (`render`, the views, on
+//! `typeset`, the Markdown engine below them), rendered diagnostics, and the two user
+//! interfaces (plain and terminal), with the words both use.
 //!
 //! Renderers write to any `io::Write`, so they can be snapshot-tested; only the command layer
 //! decides whether that is a terminal.
@@ -10,6 +11,7 @@ pub mod render;
 pub mod show_json;
 pub mod stdin;
 pub mod terminal;
+pub mod typeset;
 
 use crate::engine::{Action, Vars};
 
@@ -34,7 +36,7 @@ pub fn action_label(action: &Action) -> (&'static str, &'static str) {
 }
 
 /// What `{{NAME}}` shows as: the value, secrets masked.
-pub fn display(vars: &Vars) -> render::Resolver {
+pub fn display(vars: &Vars) -> typeset::Resolver {
     let vars = vars.clone();
     std::rc::Rc::new(move |name: &str| vars.display_value(name))
 }

@@ -70,3 +70,34 @@ fn no_module_names_a_module_above_it() {
         upward.join("\n")
     );
 }
+
+/// Within `ui`, the typesetting engine (`ui/typeset/`) sits below the lesson views
+/// (`ui/render/`) and the two interfaces: it knows Markdown and terminals, and asks the view
+/// how to draw a lesson's block rather than naming it.
+#[test]
+fn the_typesetting_engine_names_no_view_and_no_session() {
+    let above = [
+        "crate::ui::render",
+        "crate::ui::plain",
+        "crate::ui::terminal",
+        "crate::ui::show_json",
+        "crate::engine",
+        "super::super::",
+    ];
+    let mut upward = Vec::new();
+    let files = code_files("ui/typeset");
+    assert!(files.len() > 1, "no code for `ui/typeset`");
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read a source file");
+        for (number, line) in without_tests(&text).lines().enumerate() {
+            if let Some(name) = above.iter().find(|name| line.contains(*name)) {
+                upward.push(format!("{}:{}: names {name}", path.display(), number + 1));
+            }
+        }
+    }
+    assert!(
+        upward.is_empty(),
+        "the typesetting engine names what is above it:\n{}",
+        upward.join("\n")
+    );
+}

@@ -5,11 +5,21 @@ use std::time::Duration;
 
 use crate::lesson::{Attrs, Block, Role, Shell, Span};
 
-use super::canvas::Canvas;
-use super::markdown;
-use super::pieces::{Piece, VarsShown, paint, with_vars};
+use crate::ui::typeset::{
+    self, Canvas, Fence, Fences, Hue, Look, Piece, VarsShown, gutter, with_vars,
+};
+
 use super::scope::{Place, Scope};
-use super::theme::{Hue, Look, role_hue};
+
+/// The colour of a block role's badge and gutter.
+pub(crate) fn role_hue(role: Role) -> Hue {
+    match role {
+        Role::Run => Hue::Cyan,
+        Role::Check => Hue::Green,
+        Role::Solve => Hue::Yellow,
+        Role::Setup | Role::Cleanup => Hue::Magenta,
+    }
+}
 
 /// What a block is for, as a reader sees it at a glance.
 pub(crate) struct Badge {
@@ -165,144 +175,32 @@ pub(crate) fn header(
     pieces
 }
 
-/// Code lines in a gutter of `hue`; `{{NAME}}` stands out unless `raw`. A line wider than
-/// the room left is folded onto lines that keep the gutter, each continuation marked `↪`,
-/// so the terminal never wraps it into the margin.
-pub(crate) fn gutter(
-    canvas: &mut Canvas,
-    code: &str,
-    hue: Option<Hue>,
-    raw: bool,
-) -> io::Result<()> {
-    let look = hue.map_or(Look::DIM, Look::hue);
-    canvas.indent("│ ", "│ ", look);
-    if code.trim().is_empty() {
-        canvas.styled("(empty)", Look::DIM)?;
-    }
-    for line in code.trim_end_matches(['\n', '\r']).lines() {
-        let line = line.replace('\t', "    ");
-        // Values first (a session fills `{{NAME}}` in), then fold what will be shown.
-        let pieces = if raw {
-            vec![Piece::new(line, Look::PLAIN)]
-        } else {
-            with_vars(&canvas.vars, &line, Look::PLAIN, None, true)
-        };
-        for (i, mut part) in fold_pieces(&pieces, canvas.width()).into_iter().enumerate() {
-            if i > 0 {
-                part.insert(0, Piece::new(FOLD, Look::DIM));
-            }
-            canvas.line(&paint(canvas.term, &part))?;
+/// A code block met while typesetting the scope's Markdown: a block of the scope, a quiz,
+/// or an example.
+impl Fences for Scope<'_> {
+    fn fence(&mut self, canvas: &mut Canvas, fence: Fence<'_>) -> io::Result<()> {
+        if fence.lang().eq_ignore_ascii_case("quiz") {
+            return match self.quiz_at(fence.start) {
+                Some(index) => quiz(canvas, self, index),
+                None => {
+                    canvas.gap();
+                    canvas.indent("  ", "  ", Look::PLAIN);
+                    canvas.text(&[Piece::new(
+                        "❓ a quiz that could not be read (see `labrun lint`)",
+                        Look::hue(Hue::Red),
+                    )])?;
+                    canvas.dedent();
+                    canvas.gap();
+                    Ok(())
+                }
+            };
+        }
+        match self.block_at(fence.start) {
+            Some(index) => block(canvas, self, index),
+            // Not a block of the step: text of a revealed hint, or an example.
+            None => typeset::example(canvas, fence.lang(), fence.code),
         }
     }
-    canvas.dedent();
-    Ok(())
-}
-
-/// `pieces` (one line) folded as [`fold`] folds their text, each part keeping its looks.
-fn fold_pieces(pieces: &[Piece], width: usize) -> Vec<Vec<Piece>> {
-    let text: String = pieces.iter().map(|piece| piece.text.as_str()).collect();
-    let mut parts = Vec::new();
-    let mut start = 0;
-    for part in fold(&text, width) {
-        let end = start + part.len();
-        let mut line = Vec::new();
-        let mut at = 0;
-        for piece in pieces {
-            let (from, to) = (at.max(start), (at + piece.text.len()).min(end));
-            if from < to {
-                line.push(Piece {
-                    text: piece.text[from - at..to - at].to_owned(),
-                    ..piece.clone()
-                });
-            }
-            at += piece.text.len();
-        }
-        parts.push(line);
-        start = end;
-    }
-    parts
-}
-
-/// Marks a code line folded from the one above.
-pub(crate) const FOLD: &str = "↪ ";
-
-/// `line` cut into parts that fit `width` columns (the first) and `width - 2` (the others,
-/// after [`FOLD`]): after a space when there is one in the last third of a part, else
-/// anywhere (a long URL) but inside a `{{NAME}}`.
-pub(crate) fn fold(line: &str, width: usize) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut rest = line;
-    let mut room = width.max(10);
-    while super::pieces::width(rest) > room {
-        let mut end = 0;
-        let mut used = 0;
-        for (at, c) in rest.char_indices() {
-            let w = super::pieces::width(c.encode_utf8(&mut [0; 4]));
-            if used + w > room {
-                break;
-            }
-            used += w;
-            end = at + c.len_utf8();
-        }
-        let cut = rest[..end]
-            .rfind(' ')
-            .filter(|&space| space > 0 && space * 3 >= end * 2)
-            .map_or(end, |space| space + 1);
-        // Never inside a `{{NAME}}`: it would lose its look, and read as two names.
-        let cut = match rest[..cut].rfind("{{") {
-            Some(open) if open > 0 && !rest[open..cut].contains("}}") => open,
-            _ => cut,
-        };
-        let cut = if cut == 0 { rest.len() } else { cut };
-        parts.push(&rest[..cut]);
-        rest = &rest[cut..];
-        room = width.saturating_sub(super::pieces::width(FOLD)).max(10);
-    }
-    parts.push(rest);
-    parts
-}
-
-/// A code block met while walking Markdown: a block of the scope, a quiz, or plain code.
-pub(crate) fn code(
-    canvas: &mut Canvas,
-    scope: &mut Scope,
-    start: usize,
-    info: &str,
-    code: &str,
-) -> io::Result<()> {
-    let lang = info
-        .split(|c: char| c.is_whitespace() || c == '{')
-        .next()
-        .unwrap_or("");
-    if lang.eq_ignore_ascii_case("quiz") {
-        return match scope.quiz_at(start) {
-            Some(index) => quiz(canvas, scope, index),
-            None => {
-                canvas.gap();
-                canvas.indent("  ", "  ", Look::PLAIN);
-                canvas.text(&[Piece::new(
-                    "❓ a quiz that could not be read (see `labrun lint`)",
-                    Look::hue(Hue::Red),
-                )])?;
-                canvas.dedent();
-                canvas.gap();
-                Ok(())
-            }
-        };
-    }
-    if let Some(index) = scope.block_at(start) {
-        return block(canvas, scope, index);
-    }
-    // Not a block of the step: text of a revealed hint, or an example.
-    canvas.gap();
-    canvas.indent("  ", "  ", Look::PLAIN);
-    if !lang.is_empty() {
-        canvas.styled(lang, Look::DIM)?;
-    }
-    gutter(canvas, code, None, false)?;
-    canvas.dedent();
-    canvas.gap();
-    Ok(())
 }
 
 /// Block `index` of the scope, with its badge; a solution stays hidden unless asked for.
@@ -339,7 +237,7 @@ pub(crate) fn quiz(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io::
     canvas.gap();
     canvas.indent("  ", "  ", Look::PLAIN);
     canvas.indent("❓ ", "   ", Look::bold_hue(Hue::Blue));
-    canvas.text(&markdown::inline(&quiz.question, canvas, Look::BOLD))?;
+    canvas.text(&typeset::inline(&quiz.question, canvas, Look::BOLD))?;
     canvas.dedent();
     let marker = if quiz.is_multiple_answer() {
         "☐ "
@@ -348,7 +246,7 @@ pub(crate) fn quiz(canvas: &mut Canvas, scope: &mut Scope, index: usize) -> io::
     };
     for choice in &quiz.choices {
         canvas.indent(&format!("   {marker}"), "     ", Look::DIM);
-        canvas.text(&markdown::inline(choice, canvas, Look::PLAIN))?;
+        canvas.text(&typeset::inline(choice, canvas, Look::PLAIN))?;
         canvas.dedent();
     }
     let how = match (quiz.choices.is_empty(), quiz.is_multiple_answer()) {
@@ -445,7 +343,8 @@ fn collapsible(
     } else {
         canvas.text(&[Piece::new(format!("▾ {title}"), Look::bold_hue(hue))])?;
         canvas.indent("│ ", "│ ", Look::hue(hue));
-        markdown::render(canvas, scope, body)?;
+        let references = std::rc::Rc::clone(&scope.references);
+        typeset::render(canvas, scope.source, body, &references, scope)?;
         canvas.dedent();
     }
     canvas.dedent();
@@ -480,36 +379,6 @@ fn hint_title(summary: &str, number: usize, total: usize) -> String {
         format!("Hint {number} of {total}")
     } else {
         format!("Hint {number} of {total}: {rest}")
-    }
-}
-
-#[cfg(test)]
-mod fold_tests {
-    use super::fold;
-
-    #[test]
-    fn a_long_code_line_folds_after_a_space_and_every_part_fits() {
-        let line = "ibmcloud cr exemption-add --scope \"us.icr.io/birds/bluebird:1\" --issue-type cve --issue-id CVE-2019-5953";
-        let parts = fold(line, 40);
-        assert_eq!(parts.concat(), line, "nothing is lost");
-        assert!(
-            parts[0].len() <= 40 && parts[1..].iter().all(|p| p.len() <= 38),
-            "{parts:?}"
-        );
-        assert!(parts[0].ends_with(' '), "cut after a space: {parts:?}");
-        assert_eq!(fold("short", 40), ["short"]);
-        let templated = fold(
-            "GET {{va_url}}/va/api/v4/report/{{registry}}/{{namespace}}/{{image}}:1",
-            50,
-        );
-        assert!(
-            templated
-                .iter()
-                .all(|p| p.matches("{{").count() == p.matches("}}").count()),
-            "{templated:?}"
-        );
-        let url = "https://example.com/".repeat(5);
-        assert!(fold(&url, 30).iter().all(|p| p.len() <= 30));
     }
 }
 

@@ -7,11 +7,10 @@ use std::io::{self, Write};
 use crate::lesson::{Block, Lesson, LineIndex, Source};
 use crate::style::{Term, plural};
 
+use crate::ui::typeset::{Canvas, Hue, Look, Piece, VarsShown, gutter, with_vars};
+
 use super::block::{self, badge};
-use super::canvas::Canvas;
-use super::pieces::{Piece, VarsShown, with_vars};
 use super::scope::Place;
-use super::theme::{Hue, Look};
 
 /// What the lesson can do, counted for the last line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -179,7 +178,7 @@ fn entry(
     canvas.text(&header)?;
     requests(canvas, block)?;
     let hue = badge(block, place).map(|badge| badge.hue);
-    block::gutter(canvas, &block.code, hue, block.attrs.raw)?;
+    gutter(canvas, &block.code, hue, block.attrs.raw)?;
     canvas.dedent();
     Ok(())
 }

@@ -6,12 +6,12 @@ use std::rc::Rc;
 use crate::lesson::{Content, Lesson, Part, Role, Step, VarSpec};
 use crate::style::{Term, plural};
 
+use crate::ui::typeset::{
+    self, Canvas, Hue, Look, Piece, References, VarsShown, references, width, with_vars,
+};
+
 use super::block;
-use super::canvas::Canvas;
-use super::markdown;
-use super::pieces::{Piece, VarsShown, width, with_vars};
-use super::scope::{References, Scope, ShowOptions, references};
-use super::theme::{Hue, Look};
+use super::scope::{Scope, ShowOptions};
 
 /// Renders `lesson` for reading. Nothing is run and no variable is filled in.
 pub fn lesson(
@@ -61,7 +61,7 @@ fn header(canvas: &mut Canvas, lesson: &Lesson) -> io::Result<()> {
     canvas.styled(&lesson.title, Look::TITLE)?;
     canvas.styled(&"═".repeat(title_width), Look::hue(Hue::Cyan))?;
     if let Some(summary) = &lesson.summary {
-        canvas.text(&markdown::inline(
+        canvas.text(&typeset::inline(
             summary,
             canvas,
             Look {
@@ -246,7 +246,8 @@ pub(super) fn contents(
     for content in contents {
         match content {
             Content::Markdown { span } | Content::Callout { span, .. } => {
-                markdown::render(canvas, scope, *span)?
+                let references = Rc::clone(&scope.references);
+                typeset::render(canvas, scope.source, *span, &references, scope)?
             }
             Content::Block { index } => block::block(canvas, scope, *index)?,
             Content::Hint { index } => block::hint(canvas, scope, *index)?,

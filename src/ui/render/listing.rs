@@ -6,8 +6,7 @@ use serde::Serialize;
 
 use crate::style::{Term, plural};
 
-use super::pieces::paint_one;
-use super::theme::{Hue, Look};
+use crate::ui::typeset::{Hue, Look, paint_one};
 
 /// One lesson as `labrun list` shows it; `--format json` prints an array of these.
 #[derive(Debug, Clone, Serialize)]

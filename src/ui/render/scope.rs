@@ -1,10 +1,10 @@
 //! What a piece of content is rendered against: its source file, and the blocks, quizzes
 //! and hints of its step (or of a part's intro).
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::lesson::{Block, Hint, Quiz, Source, markdown};
+use crate::lesson::{Block, Hint, Quiz, Source};
+use crate::ui::typeset::References;
 
 /// Options of `labrun show` that change what is revealed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -79,15 +79,6 @@ impl<'l> Scope<'l> {
         )
     }
 
-    /// Markdown of no step (a revealed hint): nothing in it is a block of the lesson.
-    pub(super) fn loose(
-        source: &'l Source,
-        options: ShowOptions,
-        references: Rc<References>,
-    ) -> Self {
-        Self::with(source, &[], &[], &[], Place::Step, options, references)
-    }
-
     fn with(
         source: &'l Source,
         blocks: &'l [Block],
@@ -122,23 +113,4 @@ impl<'l> Scope<'l> {
             .iter()
             .position(|quiz| quiz.span.start == start)
     }
-}
-
-/// Link reference definitions (`[label]: url`) by lowercased label.
-pub(crate) type References = HashMap<String, String>;
-
-/// The link reference definitions of a whole file.
-pub(crate) fn references(text: &str) -> Rc<References> {
-    Rc::new(definitions(text))
-}
-
-fn definitions(text: &str) -> References {
-    if !text.contains("]:") {
-        return HashMap::new();
-    }
-    markdown::parser(text)
-        .reference_definitions()
-        .iter()
-        .map(|(label, def)| (label.to_lowercase(), def.dest.to_string()))
-        .collect()
 }

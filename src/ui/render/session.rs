@@ -4,13 +4,13 @@ use std::io::{self, Write};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use crate::lesson::{Content, Lesson, Source, Span};
+use crate::lesson::{Lesson, Source, Span};
 use crate::style::Term;
 
-use super::canvas::Canvas;
+use crate::ui::typeset::{self, Canvas, Examples, Resolver, VarsShown, references};
+
 use super::lesson::{contents, part_heading, step_heading};
-use super::pieces::{Resolver, VarsShown};
-use super::scope::{Scope, ShowOptions, references};
+use super::scope::{Scope, ShowOptions};
 
 const SESSION: ShowOptions = ShowOptions {
     hints: false,
@@ -75,13 +75,12 @@ pub fn markdown(out: &mut dyn Write, text: &str, term: Term) -> io::Result<()> {
         text: Arc::from(text),
     };
     let mut canvas = Canvas::new(out, term, VarsShown::none());
-    let options = ShowOptions {
-        hints: true,
-        ..SESSION
-    };
-    let mut scope = Scope::loose(&source, options, references(text));
-    let content = [Content::Markdown {
-        span: Span::new(0, text.len()),
-    }];
-    contents(&mut canvas, &mut scope, &content)
+    let whole = Span::new(0, text.len());
+    typeset::render(
+        &mut canvas,
+        &source,
+        whole,
+        &references(text),
+        &mut Examples,
+    )
 }

@@ -12,6 +12,7 @@ use crate::style::Term;
 use crate::text::TerminalText;
 use crate::ui::display;
 use crate::ui::render;
+use crate::ui::typeset;
 
 use super::marks::Marks;
 use super::running::Running;
@@ -113,11 +114,11 @@ impl TerminalUi {
         let text = text.as_str();
         for (number, line) in text.lines().enumerate() {
             let line_mark = mark(number).unwrap_or_else(|| " ".to_owned());
-            for (i, part) in render::fold(line, room).into_iter().enumerate() {
+            for (i, part) in typeset::fold(line, room).into_iter().enumerate() {
                 let (mark, fold) = match i {
                     0 => (line_mark.as_str(), String::new()),
-                    _ if fold_blank => (" ", self.marks.dim(render::FOLD)),
-                    _ => (line_mark.as_str(), self.marks.dim(render::FOLD)),
+                    _ if fold_blank => (" ", self.marks.dim(typeset::FOLD)),
+                    _ => (line_mark.as_str(), self.marks.dim(typeset::FOLD)),
                 };
                 self.say(&format!("  {mark} {fold}{}", paint(part)));
             }

@@ -21,7 +21,7 @@ pub(crate) struct Piece {
 }
 
 impl Piece {
-    pub(super) fn new(text: impl Into<String>, look: Look) -> Self {
+    pub(crate) fn new(text: impl Into<String>, look: Look) -> Self {
         Self {
             text: text.into(),
             look,
@@ -30,7 +30,7 @@ impl Piece {
         }
     }
 
-    pub(super) fn atomic(text: impl Into<String>, look: Look) -> Self {
+    pub(crate) fn atomic(text: impl Into<String>, look: Look) -> Self {
         Self {
             atomic: true,
             ..Self::new(text, look)
@@ -46,7 +46,7 @@ impl Piece {
         }
     }
 
-    pub(super) fn width(&self) -> usize {
+    pub(crate) fn width(&self) -> usize {
         width(&self.text)
     }
 }

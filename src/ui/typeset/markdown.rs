@@ -1,30 +1,87 @@
-//! Renders a slice of a lesson's Markdown: re-parses it with the lesson parser's options and
+//! Typesets a slice of a lesson's Markdown: re-parses it with the lesson parser's options and
 //! walks pulldown-cmark's events.
 //!
-//! Code blocks met on the way (in a list, a quote, a revealed hint) are looked up among the
-//! blocks of the scope by their offset in the file, so they get their role's badge.
+//! The walker knows Markdown, not lessons. Fenced code it meets is handed to the view's
+//! [`Fences`], which knows whether that code is one of the lesson's blocks (and draws its
+//! badge), a quiz, or an example.
 
+use std::collections::HashMap;
 use std::io;
 use std::ops::Range;
 use std::rc::Rc;
 
 use pulldown_cmark::{Alignment, BrokenLink, CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
-use crate::lesson::{CalloutKind, Span, markdown};
+use crate::lesson::{CalloutKind, Source, Span, markdown};
 
-use super::block;
 use super::canvas::Canvas;
 use super::html::html_text;
 use super::inline::Inlines;
 use super::pieces::{Piece, paint, with_vars};
-use super::scope::Scope;
 use super::theme::{self, Look};
 
-/// Renders the Markdown at `span` of the scope's source.
-pub(crate) fn render(canvas: &mut Canvas, scope: &mut Scope, span: Span) -> io::Result<()> {
-    let source = scope.source;
+/// A fenced or indented code block met in the Markdown.
+pub(crate) struct Fence<'a> {
+    /// Where the block starts in the file (`usize::MAX` for front matter, which is in no file's
+    /// Markdown).
+    pub start: usize,
+    /// The info string: `bash {check}`, `quiz`, or empty.
+    pub info: &'a str,
+    pub code: &'a str,
+}
+
+impl Fence<'_> {
+    /// The language: the info string's first word.
+    pub(crate) fn lang(&self) -> &str {
+        self.info
+            .split(|c: char| c.is_whitespace() || c == '{')
+            .next()
+            .unwrap_or("")
+    }
+}
+
+/// How a view draws the code blocks in the Markdown it has the walker typeset.
+pub(crate) trait Fences {
+    fn fence(&mut self, canvas: &mut Canvas, fence: Fence<'_>) -> io::Result<()>;
+}
+
+/// Markdown with no blocks of a lesson in it: every fence is an example.
+pub(crate) struct Examples;
+
+impl Fences for Examples {
+    fn fence(&mut self, canvas: &mut Canvas, fence: Fence<'_>) -> io::Result<()> {
+        super::code::example(canvas, fence.lang(), fence.code)
+    }
+}
+
+/// Link reference definitions (`[label]: url`) by lowercased label.
+pub(crate) type References = HashMap<String, String>;
+
+/// The link reference definitions of a whole file: typesetting one slice of it would not see
+/// those defined elsewhere.
+pub(crate) fn references(text: &str) -> Rc<References> {
+    if !text.contains("]:") {
+        return Rc::default();
+    }
+    Rc::new(
+        markdown::parser(text)
+            .reference_definitions()
+            .iter()
+            .map(|(label, def)| (label.to_lowercase(), def.dest.to_string()))
+            .collect(),
+    )
+}
+
+/// Typesets the Markdown at `span` of `source`, whose link definitions are `references`.
+pub(crate) fn render(
+    canvas: &mut Canvas,
+    source: &Source,
+    span: Span,
+    references: &Rc<References>,
+    fences: &mut dyn Fences,
+) -> io::Result<()> {
     let text = source.slice(span);
-    let references = Rc::clone(&scope.references);
+    let references = Rc::clone(references);
     // A reference link whose definition is outside this slice would otherwise show as text.
     let resolve = move |link: BrokenLink| {
         references
@@ -35,7 +92,7 @@ pub(crate) fn render(canvas: &mut Canvas, scope: &mut Scope, span: Span) -> io::
     let mut walker = Walker {
         inline: Inlines::new(canvas.term, canvas.vars.clone()),
         canvas,
-        scope,
+        fences,
         base: span.start,
         lists: Vec::new(),
         table: None,
@@ -89,9 +146,9 @@ struct Table {
     head_rows: usize,
 }
 
-struct Walker<'a, 'w, 'l> {
+struct Walker<'a, 'w> {
     canvas: &'a mut Canvas<'w>,
-    scope: &'a mut Scope<'l>,
+    fences: &'a mut dyn Fences,
     /// Where the slice starts in the file.
     base: usize,
     inline: Inlines,
@@ -101,7 +158,7 @@ struct Walker<'a, 'w, 'l> {
     leaf: Option<Leaf>,
 }
 
-impl Walker<'_, '_, '_> {
+impl Walker<'_, '_> {
     fn event(&mut self, event: Event, range: Range<usize>) -> io::Result<()> {
         if let Some(leaf) = &mut self.leaf {
             match (leaf, event) {
@@ -295,7 +352,12 @@ impl Walker<'_, '_, '_> {
     fn finish_leaf(&mut self) -> io::Result<()> {
         match self.leaf.take() {
             Some(Leaf::Code { info, start, text }) => {
-                block::code(self.canvas, self.scope, start, &info, &text)?;
+                let fence = Fence {
+                    start,
+                    info: &info,
+                    code: &text,
+                };
+                self.fences.fence(self.canvas, fence)?;
                 self.canvas.gap();
             }
             Some(Leaf::Html(html)) => {

@@ -5,7 +5,7 @@
 
 use console::Style;
 
-use crate::lesson::{CalloutKind, Role};
+use crate::lesson::CalloutKind;
 
 /// The colours labrun uses: the terminal's own palette, so light and dark themes both work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub(crate) struct Look {
 }
 
 impl Look {
-    pub(super) const PLAIN: Look = Look {
+    pub(crate) const PLAIN: Look = Look {
         bold: false,
         italic: false,
         strike: false,
@@ -38,54 +38,54 @@ impl Look {
         dim: false,
         hue: None,
     };
-    pub(super) const DIM: Look = Look {
+    pub(crate) const DIM: Look = Look {
         dim: true,
         ..Look::PLAIN
     };
-    pub(super) const BOLD: Look = Look {
+    pub(crate) const BOLD: Look = Look {
         bold: true,
         ..Look::PLAIN
     };
     /// Inline `code` and code block text.
-    pub(super) const CODE: Look = Look {
+    pub(crate) const CODE: Look = Look {
         hue: Some(Hue::Cyan),
         ..Look::PLAIN
     };
     /// A `{{NAME}}` reference: shown as written, but easy to spot.
-    pub(super) const VAR: Look = Look {
+    pub(crate) const VAR: Look = Look {
         bold: true,
         hue: Some(Hue::Magenta),
         ..Look::PLAIN
     };
-    pub(super) const LINK: Look = Look {
+    pub(crate) const LINK: Look = Look {
         underline: true,
         hue: Some(Hue::Blue),
         ..Look::PLAIN
     };
-    pub(super) const IMAGE: Look = Look {
+    pub(crate) const IMAGE: Look = Look {
         italic: true,
         hue: Some(Hue::Magenta),
         ..Look::PLAIN
     };
-    pub(super) const HEADING: Look = Look {
+    pub(crate) const HEADING: Look = Look {
         bold: true,
         hue: Some(Hue::Yellow),
         ..Look::PLAIN
     };
-    pub(super) const TITLE: Look = Look {
+    pub(crate) const TITLE: Look = Look {
         bold: true,
         hue: Some(Hue::Cyan),
         ..Look::PLAIN
     };
 
-    pub(super) const fn hue(hue: Hue) -> Look {
+    pub(crate) const fn hue(hue: Hue) -> Look {
         Look {
             hue: Some(hue),
             ..Look::PLAIN
         }
     }
 
-    pub(super) const fn bold_hue(hue: Hue) -> Look {
+    pub(crate) const fn bold_hue(hue: Hue) -> Look {
         Look {
             bold: true,
             hue: Some(hue),
@@ -94,7 +94,7 @@ impl Look {
     }
 
     /// `self` with the attributes of `other` added; `other`'s colour wins.
-    pub(super) fn with(self, other: Look) -> Look {
+    pub(crate) fn with(self, other: Look) -> Look {
         Look {
             bold: self.bold || other.bold,
             italic: self.italic || other.italic,
@@ -105,7 +105,7 @@ impl Look {
         }
     }
 
-    pub(super) fn style(self) -> Style {
+    pub(crate) fn style(self) -> Style {
         let mut style = Style::new();
         style = match self.hue {
             Some(Hue::Red) => style.red(),
@@ -132,16 +132,6 @@ impl Look {
             style = style.dim();
         }
         style
-    }
-}
-
-/// The colour of a block role's badge and gutter.
-pub(crate) fn role_hue(role: Role) -> Hue {
-    match role {
-        Role::Run => Hue::Cyan,
-        Role::Check => Hue::Green,
-        Role::Solve => Hue::Yellow,
-        Role::Setup | Role::Cleanup => Hue::Magenta,
     }
 }
 

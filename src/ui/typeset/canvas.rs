@@ -33,7 +33,7 @@ struct Margin {
 }
 
 impl<'w> Canvas<'w> {
-    pub(super) fn new(out: &'w mut dyn Write, term: Term, vars: VarsShown) -> Self {
+    pub(crate) fn new(out: &'w mut dyn Write, term: Term, vars: VarsShown) -> Self {
         Self {
             out,
             term,
@@ -45,7 +45,7 @@ impl<'w> Canvas<'w> {
     }
 
     /// Starts a nested element. `first` and `rest` are plain text, painted with `look`.
-    pub(super) fn indent(&mut self, first: &str, rest: &str, look: Look) {
+    pub(crate) fn indent(&mut self, first: &str, rest: &str, look: Look) {
         let width = super::pieces::width(first).max(super::pieces::width(rest));
         let paint = |text: &str| {
             // Paint the glyphs only, so a margin's trailing spaces can be trimmed.
@@ -66,26 +66,26 @@ impl<'w> Canvas<'w> {
         self.margins.push(margin);
     }
 
-    pub(super) fn dedent(&mut self) {
+    pub(crate) fn dedent(&mut self) {
         self.margins.pop();
     }
 
     /// The columns left for text inside the current margins.
-    pub(super) fn width(&self) -> usize {
+    pub(crate) fn width(&self) -> usize {
         let margins: usize = self.margins.iter().map(|m| m.width).sum();
         self.term.width.saturating_sub(margins).max(MIN_WIDTH)
     }
 
     /// Asks for a blank line before whatever comes next (collapsed when several are asked).
     /// Not at the start of a nested element: its first line follows its marker or title.
-    pub(super) fn gap(&mut self) {
+    pub(crate) fn gap(&mut self) {
         if !self.margins.last().is_some_and(|margin| margin.fresh) {
             self.gap = true;
         }
     }
 
     /// Writes one line of already painted text, never wrapped.
-    pub(super) fn line(&mut self, text: &str) -> io::Result<()> {
+    pub(crate) fn line(&mut self, text: &str) -> io::Result<()> {
         if self.gap && self.wrote {
             let blank: String = self
                 .margins
@@ -110,7 +110,7 @@ impl<'w> Canvas<'w> {
     }
 
     /// Writes `pieces` wrapped to the width left.
-    pub(super) fn text(&mut self, pieces: &[Piece]) -> io::Result<()> {
+    pub(crate) fn text(&mut self, pieces: &[Piece]) -> io::Result<()> {
         if pieces.iter().all(|piece| piece.text.trim().is_empty()) {
             return Ok(());
         }
@@ -122,7 +122,7 @@ impl<'w> Canvas<'w> {
     }
 
     /// Writes one look of text, wrapped.
-    pub(super) fn styled(&mut self, text: &str, look: Look) -> io::Result<()> {
+    pub(crate) fn styled(&mut self, text: &str, look: Look) -> io::Result<()> {
         self.text(&[Piece::new(text, look)])
     }
 }

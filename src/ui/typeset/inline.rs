@@ -20,7 +20,7 @@ pub(crate) struct Inlines {
 }
 
 impl Inlines {
-    pub(super) fn new(term: Term, vars: VarsShown) -> Self {
+    pub(crate) fn new(term: Term, vars: VarsShown) -> Self {
         Self {
             term,
             vars,
@@ -46,7 +46,7 @@ impl Inlines {
     }
 
     /// Handles an inline event, or gives it back.
-    pub(super) fn event<'e>(&mut self, event: Event<'e>) -> Result<(), Event<'e>> {
+    pub(crate) fn event<'e>(&mut self, event: Event<'e>) -> Result<(), Event<'e>> {
         if let Some((_, alt, depth)) = &mut self.image {
             match event {
                 Event::Text(text) | Event::Code(text) => alt.push_str(&text),
