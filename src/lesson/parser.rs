@@ -139,7 +139,7 @@ impl<'t> Builder<'t> {
                 level: HeadingLevel::H1,
                 ..
             }) if self.out.title.is_none() && self.out.steps.is_empty() => {
-                let (title, _) = self.collect_inline_text(events);
+                let title = self.collect_inline_text(events);
                 self.out.title = Some(title);
             }
             Event::Start(Tag::Heading {
@@ -147,7 +147,7 @@ impl<'t> Builder<'t> {
                 id,
                 ..
             }) => {
-                let (title, _) = self.collect_inline_text(events);
+                let title = self.collect_inline_text(events);
                 self.start_step(title, id.map(|id| id.to_string()), span);
             }
             Event::Start(Tag::Heading {
@@ -351,26 +351,33 @@ impl<'t> Builder<'t> {
     fn walk_nested(&mut self, events: &mut Events<'t>) {
         let mut depth = 1usize;
         while let Some((event, range)) = events.next() {
-            match event {
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let fenced = matches!(kind, CodeBlockKind::Fenced(_));
-                    let (code, source) = self.collect_text(events, range.start);
-                    // Nested blocks are shown where their list or quote is rendered.
-                    let _ = self.code_block(fenced, code, source, range.into());
-                }
-                Event::Start(Tag::Image { dest_url, .. }) => {
-                    self.image(dest_url.into_string(), range.into());
-                    depth += 1;
-                }
-                Event::Start(_) => depth += 1,
-                Event::End(_) => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return;
-                    }
-                }
-                _ => {}
+            if let Event::Start(Tag::CodeBlock(kind)) = event {
+                let fenced = matches!(kind, CodeBlockKind::Fenced(_));
+                let (code, source) = self.collect_text(events, range.start);
+                // Nested blocks are shown where their list or quote is rendered.
+                let _ = self.code_block(fenced, code, source, range.into());
+            } else if self.ends_element(&mut depth, &event, range) {
+                return;
             }
+        }
+    }
+
+    /// Follows how deep `event` is in the element being walked (`depth` 1 is the element
+    /// itself), noting an image on the way: true when it ends that element.
+    fn ends_element(&mut self, depth: &mut usize, event: &Event<'t>, range: Range<usize>) -> bool {
+        match event {
+            Event::Start(tag) => {
+                if let Tag::Image { dest_url, .. } = tag {
+                    self.image(dest_url.to_string(), range.into());
+                }
+                *depth += 1;
+                false
+            }
+            Event::End(_) => {
+                *depth -= 1;
+                *depth == 0
+            }
+            _ => false,
         }
     }
 
@@ -400,28 +407,18 @@ impl<'t> Builder<'t> {
     }
 
     /// The plain text of a heading, without its markup.
-    fn collect_inline_text(&mut self, events: &mut Events<'t>) -> (String, usize) {
+    fn collect_inline_text(&mut self, events: &mut Events<'t>) -> String {
         let mut text = String::new();
         let mut depth = 1usize;
         for (event, range) in events.by_ref() {
-            match event {
-                Event::Text(chunk) | Event::Code(chunk) => text.push_str(&chunk),
-                Event::Start(Tag::Image { dest_url, .. }) => {
-                    self.image(dest_url.into_string(), range.into());
-                    depth += 1;
-                }
-                Event::Start(_) => depth += 1,
-                Event::End(_) => {
-                    depth -= 1;
-                    if depth == 0 {
-                        break;
-                    }
-                }
+            match &event {
+                Event::Text(chunk) | Event::Code(chunk) => text.push_str(chunk),
                 Event::SoftBreak | Event::HardBreak => text.push(' '),
+                _ if self.ends_element(&mut depth, &event, range) => break,
                 _ => {}
             }
         }
-        (text.trim().to_owned(), 0)
+        text.trim().to_owned()
     }
 
     fn first_line(&self, span: Span) -> Span {
