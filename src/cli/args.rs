@@ -199,6 +199,17 @@ pub struct LearnerArgs {
     pub workspace: Option<PathBuf>,
 }
 
+/// Values for the lesson's variables given on the command line; shared by the commands that
+/// run a lesson's blocks.
+#[derive(Debug, Args, Clone, Default)]
+pub struct VarArgs {
+    /// Set a variable (repeatable): `--var region=eu-de`. Not for secrets: other users of
+    /// the machine can read a command line; give a secret at its prompt, or through the
+    /// environment variable the lesson names for it (`env:`).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub given: Vec<(String, String)>,
+}
+
 #[derive(Debug, Args)]
 pub struct StartArgs {
     /// A lesson file or folder; without one, choose among the lessons in `lessons/`.
@@ -214,11 +225,8 @@ pub struct StartArgs {
     /// version of the lesson).
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Set a variable (repeatable): `--var region=eu-de`. Not for secrets: other users of
-    /// the machine can read a command line; give a secret at its prompt, or through the
-    /// environment variable the lesson names for it (`env:`).
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
-    pub vars: Vec<(String, String)>,
+    #[command(flatten)]
+    pub vars: VarArgs,
     /// Use the plain line UI even on a terminal.
     #[arg(long)]
     pub plain: bool,
@@ -257,9 +265,8 @@ pub struct CheckArgs {
     /// `labrun start` for this version of the lesson (on a terminal, labrun asks instead).
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Set a variable (repeatable): `--var region=eu-de`.
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
-    pub vars: Vec<(String, String)>,
+    #[command(flatten)]
+    pub vars: VarArgs,
     #[command(flatten)]
     pub learner: LearnerArgs,
 }
@@ -283,9 +290,8 @@ pub struct TestArgs {
     /// Lesson files or folders.
     #[arg(required = true)]
     pub lessons: Vec<PathBuf>,
-    /// Set a variable (repeatable): `--var region=eu-de`.
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
-    pub vars: Vec<(String, String)>,
+    #[command(flatten)]
+    pub vars: VarArgs,
     /// Variables from a file: `NAME=value` lines, or a YAML mapping.
     #[arg(long, value_name = "FILE")]
     pub vars_file: Option<PathBuf>,

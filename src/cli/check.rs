@@ -17,7 +17,7 @@ use super::{CliError, exit};
 pub(super) fn run(args: &CheckArgs) -> Result<u8, CliError> {
     let path = args.lesson.clone();
     let lesson = load_runnable(&path)?;
-    check_given_vars(&lesson, &args.vars, true)?;
+    check_given_vars(&lesson, &args.vars.given, true)?;
     let (mut log, prior, learner, _sending) = open_log_sending(&args.learner, &lesson)?;
     let steps: Vec<usize> = match &args.step {
         Some(id) => vec![step_index(&lesson, id)?],
@@ -32,7 +32,7 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, CliError> {
     let setting = Setting {
         learner,
         workspace,
-        vars: args.vars.clone(),
+        vars: args.vars.given.clone(),
         // Consent given earlier for this version of the lesson counts; else `--yes`.
         yes: args.yes,
     };

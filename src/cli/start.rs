@@ -30,7 +30,7 @@ pub(super) fn run(args: &StartArgs) -> Result<u8, CliError> {
         },
     };
     let lesson = load_runnable(&path)?;
-    check_given_vars(&lesson, &args.vars, true)?;
+    check_given_vars(&lesson, &args.vars.given, true)?;
     let (mut log, mut prior, learner) = open_log(&args.learner, &lesson)?;
     if args.restart {
         if prior.is_complete() && !confirm_restart(terminal, &lesson.title)? {
@@ -46,7 +46,7 @@ pub(super) fn run(args: &StartArgs) -> Result<u8, CliError> {
     let options = Options {
         yes: args.yes,
         step: args.step.clone(),
-        vars: args.vars.clone(),
+        vars: args.vars.given.clone(),
         workspace: workspace_dir(&args.learner, &lesson.id, &learner),
         learner,
     };

@@ -31,7 +31,7 @@ pub(super) fn run(args: &TestArgs) -> Result<u8, CliError> {
         Some(path) => read_vars_file(path)?,
         None => Vec::new(),
     };
-    vars.extend(args.vars.iter().cloned());
+    vars.extend(args.vars.given.iter().cloned());
     super::learner::protect_secrets();
     let interrupt = interrupt();
     let term = Term::stdout();
@@ -44,7 +44,7 @@ pub(super) fn run(args: &TestArgs) -> Result<u8, CliError> {
         // `--var` for the only lesson tested is checked as `start` checks it.
         check_given_vars(&lesson, &vars, false)?;
         if args.lessons.len() == 1 {
-            check_given_vars(&lesson, &args.vars, true)?;
+            check_given_vars(&lesson, &args.vars.given, true)?;
         }
         writeln!(
             out,
