@@ -129,7 +129,19 @@ struct Run {
     ran: Vec<String>,
 }
 
-/// Runs a session of `lesson` to its end, with no interruption.
+/// `text` parsed as the lesson `name`.
+fn parse(name: &str, text: &str) -> crate::lesson::Loaded {
+    from_sources(
+        name.into(),
+        vec![Source {
+            path: name.into(),
+            text: text.into(),
+        }],
+    )
+}
+
+/// Runs a session of `lesson` to its end, with no interruption, in a fresh workspace (given,
+/// so that a test can look into it). Learner `ada` unless `options` names one.
 fn run_session(
     lesson: &crate::lesson::Lesson,
     ui: &mut dyn crate::engine::Ui,
@@ -137,21 +149,26 @@ fn run_session(
     journal: &mut dyn crate::engine::Journal,
     options: Options,
     prior: &LessonState,
-) -> SessionEnd {
+) -> (SessionEnd, tempfile::TempDir) {
+    let workspace = tempfile::tempdir().unwrap();
+    let options = Options {
+        workspace: workspace.path().to_path_buf(),
+        learner: if options.learner.is_empty() {
+            "ada".into()
+        } else {
+            options.learner
+        },
+        ..options
+    };
     let interrupt = crate::engine::Interrupt::new();
-    Session::new(lesson, ui, exec, journal, &interrupt, options, prior)
+    let end = Session::new(lesson, ui, exec, journal, &interrupt, options, prior)
         .run(prior)
-        .unwrap()
+        .unwrap();
+    (end, workspace)
 }
 
 fn run(input: &str, outcomes: &[bool], prior: &LessonState, options: Options) -> Run {
-    let loaded = from_sources(
-        "tour.md".into(),
-        vec![Source {
-            path: "tour.md".into(),
-            text: LESSON.into(),
-        }],
-    );
+    let loaded = parse("tour.md", LESSON);
     assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
     let mut ui =
         PlainUi::new(Cursor::new(input.to_owned()), Vec::new(), Term::plain(80)).echo_answers(true);
@@ -160,13 +177,7 @@ fn run(input: &str, outcomes: &[bool], prior: &LessonState, options: Options) ->
         ..Default::default()
     };
     let mut journal = MemoryJournal::default();
-    let workspace = tempfile::tempdir().unwrap();
-    let options = Options {
-        workspace: workspace.path().to_path_buf(),
-        learner: "ada".into(),
-        ..options
-    };
-    let end = run_session(
+    let (end, workspace) = run_session(
         &loaded.lesson,
         &mut ui,
         &mut exec,
@@ -372,13 +383,7 @@ impl Journal for TellingJournal {
 
 #[test]
 fn a_step_is_told_verified_only_once_its_event_is_saved() {
-    let loaded = from_sources(
-        "tour.md".into(),
-        vec![Source {
-            path: "tour.md".into(),
-            text: LESSON.into(),
-        }],
-    );
+    let loaded = parse("tour.md", LESSON);
     let shared = Shared::default();
     // consent, name, token, run block, check (fails), check (passes), continue, quiz answer.
     let input = "\nAda\nt\n\n\ncheck\n\n\n2\n";
@@ -388,19 +393,13 @@ fn a_step_is_told_verified_only_once_its_event_is_saved() {
         ..Default::default()
     };
     let mut journal = TellingJournal(shared.clone());
-    let workspace = tempfile::tempdir().unwrap();
-    let options = Options {
-        workspace: workspace.path().to_path_buf(),
-        learner: "ada".into(),
-        ..Options::default()
-    };
     let prior = LessonState::default();
-    let end = run_session(
+    let (end, _workspace) = run_session(
         &loaded.lesson,
         &mut ui,
         &mut exec,
         &mut journal,
-        options,
+        Options::default(),
         &prior,
     );
     assert_eq!(end, SessionEnd::Completed);
@@ -434,13 +433,7 @@ fn a_step_is_told_verified_only_once_its_event_is_saved() {
 #[test]
 fn a_file_block_never_writes_a_secret_to_disk() {
     let lesson = "---\nvars:\n  token: { secret: true }\n---\n# T\n\n## S\n\n```yaml {file=config.yaml}\ntoken: {{token}}\n```\n";
-    let loaded = from_sources(
-        "t.md".into(),
-        vec![Source {
-            path: "t.md".into(),
-            text: lesson.into(),
-        }],
-    );
+    let loaded = parse("t.md", lesson);
     let mut ui = PlainUi::new(
         Cursor::new(String::from("quit\n")),
         Vec::new(),
@@ -448,16 +441,14 @@ fn a_file_block_never_writes_a_secret_to_disk() {
     );
     let mut exec = FakeExecutor::default();
     let mut journal = MemoryJournal::default();
-    let workspace = tempfile::tempdir().unwrap();
     let options = Options {
-        workspace: workspace.path().to_path_buf(),
         vars: vec![("token".into(), "s3cr3t".into())],
         // Writing the lesson's files needs consent.
         yes: true,
         ..Default::default()
     };
     let prior = LessonState::default();
-    run_session(
+    let (_, workspace) = run_session(
         &loaded.lesson,
         &mut ui,
         &mut exec,
