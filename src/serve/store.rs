@@ -459,48 +459,50 @@ impl Store {
         cursor: Cursor,
         limit: i64,
     ) -> Result<Vec<StoredEvent>, StoreError> {
-        let read = |row: &dyn RowAccess| {
-            let id = row.int(0);
-            StoredEvent {
-                cursor: Cursor {
-                    tx: row.optional_int(8).unwrap_or(id),
-                    id,
-                },
-                kind: Kind::parse(&row.text(7)),
-                learner: row.text(1),
-                lesson: row.text(2),
-                text: row.text(3),
-                evidence: row.text(4),
-                chained: row.int(5) != 0,
-                broken: row.optional_text(6),
-            }
-        };
+        // Rows of `COLUMNS` and the transaction (NULL on SQLite), of either database.
+        fn read<R: RowAccess>(rows: Vec<R>) -> Vec<StoredEvent> {
+            let read = |row: &R| {
+                let id = row.int(0);
+                StoredEvent {
+                    cursor: Cursor {
+                        tx: row.optional_int(8).unwrap_or(id),
+                        id,
+                    },
+                    kind: Kind::parse(&row.text(7)),
+                    learner: row.text(1),
+                    lesson: row.text(2),
+                    text: row.text(3),
+                    evidence: row.text(4),
+                    chained: row.int(5) != 0,
+                    broken: row.optional_text(6),
+                }
+            };
+            rows.iter().map(read).collect()
+        }
         const COLUMNS: &str = "SELECT id, learner, lesson, line, evidence, chained, broken, kind";
         Ok(match self {
-            Store::Sqlite { pool, .. } => sqlx::query(&format!(
-                "{COLUMNS}, NULL FROM events WHERE id > $1 ORDER BY id LIMIT $2"
-            ))
-            .bind(cursor.id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|row| read(row))
-            .collect(),
-            Store::Postgres(pool) => sqlx::query(&format!(
-                "{COLUMNS}, tx FROM events \
-                 WHERE (tx, id) > ($1, $2) \
-                 AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
-                 ORDER BY tx, id LIMIT $3"
-            ))
-            .bind(cursor.tx)
-            .bind(cursor.id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|row| read(row))
-            .collect(),
+            Store::Sqlite { pool, .. } => read(
+                sqlx::query(&format!(
+                    "{COLUMNS}, NULL FROM events WHERE id > $1 ORDER BY id LIMIT $2"
+                ))
+                .bind(cursor.id)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?,
+            ),
+            Store::Postgres(pool) => read(
+                sqlx::query(&format!(
+                    "{COLUMNS}, tx FROM events \
+                     WHERE (tx, id) > ($1, $2) \
+                     AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
+                     ORDER BY tx, id LIMIT $3"
+                ))
+                .bind(cursor.tx)
+                .bind(cursor.id)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?,
+            ),
         })
     }
 }
