@@ -15,7 +15,8 @@
 //! - [`exec`]: running a block: shell commands (one shell per lesson) and HTTP checks with
 //!   Hurl's meaning; what a run leaves is the log's `Evidence`;
 //! - [`engine`]: the step state machine, the one step runtime and the session loop;
-//! - [`ui`]: rendering, and the terminal and plain user interfaces behind one trait;
+//! - [`ui`]: what people see: the lesson views (`render`) on a Markdown typesetting engine
+//!   (`typeset`), diagnostics, and the terminal and plain user interfaces behind one trait;
 //! - [`report`]: aggregating logs into a class's report, in every format;
 //! - [`serve`]: the class server (`labrun serve`): the store, the HTTP API, the dashboard;
 //! - [`cli`]: the command line.
