@@ -408,10 +408,7 @@ impl<'a> Runtime<'a> {
             let outcome = match self.missing_vars(block) {
                 Some(reason) => {
                     reporter.notice(&reason);
-                    Outcome::Failed {
-                        reason,
-                        evidence: Default::default(),
-                    }
+                    Outcome::failed(reason, Default::default())
                 }
                 None => {
                     let run = self.run_block(&step.id, block, reporter)?;
@@ -428,7 +425,9 @@ impl<'a> Runtime<'a> {
                     attempt,
                     evidence,
                 })?,
-                Outcome::Failed { reason, evidence } => {
+                Outcome::Failed {
+                    reason, evidence, ..
+                } => {
                     let reason = self.vars.secrets().mask(&reason).into_owned();
                     let reason = crate::progress::clip_reason(reason);
                     self.journal.append(Event::CheckFailed {

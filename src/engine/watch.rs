@@ -189,12 +189,13 @@ fn run(
             if stop.load(Ordering::SeqCst) || run.interrupted {
                 return;
             }
-            if let Some(reason) = run.outcome.reason().filter(|_| !block.attrs.optional) {
-                let first = reason
-                    .lines()
-                    .find(|line| !line.trim().is_empty())
-                    .unwrap_or("not yet");
-                failure = Some(vars.secrets().mask(first).into_owned());
+            if let Some(headline) = run.outcome.headline().filter(|_| !block.attrs.optional) {
+                let headline = if headline.trim().is_empty() {
+                    "not yet"
+                } else {
+                    headline
+                };
+                failure = Some(vars.secrets().mask(headline).into_owned());
                 break;
             }
         }

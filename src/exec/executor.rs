@@ -60,10 +60,11 @@ pub struct BlockRun {
 }
 
 impl BlockRun {
-    /// A run that did not get to start, or failed for `reason`.
+    /// A run that did not get to start, or failed for `reason` (its first line the
+    /// headline).
     pub fn failed(reason: String, evidence: crate::progress::Evidence) -> Self {
         Self {
-            outcome: Outcome::Failed { reason, evidence },
+            outcome: Outcome::failed(reason, evidence),
             captures: Vec::new(),
             interrupted: false,
             shell: None,

@@ -5,8 +5,17 @@ use crate::progress::Evidence;
 /// The result of one block: it passed, or it failed for a reason a learner can read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Passed { evidence: Evidence },
-    Failed { reason: String, evidence: Evidence },
+    Passed {
+        evidence: Evidence,
+    },
+    Failed {
+        /// Why, in full: what the command said and how it ended, or what the response was.
+        reason: String,
+        /// The one line of `reason` that says most, for a status line (watch mode, a polling
+        /// block's progress): the command's last words, or the first assert that failed.
+        headline: String,
+        evidence: Evidence,
+    },
 }
 
 impl Outcome {
@@ -26,10 +35,35 @@ impl Outcome {
         }
     }
 
+    /// A failure whose reason's first line is its headline.
+    pub fn failed(reason: String, evidence: Evidence) -> Self {
+        let headline = first_line(&reason).to_owned();
+        Self::Failed {
+            reason,
+            headline,
+            evidence,
+        }
+    }
+
     pub fn reason(&self) -> Option<&str> {
         match self {
             Self::Passed { .. } => None,
             Self::Failed { reason, .. } => Some(reason),
         }
     }
+
+    /// The one line that says why it failed (see [`Outcome::Failed`]).
+    pub fn headline(&self) -> Option<&str> {
+        match self {
+            Self::Passed { .. } => None,
+            Self::Failed { headline, .. } => Some(headline),
+        }
+    }
+}
+
+/// The first line of `text` with something on it.
+pub(crate) fn first_line(text: &str) -> &str {
+    text.lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or_default()
 }

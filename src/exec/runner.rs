@@ -252,8 +252,9 @@ impl BlockRunner {
                         shell: shell_changes,
                     };
                 }
-                Err(reason) => {
-                    let reason = context.secrets.mask(&reason).into_owned();
+                Err(rejected) => {
+                    let reason = context.secrets.mask(&rejected.reason).into_owned();
+                    let headline = context.secrets.mask(&rejected.headline).into_owned();
                     let left = budget.map(|budget| budget.saturating_sub(started.elapsed()));
                     let out_of_time = left.is_some_and(|left| left <= interval);
                     if attempt >= max_attempts
@@ -266,19 +267,20 @@ impl BlockRunner {
                             reason
                         };
                         return BlockRun {
+                            outcome: Outcome::Failed {
+                                reason,
+                                headline,
+                                evidence,
+                            },
+                            captures: Vec::new(),
+                            interrupted: false,
                             shell: shell_changes,
-                            ..failed(reason, evidence)
                         };
                     }
-                    let last = reason
-                        .lines()
-                        .find(|l| !l.trim().is_empty())
-                        .unwrap_or("failed")
-                        .to_owned();
                     progress(RunProgress::Waiting {
                         attempt,
                         remaining: left,
-                        last,
+                        last: headline,
                     });
                     if !sleep(interval, context) {
                         return interrupted(evidence);
@@ -317,51 +319,69 @@ impl Executor for BlockRunner {
     }
 }
 
+/// Why one run of a shell block did not pass.
+struct Rejected {
+    /// In full, in the learner's words.
+    reason: String,
+    /// The one line of it for a status line (see [`Outcome::Failed`]).
+    headline: String,
+}
+
+impl Rejected {
+    /// A reason that is one line, or whose first line says it all.
+    fn plain(reason: String) -> Self {
+        let headline = super::outcome::first_line(&reason).to_owned();
+        Self { reason, headline }
+    }
+}
+
 /// Whether one run passed: the exit code, then `expect=`; else why not, in the learner's words.
 fn judge(
     block: &Block,
     output: &shell::ShellOutput,
     expect: Option<&regex::Regex>,
     budget: Option<Duration>,
-) -> Result<(), String> {
+) -> Result<(), Rejected> {
     let expected_exit = block.attrs.exit.unwrap_or(0);
     let said = said(output);
+    // What the command said after it, or nothing.
+    let then_said = || {
+        if said.is_empty() {
+            String::new()
+        } else {
+            format!("\n{said}")
+        }
+    };
     match output.termination {
         Termination::Exited(code) if code == expected_exit => {}
         Termination::Exited(code) => {
             let what = format!("exit code {code}, expected {expected_exit}");
-            return Err(if said.is_empty() {
-                what
-            } else {
-                format!("{said}\n({what})")
+            // A check's last words say why it failed (`notes.txt is missing`); the exit
+            // code says only that it did.
+            let last_words = [&output.stderr, &output.stdout]
+                .into_iter()
+                .find_map(|text| text.lines().rev().find(|line| !line.trim().is_empty()));
+            return Err(match last_words {
+                Some(words) => Rejected {
+                    headline: last_lines(words.trim()),
+                    reason: format!("{said}\n({what})"),
+                },
+                None => Rejected::plain(what),
             });
         }
         Termination::TimedOut => {
             let limit = budget
                 .map(|b| format!(" within {}s", b.as_secs()))
                 .unwrap_or_default();
-            return Err(format!(
+            return Err(Rejected::plain(format!(
                 "did not finish{limit}; it was stopped{}",
-                if said.is_empty() {
-                    String::new()
-                } else {
-                    format!("\n{said}")
-                }
-            ));
+                then_said()
+            )));
         }
-        other => {
-            return Err(format!(
-                "{other}{}",
-                if said.is_empty() {
-                    String::new()
-                } else {
-                    format!("\n{said}")
-                }
-            ));
-        }
+        other => return Err(Rejected::plain(format!("{other}{}", then_said()))),
     }
     if !output.output_errors.is_empty() {
-        return Err(output.output_errors.join("\n"));
+        return Err(Rejected::plain(output.output_errors.join("\n")));
     }
     if let Some(regex) = expect
         && !regex.is_match(&output.stdout)
@@ -372,15 +392,15 @@ fn judge(
         } else {
             shown
         };
-        return Err(format!(
-            "the output does not match `{}`:\n{shown}",
-            regex.as_str()
-        ));
+        let mismatch = format!("the output does not match `{}`", regex.as_str());
+        return Err(Rejected {
+            reason: format!("{mismatch}:\n{shown}"),
+            headline: mismatch,
+        });
     }
     Ok(())
 }
 
-/// What a command said: stdout then stderr, the last lines of each.
 fn said(output: &shell::ShellOutput) -> String {
     let parts: Vec<String> = [&output.stdout, &output.stderr]
         .into_iter()

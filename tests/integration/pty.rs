@@ -435,13 +435,15 @@ fn watch_mode_verifies_a_step_soon_after_its_file_appears_with_no_key_pressed() 
     let (dir, _) = lab(concat!(
         "---\nid: pty\n---\n\n# Watch\n\n## Make it {#make}\n\n",
         "```bash {check}\n",
+        "echo \"looking for made.txt\"\n",
         "test -f made.txt || { echo \"made.txt is not there yet\"; exit 1; }\n",
         "```\n\n## Then {#then}\n\nDone.\n",
     ));
     let mut learner = Learner::start(dir.path(), &["start", "lesson.md", "--yes"]);
     learner.expect("What next?");
     learner.expect("watching: your checks re-run every 3s and when a file changes");
-    // A quiet try fails first: the status line says why, and nothing is recorded.
+    // A quiet try fails first: the status line says why (what the check said last, not
+    // first), and nothing is recorded.
     learner.expect("not yet: made.txt is not there yet");
     assert!(!progress_log(dir.path()).contains("check_failed"));
     let written = std::time::Instant::now();

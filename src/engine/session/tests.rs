@@ -46,10 +46,7 @@ impl Executor for FakeExecutor {
         let outcome = if passed {
             Outcome::Passed { evidence }
         } else {
-            Outcome::Failed {
-                reason: format!("`{code}` failed"),
-                evidence,
-            }
+            Outcome::failed(format!("`{code}` failed"), evidence)
         };
         BlockRun {
             outcome,

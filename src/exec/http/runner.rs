@@ -120,7 +120,10 @@ impl HttpRunner {
             Some(runtime) => runtime.block_on(run.entries(entries, progress)),
             None => (
                 run,
-                Err(End::Failed("the HTTP runtime is shut down".into())),
+                Err(End::Failed {
+                    reason: "the HTTP runtime is shut down".into(),
+                    headline: "the HTTP runtime is shut down".into(),
+                }),
             ),
         };
         let millis = started.elapsed().as_millis();
@@ -128,13 +131,14 @@ impl HttpRunner {
         let evidence = run.evidence;
         let (outcome, interrupted) = match result {
             Ok(()) => (Outcome::Passed { evidence }, false),
-            Err(End::Interrupted) => {
-                let reason = INTERRUPTED.to_string();
-                (Outcome::Failed { reason, evidence }, true)
-            }
-            Err(End::Failed(reason)) => {
-                let reason = run.secrets.mask(&reason).into_owned();
-                (Outcome::Failed { reason, evidence }, false)
+            Err(End::Interrupted) => (Outcome::failed(INTERRUPTED.to_string(), evidence), true),
+            Err(End::Failed { reason, headline }) => {
+                let failed = Outcome::Failed {
+                    reason: run.secrets.mask(&reason).into_owned(),
+                    headline: run.secrets.mask(&headline).into_owned(),
+                    evidence,
+                };
+                (failed, false)
             }
         };
         BlockRun {
@@ -243,8 +247,11 @@ fn http_date(text: &str) -> Option<jiff::Timestamp> {
 /// How a block ends when it does not pass.
 enum End {
     Interrupted,
-    /// With the reason, not yet masked.
-    Failed(String),
+    /// With the reason and its headline, not yet masked.
+    Failed {
+        reason: String,
+        headline: String,
+    },
 }
 
 /// Why [`guard`] let go of a future before it completed.
@@ -306,7 +313,7 @@ impl Run<'_> {
                 Err(problem) => {
                     let first = format!("{} {}{place}", entry.method, entry.url);
                     let failure = Failure::in_block(problem);
-                    return Err(End::Failed(self.reason(first, &failure, None)));
+                    return Err(self.failed(first, &failure, None));
                 }
             };
             let first = format!(
@@ -342,7 +349,7 @@ impl Run<'_> {
                 }
             };
             if failure.fatal || attempt > retry {
-                return Err(End::Failed(self.reason(first, &failure, gave_up(None))));
+                return Err(self.failed(first, &failure, gave_up(None)));
             }
             let mut wait = interval;
             let left = self
@@ -358,8 +365,7 @@ impl Run<'_> {
                 && wait >= left
             {
                 let why = format!("the time budget of {} ran out", duration(budget));
-                let reason = self.reason(first, &failure, gave_up(Some(why)));
-                return Err(End::Failed(reason));
+                return Err(self.failed(first, &failure, gave_up(Some(why))));
             }
             progress(RunProgress::Waiting {
                 attempt,
@@ -433,6 +439,14 @@ impl Run<'_> {
     }
 
     /// The reason a learner reads: which request, what failed, the response, the attempts.
+    /// The block fails for `failure`, headed by the failure's short form.
+    fn failed(&self, first: String, failure: &Failure, end: Option<String>) -> End {
+        End::Failed {
+            reason: self.reason(first, failure, end),
+            headline: failure.last.clone(),
+        }
+    }
+
     fn reason(&self, first: String, failure: &Failure, end: Option<String>) -> String {
         let mut lines = vec![first];
         lines.extend(failure.lines.iter().map(|line| self.mask(line)));

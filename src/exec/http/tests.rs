@@ -406,6 +406,11 @@ fn a_state_that_appears_after_two_polls_passes_showing_the_last_value_seen() {
         })
         .run();
     ran.assert_failed_with("gave up after 2 attempts in ");
+    // The reason starts with the request; its headline is the assert that failed.
+    assert_eq!(
+        ran.run.outcome.headline(),
+        Some(r#"jsonpath "$.status" was "FAIL", expected == "OK""#)
+    );
 }
 
 #[test]

@@ -75,6 +75,31 @@ fn exit_codes_decide_and_the_output_is_the_reason() {
 }
 
 #[test]
+fn the_headline_of_a_failure_is_what_the_command_said_last_else_how_it_ended() {
+    let env = Env::new();
+    // What went well comes first; what went wrong, last, is the headline.
+    let (run, _) = env.run(&block(
+        "```bash {check}\necho 'found 2 pods'; echo 'pod web is not ready' >&2; exit 1\n```",
+    ));
+    assert_eq!(
+        reason(&run),
+        "found 2 pods\npod web is not ready\n(exit code 1, expected 0)"
+    );
+    assert_eq!(run.outcome.headline(), Some("pod web is not ready"));
+    let (run, _) = env.run(&block(
+        "```bash {check}\necho 'all good'\necho\nexit 3\n```",
+    ));
+    assert_eq!(run.outcome.headline(), Some("all good"));
+    let (run, _) = env.run(&block("```bash {check}\nexit 1\n```"));
+    assert_eq!(run.outcome.headline(), Some("exit code 1, expected 0"));
+    let (run, _) = env.run(&block("```bash {check expect=\"^bye\"}\necho hi\n```"));
+    assert_eq!(
+        run.outcome.headline(),
+        Some("the output does not match `^bye`")
+    );
+}
+
+#[test]
 fn expect_matches_stdout_after_substitution() {
     let env = Env::new();
     let (run, _) = env.run(&block(
@@ -107,7 +132,7 @@ fn polling_waits_for_a_state_that_appears_later() {
         .current_dir(env.dir.path())
         .status()
         .unwrap();
-    let (run, progress) = env.run(&block("```bash {check interval=200ms timeout=10s}\ntest -f ready || { echo not yet; exit 1; }\n```"));
+    let (run, progress) = env.run(&block("```bash {check interval=200ms timeout=10s}\necho looking; test -f ready || { echo not yet; exit 1; }\n```"));
     assert!(run.outcome.passed(), "{:?}", run.outcome);
     assert!(run.outcome.evidence().attempts > 1);
     assert!(progress.iter().any(|p| matches!(p, RunProgress::Waiting { last, remaining: Some(_), .. } if last.contains("not yet"))));

@@ -138,15 +138,15 @@ mod tests {
 
     fn failed(reason: &str) -> BlockRun {
         BlockRun {
-            outcome: Outcome::Failed {
-                reason: reason.into(),
-                evidence: Evidence {
+            outcome: Outcome::failed(
+                reason.into(),
+                Evidence {
                     exit_code: Some(1),
                     duration_ms: 1200,
                     attempts: 1,
                     ..Evidence::default()
                 },
-            },
+            ),
             captures: Vec::new(),
             interrupted: false,
             shell: None,
