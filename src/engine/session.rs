@@ -597,7 +597,13 @@ impl<'a> Session<'a> {
     /// Asks the learner to allow the lesson's commands; a yes is saved for this version of
     /// the lesson.
     fn ask_consent(&mut self) -> Result<(), Stop> {
-        if self.ui.consent(self.lesson)? {
+        let given: Vec<String> = self
+            .options
+            .vars
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect();
+        if self.ui.consent(self.lesson, &given)? {
             self.runtime.give_consent()?;
         }
         Ok(())

@@ -47,8 +47,9 @@ impl Lesson {
 
     /// What consent covers besides the commands counted by [`Lesson::consent_summary`], one line
     /// each: the files the lesson writes, and every variable passed to its commands with where
-    /// its value comes from. `show --commands` lists the same.
-    pub fn consent_details(&self) -> Vec<String> {
+    /// its value comes from. `show --commands` lists the same. The variables named in `given`
+    /// have the value the learner gave on the command line.
+    pub fn consent_details(&self, given: &[String]) -> Vec<String> {
         let mut lines = Vec::new();
         let files: Vec<String> = self
             .all_blocks()
@@ -64,7 +65,12 @@ impl Lesson {
             lines.push("Variables its commands get in their environment:".to_owned());
             for source in sources {
                 let secret = if source.secret { " (secret)" } else { "" };
-                lines.push(format!("  • `{}`{secret}: {}", source.name, source.from));
+                let from = if given.contains(&source.name) {
+                    source.given_on_command_line()
+                } else {
+                    source.from()
+                };
+                lines.push(format!("  • `{}`{secret}: {from}", source.name));
             }
         }
         lines
@@ -106,18 +112,32 @@ mod tests {
             vec![super::super::Source {
                 path: "t.md".into(),
                 text: std::sync::Arc::from(
-                    "---\nvars:\n  tok: { secret: true, env: TOKEN }\n---\n# T\n\n## S\n\n\
-                     ```text {file=a.txt}\na\n```\n\n```bash {check}\ntrue\n```\n",
+                    "---\nvars:\n  tok: { secret: true, env: TOKEN }\n  \
+                     host: { value: \"{{tok}}.example\" }\n---\n# T\n\n## S\n\n\
+                     ```text {file=a.txt}\na\n```\n\n```bash {check capture=tok}\ntrue\n```\n",
                 ),
             }],
         )
         .lesson;
         assert_eq!(
-            lesson.consent_details(),
+            lesson.consent_details(&[]),
             [
                 "Files it writes: `a.txt`.",
                 "Variables its commands get in their environment:",
-                "  • `tok` (secret): read from `$TOKEN`, else asked",
+                "  • `tok` (secret): read from `$TOKEN`, else asked; set from the output of a \
+                 command (capture=) at t.md:14",
+                "  • `host`: written in the lesson: `{{tok}}.example`",
+            ]
+        );
+        // A value given on the command line stands for what the lesson declares; a block
+        // that sets the variable still does.
+        let given = ["host".to_owned(), "tok".to_owned()];
+        assert_eq!(
+            lesson.consent_details(&given)[2..],
+            [
+                "  • `tok` (secret): given with `--var`; set from the output of a command \
+                 (capture=) at t.md:14",
+                "  • `host`: given with `--var`",
             ]
         );
     }

@@ -8,9 +8,32 @@ use super::model::{Block, Lesson};
 pub struct VarSource {
     pub name: String,
     pub secret: bool,
-    /// "asked (default `eu-de`)", "read from `$IBMCLOUD_API_KEY`, else asked", "written in
-    /// the lesson: `web-{{learner}}`", "set by a command (capture=) at lab.md:40"...
-    pub from: String,
+    /// As the front matter declares it: "asked (default `eu-de`)", "read from
+    /// `$IBMCLOUD_API_KEY`, else asked", "written in the lesson: `web-{{learner}}`".
+    pub declared: Option<String>,
+    /// The blocks that set it: "set from the output of a command (capture=) at lab.md:40".
+    pub set_by: Vec<String>,
+}
+
+impl VarSource {
+    /// Every source, in words.
+    pub fn from(&self) -> String {
+        self.declared
+            .iter()
+            .chain(&self.set_by)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The sources when the learner gave the value on the command line (`--var`): that
+    /// value stands for what the lesson declares, and the blocks that set it still do.
+    pub fn given_on_command_line(&self) -> String {
+        std::iter::once("given with `--var`".to_owned())
+            .chain(self.set_by.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 impl Lesson {
@@ -24,7 +47,8 @@ impl Lesson {
             .map(|var| VarSource {
                 name: var.name.clone(),
                 secret: var.secret,
-                from: declared_source(var),
+                declared: Some(declared_source(var)),
+                set_by: Vec::new(),
             })
             .collect();
         let blocks = self.all_blocks();
@@ -33,14 +57,13 @@ impl Lesson {
                 let how = setter(self, block);
                 match sources.iter_mut().find(|known| known.name == name) {
                     // Declared (a secret, say) and set by a command: both are true.
-                    Some(known) if !known.from.contains(&how) => {
-                        known.from.push_str(&format!("; {how}"));
-                    }
+                    Some(known) if !known.set_by.contains(&how) => known.set_by.push(how),
                     Some(_) => {}
                     None => sources.push(VarSource {
                         name: name.to_owned(),
                         secret: false,
-                        from: how,
+                        declared: None,
+                        set_by: vec![how],
                     }),
                 }
             }
@@ -99,7 +122,7 @@ mod tests {
             .lesson
             .var_sources()
             .into_iter()
-            .map(|source| (source.name, source.secret, source.from))
+            .map(|source| (source.name.clone(), source.secret, source.from()))
             .collect()
     }
 

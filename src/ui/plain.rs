@@ -177,12 +177,12 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         self.yes_no("Go on anyway?", false)
     }
 
-    fn consent(&mut self, lesson: &Lesson) -> Result<bool, UiError> {
+    fn consent(&mut self, lesson: &Lesson, given: &[String]) -> Result<bool, UiError> {
         self.say(&format!(
             "This lesson {} on this machine.",
             lesson.consent_summary(),
         ));
-        for line in lesson.consent_details() {
+        for line in lesson.consent_details(given) {
             self.say(&line);
         }
         self.say(&format!(

@@ -131,7 +131,7 @@ fn variables(canvas: &mut Canvas<'_>, lesson: &Lesson) -> io::Result<()> {
         if source.secret {
             pieces.push(Piece::new(" (secret)", Look::hue(Hue::Yellow)));
         }
-        pieces.push(Piece::new(format!(": {}", source.from), Look::PLAIN));
+        pieces.push(Piece::new(format!(": {}", source.from()), Look::PLAIN));
         canvas.text(&pieces)?;
     }
     canvas.dedent();

@@ -215,14 +215,14 @@ impl Ui for TerminalUi {
         prompt::confirm(self.config, "Go on anyway?", false)
     }
 
-    fn consent(&mut self, lesson: &Lesson) -> Result<bool, UiError> {
+    fn consent(&mut self, lesson: &Lesson, given: &[String]) -> Result<bool, UiError> {
         self.say("");
         self.say_prose(
             "",
             0,
             &format!("This lesson {} on this machine.", lesson.consent_summary()),
         );
-        for line in lesson.consent_details() {
+        for line in lesson.consent_details(given) {
             let indent = line.len() - line.trim_start().len();
             self.say_prose(&" ".repeat(indent), indent, line.trim_start());
         }

@@ -534,6 +534,11 @@ fn show_commands_and_consent_list_every_variable_with_where_its_value_comes_from
         );
     }
     assert!(!workspace(&lab, "vars").join("notes.txt").exists());
+    // A value the learner gives stands for what the lesson writes or asks.
+    lab.run_with(["start", "vars.md", "--var", "app=mine"], "n\n")
+        .stderr_contains("• `app`: given with `--var`")
+        .stderr_lacks("web-{{learner}}")
+        .stderr_contains("• `region`: asked (the lesson's default: `eu-de`)");
 }
 
 #[test]
