@@ -8,7 +8,9 @@ so that the stand-in skopeo and Portieris can tell which keys a file or a secret
 passphrase is kept only as its SHA-256, to tell a right one from a wrong one.
 
 A passphrase comes from `--passphrase` (with `--pinentry-mode loopback`, or `--batch`), or is
-asked on the terminal, as gpg's pinentry does.
+asked on the terminal, as gpg's pinentry does. A new key's passphrase is asked twice, and asked
+again from the start when the two differ, as gpg-agent does (GnuPG `agent/genkey.c`: "Please
+re-enter this passphrase", then "does not match - try again").
 """
 
 import base64
@@ -21,6 +23,9 @@ from .cli import Usage, parse, read_file, write_file
 
 # Asked through the stand-in's `needs`, as gpg's pinentry asks on the terminal.
 PINENTRY = "IKS_STANDIN_PINENTRY"
+# The second asking of a new key's passphrase.
+PINENTRY_REPEAT = "IKS_STANDIN_PINENTRY_REPEAT"
+NEW_KEY = "Please enter the passphrase to protect your new key: "
 
 
 def run(cloud, cmd):
@@ -97,6 +102,20 @@ def passphrase(cmd, opts, prompt):
     return None
 
 
+def new_passphrase(cmd, opts):
+    """A new key's passphrase: given on the command line, or asked twice on the terminal until
+    both answers agree; None while it is being asked."""
+    if "--passphrase" in opts or opts.get("--passphrase-fd") == "0" or "--batch" in opts:
+        return passphrase(cmd, opts, NEW_KEY)
+    first, again = cmd.env.get(PINENTRY), cmd.env.get(PINENTRY_REPEAT)
+    if first is not None and first == again:
+        return first
+    prompt = NEW_KEY if first is None else "does not match - try again\n" + NEW_KEY
+    cmd.needs.append({"env": PINENTRY, "prompt": prompt})
+    cmd.needs.append({"env": PINENTRY_REPEAT, "prompt": "Please re-enter this passphrase: "})
+    return None
+
+
 def digest(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -108,7 +127,7 @@ def generate(cloud, cmd, positionals, opts, action):
     keyring = load(cmd, opts)
     if any(k["uid"] == uid for k in keyring.values()) and "--yes" not in opts:
         return cmd.fail("gpg: A key for \"%s\" already exists\ngpg: Key generation failed: Already exists" % uid, 2)
-    secret = passphrase(cmd, opts, "Please enter the passphrase to protect your new key: ")
+    secret = new_passphrase(cmd, opts)
     if secret is None:
         if cmd.needs:
             return cmd

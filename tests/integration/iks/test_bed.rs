@@ -269,3 +269,38 @@ fn the_stand_ins_say_how_to_reach_the_stub_when_they_cannot() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("IKS_STUB_URL is not set"), "{stderr}");
 }
+
+#[test]
+fn the_stand_in_gpg_asks_a_new_keys_passphrase_twice_and_again_when_they_differ() {
+    let lab = Lab::new();
+    // gpg-agent's words (GnuPG `agent/genkey.c`), asked on the terminal as pinentry does.
+    let script = format!(
+        "PATH='{bin}':\"$PATH\" HOME='{home}' IKS_STUB_URL='{url}' IKS_PYTHON='{python}' \
+         gpg --quick-generate-key 'lab-signer@example.com'; echo \"exit $?\"",
+        bin = super::repo().join("tests/iks/bin").display(),
+        home = lab.home().display(),
+        url = lab.stub.url(),
+        python = super::python(),
+    );
+    let mut terminal = crate::pty::Learner::script(lab.test.path(), &script);
+    terminal.expect("Please enter the passphrase to protect your new key: ");
+    terminal.send("one\r");
+    terminal.expect("Please re-enter this passphrase: ");
+    terminal.send("two\r");
+    terminal.expect("does not match - try again");
+    terminal.expect("Please enter the passphrase to protect your new key: ");
+    terminal.send("one\r");
+    terminal.expect("Please re-enter this passphrase: ");
+    terminal.send("one\r");
+    terminal.expect("public and secret key created and signed.");
+    terminal.expect("exit 0");
+    // The key holds the passphrase agreed on: exporting it with the other one fails.
+    let export = |passphrase: &str| {
+        lab.sh(&format!(
+            "gpg --batch --pinentry-mode loopback --passphrase {passphrase} --armor \
+             --export-secret-keys lab-signer@example.com > /dev/null 2>&1; echo $?"
+        ))
+    };
+    assert_eq!(export("two").trim(), "2");
+    assert_eq!(export("one").trim(), "0");
+}
