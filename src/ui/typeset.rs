@@ -1,7 +1,8 @@
 //! Typesetting Markdown for a terminal: the engine under every rendered lesson.
 //!
-//! It knows Markdown and terminals, not lessons: what a fenced block of a lesson means is the
-//! views' business (`ui::render`), which the walker asks through [`Fences`].
+//! It knows the Markdown of the lesson format (the parser's options, `{{NAME}}`, callouts) and
+//! terminals, not lessons: what a fenced block of a lesson means is the views' business
+//! (`ui::render`), which the walker asks through [`Fences`].
 //!
 //! The pipeline, for one slice of Markdown:
 //!

@@ -22,7 +22,7 @@ struct Counts {
 
 /// Lists every block labrun runs or offers to run, every HTTP request and every file written.
 pub fn commands(out: &mut dyn Write, lesson: &Lesson, term: Term) -> io::Result<()> {
-    let mut canvas = Canvas::new(out, term, VarsShown::of(lesson));
+    let mut canvas = Canvas::new(out, term, VarsShown::named(&lesson.variables));
     let lines: Vec<LineIndex> = lesson.sources.iter().map(Source::line_index).collect();
     let mut counts = Counts::default();
     canvas.text(&[

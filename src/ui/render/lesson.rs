@@ -20,7 +20,7 @@ pub fn lesson(
     term: Term,
     options: ShowOptions,
 ) -> io::Result<()> {
-    let mut canvas = Canvas::new(out, term, VarsShown::of(lesson));
+    let mut canvas = Canvas::new(out, term, VarsShown::named(&lesson.variables));
     header(&mut canvas, lesson)?;
     // Parsed once per file: every slice rendered needs the file's link definitions.
     let references: Vec<Rc<References>> = lesson

@@ -20,7 +20,11 @@ const SESSION: ShowOptions = ShowOptions {
 
 /// The intro of the lesson's first part.
 pub fn intro(out: &mut dyn Write, lesson: &Lesson, term: Term, vars: Resolver) -> io::Result<()> {
-    let mut canvas = Canvas::new(out, term, VarsShown::of(lesson).with_values(vars));
+    let mut canvas = Canvas::new(
+        out,
+        term,
+        VarsShown::named(&lesson.variables).with_values(vars),
+    );
     let Some(part) = lesson.parts.first() else {
         return Ok(());
     };
@@ -42,7 +46,11 @@ pub fn step(
     term: Term,
     vars: Resolver,
 ) -> io::Result<()> {
-    let mut canvas = Canvas::new(out, term, VarsShown::of(lesson).with_values(vars));
+    let mut canvas = Canvas::new(
+        out,
+        term,
+        VarsShown::named(&lesson.variables).with_values(vars),
+    );
     let Some(step) = lesson.steps.get(index) else {
         return Ok(());
     };

@@ -67,10 +67,10 @@ pub(crate) struct VarsShown {
 }
 
 impl VarsShown {
-    /// The lesson's variables, shown by name (`labrun show`).
-    pub(crate) fn of(lesson: &crate::lesson::Lesson) -> Self {
+    /// Variables `names` (a lesson's), shown by name (`labrun show`).
+    pub(crate) fn named(names: &std::collections::BTreeSet<String>) -> Self {
         Self {
-            known: Some(std::rc::Rc::new(lesson.variables.clone())),
+            known: Some(std::rc::Rc::new(names.clone())),
             values: None,
         }
     }
