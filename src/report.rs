@@ -1,6 +1,6 @@
 //! Reports: who finished what, from progress logs alone (no lesson file needed).
 //!
-//! [`scan`] streams every log line through [`Aggregate`], which keeps one [`LearnerTally`]
+//! [`scan()`] streams every log line through [`Aggregate`], which keeps one [`LearnerTally`]
 //! per learner and lesson (the [`LessonState`](crate::progress::LessonState) that decides
 //! each step's status, plus a few counters per step) and never the events themselves, so
 //! memory grows with learners × steps, not with the size of the logs.

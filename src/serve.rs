@@ -1,7 +1,7 @@
 //! `labrun serve`: the class server. Learners' sessions send their progress-log lines as they
-//! are written; the server stores them as received ([`store`]), folds them into the class's
-//! report as they arrive ([`class`]), answers the instructor's reports and streams changes to
-//! the live dashboard ([`api`], [`dashboard`]).
+//! are written; the server stores them as received (`store`), folds them into the class's
+//! report as they arrive (`class`), answers the instructor's reports and streams changes to
+//! the live dashboard (`api`, `dashboard`).
 //!
 //! What it trusts: a learner's token writes only that learner's events; each learner's
 //! chain is followed as lines arrive (`store/append.rs`), so an edited, removed or
@@ -33,7 +33,7 @@ pub struct Config {
     /// From `LABRUN_INSTRUCTOR_TOKEN` and `LABRUN_CLASS_CODE`, when set.
     pub instructor_token: Option<String>,
     pub class_code: Option<String>,
-    /// A roster file to make the class's roster (see [`roster`]).
+    /// A roster file to make the class's roster (see `roster`).
     pub roster: Option<std::path::PathBuf>,
 }
 

@@ -87,7 +87,7 @@ impl Term {
     }
 }
 
-/// `NO_COLOR` (any non-empty value) turns colour off everywhere, as https://no-color.org asks.
+/// `NO_COLOR` (any non-empty value) turns colour off everywhere, as <https://no-color.org> asks.
 pub fn color_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
         && std::env::var("TERM").map_or(true, |term| term != "dumb")

@@ -8,13 +8,13 @@
 //!   the script's own exit code decides, as when a learner pastes it into a terminal.
 //! - A non-interactive command gets `/dev/null` as stdin (never the learner's terminal) and
 //!   runs in a process group of its own. A Ctrl-C at the terminal therefore reaches labrun
-//!   only; labrun's handler sets [`ShellCommand::interrupt`] and [`run`] ends the group. On a
+//!   only; labrun's handler sets [`ShellCommand::interrupt`] and [`run()`] ends the group. On a
 //!   timeout or an interrupt the *whole group* gets SIGTERM (and SIGCONT), then SIGKILL if
 //!   anything in it is still alive after half a second, so `sleep 100 &` in a timed-out check
 //!   dies too. A command that opens `/dev/tty` anyway (`sudo` asking for a password) is
 //!   stopped by the kernel (SIGTTIN) until the timeout or Ctrl-C ends it: such a block must
 //!   be `interactive`.
-//! - [`run`] returns when the shell itself exits, not when its output pipes close. A learner's
+//! - [`run()`] returns when the shell itself exits, not when its output pipes close. A learner's
 //!   `(sleep 2; touch done) &` keeps running after the block, as in a real shell, and is not
 //!   killed. What the shell wrote before exiting is already in the pipes and is read to the
 //!   end; a pipe that a background job still holds open is then handed to a detached thread

@@ -54,9 +54,10 @@ pub(super) fn normalize(text: &str) -> Cow<'_, str> {
     normalize_with_placeholders(text).0
 }
 
-/// [`normalize`], and the placeholders of its commands: in a tutorial not written for
-/// labrun, `<cluster-name>` in a shell block is a value the learner must give, so it becomes
-/// `{{cluster_name}}`; each is returned as (variable name, the placeholder as written).
+/// The text with other tools' markup understood or stripped, and the placeholders of its
+/// commands: in a tutorial not written for labrun, `<cluster-name>` in a shell block is a
+/// value the learner must give, so it becomes `{{cluster_name}}`; each is returned as
+/// (variable name, the placeholder as written).
 pub(super) fn normalize_with_placeholders(text: &str) -> (Cow<'_, str>, Vec<(String, String)>) {
     if !may_have_markup(text) {
         return (Cow::Borrowed(text), Vec::new());
@@ -92,7 +93,7 @@ fn front_matter_end(lines: &[&str]) -> Option<usize> {
     None
 }
 
-/// A quick look for anything [`normalize`] would change: one pass over the text, without
+/// A quick look for anything [`normalize_with_placeholders`] would change: one pass over the text, without
 /// allocating, as most lessons have nothing to change and lint reads thousands of them.
 fn may_have_markup(text: &str) -> bool {
     // Literals only, none at a line's start: the regex crate finds any of them in one pass.

@@ -162,7 +162,7 @@ pub fn read_log(path: &Path) -> Result<ReadLog, LogError> {
 pub(super) const MAX_WARNINGS_KEPT: usize = 100;
 
 /// Reads records from `reader`, calling `each` for every good one: reports stream a log
-/// without holding it in memory. Adds at most [`MAX_WARNINGS_KEPT`] warnings to `warnings`;
+/// without holding it in memory. Adds at most `MAX_WARNINGS_KEPT` warnings to `warnings`;
 /// what else it found (the chain, whose log it is, lines of a newer labrun) is returned.
 ///
 /// Skipped with a warning: a line that is no event, a torn last line, a line of a newer

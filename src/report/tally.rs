@@ -40,7 +40,7 @@ impl StepTally {
 
 /// One learner's lesson, folded event by event.
 ///
-/// Steps are named by their index in the lesson's [`StepIds`](super::step_ids::StepIds):
+/// Steps are named by their index in the lesson's `StepIds`:
 /// the caller interns `event.step()` and passes the index with the event.
 #[derive(Debug, Clone)]
 pub struct LearnerTally {
@@ -202,7 +202,7 @@ impl LearnerTally {
     }
 
     /// Moves each step's figures from index `i` to `mapping[i]`: the tally now speaks of
-    /// another [`StepIds`](super::step_ids::StepIds), where `mapping` says each id went.
+    /// another `StepIds`, where `mapping` says each id went.
     pub fn renumber(&mut self, mapping: &[usize]) {
         let size = mapping.iter().max().map_or(0, |max| max + 1);
         let mut steps = vec![StepTally::default(); size.max(self.steps.len())];

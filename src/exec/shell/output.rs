@@ -51,7 +51,7 @@ impl fmt::Display for Termination {
     }
 }
 
-/// The result of [`run`](super::run).
+/// The result of [`run()`](super::run()).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShellOutput {
     pub termination: Termination,

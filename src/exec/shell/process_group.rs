@@ -8,7 +8,7 @@ use nix::unistd::Pid;
 /// dropping it kills the whole group, so a command is never left running when [`run`]
 /// is left early: an error, or a panic in the output callback.
 ///
-/// [`run`]: super::run
+/// [`run`]: super::run()
 #[derive(Debug)]
 pub(super) struct ProcessGroup {
     id: Pid,

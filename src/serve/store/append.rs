@@ -76,7 +76,7 @@ pub(super) struct NewEvent<'l> {
     broken: Option<String>,
 }
 
-/// [`Store::append`] inside its transaction: one body, compiled for each database.
+/// [`Store::append`](super::Store::append) inside its transaction: one body, compiled for each database.
 macro_rules! append_in {
     ($name:ident, $db:ty, $lock:expr, $numbered:expr) => {
         pub(super) async fn $name(

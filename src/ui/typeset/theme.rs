@@ -1,6 +1,6 @@
 //! How each element looks on a colour terminal, in one place.
 //!
-//! A [`Look`] is a set of text attributes; [`Term::paint`] drops it entirely for plain
+//! A [`Look`] is a set of text attributes; [`Term::paint`](crate::style::Term::paint) drops it entirely for plain
 //! output, so nothing here decides whether colour is used.
 
 use console::Style;
