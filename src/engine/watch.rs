@@ -8,6 +8,9 @@
 //! nowhere. Each try runs every check once (no `retry=`/`interval=` polling inside a try:
 //! the watch is the polling), with its own executor on a thread of its own, stopped (and its
 //! running command killed) when the menu returns.
+//!
+//! A failed try reports its [`Outcome::headline`](crate::exec::Outcome::headline), the one line
+//! that says why; the terminal UI shows it as `not yet: …` (`ui/terminal/watch_menu.rs`).
 
 use std::path::PathBuf;
 use std::sync::Arc;
