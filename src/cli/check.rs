@@ -51,14 +51,8 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, CliError> {
             lesson.consent_summary()
         );
         let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-        let given: Vec<String> = args
-            .vars
-            .given
-            .iter()
-            .map(|(name, _)| name.clone())
-            .collect();
         if terminal {
-            for line in lesson.consent_details(&given) {
+            for line in lesson.consent_details(&args.vars.given) {
                 crate::note!("{line}");
             }
         }

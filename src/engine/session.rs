@@ -597,13 +597,7 @@ impl<'a> Session<'a> {
     /// Asks the learner to allow the lesson's commands; a yes is saved for this version of
     /// the lesson.
     fn ask_consent(&mut self) -> Result<(), Stop> {
-        let given: Vec<String> = self
-            .options
-            .vars
-            .iter()
-            .map(|(name, _)| name.clone())
-            .collect();
-        if self.ui.consent(self.lesson, &given)? {
+        if self.ui.consent(self.lesson, &self.options.vars)? {
             self.runtime.give_consent()?;
         }
         Ok(())

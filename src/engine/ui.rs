@@ -44,8 +44,8 @@ pub trait Ui: Reporter {
     fn missing_tools(&mut self, missing: &[&ToolRequirement]) -> Result<bool, UiError>;
 
     /// May the lesson's setup and check commands run? (`run` blocks are confirmed one by one.)
-    /// `given`: the variables the learner gave on the command line.
-    fn consent(&mut self, lesson: &Lesson, given: &[String]) -> Result<bool, UiError>;
+    /// `given`: the variables the learner gave on the command line, with their values.
+    fn consent(&mut self, lesson: &Lesson, given: &[(String, String)]) -> Result<bool, UiError>;
 
     /// Asks for a variable; `problem` says why the last answer was refused.
     fn ask_var(

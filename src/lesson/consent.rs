@@ -47,9 +47,9 @@ impl Lesson {
 
     /// What consent covers besides the commands counted by [`Lesson::consent_summary`], one line
     /// each: the files the lesson writes, and every variable passed to its commands with where
-    /// its value comes from. `show --commands` lists the same. The variables named in `given`
-    /// have the value the learner gave on the command line.
-    pub fn consent_details(&self, given: &[String]) -> Vec<String> {
+    /// its value comes from. `show --commands` lists the same. `given`: the variables the
+    /// learner gave on the command line (`--var NAME=VALUE`), whose value stands.
+    pub fn consent_details(&self, given: &[(String, String)]) -> Vec<String> {
         let mut lines = Vec::new();
         let files: Vec<String> = self
             .all_blocks()
@@ -65,7 +65,7 @@ impl Lesson {
             lines.push("Variables its commands get in their environment:".to_owned());
             for source in sources {
                 let secret = if source.secret { " (secret)" } else { "" };
-                let from = if given.contains(&source.name) {
+                let from = if given.iter().any(|(name, _)| *name == source.name) {
                     source.given_on_command_line()
                 } else {
                     source.from()
@@ -131,7 +131,10 @@ mod tests {
         );
         // A value given on the command line stands for what the lesson declares; a block
         // that sets the variable still does.
-        let given = ["host".to_owned(), "tok".to_owned()];
+        let given = [
+            ("host".to_owned(), "h".to_owned()),
+            ("tok".to_owned(), "t".to_owned()),
+        ];
         assert_eq!(
             lesson.consent_details(&given)[2..],
             [

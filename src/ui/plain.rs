@@ -177,7 +177,7 @@ impl<R: BufRead, W: Write> Ui for PlainUi<R, W> {
         self.yes_no("Go on anyway?", false)
     }
 
-    fn consent(&mut self, lesson: &Lesson, given: &[String]) -> Result<bool, UiError> {
+    fn consent(&mut self, lesson: &Lesson, given: &[(String, String)]) -> Result<bool, UiError> {
         self.say(&format!(
             "This lesson {} on this machine.",
             lesson.consent_summary(),

@@ -215,7 +215,7 @@ impl Ui for TerminalUi {
         prompt::confirm(self.config, "Go on anyway?", false)
     }
 
-    fn consent(&mut self, lesson: &Lesson, given: &[String]) -> Result<bool, UiError> {
+    fn consent(&mut self, lesson: &Lesson, given: &[(String, String)]) -> Result<bool, UiError> {
         self.say("");
         self.say_prose(
             "",
